@@ -1,0 +1,119 @@
+package io.wimse4j.core.error;
+
+import java.net.URI;
+import java.util.Locale;
+
+/**
+ * Every distinct way a WIMSE credential or request can fail, each with a stable RFC 9457 problem
+ * {@code type} URI, a title and the HTTP status a receiver should answer (V-14: 400, never 401;
+ * 503 only when a dependency such as the replay store is down and the policy fails closed).
+ *
+ * <p>The problem type is {@code https://wimse4j.io/problems/<slug>}, where the slug is the enum
+ * name in lower case with {@code -} for {@code _}. Names and slugs are part of the public API and
+ * never change meaning.
+ */
+public enum Reason {
+    /** Not a compact JWS: wrong number of parts, empty part, or not a JSON object (V-2). */
+    MALFORMED_TOKEN("Malformed token", 400),
+    /** A token or header exceeds the configured size limit; rejected before parsing. */
+    TOKEN_TOO_LARGE("Token too large", 400),
+    /** A part is not strict base64url (padding, foreign characters, non-canonical bits). */
+    BAD_ENCODING("Bad base64url encoding", 400),
+    /** The JSON is invalid: syntax error, duplicate member, trailing data, too deep. */
+    INVALID_JSON("Invalid JSON", 400),
+    /** The JOSE header {@code typ} is not the expected one (WIT-2, WPT-3, V-5). */
+    WRONG_TYP("Wrong token type", 400),
+    /** The {@code alg} is not an accepted asymmetric JWS algorithm (WIT-1, WIT-8). */
+    UNSUPPORTED_ALG("Unsupported algorithm", 400),
+    /** The WPT {@code alg} differs from the WIT's {@code cnf.jwk.alg} (V-3, WPT-2). */
+    ALG_MISMATCH("Algorithm mismatch", 400),
+    /** The header has a {@code crit} parameter this implementation does not understand. */
+    UNSUPPORTED_CRIT("Unsupported critical header", 400),
+    /** The signature does not verify (V-4). */
+    BAD_SIGNATURE("Bad signature", 400),
+    /** No key of the trust domain's bundle matches the token's {@code kid} and {@code alg}. */
+    UNKNOWN_KEY("Unknown signing key", 400),
+    /** The trust domain of {@code sub} has no configured trust anchors (ID-3). */
+    UNTRUSTED_TRUST_DOMAIN("Untrusted trust domain", 400),
+    /** The {@code sub} is not a valid workload identifier (ID-1, WIT-4). */
+    INVALID_IDENTIFIER("Invalid workload identifier", 400),
+    /** The WIT {@code iss} is missing or not on the configured allowlist (WIT-3). */
+    UNTRUSTED_ISSUER("Untrusted issuer", 400),
+    /** A required claim is absent (WIT-4, WIT-5, WIT-7, WPT-5, WPT-6). */
+    MISSING_CLAIM("Missing claim", 400),
+    /** A claim has the wrong JSON type or an unacceptable value. */
+    INVALID_CLAIM("Invalid claim", 400),
+    /** The WIT's {@code cnf.jwk} is unusable: no {@code alg}, private members, bad point (WIT-7, WIT-8). */
+    INVALID_CNF_KEY("Invalid confirmation key", 400),
+    /** The token's {@code exp} has passed (SEC-2, V-7). */
+    EXPIRED("Token expired", 400),
+    /** The token's {@code nbf} lies in the future. */
+    NOT_YET_VALID("Token not yet valid", 400),
+    /** The token's {@code iat} lies in the future. */
+    ISSUED_IN_FUTURE("Token issued in the future", 400),
+    /** The proof's {@code exp} is unreasonably far ahead (V-7). */
+    LIFETIME_TOO_LONG("Proof lifetime too long", 400),
+    /** The WPT {@code aud} is not the target URI nor an accepted alias (V-6). */
+    AUDIENCE_MISMATCH("Audience mismatch", 400),
+    /** The WPT has no {@code wth} (WPT-7, V-8). */
+    WTH_MISSING("Missing WIT hash", 400),
+    /** The WPT {@code wth} is not the hash of the presented WIT (V-8). */
+    WTH_MISMATCH("WIT hash mismatch", 400),
+    /** An access token is presented but the WPT has no {@code ath} (WPT-8, V-10). */
+    ATH_MISSING("Missing access token hash", 400),
+    /** The {@code ath} does not match the presented access token, or no token is presented (V-10). */
+    ATH_MISMATCH("Access token hash mismatch", 400),
+    /** A Txn-Token is presented but the WPT has no {@code tth} (WPT-9, V-11). */
+    TTH_MISSING("Missing transaction token hash", 400),
+    /** The {@code tth} does not match the presented Txn-Token, or none is presented (V-11). */
+    TTH_MISMATCH("Transaction token hash mismatch", 400),
+    /** A header the {@code oth} profile requires to be bound is present but not covered (V-12). */
+    OTH_MISSING("Missing other-token hash", 400),
+    /** An {@code oth} entry does not match its header, or the header is absent (V-12). */
+    OTH_MISMATCH("Other-token hash mismatch", 400),
+    /** An {@code oth} entry names a header the recipient does not understand (V-13). */
+    OTH_UNKNOWN_ENTRY("Unknown other-token entry", 400),
+    /** The request carries no {@code Workload-Identity-Token} header (WIT-10). */
+    MISSING_WIT("Missing Workload-Identity-Token header", 400),
+    /** The request carries no {@code Workload-Proof-Token} header (V-1). */
+    MISSING_WPT("Missing Workload-Proof-Token header", 400),
+    /** A header that must appear once appears several times (V-1, WPT-10). */
+    REPEATED_HEADER("Repeated header", 400),
+    /** The WIT is presented as a bearer token in {@code Authorization} (WIT-9). */
+    WIT_AS_BEARER("WIT used as bearer token", 400),
+    /** The proof's {@code jti} was already seen while the proof is valid (V-9). */
+    REPLAY("Replayed proof", 400),
+    /** The replay store cannot be reached and the policy fails closed (SEC-4). */
+    REPLAY_CACHE_UNAVAILABLE("Replay cache unavailable", 503),
+    /** A key or JWK given to the library is unusable (wrong type, curve, size, private part). */
+    INVALID_KEY("Invalid key", 400),
+    /** The caller's own credentials have expired; the private key must not be used (KEY-3). */
+    CREDENTIALS_EXPIRED("Credentials expired", 400);
+
+    private static final String TYPE_BASE = "https://wimse4j.io/problems/";
+
+    private final String title;
+    private final int httpStatus;
+    private final URI problemType;
+
+    Reason(String title, int httpStatus) {
+        this.title = title;
+        this.httpStatus = httpStatus;
+        this.problemType = URI.create(TYPE_BASE + name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    }
+
+    /** The stable RFC 9457 problem {@code type} URI for this reason. */
+    public URI problemType() {
+        return problemType;
+    }
+
+    /** A short human-readable title, suitable for the problem {@code title} member. */
+    public String title() {
+        return title;
+    }
+
+    /** The HTTP status a receiving workload should answer (V-14). */
+    public int httpStatus() {
+        return httpStatus;
+    }
+}

@@ -1,0 +1,73 @@
+package io.wimse4j.core.jose;
+
+import io.wimse4j.core.error.Reason;
+import io.wimse4j.core.error.WimseException;
+
+import java.util.Arrays;
+import java.util.Base64;
+
+/**
+ * Strict base64url (RFC 7515 section 2): the URL-safe alphabet only, no padding, no whitespace, and
+ * canonical trailing bits. Anything else is {@link Reason#BAD_ENCODING}.
+ */
+public final class Base64Url {
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+    private static final byte[] DECODE = new byte[128];
+
+    static {
+        Arrays.fill(DECODE, (byte) -1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for (int i = 0; i < alphabet.length(); i++) {
+            DECODE[alphabet.charAt(i)] = (byte) i;
+        }
+    }
+
+    private Base64Url() {
+    }
+
+    /** Encodes without padding. */
+    public static String encode(byte[] data) {
+        return ENCODER.encodeToString(data);
+    }
+
+    /** True when {@code c} belongs to the base64url alphabet. */
+    public static boolean isAlphabet(char c) {
+        return c < 128 && DECODE[c] >= 0;
+    }
+
+    /** Decodes the whole string strictly. */
+    public static byte[] decode(String s) throws WimseException {
+        return decode(s, 0, s.length());
+    }
+
+    /** Decodes {@code s[from, to)} strictly. */
+    public static byte[] decode(CharSequence s, int from, int to) throws WimseException {
+        int len = to - from;
+        if (len % 4 == 1) {
+            throw new WimseException(Reason.BAD_ENCODING, "base64url length is impossible");
+        }
+        byte[] out = new byte[len * 3 / 4];
+        int o = 0;
+        int acc = 0;
+        int bits = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            int v = c < 128 ? DECODE[c] : -1;
+            if (v < 0) {
+                throw new WimseException(Reason.BAD_ENCODING,
+                        c == '=' ? "base64url padding is not allowed" : "character outside the base64url alphabet");
+            }
+            acc = (acc << 6) | v;
+            bits += 6;
+            if (bits >= 8) {
+                bits -= 8;
+                out[o++] = (byte) (acc >> bits);
+                acc &= (1 << bits) - 1;
+            }
+        }
+        if (acc != 0) {
+            throw new WimseException(Reason.BAD_ENCODING, "base64url has non-zero trailing bits");
+        }
+        return o == out.length ? out : Arrays.copyOf(out, o);
+    }
+}

@@ -1,0 +1,37 @@
+package io.wimse4j.core.jose;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * SHA-256 token hashes as the WPT uses them ({@code wth}, {@code ath}, {@code tth}, {@code oth}:
+ * WPT-7..WPT-10): base64url(SHA-256(ASCII value)). Uses the JDK digest, which runs on the CPU's
+ * SHA instructions and is much faster than a pure-Java one.
+ */
+public final class Hashes {
+    private Hashes() {
+    }
+
+    /** SHA-256 of {@code data}. */
+    public static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    /** base64url(SHA-256(US-ASCII/UTF-8 bytes of {@code value})): the token hash of WPT-7..WPT-10. */
+    public static String tokenHash(String value) {
+        return Base64Url.encode(sha256(value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Compares two hash strings without leaking the position of the first difference. */
+    public static boolean hashEquals(String a, String b) {
+        if (a == null || b == null) {
+            return false;
+        }
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
+    }
+}

@@ -1,0 +1,67 @@
+package io.wimse4j.core.jose;
+
+import java.util.Optional;
+
+/**
+ * The asymmetric JWS algorithms wimse4j accepts (WIT-1, WIT-8). {@code none}, HMAC and
+ * encryption algorithms are not members, so they can never be selected. ES256 is mandatory to
+ * support (WIT-8); EdDSA is the drafts' example.
+ */
+public enum JwsAlgorithm {
+    /** Ed25519 (RFC 8037). */
+    EdDSA("OKP", "Ed25519", 64),
+    /** ECDSA P-256 with SHA-256, signature r||s of 64 bytes. */
+    ES256("EC", "P-256", 64),
+    /** ECDSA P-384 with SHA-384, signature r||s of 96 bytes. */
+    ES384("EC", "P-384", 96),
+    /** RSASSA-PSS with SHA-256 and MGF1-SHA-256, 32-byte salt. */
+    PS256("RSA", null, -1),
+    /** RSASSA-PKCS1-v1_5 with SHA-256. */
+    RS256("RSA", null, -1);
+
+    /** Smallest RSA modulus accepted, in bits. */
+    public static final int MIN_RSA_BITS = 2048;
+
+    private final String keyType;
+    private final String curve;
+    private final int signatureLength;
+
+    JwsAlgorithm(String keyType, String curve, int signatureLength) {
+        this.keyType = keyType;
+        this.curve = curve;
+        this.signatureLength = signatureLength;
+    }
+
+    /** The JWA name, exactly as it appears in {@code alg}. */
+    public String jwaName() {
+        return name();
+    }
+
+    /** The JWK {@code kty} of keys for this algorithm. */
+    public String keyType() {
+        return keyType;
+    }
+
+    /** The JWK {@code crv} of keys for this algorithm, or {@code null} for RSA. */
+    public String curve() {
+        return curve;
+    }
+
+    /** Fixed signature length in bytes, or -1 when it depends on the key (RSA). */
+    public int signatureLength() {
+        return signatureLength;
+    }
+
+    /** Looks up an algorithm by its exact, case-sensitive JWA name. */
+    public static Optional<JwsAlgorithm> fromJwaName(String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        for (JwsAlgorithm a : values()) {
+            if (a.name().equals(name)) {
+                return Optional.of(a);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,17 @@
+package io.wimse4j.core.key;
+
+import io.wimse4j.core.id.TrustDomain;
+
+import java.util.Optional;
+
+/**
+ * Where a verifier finds the current trust bundle of a trust domain (ID-3). A
+ * {@link TrustBundleSet} is the static source; a refreshing source (JWKS fetched from an Identity
+ * Server, rotated keys) returns a new {@link TrustBundle} instance whenever the keys change, which
+ * also invalidates WITs cached under the old bundle.
+ */
+@FunctionalInterface
+public interface TrustBundleSource {
+    /** The current bundle of {@code domain}, or empty when the domain is not trusted. */
+    Optional<TrustBundle> bundleFor(TrustDomain domain);
+}

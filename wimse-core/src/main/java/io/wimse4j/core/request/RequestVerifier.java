@@ -1,0 +1,340 @@
+package io.wimse4j.core.request;
+
+import io.wimse4j.core.error.Reason;
+import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.jose.Base64Url;
+import io.wimse4j.core.jose.CompactJws;
+import io.wimse4j.core.jose.Hashes;
+import io.wimse4j.core.jose.JwsAlgorithm;
+import io.wimse4j.core.jose.Validity;
+import io.wimse4j.core.key.TrustBundleSource;
+import io.wimse4j.core.replay.InMemoryReplayCache;
+import io.wimse4j.core.replay.ReplayCache;
+import io.wimse4j.core.replay.ReplayKeys;
+import io.wimse4j.core.wit.VerifiedWit;
+import io.wimse4j.core.wit.WitVerifier;
+import io.wimse4j.core.wpt.Audiences;
+import io.wimse4j.core.wpt.VerifiedWpt;
+import io.wimse4j.core.wpt.WimseHeaders;
+import io.wimse4j.core.wpt.WptVerifier;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The receiving workload's single entry point (V-1..V-14): takes the request's method, target URI
+ * and every header value and returns the {@link VerifiedCaller}, or throws a
+ * {@link WimseException} whose {@link Reason} maps to an RFC 9457 problem (V-14).
+ *
+ * <p>Order: exactly one WIT and one WPT header (V-1), no WIT used as a bearer token (WIT-9), the
+ * WIT (cached by hash), the WPT against it (V-2..V-5, V-7, V-8), the audience (V-6), the
+ * access-token, Txn-Token and other-token bindings (V-10..V-13), and last the replay check (V-9),
+ * so a rejected proof never consumes its {@code jti}. Immutable and thread-safe; build it with
+ * {@link #builder()}. Strict by default: replay protection on, audience = the target URI.
+ */
+public final class RequestVerifier {
+    private final WitVerifier witVerifier;
+    private final WptVerifier wptVerifier;
+    private final Clock clock;
+    private final Duration leeway;
+    private final boolean acceptTargetUri;
+    private final Set<String> audiences;
+    private final OthPolicy othPolicy;
+    private final ReplayCache replayCache;
+    private final int maxTokenLength;
+
+    private RequestVerifier(Builder b) {
+        this.clock = b.clock;
+        this.leeway = b.leeway;
+        this.maxTokenLength = b.maxTokenLength;
+        this.witVerifier = WitVerifier.builder().trust(b.trust).clock(b.clock).leeway(b.leeway)
+                .allowedIssuers(b.allowedIssuers).algorithms(b.witAlgorithms).proofAlgorithms(b.proofAlgorithms)
+                .maxTokenLength(b.maxTokenLength).cacheSize(b.witCacheSize).build();
+        this.wptVerifier = new WptVerifier(b.leeway, b.maxProofLifetime, b.maxTokenLength);
+        this.acceptTargetUri = b.acceptTargetUri;
+        Set<String> normalized = new HashSet<>();
+        for (String a : b.audiences) {
+            normalized.add(a);
+            normalized.add(Audiences.normalize(a));
+        }
+        this.audiences = Set.copyOf(normalized);
+        this.othPolicy = b.othPolicy;
+        this.replayCache = b.replayCache != null ? b.replayCache
+                : b.replayProtection ? new InMemoryReplayCache(InMemoryReplayCache.DEFAULT_CAPACITY, b.clock) : null;
+    }
+
+    /** A new builder; {@link Builder#trust(TrustBundleSource)} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Verifies the request described by {@code facts}. */
+    public VerifiedCaller verify(HttpRequestFacts facts) throws WimseException {
+        String wit = exactlyOne(facts, WimseHeaders.WORKLOAD_IDENTITY_TOKEN, Reason.MISSING_WIT);
+        String wpt = exactlyOne(facts, WimseHeaders.WORKLOAD_PROOF_TOKEN, Reason.MISSING_WPT);
+        if (wit.length() > maxTokenLength || wpt.length() > maxTokenLength) {
+            throw new WimseException(Reason.TOKEN_TOO_LARGE, "a WIMSE header is longer than " + maxTokenLength + " characters");
+        }
+        String accessToken = accessToken(facts, wit);
+        List<String> txn = facts.values(WimseHeaders.TXN_TOKEN);
+        if (txn.size() > 1) {
+            throw new WimseException(Reason.REPEATED_HEADER, "header 'Txn-Token' is repeated");
+        }
+
+        String witHash = Base64Url.encode(Hashes.sha256(wit.getBytes(StandardCharsets.US_ASCII)));
+        VerifiedWit verifiedWit = witVerifier.verify(wit, witHash);
+        Instant now = clock.instant();
+        VerifiedWpt proof = wptVerifier.verify(wpt, verifiedWit, now);
+
+        checkAudience(proof.audience(), facts);
+        boolean athBound = checkBinding(proof.accessTokenHash(), accessToken, Reason.ATH_MISSING, Reason.ATH_MISMATCH, "access token", "ath");
+        boolean tthBound = checkBinding(proof.txnTokenHash(), txn.isEmpty() ? null : txn.get(0), Reason.TTH_MISSING, Reason.TTH_MISMATCH, "Txn-Token", "tth");
+        Set<String> bound = checkOtherTokens(proof.otherTokenHashes(), facts);
+
+        if (replayCache != null) {
+            String key = ReplayKeys.of(verifiedWit.subject(), proof.jwtId());
+            if (!replayCache.firstUse(key, proof.expiresAt().plus(leeway))) {
+                throw new WimseException(Reason.REPLAY, "WPT 'jti' was already used by " + verifiedWit.subject());
+            }
+        }
+        return new VerifiedCaller(verifiedWit, proof, athBound, tthBound, bound);
+    }
+
+    private static String exactlyOne(HttpRequestFacts facts, String header, Reason missing) throws WimseException {
+        List<String> values = facts.values(header);
+        if (values.isEmpty()) {
+            throw new WimseException(missing, "the request has no '" + header + "' header");
+        }
+        if (values.size() > 1) {
+            throw new WimseException(Reason.REPEATED_HEADER, "header '" + header + "' appears " + values.size() + " times");
+        }
+        return values.get(0);
+    }
+
+    private static String accessToken(HttpRequestFacts facts, String wit) throws WimseException {
+        List<String> auth = facts.values(WimseHeaders.AUTHORIZATION);
+        if (auth.size() > 1) {
+            throw new WimseException(Reason.REPEATED_HEADER, "header 'Authorization' is repeated");
+        }
+        if (auth.isEmpty()) {
+            return null;
+        }
+        String value = auth.get(0);
+        String token = WimseHeaders.accessToken(value);
+        if (value.trim().equals(wit) || wit.equals(token) || value.trim().endsWith(" " + wit)) {
+            throw new WimseException(Reason.WIT_AS_BEARER, "the WIT must not be sent in 'Authorization' (WIT-9)");
+        }
+        return token;
+    }
+
+    private void checkAudience(String aud, HttpRequestFacts facts) throws WimseException {
+        if (audiences.contains(aud)) {
+            return;
+        }
+        String normalized = Audiences.normalize(aud);
+        if (audiences.contains(normalized)) {
+            return;
+        }
+        if (acceptTargetUri && normalized.equals(Audiences.normalize(Audiences.of(facts.targetUri())))) {
+            return;
+        }
+        throw new WimseException(Reason.AUDIENCE_MISMATCH, "WPT 'aud' is neither the target URI nor an accepted audience");
+    }
+
+    private static boolean checkBinding(Optional<String> claimed, String presented, Reason missing, Reason mismatch,
+                                        String what, String claim) throws WimseException {
+        if (presented == null) {
+            if (claimed.isPresent()) {
+                throw new WimseException(mismatch, "WPT '" + claim + "' binds a " + what + " the request does not carry");
+            }
+            return false;
+        }
+        if (claimed.isEmpty()) {
+            throw new WimseException(missing, "the request carries a " + what + " but the WPT has no '" + claim + "'");
+        }
+        if (!Hashes.hashEquals(claimed.get(), Hashes.tokenHash(presented))) {
+            throw new WimseException(mismatch, "WPT '" + claim + "' does not match the presented " + what);
+        }
+        return true;
+    }
+
+    private Set<String> checkOtherTokens(Map<String, String> oth, HttpRequestFacts facts) throws WimseException {
+        if (oth.isEmpty() && othPolicy.rules().isEmpty()) {
+            return Set.of();
+        }
+        Set<String> bound = new LinkedHashSet<>();
+        for (Map.Entry<String, String> e : oth.entrySet()) {
+            String name = e.getKey();
+            OthPolicy.Rule rule = othPolicy.rule(name).orElseThrow(() ->
+                    new WimseException(Reason.OTH_UNKNOWN_ENTRY, "WPT 'oth' entry '" + truncate(name) + "' is not understood (V-13)"));
+            List<String> values = facts.values(name);
+            if (values.isEmpty()) {
+                throw new WimseException(Reason.OTH_MISMATCH, "WPT 'oth' binds header '" + name + "' which the request does not carry");
+            }
+            if (values.size() > 1 && !rule.allowRepeated()) {
+                throw new WimseException(Reason.REPEATED_HEADER, "header '" + name + "' bound by 'oth' is repeated");
+            }
+            String value = String.join(", ", values).trim();
+            if (!Hashes.hashEquals(e.getValue(), Hashes.tokenHash(value))) {
+                throw new WimseException(Reason.OTH_MISMATCH, "WPT 'oth' entry '" + name + "' does not match its header");
+            }
+            bound.add(name);
+        }
+        for (Map.Entry<String, OthPolicy.Rule> r : othPolicy.rules().entrySet()) {
+            if (r.getValue().requiredWhenPresent() && !bound.contains(r.getKey()) && !facts.values(r.getKey()).isEmpty()) {
+                throw new WimseException(Reason.OTH_MISSING, "header '" + r.getKey() + "' must be bound by the WPT's 'oth'");
+            }
+        }
+        return bound;
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+    }
+
+    /** Builder for {@link RequestVerifier}. */
+    public static final class Builder {
+        private TrustBundleSource trust;
+        private Clock clock = Clock.systemUTC();
+        private Duration leeway = Duration.ofSeconds(60);
+        private Duration maxProofLifetime = Duration.ofSeconds(300);
+        private boolean acceptTargetUri = true;
+        private final Set<String> audiences = new LinkedHashSet<>();
+        private OthPolicy othPolicy = OthPolicy.none();
+        private ReplayCache replayCache;
+        private boolean replayProtection = true;
+        private Set<String> allowedIssuers = Set.of();
+        private Set<JwsAlgorithm> witAlgorithms = EnumSet.allOf(JwsAlgorithm.class);
+        private Set<JwsAlgorithm> proofAlgorithms = EnumSet.allOf(JwsAlgorithm.class);
+        private int maxTokenLength = CompactJws.DEFAULT_MAX_TOKEN_LENGTH;
+        private int witCacheSize = 10_000;
+
+        private Builder() {
+        }
+
+        /** The trust anchors per trust domain (required, ID-3). */
+        public Builder trust(TrustBundleSource trust) {
+            this.trust = Objects.requireNonNull(trust, "trust");
+            return this;
+        }
+
+        /** The clock (default: system UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Allowed clock skew, 0 to 5 minutes (default 60 s). */
+        public Builder leeway(Duration leeway) {
+            this.leeway = Validity.checkLeeway(leeway);
+            return this;
+        }
+
+        /** Longest acceptable proof lifetime, 1 s to 1 h (default 300 s, V-7). */
+        public Builder maxProofLifetime(Duration max) {
+            Objects.requireNonNull(max, "max");
+            if (max.compareTo(Duration.ofSeconds(1)) < 0 || max.compareTo(WptVerifier.MAX_MAX_LIFETIME) > 0) {
+                throw new IllegalArgumentException("maximum proof lifetime must be between 1 s and 1 h");
+            }
+            this.maxProofLifetime = max;
+            return this;
+        }
+
+        /**
+         * Accepts {@code audience} as a WPT {@code aud} (V-6): one of the service's own configured
+         * external URIs or an agreed alias. Never derive it from {@code Host} or
+         * {@code X-Forwarded-Host}.
+         */
+        public Builder audience(String audience) {
+            if (audience == null || audience.isBlank()) {
+                throw new IllegalArgumentException("audience must not be blank");
+            }
+            this.audiences.add(audience);
+            return this;
+        }
+
+        /**
+         * Whether {@code aud} may equal the request's target URI (default true). Turn it off to
+         * accept only the configured {@link #audience(String)} values.
+         */
+        public Builder acceptTargetUri(boolean accept) {
+            this.acceptTargetUri = accept;
+            return this;
+        }
+
+        /** The {@code oth} profile (default: none understood). */
+        public Builder othPolicy(OthPolicy policy) {
+            this.othPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** The replay cache (default: a bounded in-memory cache, V-9). */
+        public Builder replayCache(ReplayCache cache) {
+            this.replayCache = Objects.requireNonNull(cache, "cache");
+            return this;
+        }
+
+        /** Turns replay detection off (V-9 only RECOMMENDS it). Contradicts {@link #replayCache}. */
+        public Builder disableReplayProtection() {
+            this.replayProtection = false;
+            return this;
+        }
+
+        /** When non-empty, a WIT must carry one of these {@code iss} values (WIT-3). */
+        public Builder allowedIssuers(Set<String> issuers) {
+            this.allowedIssuers = Set.copyOf(issuers);
+            return this;
+        }
+
+        /** Algorithms accepted for WIT signatures (default: all of {@link JwsAlgorithm}). */
+        public Builder witAlgorithms(Set<JwsAlgorithm> algorithms) {
+            this.witAlgorithms = EnumSet.copyOf(algorithms);
+            return this;
+        }
+
+        /** Algorithms accepted for proofs, i.e. for {@code cnf.jwk.alg} (default: all). */
+        public Builder proofAlgorithms(Set<JwsAlgorithm> algorithms) {
+            this.proofAlgorithms = EnumSet.copyOf(algorithms);
+            return this;
+        }
+
+        /** Longest WIT or WPT accepted, in characters (default 8192). */
+        public Builder maxTokenLength(int max) {
+            this.maxTokenLength = max;
+            return this;
+        }
+
+        /** How many verified WITs to cache by hash (default 10000; 0 disables). */
+        public Builder witCacheSize(int size) {
+            this.witCacheSize = size;
+            return this;
+        }
+
+        /** Builds the verifier, rejecting contradictory settings. */
+        public RequestVerifier build() {
+            if (trust == null) {
+                throw new IllegalStateException("trust(...) is required");
+            }
+            if (!acceptTargetUri && audiences.isEmpty()) {
+                throw new IllegalStateException("with acceptTargetUri(false) at least one audience(...) is required");
+            }
+            if (!replayProtection && replayCache != null) {
+                throw new IllegalStateException("disableReplayProtection() contradicts replayCache(...)");
+            }
+            if (witAlgorithms.isEmpty() || proofAlgorithms.isEmpty()) {
+                throw new IllegalStateException("at least one algorithm is required");
+            }
+            return new RequestVerifier(this);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.wimse4j.core.request;
+
+import io.wimse4j.core.id.TrustDomain;
+import io.wimse4j.core.id.WorkloadIdentifier;
+import io.wimse4j.core.wit.VerifiedWit;
+import io.wimse4j.core.wpt.VerifiedWpt;
+
+import java.util.Set;
+
+/**
+ * The authenticated caller of a request: its workload identifier and trust domain (authorize on
+ * both, ID-2), its verified WIT and proof, and which other tokens the proof bound. Only tokens
+ * reported here as bound may feed authorization decisions (V-13). Only a
+ * {@link RequestVerifier} can create one.
+ */
+public final class VerifiedCaller {
+    private final VerifiedWit wit;
+    private final VerifiedWpt proof;
+    private final boolean accessTokenBound;
+    private final boolean txnTokenBound;
+    private final Set<String> boundHeaders;
+
+    VerifiedCaller(VerifiedWit wit, VerifiedWpt proof, boolean accessTokenBound, boolean txnTokenBound,
+                   Set<String> boundHeaders) {
+        this.wit = wit;
+        this.proof = proof;
+        this.accessTokenBound = accessTokenBound;
+        this.txnTokenBound = txnTokenBound;
+        this.boundHeaders = Set.copyOf(boundHeaders);
+    }
+
+    /** The caller's workload identifier. */
+    public WorkloadIdentifier workload() {
+        return wit.subject();
+    }
+
+    /** The caller's trust domain. */
+    public TrustDomain trustDomain() {
+        return wit.trustDomain();
+    }
+
+    /** The caller's verified WIT. */
+    public VerifiedWit wit() {
+        return wit;
+    }
+
+    /** The caller's verified proof. */
+    public VerifiedWpt proof() {
+        return proof;
+    }
+
+    /** True when the request's access token is bound by {@code ath} (V-10). */
+    public boolean accessTokenBound() {
+        return accessTokenBound;
+    }
+
+    /** True when the request's Txn-Token is bound by {@code tth} (V-11). */
+    public boolean txnTokenBound() {
+        return txnTokenBound;
+    }
+
+    /** Lower-case names of the headers bound by {@code oth} (V-12). */
+    public Set<String> boundHeaders() {
+        return boundHeaders;
+    }
+
+    @Override
+    public String toString() {
+        return "VerifiedCaller[" + workload() + "]";
+    }
+}

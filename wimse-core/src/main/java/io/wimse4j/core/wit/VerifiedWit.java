@@ -1,0 +1,130 @@
+package io.wimse4j.core.wit;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jose.jwk.JWK;
+import io.wimse4j.core.id.TrustDomain;
+import io.wimse4j.core.id.WorkloadIdentifier;
+import io.wimse4j.core.jose.JwsAlgorithm;
+import io.wimse4j.core.jose.SignatureVerifier;
+import io.wimse4j.core.jose.StrictJson;
+import io.wimse4j.core.key.TrustBundle;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A Workload Identity Token whose signature, type, times, subject and confirmation key a
+ * {@link WitVerifier} has checked. Only a verifier can create one. Unknown claims are kept but
+ * never interpreted (WIT-11).
+ */
+public final class VerifiedWit {
+    private final String token;
+    private final String tokenHash;
+    private final WorkloadIdentifier subject;
+    private final Optional<String> issuer;
+    private final Optional<String> jwtId;
+    private final Optional<Instant> issuedAt;
+    private final Instant expiresAt;
+    private final JWK confirmationKey;
+    private final String confirmationAlgorithmName;
+    private final SignatureVerifier proofVerifier;
+    private final ObjectNode claims;
+    final TrustBundle verifiedWith;
+
+    VerifiedWit(String token, String tokenHash, WorkloadIdentifier subject, Optional<String> issuer,
+                Optional<String> jwtId, Optional<Instant> issuedAt, Instant expiresAt, JWK confirmationKey,
+                String confirmationAlgorithmName, SignatureVerifier proofVerifier, ObjectNode claims,
+                TrustBundle verifiedWith) {
+        this.token = token;
+        this.tokenHash = tokenHash;
+        this.subject = subject;
+        this.issuer = issuer;
+        this.jwtId = jwtId;
+        this.issuedAt = issuedAt;
+        this.expiresAt = expiresAt;
+        this.confirmationKey = confirmationKey;
+        this.confirmationAlgorithmName = confirmationAlgorithmName;
+        this.proofVerifier = proofVerifier;
+        this.claims = claims;
+        this.verifiedWith = verifiedWith;
+    }
+
+    /** The compact token as presented. */
+    public String token() {
+        return token;
+    }
+
+    /** base64url(SHA-256(token)): the value a WPT's {@code wth} must carry (WPT-7). */
+    public String tokenHash() {
+        return tokenHash;
+    }
+
+    /** The workload identifier ({@code sub}, WIT-4). */
+    public WorkloadIdentifier subject() {
+        return subject;
+    }
+
+    /** The trust domain of {@link #subject()}. */
+    public TrustDomain trustDomain() {
+        return subject.trustDomain();
+    }
+
+    /** The {@code iss} claim, if present (WIT-3). */
+    public Optional<String> issuer() {
+        return issuer;
+    }
+
+    /** The {@code jti} claim, if present (WIT-6). */
+    public Optional<String> jwtId() {
+        return jwtId;
+    }
+
+    /** The {@code iat} claim, if present. */
+    public Optional<Instant> issuedAt() {
+        return issuedAt;
+    }
+
+    /** The {@code exp} claim (WIT-5). */
+    public Instant expiresAt() {
+        return expiresAt;
+    }
+
+    /** The workload's public key, {@code cnf.jwk} (WIT-7). */
+    public JWK confirmationKey() {
+        return confirmationKey;
+    }
+
+    /** The {@code cnf.jwk.alg} string: a proof's {@code alg} must equal it exactly (WIT-8, V-3). */
+    public String confirmationAlgorithmName() {
+        return confirmationAlgorithmName;
+    }
+
+    /** The algorithm of {@link #confirmationAlgorithmName()}. */
+    public JwsAlgorithm confirmationAlgorithm() {
+        return proofVerifier.algorithm();
+    }
+
+    /** Verifies proofs made with the workload's key (V-4). */
+    public SignatureVerifier proofVerifier() {
+        return proofVerifier;
+    }
+
+    /** One claim as a plain Java value (String, Number, Boolean, List, Map), if present. */
+    public Optional<Object> claim(String name) {
+        var node = claims.get(name);
+        return node == null ? Optional.empty() : Optional.ofNullable(StrictJson.mapper().convertValue(node, Object.class));
+    }
+
+    /** All claims as plain Java values; a new unmodifiable map each call. */
+    public Map<String, Object> claims() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = StrictJson.mapper().convertValue(claims, Map.class);
+        return java.util.Collections.unmodifiableMap(map);
+    }
+
+    @Override
+    public String toString() {
+        return "VerifiedWit[sub=" + subject + ", exp=" + expiresAt + ", alg=" + confirmationAlgorithmName + "]";
+    }
+}

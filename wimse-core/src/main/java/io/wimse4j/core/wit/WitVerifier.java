@@ -1,0 +1,288 @@
+package io.wimse4j.core.wit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.nimbusds.jose.jwk.JWK;
+import io.wimse4j.core.error.Reason;
+import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.id.WorkloadIdentifier;
+import io.wimse4j.core.jose.Base64Url;
+import io.wimse4j.core.jose.Claims;
+import io.wimse4j.core.jose.CompactJws;
+import io.wimse4j.core.jose.Hashes;
+import io.wimse4j.core.jose.JwkKeys;
+import io.wimse4j.core.jose.JwsAlgorithm;
+import io.wimse4j.core.jose.SignatureVerifier;
+import io.wimse4j.core.jose.Validity;
+import io.wimse4j.core.key.TrustBundle;
+import io.wimse4j.core.key.TrustBundleSource;
+import io.wimse4j.core.key.TrustedKey;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Verifies Workload Identity Tokens (WIT-1..WIT-11, ID-3). The signing key comes from the trust
+ * bundle of the trust domain in {@code sub}, chosen by {@code kid}, never from the token; a WIT
+ * signed by another trust domain's key therefore fails. Verified WITs are cached by their SHA-256
+ * (bounded, never past {@code exp}, dropped when the trust bundle changes), so a WIT seen before
+ * costs a hash and a map lookup. Immutable and thread-safe; build it with {@link #builder()}.
+ */
+public final class WitVerifier {
+    /** Media type suffix of a WIT (WIT-2). */
+    public static final String TYP = "wit+jwt";
+
+    private final TrustBundleSource trust;
+    private final Clock clock;
+    private final Duration leeway;
+    private final Set<String> allowedIssuers;
+    private final Set<JwsAlgorithm> algorithms;
+    private final Set<JwsAlgorithm> proofAlgorithms;
+    private final int maxTokenLength;
+    private final Cache<String, VerifiedWit> cache;
+
+    private WitVerifier(Builder b) {
+        this.trust = b.trust;
+        this.clock = b.clock;
+        this.leeway = b.leeway;
+        this.allowedIssuers = Set.copyOf(b.allowedIssuers);
+        this.algorithms = EnumSet.copyOf(b.algorithms);
+        this.proofAlgorithms = EnumSet.copyOf(b.proofAlgorithms);
+        this.maxTokenLength = b.maxTokenLength;
+        this.cache = b.cacheSize == 0 ? null : Caffeine.newBuilder()
+                .maximumSize(b.cacheSize)
+                .ticker(() -> clock.millis() * 1_000_000L)
+                .expireAfter(new Expiry<String, VerifiedWit>() {
+                    @Override
+                    public long expireAfterCreate(String key, VerifiedWit wit, long currentTime) {
+                        long ms = wit.expiresAt().toEpochMilli() - clock.millis();
+                        return Math.max(0, ms) * 1_000_000L;
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(String key, VerifiedWit wit, long currentTime, long currentDuration) {
+                        return expireAfterCreate(key, wit, currentTime);
+                    }
+
+                    @Override
+                    public long expireAfterRead(String key, VerifiedWit wit, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+                })
+                .build();
+    }
+
+    /** A new builder; {@link Builder#trust(TrustBundleSource)} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Verifies {@code token}. */
+    public VerifiedWit verify(String token) throws WimseException {
+        if (token == null || token.isEmpty()) {
+            throw new WimseException(Reason.MALFORMED_TOKEN, "WIT is empty");
+        }
+        if (token.length() > maxTokenLength) {
+            throw new WimseException(Reason.TOKEN_TOO_LARGE, "WIT is longer than " + maxTokenLength + " characters");
+        }
+        return verify(token, Base64Url.encode(Hashes.sha256(token.getBytes(StandardCharsets.US_ASCII))));
+    }
+
+    /**
+     * Verifies {@code token} whose base64url SHA-256 the caller already computed (a request
+     * verifier needs it for {@code wth} anyway).
+     */
+    public VerifiedWit verify(String token, String tokenHash) throws WimseException {
+        Instant now = clock.instant();
+        if (cache != null) {
+            VerifiedWit hit = cache.getIfPresent(tokenHash);
+            if (hit != null && hit.token().equals(token) && stillValid(hit, now)) {
+                return hit;
+            }
+        }
+        VerifiedWit wit = verifyUncached(token, tokenHash, now);
+        if (cache != null) {
+            cache.put(tokenHash, wit);
+        }
+        return wit;
+    }
+
+    private boolean stillValid(VerifiedWit wit, Instant now) {
+        if (now.isAfter(wit.expiresAt().plus(leeway))) {
+            return false;
+        }
+        return trust.bundleFor(wit.trustDomain()).orElse(null) == wit.verifiedWith;
+    }
+
+    private VerifiedWit verifyUncached(String token, String tokenHash, Instant now) throws WimseException {
+        CompactJws jws = CompactJws.parse(token, maxTokenLength);
+        jws.rejectCritical();
+        jws.requireType(TYP);
+        String algName = jws.algorithmName();
+        JwsAlgorithm alg = JwsAlgorithm.fromJwaName(algName).filter(algorithms::contains).orElseThrow(() ->
+                new WimseException(Reason.UNSUPPORTED_ALG, "WIT 'alg' " + algName + " is not accepted"));
+        ObjectNode claims = jws.payload();
+
+        WorkloadIdentifier subject = WorkloadIdentifier.parse(Claims.requiredString(claims, "sub", "WIT"));
+        TrustBundle bundle = trust.bundleFor(subject.trustDomain()).orElseThrow(() ->
+                new WimseException(Reason.UNTRUSTED_TRUST_DOMAIN, "no trust anchors for trust domain " + subject.trustDomain()));
+        Optional<String> kid = jws.keyId();
+        List<TrustedKey> candidates = bundle.candidates(alg, kid);
+        if (candidates.isEmpty()) {
+            throw new WimseException(Reason.UNKNOWN_KEY, "trust domain " + subject.trustDomain() + " has no " + alg
+                    + " key" + kid.map(k -> " with kid '" + k + "'").orElse(""));
+        }
+        boolean verified = false;
+        for (TrustedKey key : candidates) {
+            if (jws.verifyWith(key.verifier())) {
+                verified = true;
+                break;
+            }
+        }
+        if (!verified) {
+            throw new WimseException(Reason.BAD_SIGNATURE, "WIT signature does not verify with the keys of " + subject.trustDomain());
+        }
+
+        Instant exp = Validity.check(claims, now, leeway, "WIT");
+        Optional<String> iss = Claims.optionalString(claims, "iss", "WIT");
+        if (!allowedIssuers.isEmpty() && (iss.isEmpty() || !allowedIssuers.contains(iss.get()))) {
+            throw new WimseException(Reason.UNTRUSTED_ISSUER, iss.isEmpty() ? "WIT has no 'iss'" : "WIT 'iss' is not allowed");
+        }
+        Optional<String> jti = Claims.jwtId(claims, "WIT");
+        Optional<Instant> iat = Claims.optionalTime(claims, "iat", "WIT");
+
+        JsonNode cnf = claims.get("cnf");
+        JsonNode cnfJwk = cnf == null ? null : cnf.get("jwk");
+        if (cnfJwk == null) {
+            throw new WimseException(Reason.MISSING_CLAIM, "WIT has no 'cnf.jwk' claim");
+        }
+        if (!cnf.isObject() || !cnfJwk.isObject()) {
+            throw new WimseException(Reason.INVALID_CNF_KEY, "WIT 'cnf.jwk' is not a JSON object");
+        }
+        JsonNode cnfAlgNode = cnfJwk.get("alg");
+        if (cnfAlgNode == null || !cnfAlgNode.isTextual()) {
+            throw new WimseException(Reason.INVALID_CNF_KEY, "WIT 'cnf.jwk' has no 'alg' (WIT-8)");
+        }
+        String cnfAlgName = cnfAlgNode.textValue();
+        JwsAlgorithm cnfAlg = JwsAlgorithm.fromJwaName(cnfAlgName).filter(proofAlgorithms::contains).orElseThrow(() ->
+                new WimseException(Reason.UNSUPPORTED_ALG, "WIT 'cnf.jwk.alg' " + cnfAlgName + " is not accepted"));
+        JWK jwk;
+        SignatureVerifier proofVerifier;
+        try {
+            jwk = JwkKeys.parsePublic(cnfJwk);
+            proofVerifier = JwkKeys.verifier(jwk, cnfAlg);
+        } catch (WimseException e) {
+            throw new WimseException(Reason.INVALID_CNF_KEY, "WIT 'cnf.jwk': " + e.detail());
+        }
+        return new VerifiedWit(token, tokenHash, subject, iss, jti, iat, exp, jwk, cnfAlgName, proofVerifier,
+                claims, bundle);
+    }
+
+    /** The clock this verifier reads. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The leeway applied to time checks. */
+    public Duration leeway() {
+        return leeway;
+    }
+
+    /** The longest token accepted, in characters. */
+    public int maxTokenLength() {
+        return maxTokenLength;
+    }
+
+    /** Builder for {@link WitVerifier}; strict by default. */
+    public static final class Builder {
+        private TrustBundleSource trust;
+        private Clock clock = Clock.systemUTC();
+        private Duration leeway = Duration.ofSeconds(60);
+        private Set<String> allowedIssuers = Set.of();
+        private Set<JwsAlgorithm> algorithms = EnumSet.allOf(JwsAlgorithm.class);
+        private Set<JwsAlgorithm> proofAlgorithms = EnumSet.allOf(JwsAlgorithm.class);
+        private int maxTokenLength = CompactJws.DEFAULT_MAX_TOKEN_LENGTH;
+        private int cacheSize = 10_000;
+
+        private Builder() {
+        }
+
+        /** Where trust bundles come from (required). */
+        public Builder trust(TrustBundleSource trust) {
+            this.trust = Objects.requireNonNull(trust, "trust");
+            return this;
+        }
+
+        /** The clock (default: system UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Allowed clock skew, 0 to 5 minutes (default 60 s). */
+        public Builder leeway(Duration leeway) {
+            this.leeway = Validity.checkLeeway(leeway);
+            return this;
+        }
+
+        /** When non-empty, {@code iss} is required and must be one of these (WIT-3). */
+        public Builder allowedIssuers(Set<String> issuers) {
+            this.allowedIssuers = Set.copyOf(issuers);
+            return this;
+        }
+
+        /** Algorithms accepted for the WIT signature (default: all of {@link JwsAlgorithm}). */
+        public Builder algorithms(Set<JwsAlgorithm> algorithms) {
+            if (algorithms.isEmpty()) {
+                throw new IllegalArgumentException("at least one algorithm is required");
+            }
+            this.algorithms = EnumSet.copyOf(algorithms);
+            return this;
+        }
+
+        /** Algorithms accepted for {@code cnf.jwk.alg}, i.e. for proofs (default: all). */
+        public Builder proofAlgorithms(Set<JwsAlgorithm> algorithms) {
+            if (algorithms.isEmpty()) {
+                throw new IllegalArgumentException("at least one algorithm is required");
+            }
+            this.proofAlgorithms = EnumSet.copyOf(algorithms);
+            return this;
+        }
+
+        /** Longest WIT accepted, in characters (default 8192, at least 256). */
+        public Builder maxTokenLength(int max) {
+            if (max < 256 || max > 1 << 20) {
+                throw new IllegalArgumentException("maxTokenLength must be between 256 and 1048576");
+            }
+            this.maxTokenLength = max;
+            return this;
+        }
+
+        /** How many verified WITs to cache (default 10000; 0 disables the cache). */
+        public Builder cacheSize(int size) {
+            if (size < 0) {
+                throw new IllegalArgumentException("cacheSize must not be negative");
+            }
+            this.cacheSize = size;
+            return this;
+        }
+
+        /** Builds the verifier. */
+        public WitVerifier build() {
+            if (trust == null) {
+                throw new IllegalStateException("trust(...) is required");
+            }
+            return new WitVerifier(this);
+        }
+    }
+}
