@@ -158,6 +158,28 @@ class Jose4jInteropTest {
                 .isInstanceOf(InvalidJwtException.class).hasMessageContaining("signature");
     }
 
+    /**
+     * ES256 signatures are r||s with each half left-padded to 32 bytes; about 1 in 256 values of
+     * r or s needs the padding. Sign until a few padded halves have been seen (capped).
+     */
+    @Test
+    void manyWimse4jEs256ProofsAllVerifyUnderJose4j() throws Exception {
+        WimseTokens t = wimseTokens(JwsAlgorithm.ES256, JwsAlgorithm.ES256);
+        WorkloadCredentials credentials = WorkloadCredentials.of(t.wit(), t.workloadKey().signer());
+        WptCreator creator = WptCreator.create(clock, Duration.ofSeconds(60));
+        JwtConsumer consumer = jose4jWptConsumer(
+                JsonWebKey.Factory.newJwk(t.workloadKey().publicJwk().toJSONString()).getKey(), "ES256");
+        int shortHalves = 0;
+        for (int i = 0; i < 6000 && shortHalves < 3; i++) {
+            String wpt = creator.create(credentials, TARGET, ProofBindings.accessToken(ACCESS_TOKEN));
+            byte[] sig = Base64.getUrlDecoder().decode(wpt.substring(wpt.lastIndexOf('.') + 1));
+            assertThat(sig).hasSize(64);
+            shortHalves += (sig[0] == 0 ? 1 : 0) + (sig[32] == 0 ? 1 : 0);
+            assertThat(consumer.process(wpt).getJwtClaims().getStringClaimValue("wth")).isEqualTo(sha256b64url(t.wit()));
+        }
+        assertThat(shortHalves).as("proofs whose r or s starts with a zero byte").isPositive();
+    }
+
     // ---------------------------------------------------------------- jose4j -> wimse4j
 
     /** Keys and tokens built by hand with jose4j. */
@@ -243,6 +265,21 @@ class Jose4jInteropTest {
         assertThat(caller.wit().expiresAt()).isEqualTo(now.plus(Duration.ofHours(1)));
         assertThat(caller.proof().audience()).isEqualTo(TARGET);
         assertThat(caller.proof().jwtId()).isEqualTo(claimsObject(t.wpt()).getJwtId());
+    }
+
+    @Test
+    void manyJose4jEs256ProofsAllVerifyUnderWimse4j() throws Exception {
+        Jose4jTokens t = jose4jTokens("ES256", "ES256");
+        RequestVerifier verifier = wimseVerifier(t.jwks());
+        int shortHalves = 0;
+        for (int i = 0; i < 6000 && shortHalves < 3; i++) {
+            String wpt = jose4jWpt(t.workloadKey(), "wpt+jwt", t.wit(), ACCESS_TOKEN);
+            byte[] sig = Base64.getUrlDecoder().decode(wpt.substring(wpt.lastIndexOf('.') + 1));
+            shortHalves += (sig[0] == 0 ? 1 : 0) + (sig[32] == 0 ? 1 : 0);
+            assertThat(verifier.verify(request(t.wit(), wpt, ACCESS_TOKEN)).proof().jwtId())
+                    .isEqualTo(claimsObject(wpt).getJwtId());
+        }
+        assertThat(shortHalves).as("proofs whose r or s starts with a zero byte").isPositive();
     }
 
     @Test
