@@ -50,11 +50,11 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
             description = "The raw HTTP/1.1 request (request line, headers, blank line, body); '-' reads standard input.")
     private String request;
 
-    @Option(names = "--now", paramLabel = "<epoch-seconds>", description = "Verify as of this instant instead of the current time.")
+    @Option(names = "--now", paramLabel = "<epoch-seconds>", description = "Verify as of this instant instead of the current time (a 60 s clock-skew leeway applies to exp).")
     private Long now;
 
     @Option(names = "--max-lifetime", paramLabel = "<seconds>", defaultValue = "300",
-            description = "Longest acceptable proof lifetime (default: ${DEFAULT-VALUE}).")
+            description = "Longest acceptable proof lifetime, 1 to 3600 (default: ${DEFAULT-VALUE}); the 60 s clock-skew leeway comes on top.")
     private long maxLifetime;
 
     @Option(names = "--json", description = "Print the result as a JSON object.")

@@ -116,6 +116,22 @@ class VerifyCommandTest {
     }
 
     @Test
+    void expiryBoundaryIsExpPlusLeeway() throws IOException {
+        long exp = DraftExample.WPT_EXP.getEpochSecond();
+        Cli.Result atLeeway = verify(Cli.draftRequest(), exp + 60, AUD);
+        assertThat(atLeeway.exit()).as(atLeeway.out()).isZero();
+        assertRejected(verify(Cli.draftRequest(), exp + 61, AUD), "EXPIRED");
+    }
+
+    @Test
+    void shortMaxLifetimeIsLifetimeTooLong() throws IOException {
+        // exp is 116 s after valid_at; the limit is --max-lifetime plus the 60 s leeway.
+        assertRejected(verify(Cli.draftRequest(), validAt(), AUD, "--max-lifetime", "55"), "LIFETIME_TOO_LONG");
+        Cli.Result ok = verify(Cli.draftRequest(), validAt(), AUD, "--max-lifetime", "56");
+        assertThat(ok.exit()).as(ok.out()).isZero();
+    }
+
+    @Test
     void anotherAudienceIsAudienceMismatchEvenThoughTheTargetMatches() throws IOException {
         assertRejected(verify(Cli.draftRequest(), validAt(), "https://workload.example.com/other"), "AUDIENCE_MISMATCH");
     }
