@@ -1,0 +1,154 @@
+package io.wimse4j.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.id.TrustDomain;
+import io.wimse4j.core.key.TrustBundle;
+import io.wimse4j.core.key.TrustBundleSet;
+import io.wimse4j.core.jose.StrictJson;
+import io.wimse4j.core.request.RequestVerifier;
+import io.wimse4j.core.request.VerifiedCaller;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code wimse verify}: checks a raw HTTP request carrying a WIT and a WPT as a receiving workload
+ * would (V-1..V-14), against the given trust bundles and accepted audiences. Prints the caller's
+ * workload identifier (exit 0) or the rejection {@code REASON: detail} (exit 1), both on standard
+ * output; {@code --json} prints a JSON object instead.
+ */
+@Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Verify a raw HTTP/1.1 request carrying Workload-Identity-Token and Workload-Proof-Token headers.",
+                "The WPT 'aud' is checked against the --audience values only, never against the Host header."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:valid; prints the caller's workload identifier",
+                "1:rejected; prints REASON: detail", "2:usage error"})
+public final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--trust", required = true, paramLabel = "<trust-domain>=<jwks-file>",
+            description = "Trust the Identity Server keys in <jwks-file> (a JWKS or one public JWK) for <trust-domain>. Repeatable.")
+    private List<String> trust = new ArrayList<>();
+
+    @Option(names = "--audience", required = true, paramLabel = "<uri>",
+            description = "An accepted WPT 'aud' value (the service's own external URI). Repeatable.")
+    private List<String> audiences = new ArrayList<>();
+
+    @Option(names = "--request", required = true, paramLabel = "<file|->",
+            description = "The raw HTTP/1.1 request (request line, headers, blank line, body); '-' reads standard input.")
+    private String request;
+
+    @Option(names = "--now", paramLabel = "<epoch-seconds>", description = "Verify as of this instant instead of the current time (a 60 s clock-skew leeway applies to exp).")
+    private Long now;
+
+    @Option(names = "--max-lifetime", paramLabel = "<seconds>", defaultValue = "300",
+            description = "Longest acceptable proof lifetime, 1 to 3600 (default: ${DEFAULT-VALUE}); the 60 s clock-skew leeway comes on top.")
+    private long maxLifetime;
+
+    @Option(names = "--json", description = "Print the result as a JSON object.")
+    private boolean json;
+
+    @Override
+    public Integer call() {
+        TrustBundleSet bundles = trustBundles();
+        RequestVerifier verifier = verifier(bundles);
+        RawHttpRequest raw;
+        try {
+            raw = RawHttpRequest.parse(Inputs.readBytes(request, stdin(), "request"));
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("the request is not a valid HTTP/1.1 request: " + e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try {
+            VerifiedCaller caller = verifier.verify(raw.toFacts());
+            if (json) {
+                ObjectNode o = StrictJson.mapper().createObjectNode();
+                o.put("valid", true);
+                o.put("workload", caller.workload().value());
+                o.put("trust_domain", caller.trustDomain().name());
+                out.println(o.toString());
+            } else {
+                out.println(caller.workload().value());
+            }
+            out.flush();
+            return WimseCli.OK;
+        } catch (WimseException e) {
+            if (json) {
+                ObjectNode o = StrictJson.mapper().createObjectNode();
+                o.put("valid", false);
+                o.put("reason", e.reason().name());
+                o.put("type", e.reason().problemType().toString());
+                o.put("title", e.reason().title());
+                o.put("detail", e.detail());
+                out.println(o.toString());
+            } else {
+                out.println(e.reason().name() + ": " + e.detail());
+            }
+            out.flush();
+            return WimseCli.REJECTED;
+        }
+    }
+
+    private RequestVerifier verifier(TrustBundleSet bundles) {
+        RequestVerifier.Builder b = RequestVerifier.builder().trust(bundles).acceptTargetUri(false);
+        try {
+            b.maxProofLifetime(Duration.ofSeconds(maxLifetime));
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("--max-lifetime: " + e.getMessage());
+        }
+        if (now != null) {
+            b.clock(Clock.fixed(Instant.ofEpochSecond(now), ZoneOffset.UTC));
+        }
+        for (String a : audiences) {
+            if (a.isBlank()) {
+                throw CliException.usage("--audience must not be blank");
+            }
+            b.audience(a);
+        }
+        return b.build();
+    }
+
+    private TrustBundleSet trustBundles() {
+        List<TrustBundle> bundles = new ArrayList<>();
+        Set<TrustDomain> seen = new LinkedHashSet<>();
+        for (String t : trust) {
+            int eq = t.indexOf('=');
+            if (eq <= 0 || eq == t.length() - 1) {
+                throw CliException.usage("--trust must be <trust-domain>=<jwks-file>, got '" + t + "'");
+            }
+            TrustDomain td;
+            try {
+                td = TrustDomain.parse(t.substring(0, eq));
+            } catch (WimseException e) {
+                throw CliException.usage("--trust: " + e.detail());
+            }
+            if (!seen.add(td)) {
+                throw CliException.usage("--trust: trust domain " + td + " is given twice");
+            }
+            String file = t.substring(eq + 1);
+            String jwks = Inputs.readText(file, stdin(), "JWKS");
+            try {
+                bundles.add(TrustBundle.fromJwks(td, jwks));
+            } catch (WimseException e) {
+                throw CliException.badInput("--trust " + td + ": bad JWKS in '" + file + "'", e);
+            }
+        }
+        return TrustBundleSet.of(bundles);
+    }
+
+    private java.io.InputStream stdin() {
+        return ((WimseCli) spec.root().userObject()).stdin();
+    }
+}

@@ -1,0 +1,104 @@
+package io.wimse4j.cli;
+
+import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.key.WorkloadKeyPair;
+import io.wimse4j.core.wit.WitInfo;
+import io.wimse4j.core.wpt.ProofBindings;
+import io.wimse4j.core.wpt.WimseHeaders;
+import io.wimse4j.core.wpt.WorkloadCredentials;
+import io.wimse4j.core.wpt.WptCreator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code wimse wpt create}: signs a WPT (WPT-1..WPT-9) for one request with the workload's private
+ * key, binding the WIT ({@code wth}) and optionally an access token ({@code ath}) and a Txn-Token
+ * ({@code tth}). Prints the compact token.
+ */
+@Command(name = "create", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Create a Workload Proof Token for one request, signed with the workload's private key.",
+                "Prints the compact WPT; send it in the Workload-Proof-Token header next to the WIT."})
+public final class WptCreateCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--key", required = true, paramLabel = "<private-jwk-file>",
+            description = "The workload's private JWK (the private half of the WIT's cnf.jwk).")
+    private String key;
+
+    @Option(names = "--wit", required = true, paramLabel = "<token|@file|->",
+            description = "The WIT: the token itself, @file, or '-' for standard input.")
+    private String wit;
+
+    @Option(names = "--aud", required = true, paramLabel = "<uri>",
+            description = "The audience: the target URI without query and fragment (WPT-4).")
+    private String aud;
+
+    @Option(names = "--access-token", paramLabel = "<token>",
+            description = "The OAuth access token sent in 'Authorization: Bearer ...'; bound by 'ath'.")
+    private String accessToken;
+
+    @Option(names = "--txn-token", paramLabel = "<token>", description = "The Txn-Token header value; bound by 'tth'.")
+    private String txnToken;
+
+    @Option(names = "--ttl", paramLabel = "<seconds>", defaultValue = "60",
+            description = "Lifetime in seconds (default: ${DEFAULT-VALUE}, at most 300).")
+    private long ttl;
+
+    @Override
+    public Integer call() {
+        var stdin = ((WimseCli) spec.root().userObject()).stdin();
+        if (ttl < 1 || ttl > WptCreator.MAX_TTL.toSeconds()) {
+            throw CliException.usage("--ttl must be between 1 and " + WptCreator.MAX_TTL.toSeconds() + " seconds");
+        }
+        if (aud.isBlank()) {
+            throw CliException.usage("--aud must not be blank");
+        }
+        String witToken = Inputs.token(wit, stdin, "WIT");
+        WitInfo info;
+        try {
+            info = WitInfo.decodeUnverified(witToken);
+        } catch (WimseException e) {
+            throw CliException.badInput("--wit", e);
+        }
+        WorkloadKeyPair pair = Inputs.privateKey(key, stdin, info.proofAlgorithm(), "workload key");
+        try {
+            WorkloadCredentials creds = WorkloadCredentials.of(witToken, pair.signer());
+            ProofBindings bindings = new ProofBindings(Optional.ofNullable(bearer(accessToken)),
+                    Optional.ofNullable(blankToNull(txnToken, "--txn-token")), Map.of());
+            String wpt = WptCreator.create(Clock.systemUTC(), Duration.ofSeconds(ttl)).create(creds, aud, bindings);
+            spec.commandLine().getOut().println(wpt);
+            spec.commandLine().getOut().flush();
+            return WimseCli.OK;
+        } catch (WimseException e) {
+            throw CliException.rejected(e);
+        }
+    }
+
+    /** The token itself; a value given as {@code Bearer <token>} is accepted too. */
+    private static String bearer(String value) {
+        String v = blankToNull(value, "--access-token");
+        if (v == null) {
+            return null;
+        }
+        String fromHeader = WimseHeaders.accessToken(v);
+        return fromHeader != null ? fromHeader : v;
+    }
+
+    private static String blankToNull(String value, String option) {
+        if (value == null) {
+            return null;
+        }
+        if (value.isBlank()) {
+            throw CliException.usage(option + " must not be blank");
+        }
+        return value.strip();
+    }
+}
