@@ -51,8 +51,8 @@ public enum Reason {
     NOT_YET_VALID("Token not yet valid", 400),
     /** The token's {@code iat} lies in the future. */
     ISSUED_IN_FUTURE("Token issued in the future", 400),
-    /** The proof's {@code exp} is unreasonably far ahead (V-7). */
-    LIFETIME_TOO_LONG("Proof lifetime too long", 400),
+    /** The token's {@code exp} is unreasonably far ahead (V-7 for proofs, WIT-5 for WITs). */
+    LIFETIME_TOO_LONG("Lifetime too long", 400),
     /** The WPT {@code aud} is not the target URI nor an accepted alias (V-6). */
     AUDIENCE_MISMATCH("Audience mismatch", 400),
     /** The WPT has no {@code wth} (WPT-7, V-8). */

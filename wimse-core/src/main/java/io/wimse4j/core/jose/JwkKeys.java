@@ -96,9 +96,12 @@ public final class JwkKeys {
         return crv != null && a.curve().equals(crv.getName());
     }
 
-    /** True when the JWK may be used for signatures ({@code use} absent or {@code sig}). */
+    /** True when the JWK may verify signatures: {@code use} absent or {@code sig}, {@code key_ops} absent or with {@code verify}. */
     public static boolean isForSignatures(JWK jwk) {
-        return jwk.getKeyUse() == null || KeyUse.SIGNATURE.equals(jwk.getKeyUse());
+        boolean use = jwk.getKeyUse() == null || KeyUse.SIGNATURE.equals(jwk.getKeyUse());
+        boolean ops = jwk.getKeyOperations() == null
+                || jwk.getKeyOperations().contains(com.nimbusds.jose.jwk.KeyOperation.VERIFY);
+        return use && ops;
     }
 
     /** A verifier for the public part of {@code jwk} under {@code alg}. */
@@ -146,10 +149,11 @@ public final class JwkKeys {
             if (jwk instanceof RSAKey rsa) {
                 BigInteger n = rsa.getModulus().decodeToBigInteger();
                 BigInteger e = rsa.getPublicExponent().decodeToBigInteger();
-                if (n.bitLength() < JwsAlgorithm.MIN_RSA_BITS) {
-                    throw new WimseException(Reason.INVALID_KEY, "RSA modulus shorter than " + JwsAlgorithm.MIN_RSA_BITS + " bits");
+                if (n.bitLength() < JwsAlgorithm.MIN_RSA_BITS || n.bitLength() > JwsAlgorithm.MAX_RSA_BITS) {
+                    throw new WimseException(Reason.INVALID_KEY, "RSA modulus must have " + JwsAlgorithm.MIN_RSA_BITS
+                            + " to " + JwsAlgorithm.MAX_RSA_BITS + " bits");
                 }
-                if (!e.testBit(0) || e.compareTo(BigInteger.valueOf(3)) < 0) {
+                if (!e.testBit(0) || e.compareTo(BigInteger.valueOf(3)) < 0 || e.bitLength() > JwsAlgorithm.MAX_RSA_EXPONENT_BITS) {
                     throw new WimseException(Reason.INVALID_KEY, "RSA public exponent is invalid");
                 }
                 return new RSAKeyParameters(false, n, e);

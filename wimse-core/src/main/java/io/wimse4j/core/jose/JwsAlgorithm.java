@@ -21,6 +21,10 @@ public enum JwsAlgorithm {
 
     /** Smallest RSA modulus accepted, in bits. */
     public static final int MIN_RSA_BITS = 2048;
+    /** Largest RSA modulus accepted, in bits: bounds the work an attacker-chosen key can cause. */
+    public static final int MAX_RSA_BITS = 4096;
+    /** Largest RSA public exponent accepted, in bits (65537 is 17 bits). */
+    public static final int MAX_RSA_EXPONENT_BITS = 32;
 
     private final String keyType;
     private final String curve;

@@ -43,9 +43,21 @@ public final class StrictJson {
 
     /** Parses UTF-8 JSON that must be an object. */
     public static ObjectNode parseObject(byte[] utf8, String what) throws WimseException {
+        String text;
+        try {
+            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(utf8)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new WimseException(Reason.INVALID_JSON, what + " is not valid UTF-8");
+        }
+        if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
+            throw new WimseException(Reason.INVALID_JSON, what + " starts with a byte order mark");
+        }
         JsonNode node;
         try {
-            node = MAPPER.readTree(utf8);
+            node = MAPPER.readTree(text);
         } catch (IOException | RuntimeException e) {
             throw new WimseException(Reason.INVALID_JSON, what + " is not valid JSON: " + firstLine(e.getMessage()));
         }
@@ -59,6 +71,9 @@ public final class StrictJson {
     public static ObjectNode parseObject(String json, String what) throws WimseException {
         return parseObject(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), what);
     }
+
+    /** RFC 7515/7519: JSON text is UTF-8; overlong forms, other encodings and a BOM are rejected. */
+    static final String ENCODING_NOTE = "UTF-8 only";
 
     private static String firstLine(String message) {
         if (message == null) {

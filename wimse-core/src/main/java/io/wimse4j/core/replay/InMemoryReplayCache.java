@@ -20,6 +20,10 @@ import java.util.Objects;
 public final class InMemoryReplayCache implements ReplayCache {
     /** Default capacity. */
     public static final int DEFAULT_CAPACITY = 1_000_000;
+    /** Entries outlive their {@code expiresAt} by this much, so none expires at the instant it is made. */
+    static final long MARGIN_MILLIS = 1_000;
+    /** No entry is kept longer than a day (proof lifetimes are capped far below). */
+    static final long MAX_ENTRY_MILLIS = 86_400_000L;
 
     private final Clock clock;
     private final long capacity;
@@ -42,7 +46,8 @@ public final class InMemoryReplayCache implements ReplayCache {
                 .expireAfter(new Expiry<String, Instant>() {
                     @Override
                     public long expireAfterCreate(String key, Instant expiresAt, long currentTime) {
-                        return Math.max(0, expiresAt.toEpochMilli() - clock.millis()) * 1_000_000L;
+                        long ms = Math.min(MAX_ENTRY_MILLIS, Math.max(0, expiresAt.toEpochMilli() - clock.millis()));
+                        return (ms + MARGIN_MILLIS) * 1_000_000L;
                     }
 
                     @Override

@@ -24,13 +24,19 @@ public record HttpRequestFacts(String method, URI targetUri, Map<String, List<St
     public HttpRequestFacts {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(targetUri, "targetUri");
-        if (!targetUri.isAbsolute()) {
-            throw new IllegalArgumentException("target URI must be absolute");
+        if (!targetUri.isAbsolute() || targetUri.getRawAuthority() == null) {
+            throw new IllegalArgumentException("target URI must be absolute with an authority");
         }
         Map<String, List<String>> copy = new LinkedHashMap<>();
         headers.forEach((k, v) -> copy.computeIfAbsent(k.toLowerCase(Locale.ROOT), x -> new ArrayList<>()).addAll(v));
         copy.replaceAll((k, v) -> List.copyOf(v));
         headers = Collections.unmodifiableMap(copy);
+    }
+
+    /** Method, target URI and header names only: header values may be credentials. */
+    @Override
+    public String toString() {
+        return "HttpRequestFacts[" + method + " " + targetUri + ", headers=" + headers.keySet() + "]";
     }
 
     /** All values of header {@code name} (any case), empty when absent. */

@@ -41,6 +41,8 @@ import java.util.Set;
 public final class WitVerifier {
     /** Media type suffix of a WIT (WIT-2). */
     public static final String TYP = "wit+jwt";
+    /** Largest configurable maximum WIT lifetime. */
+    public static final Duration MAX_LIFETIME_CAP = Duration.ofDays(7);
 
     private final TrustBundleSource trust;
     private final Clock clock;
@@ -49,6 +51,7 @@ public final class WitVerifier {
     private final Set<JwsAlgorithm> algorithms;
     private final Set<JwsAlgorithm> proofAlgorithms;
     private final int maxTokenLength;
+    private final Duration maxLifetime;
     private final Cache<String, VerifiedWit> cache;
 
     private WitVerifier(Builder b) {
@@ -59,6 +62,7 @@ public final class WitVerifier {
         this.algorithms = EnumSet.copyOf(b.algorithms);
         this.proofAlgorithms = EnumSet.copyOf(b.proofAlgorithms);
         this.maxTokenLength = b.maxTokenLength;
+        this.maxLifetime = b.maxLifetime;
         this.cache = b.cacheSize == 0 ? null : Caffeine.newBuilder()
                 .maximumSize(b.cacheSize)
                 .ticker(() -> clock.millis() * 1_000_000L)
@@ -66,7 +70,7 @@ public final class WitVerifier {
                     @Override
                     public long expireAfterCreate(String key, VerifiedWit wit, long currentTime) {
                         long ms = wit.expiresAt().toEpochMilli() - clock.millis();
-                        return Math.max(0, ms) * 1_000_000L;
+                        return Math.max(0, Math.min(ms, MAX_LIFETIME_CAP.toMillis())) * 1_000_000L;
                     }
 
                     @Override
@@ -134,7 +138,8 @@ public final class WitVerifier {
         ObjectNode claims = jws.payload();
 
         WorkloadIdentifier subject = WorkloadIdentifier.parse(Claims.requiredString(claims, "sub", "WIT"));
-        TrustBundle bundle = trust.bundleFor(subject.trustDomain()).orElseThrow(() ->
+        TrustBundle bundle = trust.bundleFor(subject.trustDomain())
+                .filter(b -> b.trustDomain().equals(subject.trustDomain())).orElseThrow(() ->
                 new WimseException(Reason.UNTRUSTED_TRUST_DOMAIN, "no trust anchors for trust domain " + subject.trustDomain()));
         Optional<String> kid = jws.keyId();
         List<TrustedKey> candidates = bundle.candidates(alg, kid);
@@ -154,6 +159,9 @@ public final class WitVerifier {
         }
 
         Instant exp = Validity.check(claims, now, leeway, "WIT");
+        if (exp.isAfter(now.plus(maxLifetime).plus(leeway))) {
+            throw new WimseException(Reason.LIFETIME_TOO_LONG, "WIT expires more than " + maxLifetime.toHours() + " h from now");
+        }
         Optional<String> iss = Claims.optionalString(claims, "iss", "WIT");
         if (!allowedIssuers.isEmpty() && (iss.isEmpty() || !allowedIssuers.contains(iss.get()))) {
             throw new WimseException(Reason.UNTRUSTED_ISSUER, iss.isEmpty() ? "WIT has no 'iss'" : "WIT 'iss' is not allowed");
@@ -180,6 +188,9 @@ public final class WitVerifier {
         SignatureVerifier proofVerifier;
         try {
             jwk = JwkKeys.parsePublic(cnfJwk);
+            if (!JwkKeys.isForSignatures(jwk)) {
+                throw new WimseException(Reason.INVALID_KEY, "'use'/'key_ops' do not allow signature verification");
+            }
             proofVerifier = JwkKeys.verifier(jwk, cnfAlg);
         } catch (WimseException e) {
             throw new WimseException(Reason.INVALID_CNF_KEY, "WIT 'cnf.jwk': " + e.detail());
@@ -213,8 +224,19 @@ public final class WitVerifier {
         private Set<JwsAlgorithm> proofAlgorithms = EnumSet.allOf(JwsAlgorithm.class);
         private int maxTokenLength = CompactJws.DEFAULT_MAX_TOKEN_LENGTH;
         private int cacheSize = 10_000;
+        private Duration maxLifetime = Duration.ofHours(24);
 
         private Builder() {
+        }
+
+        /** Longest acceptable remaining WIT lifetime, 1 min to 7 days (default 24 h; WIT-5: hours). */
+        public Builder maxLifetime(Duration max) {
+            Objects.requireNonNull(max, "max");
+            if (max.compareTo(Duration.ofMinutes(1)) < 0 || max.compareTo(MAX_LIFETIME_CAP) > 0) {
+                throw new IllegalArgumentException("maximum WIT lifetime must be between 1 min and 7 days");
+            }
+            this.maxLifetime = max;
+            return this;
         }
 
         /** Where trust bundles come from (required). */

@@ -23,8 +23,11 @@ public final class WimseHeaders {
             return null;
         }
         String v = authorization.trim();
-        int sp = v.indexOf(' ');
-        if (sp <= 0) {
+        int sp = 0;
+        while (sp < v.length() && v.charAt(sp) != ' ' && v.charAt(sp) != '\t') {
+            sp++;
+        }
+        if (sp == 0 || sp == v.length()) {
             return null;
         }
         String scheme = v.substring(0, sp);
