@@ -9,11 +9,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
 
-/** Shared JMH settings: throughput in ops/s, one fork, 3x2 s warmup, 5x2 s measurement. */
+/** Shared JMH settings: throughput in ops/s, one fork, 4x2 s warmup, 5x2 s measurement. */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 4, time = 2)
 @Measurement(iterations = 5, time = 2)
 public abstract class BenchmarkDefaults {
 }

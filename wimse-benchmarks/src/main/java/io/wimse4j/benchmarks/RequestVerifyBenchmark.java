@@ -42,8 +42,12 @@ public class RequestVerifyBenchmark extends BenchmarkDefaults {
         }
 
         void newIteration(int witCacheSize) throws WimseException {
-            verifier = RequestVerifier.builder().trust(fixture.trust).clock(Fixture.CLOCK)
-                    .witCacheSize(witCacheSize).build();
+            newIteration(RequestVerifier.builder().trust(fixture.trust).clock(Fixture.CLOCK)
+                    .witCacheSize(witCacheSize).build());
+        }
+
+        void newIteration(RequestVerifier v) throws WimseException {
+            verifier = v;
             verifier.verify(requests[0]); // fills the WIT cache (if any); proof 0 is now used
             next = 1;
         }
@@ -93,6 +97,28 @@ public class RequestVerifyBenchmark extends BenchmarkDefaults {
         }
     }
 
+    /**
+     * Pool, WIT cache on, replay protection on with {@link SameThreadReplayCache} (Caffeine
+     * maintenance on the caller thread): an experiment isolating the replay cache's hand-off cost.
+     */
+    @State(Scope.Thread)
+    public static class SameThreadReplay {
+        @Param({"EdDSA"})
+        public String workloadAlg;
+        Pool pool;
+
+        @Setup(Level.Trial)
+        public void makePool() {
+            pool = new Pool(JwsAlgorithm.valueOf(workloadAlg));
+        }
+
+        @Setup(Level.Iteration)
+        public void newVerifier() throws WimseException {
+            pool.newIteration(RequestVerifier.builder().trust(pool.fixture.trust).clock(Fixture.CLOCK)
+                    .replayCache(new SameThreadReplayCache(1_000_000, Fixture.CLOCK)).build());
+        }
+    }
+
     /** 16 proofs reused in turn, WIT cache on, replay protection off. */
     @State(Scope.Thread)
     public static class NoReplay {
@@ -123,6 +149,12 @@ public class RequestVerifyBenchmark extends BenchmarkDefaults {
     /** Full request verification, no WIT cache, replay check on: two signature checks. */
     @Benchmark
     public VerifiedCaller requestVerifyUncachedWit(UncachedWit s) throws WimseException {
+        return s.pool.verifyNext();
+    }
+
+    /** As {@link #requestVerifyCachedWit} with the same-thread replay cache experiment. */
+    @Benchmark
+    public VerifiedCaller requestVerifyCachedWitSameThreadReplay(SameThreadReplay s) throws WimseException {
         return s.pool.verifyNext();
     }
 

@@ -16,6 +16,15 @@ class RatioReportTest {
                 + "},\"primaryMetric\":{\"score\":" + score + ",\"scoreError\":\"NaN\",\"scoreUnit\":\"ops/s\"}}";
     }
 
+    private static String result(String method, double score, double... iterations) {
+        StringBuilder raw = new StringBuilder();
+        for (double it : iterations) {
+            raw.append(raw.length() == 0 ? "" : ",").append(it);
+        }
+        return "{\"benchmark\":\"io.wimse4j.benchmarks.X." + method + "\",\"params\":{},\"primaryMetric\":{\"score\":"
+                + score + ",\"scoreError\":12.5,\"scoreUnit\":\"ops/s\",\"rawData\":[[" + raw + "]]}}";
+    }
+
     private static final String JSON = "[" + String.join(",",
             result("bareBcVerifyEd25519", "", 16000),
             result("bareBcVerifyEs256", "", 12000),
@@ -51,6 +60,20 @@ class RatioReportTest {
         assertThat(rows.get(2).ratio()).isCloseTo(6000 / (48000.0 / 7), within(1e-9));
         assertThat(rows.get(3).baselineName()).isEqualTo("bareBcSignEd25519");
         assertThat(rows.get(3).ratio()).isCloseTo(0.75, within(1e-9));
+    }
+
+    @Test
+    void bestRatioUsesTheBestIterationOfEach() throws IOException {
+        String json = "[" + result("bareBcSignEd25519", 30000, 20000, 30000, 40000) + ","
+                + result("wptCreate", 25000, 30000, 20000, 25000) + "]";
+        List<RatioReport.Result> results = RatioReport.parse(json);
+        assertThat(results.get(0).best()).isEqualTo(40000);
+        assertThat(results.get(0).error()).isEqualTo(12.5);
+        RatioReport.Row row = RatioReport.ratios(results).get(0);
+        assertThat(row.ratio()).isCloseTo(25000 / 30000.0, within(1e-9));
+        assertThat(row.bestRatio()).isCloseTo(0.75, within(1e-9));
+        // without raw data, best falls back to the score
+        assertThat(RatioReport.parse(JSON).get(0).best()).isEqualTo(16000);
     }
 
     @Test
