@@ -45,6 +45,9 @@ public class BareBouncyCastleBenchmark extends BenchmarkDefaults {
     private BigInteger ecR;
     private BigInteger ecS;
     private MessageDigest sha256;
+    private ECDomainParameters p256;
+    private byte[] ecPublicEncoded;
+    private byte[] edPublicEncoded;
 
     @Setup(Level.Trial)
     public void setUp() throws NoSuchAlgorithmException {
@@ -76,8 +79,12 @@ public class BareBouncyCastleBenchmark extends BenchmarkDefaults {
         ecS = rs[1];
         ecVerifier = new ECDSASigner();
         ecVerifier.init(false, (ECPublicKeyParameters) ec.getPublic());
+        p256 = domain;
+        ecPublicEncoded = ((ECPublicKeyParameters) ec.getPublic()).getQ().getEncoded(false);
+        edPublicEncoded = ((Ed25519PublicKeyParameters) ed.getPublic()).getEncoded();
 
-        if (!bareBcVerifyEd25519() || !bareBcVerifyEs256()) {
+        if (!bareBcVerifyEd25519() || !bareBcVerifyEs256() || !bareBcVerifyEd25519FreshKey()
+                || !bareBcVerifyEs256FreshKey()) {
             throw new IllegalStateException("baseline signatures do not verify");
         }
     }
@@ -97,6 +104,29 @@ public class BareBouncyCastleBenchmark extends BenchmarkDefaults {
     public boolean bareBcVerifyEs256() {
         byte[] hash = sha256.digest(input);
         return ecVerifier.verifySignature(hash, ecR, ecS);
+    }
+
+    /**
+     * As {@link #bareBcVerifyEs256} with a public key decoded from its encoding for this one
+     * verification: what verifying with a key seen for the first time costs. BouncyCastle keeps
+     * (and widens, after a few uses) its WNAF precomputation on the key's point, so a reused key
+     * verifies faster than a new one; an uncached WIT's {@code cnf} key is always new.
+     */
+    @Benchmark
+    public boolean bareBcVerifyEs256FreshKey() {
+        ECPublicKeyParameters key = new ECPublicKeyParameters(p256.getCurve().decodePoint(ecPublicEncoded), p256);
+        ECDSASigner verifier = new ECDSASigner();
+        verifier.init(false, key);
+        return verifier.verifySignature(sha256.digest(input), ecR, ecS);
+    }
+
+    /** As {@link #bareBcVerifyEd25519} with a public key decoded for this one verification. */
+    @Benchmark
+    public boolean bareBcVerifyEd25519FreshKey() {
+        Ed25519Signer verifier = new Ed25519Signer();
+        verifier.init(false, new Ed25519PublicKeyParameters(edPublicEncoded));
+        verifier.update(input, 0, input.length);
+        return verifier.verifySignature(edSignature);
     }
 
     /** Ed25519 signature of a WPT-sized input ({@code Ed25519Signer}, reused). */

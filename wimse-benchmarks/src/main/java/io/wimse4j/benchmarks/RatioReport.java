@@ -23,7 +23,10 @@ import java.util.Optional;
  *   <li>{@code requestVerifyCachedWit*} with {@code workloadAlg=X}: one verification of X
  *       ({@code bareBcVerifyEd25519} or {@code bareBcVerifyEs256}).</li>
  *   <li>{@code requestVerifyUncachedWit}: the WIT's ES256 verification and the proof's X
- *       verification in series, i.e. {@code 1 / (1/es256 + 1/x)} ops/s.</li>
+ *       verification in series, i.e. {@code 1 / (1/es256 + 1/x)} ops/s; and, when the run has
+ *       the {@code *FreshKey} baselines, a second row with the proof verified by a fresh key
+ *       (the {@code cnf} key of an uncached WIT is decoded anew for every request).</li>
+ *   <li>{@code bareBcVerify*FreshKey}: the same verification with a reused key.</li>
  *   <li>{@code wptCreate}: {@code bareBcSignEd25519}.</li>
  * </ul>
  *
@@ -33,6 +36,8 @@ public final class RatioReport {
     static final String VERIFY_ED25519 = "bareBcVerifyEd25519";
     static final String VERIFY_ES256 = "bareBcVerifyEs256";
     static final String SIGN_ED25519 = "bareBcSignEd25519";
+    static final String FRESH = "FreshKey";
+    private static final List<String> BASELINES = List.of(VERIFY_ED25519, VERIFY_ES256, SIGN_ED25519);
     /** The issuer key algorithm the request benchmarks use for WITs. */
     static final String WIT_ALG = "ES256";
 
@@ -106,17 +111,24 @@ public final class RatioReport {
     public static List<Row> ratios(List<Result> results) {
         List<Row> rows = new ArrayList<>();
         for (Result r : results) {
-            if (r.benchmark().startsWith("bareBc")) {
+            if (BASELINES.contains(r.benchmark())) {
                 continue;
             }
-            baselineFor(r, results).ifPresent(b -> rows.add(new Row(r, b.getKey(), b.getValue()[0], b.getValue()[1])));
+            baselineFor(r, results, false).ifPresent(b -> rows.add(new Row(r, b.getKey(), b.getValue()[0], b.getValue()[1])));
+            if (r.benchmark().startsWith("requestVerifyUncachedWit")) {
+                baselineFor(r, results, true).ifPresent(b -> rows.add(new Row(r, b.getKey(), b.getValue()[0], b.getValue()[1])));
+            }
         }
         return rows;
     }
 
     /** The baseline's name and its {mean, best} throughput. */
-    private static Optional<Map.Entry<String, double[]>> baselineFor(Result r, List<Result> results) {
+    private static Optional<Map.Entry<String, double[]>> baselineFor(Result r, List<Result> results, boolean freshProofKey) {
         String b = r.benchmark();
+        if (b.startsWith("bareBcVerify") && b.endsWith(FRESH)) {
+            String warm = b.substring(0, b.length() - FRESH.length());
+            return score(results, warm).map(s -> Map.entry(warm, s));
+        }
         if (b.equals("wptCreate")) {
             return score(results, SIGN_ED25519).map(s -> Map.entry(SIGN_ED25519, s));
         }
@@ -125,7 +137,8 @@ public final class RatioReport {
             if (proofBaseline == null) {
                 return Optional.empty();
             }
-            Optional<double[]> proof = score(results, proofBaseline);
+            String proofName = freshProofKey ? proofBaseline + FRESH : proofBaseline;
+            Optional<double[]> proof = score(results, proofName);
             if (b.startsWith("requestVerifyUncachedWit")) {
                 String witBaseline = verifyBaseline(WIT_ALG);
                 Optional<double[]> wit = score(results, witBaseline);
@@ -135,9 +148,9 @@ public final class RatioReport {
                 double[] serial = {
                         1 / (1 / wit.get()[0] + 1 / proof.get()[0]),
                         1 / (1 / wit.get()[1] + 1 / proof.get()[1])};
-                return Optional.of(Map.entry(witBaseline + " then " + proofBaseline, serial));
+                return Optional.of(Map.entry(witBaseline + " then " + proofName, serial));
             }
-            return proof.map(s -> Map.entry(proofBaseline, s));
+            return freshProofKey ? Optional.empty() : proof.map(s -> Map.entry(proofBaseline, s));
         }
         return Optional.empty();
     }
@@ -160,7 +173,7 @@ public final class RatioReport {
         StringBuilder sb = new StringBuilder();
         sb.append("Baselines (bare BouncyCastle, this run):\n");
         for (Result r : results) {
-            if (r.benchmark().startsWith("bareBc")) {
+            if (BASELINES.contains(r.benchmark())) {
                 sb.append(String.format(Locale.ROOT, "  %-28s %10.0f %s (best iteration %.0f)%n",
                         r.benchmark(), r.score(), r.unit(), r.best()));
             }

@@ -77,6 +77,24 @@ class RatioReportTest {
     }
 
     @Test
+    void freshKeyBaselinesCompareWithReusedKeysAndAddAnUncachedRow() throws IOException {
+        String json = "[" + String.join(",",
+                result("bareBcVerifyEd25519", "", 16000),
+                result("bareBcVerifyEs256", "", 12000),
+                result("bareBcVerifyEs256FreshKey", "", 4000),
+                result("requestVerifyUncachedWit", "\"workloadAlg\":\"ES256\"", 2500)) + "]";
+        List<RatioReport.Row> rows = RatioReport.ratios(RatioReport.parse(json));
+        assertThat(rows).extracting(RatioReport.Row::baselineName).containsExactly(
+                "bareBcVerifyEs256",
+                "bareBcVerifyEs256 then bareBcVerifyEs256",
+                "bareBcVerifyEs256 then bareBcVerifyEs256FreshKey");
+        assertThat(rows.get(0).ratio()).isCloseTo(4000 / 12000.0, within(1e-9));
+        assertThat(rows.get(1).baselineScore()).isCloseTo(6000, within(1e-6));
+        assertThat(rows.get(2).baselineScore()).isCloseTo(3000, within(1e-6));
+        assertThat(rows.get(2).ratio()).isCloseTo(2500 / 3000.0, within(1e-9));
+    }
+
+    @Test
     void leavesOutRowsWhoseBaselineWasNotRun() throws IOException {
         String json = "[" + result("requestVerifyCachedWit", "\"workloadAlg\":\"EdDSA\"", 1000) + "]";
         assertThat(RatioReport.ratios(RatioReport.parse(json))).isEmpty();
