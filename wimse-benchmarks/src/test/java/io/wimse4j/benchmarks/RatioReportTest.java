@@ -1,0 +1,114 @@
+package io.wimse4j.benchmarks;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class RatioReportTest {
+    private static String result(String method, String params, double score) {
+        return "{\"benchmark\":\"io.wimse4j.benchmarks.X." + method + "\",\"mode\":\"thrpt\",\"params\":{" + params
+                + "},\"primaryMetric\":{\"score\":" + score + ",\"scoreError\":\"NaN\",\"scoreUnit\":\"ops/s\"}}";
+    }
+
+    private static String result(String method, double score, double... iterations) {
+        StringBuilder raw = new StringBuilder();
+        for (double it : iterations) {
+            raw.append(raw.length() == 0 ? "" : ",").append(it);
+        }
+        return "{\"benchmark\":\"io.wimse4j.benchmarks.X." + method + "\",\"params\":{},\"primaryMetric\":{\"score\":"
+                + score + ",\"scoreError\":12.5,\"scoreUnit\":\"ops/s\",\"rawData\":[[" + raw + "]]}}";
+    }
+
+    private static final String JSON = "[" + String.join(",",
+            result("bareBcVerifyEd25519", "", 16000),
+            result("bareBcVerifyEs256", "", 12000),
+            result("bareBcSignEd25519", "", 40000),
+            result("requestVerifyCachedWit", "\"workloadAlg\":\"EdDSA\"", 14000),
+            result("requestVerifyCachedWit", "\"workloadAlg\":\"ES256\"", 6000),
+            result("requestVerifyUncachedWit", "\"workloadAlg\":\"EdDSA\"", 6000),
+            result("wptCreate", "", 30000),
+            result("somethingElse", "", 1)) + "]";
+
+    @Test
+    void parsesMethodNamesParamsAndScores() throws IOException {
+        List<RatioReport.Result> results = RatioReport.parse(JSON);
+        assertThat(results).hasSize(8);
+        assertThat(results.get(3).benchmark()).isEqualTo("requestVerifyCachedWit");
+        assertThat(results.get(3).params()).isEqualTo(Map.of("workloadAlg", "EdDSA"));
+        assertThat(results.get(3).score()).isEqualTo(14000);
+        assertThat(results.get(3).error()).isNaN();
+    }
+
+    @Test
+    void dividesByTheMatchingBaseline() throws IOException {
+        List<RatioReport.Row> rows = RatioReport.ratios(RatioReport.parse(JSON));
+        assertThat(rows).extracting(r -> r.result().label()).containsExactly(
+                "requestVerifyCachedWit [workloadAlg=EdDSA]", "requestVerifyCachedWit [workloadAlg=ES256]",
+                "requestVerifyUncachedWit [workloadAlg=EdDSA]", "wptCreate");
+        assertThat(rows.get(0).baselineName()).isEqualTo("bareBcVerifyEd25519");
+        assertThat(rows.get(0).ratio()).isCloseTo(0.875, within(1e-9));
+        assertThat(rows.get(1).baselineName()).isEqualTo("bareBcVerifyEs256");
+        assertThat(rows.get(1).ratio()).isCloseTo(0.5, within(1e-9));
+        // WIT (ES256) and proof (Ed25519) verified in series: 1 / (1/12000 + 1/16000) = 6857.14 ops/s
+        assertThat(rows.get(2).baselineScore()).isCloseTo(48000.0 / 7, within(1e-6));
+        assertThat(rows.get(2).ratio()).isCloseTo(6000 / (48000.0 / 7), within(1e-9));
+        assertThat(rows.get(3).baselineName()).isEqualTo("bareBcSignEd25519");
+        assertThat(rows.get(3).ratio()).isCloseTo(0.75, within(1e-9));
+    }
+
+    @Test
+    void bestRatioUsesTheBestIterationOfEach() throws IOException {
+        String json = "[" + result("bareBcSignEd25519", 30000, 20000, 30000, 40000) + ","
+                + result("wptCreate", 25000, 30000, 20000, 25000) + "]";
+        List<RatioReport.Result> results = RatioReport.parse(json);
+        assertThat(results.get(0).best()).isEqualTo(40000);
+        assertThat(results.get(0).error()).isEqualTo(12.5);
+        RatioReport.Row row = RatioReport.ratios(results).get(0);
+        assertThat(row.ratio()).isCloseTo(25000 / 30000.0, within(1e-9));
+        assertThat(row.bestRatio()).isCloseTo(0.75, within(1e-9));
+        // without raw data, best falls back to the score
+        assertThat(RatioReport.parse(JSON).get(0).best()).isEqualTo(16000);
+    }
+
+    @Test
+    void freshKeyBaselinesCompareWithReusedKeysAndAddAnUncachedRow() throws IOException {
+        String json = "[" + String.join(",",
+                result("bareBcVerifyEd25519", "", 16000),
+                result("bareBcVerifyEs256", "", 12000),
+                result("bareBcVerifyEs256FreshKey", "", 4000),
+                result("requestVerifyUncachedWit", "\"workloadAlg\":\"ES256\"", 2500)) + "]";
+        List<RatioReport.Row> rows = RatioReport.ratios(RatioReport.parse(json));
+        assertThat(rows).extracting(RatioReport.Row::baselineName).containsExactly(
+                "bareBcVerifyEs256",
+                "bareBcVerifyEs256 then bareBcVerifyEs256",
+                "bareBcVerifyEs256 then bareBcVerifyEs256FreshKey");
+        assertThat(rows.get(0).ratio()).isCloseTo(4000 / 12000.0, within(1e-9));
+        assertThat(rows.get(1).baselineScore()).isCloseTo(6000, within(1e-6));
+        assertThat(rows.get(2).baselineScore()).isCloseTo(3000, within(1e-6));
+        assertThat(rows.get(2).ratio()).isCloseTo(2500 / 3000.0, within(1e-9));
+    }
+
+    @Test
+    void leavesOutRowsWhoseBaselineWasNotRun() throws IOException {
+        String json = "[" + result("requestVerifyCachedWit", "\"workloadAlg\":\"EdDSA\"", 1000) + "]";
+        assertThat(RatioReport.ratios(RatioReport.parse(json))).isEmpty();
+        assertThat(RatioReport.format(RatioReport.parse(json))).contains("no benchmark with a baseline");
+    }
+
+    @Test
+    void formatsATable() throws IOException {
+        String table = RatioReport.format(RatioReport.parse(JSON));
+        assertThat(table).contains("bareBcVerifyEd25519").contains("0.88").contains("0.50").contains("0.75");
+    }
+
+    @Test
+    void rejectsNonJmhJson() {
+        assertThatThrownBy(() -> RatioReport.parse("{}")).isInstanceOf(IOException.class);
+    }
+}
