@@ -98,28 +98,6 @@ public class RequestVerifyBenchmark extends BenchmarkDefaults {
     }
 
     /**
-     * Pool, WIT cache on, replay protection on with {@link SameThreadReplayCache} (Caffeine
-     * maintenance on the caller thread): an experiment isolating the replay cache's hand-off cost.
-     */
-    @State(Scope.Thread)
-    public static class SameThreadReplay {
-        @Param({"EdDSA", "ES256"})
-        public String workloadAlg;
-        Pool pool;
-
-        @Setup(Level.Trial)
-        public void makePool() {
-            pool = new Pool(JwsAlgorithm.valueOf(workloadAlg));
-        }
-
-        @Setup(Level.Iteration)
-        public void newVerifier() throws WimseException {
-            pool.newIteration(RequestVerifier.builder().trust(pool.fixture.trust).clock(Fixture.CLOCK)
-                    .replayCache(new SameThreadReplayCache(1_000_000, Fixture.CLOCK)).build());
-        }
-    }
-
-    /**
      * The same pool, WIT cache on, replay protection off: differs from {@link CachedWit} only by the
      * replay check (the same cold, never-seen-before proofs are read in both).
      */
@@ -150,12 +128,6 @@ public class RequestVerifyBenchmark extends BenchmarkDefaults {
     /** Full request verification, no WIT cache, replay check on: two signature checks. */
     @Benchmark
     public VerifiedCaller requestVerifyUncachedWit(UncachedWit s) throws WimseException {
-        return s.pool.verifyNext();
-    }
-
-    /** As {@link #requestVerifyCachedWit} with the same-thread replay cache experiment. */
-    @Benchmark
-    public VerifiedCaller requestVerifyCachedWitSameThreadReplay(SameThreadReplay s) throws WimseException {
         return s.pool.verifyNext();
     }
 

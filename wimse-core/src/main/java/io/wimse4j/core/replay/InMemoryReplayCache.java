@@ -41,7 +41,12 @@ public final class InMemoryReplayCache implements ReplayCache {
         }
         this.clock = Objects.requireNonNull(clock, "clock");
         this.capacity = capacity;
+        // Every firstUse is a write; with Caffeine's default executor each write can hand its
+        // maintenance to ForkJoinPool.commonPool() (an unpark per hand-off, and the caller then
+        // contends with that worker for the eviction lock). Doing the amortized maintenance on
+        // the calling thread keeps the request path on one core.
         this.entries = Caffeine.newBuilder()
+                .executor(Runnable::run)
                 .ticker(() -> clock.millis() * 1_000_000L)
                 .expireAfter(new Expiry<String, Instant>() {
                     @Override
