@@ -41,11 +41,6 @@ public class RequestVerifyBenchmark extends BenchmarkDefaults {
             requests = fixture.requestPool(POOL_SIZE);
         }
 
-        void newIteration(int witCacheSize) throws WimseException {
-            newIteration(RequestVerifier.builder().trust(fixture.trust).clock(Fixture.CLOCK)
-                    .witCacheSize(witCacheSize).build());
-        }
-
         void newIteration(RequestVerifier v) throws WimseException {
             verifier = v;
             verifier.verify(requests[0]); // fills the WIT cache (if any); proof 0 is now used
@@ -61,9 +56,12 @@ public class RequestVerifyBenchmark extends BenchmarkDefaults {
         }
     }
 
-    /** Pool, WIT cache on (default size), replay protection on. */
+    /**
+     * The shared state of the request benchmarks: a proof pool per workload algorithm, made once
+     * per trial, and a verifier made anew (empty caches) for every iteration by {@link #verifier}.
+     */
     @State(Scope.Thread)
-    public static class CachedWit {
+    public abstract static class PoolState {
         @Param({"EdDSA", "ES256"})
         public String workloadAlg;
         Pool pool;
@@ -75,25 +73,25 @@ public class RequestVerifyBenchmark extends BenchmarkDefaults {
 
         @Setup(Level.Iteration)
         public void newVerifier() throws WimseException {
-            pool.newIteration(10_000);
+            pool.newIteration(verifier(RequestVerifier.builder().trust(pool.fixture.trust).clock(Fixture.CLOCK)));
+        }
+
+        abstract RequestVerifier verifier(RequestVerifier.Builder builder);
+    }
+
+    /** Pool, WIT cache on (default size), replay protection on. */
+    public static class CachedWit extends PoolState {
+        @Override
+        RequestVerifier verifier(RequestVerifier.Builder builder) {
+            return builder.witCacheSize(10_000).build();
         }
     }
 
     /** Pool, WIT cache off ({@code witCacheSize(0)}), replay protection on. */
-    @State(Scope.Thread)
-    public static class UncachedWit {
-        @Param({"EdDSA", "ES256"})
-        public String workloadAlg;
-        Pool pool;
-
-        @Setup(Level.Trial)
-        public void makePool() {
-            pool = new Pool(JwsAlgorithm.valueOf(workloadAlg));
-        }
-
-        @Setup(Level.Iteration)
-        public void newVerifier() throws WimseException {
-            pool.newIteration(0);
+    public static class UncachedWit extends PoolState {
+        @Override
+        RequestVerifier verifier(RequestVerifier.Builder builder) {
+            return builder.witCacheSize(0).build();
         }
     }
 
@@ -101,21 +99,10 @@ public class RequestVerifyBenchmark extends BenchmarkDefaults {
      * The same pool, WIT cache on, replay protection off: differs from {@link CachedWit} only by the
      * replay check (the same cold, never-seen-before proofs are read in both).
      */
-    @State(Scope.Thread)
-    public static class NoReplay {
-        @Param({"EdDSA", "ES256"})
-        public String workloadAlg;
-        Pool pool;
-
-        @Setup(Level.Trial)
-        public void makePool() {
-            pool = new Pool(JwsAlgorithm.valueOf(workloadAlg));
-        }
-
-        @Setup(Level.Iteration)
-        public void newVerifier() throws WimseException {
-            pool.newIteration(RequestVerifier.builder().trust(pool.fixture.trust).clock(Fixture.CLOCK)
-                    .disableReplayProtection().build());
+    public static class NoReplay extends PoolState {
+        @Override
+        RequestVerifier verifier(RequestVerifier.Builder builder) {
+            return builder.disableReplayProtection().build();
         }
     }
 

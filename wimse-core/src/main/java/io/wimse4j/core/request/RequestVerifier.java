@@ -2,7 +2,6 @@ package io.wimse4j.core.request;
 
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
-import io.wimse4j.core.jose.Base64Url;
 import io.wimse4j.core.jose.CompactJws;
 import io.wimse4j.core.jose.Hashes;
 import io.wimse4j.core.jose.JwsAlgorithm;
@@ -18,7 +17,6 @@ import io.wimse4j.core.wpt.VerifiedWpt;
 import io.wimse4j.core.wpt.WimseHeaders;
 import io.wimse4j.core.wpt.WptVerifier;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,7 +89,7 @@ public final class RequestVerifier {
             throw new WimseException(Reason.REPEATED_HEADER, "header 'Txn-Token' is repeated");
         }
 
-        String witHash = Base64Url.encode(Hashes.sha256(wit.getBytes(StandardCharsets.US_ASCII)));
+        String witHash = Hashes.tokenHash(wit);
         VerifiedWit verifiedWit = witVerifier.verify(wit, witHash);
         Instant now = clock.instant();
         VerifiedWpt proof = wptVerifier.verify(wpt, verifiedWit, now);

@@ -9,7 +9,6 @@ import com.nimbusds.jose.jwk.JWK;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.WorkloadIdentifier;
-import io.wimse4j.core.jose.Base64Url;
 import io.wimse4j.core.jose.Claims;
 import io.wimse4j.core.jose.CompactJws;
 import io.wimse4j.core.jose.Hashes;
@@ -21,7 +20,6 @@ import io.wimse4j.core.key.TrustBundle;
 import io.wimse4j.core.key.TrustBundleSource;
 import io.wimse4j.core.key.TrustedKey;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -99,7 +97,7 @@ public final class WitVerifier {
         if (token.length() > maxTokenLength) {
             throw new WimseException(Reason.TOKEN_TOO_LARGE, "WIT is longer than " + maxTokenLength + " characters");
         }
-        return verify(token, Base64Url.encode(Hashes.sha256(token.getBytes(StandardCharsets.US_ASCII))));
+        return verify(token, Hashes.tokenHash(token));
     }
 
     /**
