@@ -14,7 +14,8 @@ import io.wimse4j.core.error.WimseException;
 import java.io.IOException;
 
 /**
- * The one JSON parser for token parts: duplicate members rejected (RFC 7515 section 5.2 and
+ * The one JSON parser for token parts: strict UTF-8 (no BOM, no overlong forms, RFC 7515/7519),
+ * duplicate members rejected (RFC 7515 section 5.2 and
  * RFC 7519 section 4 allow either rejecting or last-wins; we reject), trailing data rejected,
  * nesting limited, and the top level must be an object.
  */
@@ -71,9 +72,6 @@ public final class StrictJson {
     public static ObjectNode parseObject(String json, String what) throws WimseException {
         return parseObject(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), what);
     }
-
-    /** RFC 7515/7519: JSON text is UTF-8; overlong forms, other encodings and a BOM are rejected. */
-    static final String ENCODING_NOTE = "UTF-8 only";
 
     private static String firstLine(String message) {
         if (message == null) {
