@@ -89,8 +89,7 @@ public final class RequestVerifier {
             throw new WimseException(Reason.REPEATED_HEADER, "header 'Txn-Token' is repeated");
         }
 
-        String witHash = Hashes.tokenHash(wit);
-        VerifiedWit verifiedWit = witVerifier.verify(wit, witHash);
+        VerifiedWit verifiedWit = witVerifier.verify(wit);
         Instant now = clock.instant();
         VerifiedWpt proof = wptVerifier.verify(wpt, verifiedWit, now);
 

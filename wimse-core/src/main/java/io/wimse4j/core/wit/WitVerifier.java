@@ -89,7 +89,10 @@ public final class WitVerifier {
         return new Builder();
     }
 
-    /** Verifies {@code token}. */
+    /**
+     * Verifies {@code token}. The result carries the token's hash ({@link VerifiedWit#tokenHash()}),
+     * which a proof's {@code wth} must equal.
+     */
     public VerifiedWit verify(String token) throws WimseException {
         if (token == null || token.isEmpty()) {
             throw new WimseException(Reason.MALFORMED_TOKEN, "WIT is empty");
@@ -100,11 +103,7 @@ public final class WitVerifier {
         return verify(token, Hashes.tokenHash(token));
     }
 
-    /**
-     * Verifies {@code token} whose base64url SHA-256 the caller already computed (a request
-     * verifier needs it for {@code wth} anyway).
-     */
-    public VerifiedWit verify(String token, String tokenHash) throws WimseException {
+    private VerifiedWit verify(String token, String tokenHash) throws WimseException {
         Instant now = clock.instant();
         if (cache != null) {
             VerifiedWit hit = cache.getIfPresent(tokenHash);
