@@ -1,0 +1,145 @@
+package io.wimse4j.client;
+
+import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.wpt.RequestSigner;
+import io.wimse4j.core.wpt.WimseHeaders;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Sends {@code java.net.http} requests carrying {@code Workload-Identity-Token} and a fresh
+ * {@code Workload-Proof-Token} (WIT-10, WPT-1). Every call to {@link #send} or {@link #sendAsync}
+ * signs anew, so a retry by the caller gets a new proof with a new {@code jti} (WPT-6). The proof
+ * binds the request's own {@code Authorization} ({@code ath}), {@code Txn-Token} ({@code tth}) and
+ * the headers the {@link RequestSigner} was configured with ({@code oth}).
+ *
+ * <p>Tokens travel only over TLS (SEC-1): a plain {@code http://} target is refused unless
+ * {@link Builder#allowInsecureHttp(boolean)} was set (loopback tests, a sidecar on the same host).
+ * The wrapped client must not follow redirects: a proof is bound to its target, and following a
+ * redirect would hand both tokens to another server. Immutable and thread-safe.
+ */
+public final class SigningHttpClient {
+    private final HttpClient http;
+    private final RequestSigner signer;
+    private final boolean allowInsecureHttp;
+
+    private SigningHttpClient(Builder b) {
+        this.http = b.http != null ? b.http : HttpClient.newHttpClient();
+        this.signer = b.signer;
+        this.allowInsecureHttp = b.allowInsecureHttp;
+    }
+
+    /** A new builder; {@link Builder#signer(RequestSigner)} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The wrapped client. */
+    public HttpClient httpClient() {
+        return http;
+    }
+
+    /**
+     * Signs and sends {@code request}.
+     *
+     * @throws WimseSigningException when the request cannot be signed (it is then not sent)
+     * @throws IllegalArgumentException for an {@code http://} target without
+     *         {@code allowInsecureHttp(true)}, or a request that already carries WIMSE headers
+     */
+    public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+            throws IOException, InterruptedException {
+        Objects.requireNonNull(handler, "handler");
+        return http.send(sign(request), handler);
+    }
+
+    /**
+     * Signs and sends {@code request} asynchronously. A signing failure completes the returned
+     * future exceptionally with a {@link WimseSigningException}; the argument errors of
+     * {@link #send} are thrown directly.
+     */
+    public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        Objects.requireNonNull(handler, "handler");
+        HttpRequest signed;
+        try {
+            signed = sign(request);
+        } catch (WimseSigningException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return http.sendAsync(signed, handler);
+    }
+
+    /** A copy of {@code request} with the two WIMSE headers added. */
+    HttpRequest sign(HttpRequest request) throws WimseSigningException {
+        Objects.requireNonNull(request, "request");
+        URI uri = request.uri();
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme.equals("http")) {
+            if (!allowInsecureHttp) {
+                throw new IllegalArgumentException("refusing to send WIMSE tokens over plain http to " + uri.getRawAuthority()
+                        + " (SEC-1: TLS only); set allowInsecureHttp(true) on the builder to allow it");
+            }
+        } else if (!scheme.equals("https")) {
+            throw new IllegalArgumentException("unsupported scheme '" + scheme + "'");
+        }
+        if (request.headers().firstValue(WimseHeaders.WORKLOAD_IDENTITY_TOKEN).isPresent()
+                || request.headers().firstValue(WimseHeaders.WORKLOAD_PROOF_TOKEN).isPresent()) {
+            throw new IllegalArgumentException("the request already carries WIMSE headers; SigningHttpClient adds them");
+        }
+        RequestSigner.SignedHeaders signed;
+        try {
+            signed = signer.sign(request.method(), uri, request.headers().map());
+        } catch (WimseException e) {
+            throw new WimseSigningException(e);
+        }
+        HttpRequest.Builder copy = HttpRequest.newBuilder(request, (name, value) -> true);
+        signed.asMap().forEach(copy::header);
+        return copy.build();
+    }
+
+    /** Builder for {@link SigningHttpClient}; settings are checked in {@link #build()}. */
+    public static final class Builder {
+        private HttpClient http;
+        private RequestSigner signer;
+        private boolean allowInsecureHttp;
+
+        private Builder() {
+        }
+
+        /** The client to send with (default {@link HttpClient#newHttpClient()}); must not follow redirects. */
+        public Builder httpClient(HttpClient http) {
+            this.http = http;
+            return this;
+        }
+
+        /** The signer that makes the two headers (required). */
+        public Builder signer(RequestSigner signer) {
+            this.signer = signer;
+            return this;
+        }
+
+        /** Allows plain {@code http://} targets (default false, SEC-1). */
+        public Builder allowInsecureHttp(boolean allow) {
+            this.allowInsecureHttp = allow;
+            return this;
+        }
+
+        /** Builds the client, rejecting missing or unsafe settings. */
+        public SigningHttpClient build() {
+            if (signer == null) {
+                throw new IllegalStateException("signer(...) is required");
+            }
+            if (http != null && http.followRedirects() != HttpClient.Redirect.NEVER) {
+                throw new IllegalStateException("the HttpClient must use Redirect.NEVER: a proof is bound to its target"
+                        + " and a followed redirect would send the tokens to another server");
+            }
+            return new SigningHttpClient(this);
+        }
+    }
+}
