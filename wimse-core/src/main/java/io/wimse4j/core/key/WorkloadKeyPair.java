@@ -77,7 +77,8 @@ public final class WorkloadKeyPair {
         try {
             jwk = JWK.parse(json);
         } catch (java.text.ParseException | RuntimeException e) {
-            throw new WimseException(Reason.INVALID_KEY, "not a JWK: " + e.getMessage());
+            // the parser's message may quote the input, which holds private key material (KEY-1)
+            throw new WimseException(Reason.INVALID_KEY, "not a JWK");
         }
         if (!jwk.isPrivate()) {
             throw new WimseException(Reason.INVALID_KEY, "the JWK has no private part");
