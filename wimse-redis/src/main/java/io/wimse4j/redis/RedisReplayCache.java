@@ -1,0 +1,283 @@
+package io.wimse4j.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import io.wimse4j.core.error.Reason;
+import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.jose.Base64Url;
+import io.wimse4j.core.jose.Hashes;
+import io.wimse4j.core.replay.ReplayCache;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@link ReplayCache} shared by a cluster of verifiers, on Redis: every verifier of the cluster
+ * sees every proof identifier, so a proof replayed to another instance is refused too (SEC-4).
+ * Each {@link #firstUse} is one atomic {@code SET <namespace><hash> 1 NX PX <ttl>} (V-9): {@code OK}
+ * means first use, a nil reply means the key was already there.
+ *
+ * <p>The key stored in Redis is the namespace followed by base64url(SHA-256(key)): fixed size, and
+ * no proof identifier in clear in the store. The TTL is {@code max(1 s, expiresAt - now)} plus a
+ * 1 s margin (as {@link io.wimse4j.core.replay.InMemoryReplayCache}), capped at one day.
+ *
+ * <p><b>Fail closed.</b> When Redis cannot answer (down, disconnected, timed out, unexpected reply)
+ * {@code firstUse} throws {@link Reason#REPLAY_CACHE_UNAVAILABLE}; it never answers {@code true}
+ * when unsure. While disconnected, commands are rejected at once instead of being queued, and the
+ * connection is re-established in the background (Lettuce auto-reconnect, back-off capped at 1 s).
+ * If the first connection cannot be made, it is retried by later calls, at most once a second.
+ * {@link Builder#failOpen(boolean) failOpen(true)} is an explicit opt-in that accepts proofs without
+ * a replay check while Redis is unavailable, logging a WARN each time.
+ *
+ * <p>Messages never contain the key or the Redis URI (which may carry a password). Redis Cluster is
+ * not supported (standalone and Sentinel only).
+ */
+public final class RedisReplayCache implements ReplayCache, AutoCloseable {
+    /** Default key prefix. */
+    public static final String DEFAULT_NAMESPACE = "wimse:replay:";
+    /** Default command timeout. */
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(500);
+    /** Shortest TTL given to an entry, before the margin. */
+    static final long MIN_TTL_MILLIS = 1_000;
+    /** Entries outlive their {@code expiresAt} by this much. */
+    static final long MARGIN_MILLIS = 1_000;
+    /** No entry is kept longer than a day (proof lifetimes are capped far below). */
+    static final long MAX_ENTRY_MILLIS = 86_400_000L;
+    /** Pause between attempts to make the first connection. */
+    private static final long CONNECT_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisReplayCache.class);
+
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final RedisURI uri;
+    private final String namespace;
+    private final Duration commandTimeout;
+    private final boolean failOpen;
+    private final Clock clock;
+
+    private final Object connectLock = new Object();
+    private volatile StatefulRedisConnection<String, String> connection;
+    private volatile boolean closed;
+    private long nextConnectAttempt; // System.nanoTime(); guarded by connectLock
+
+    private RedisReplayCache(Builder b, RedisURI uri) {
+        this.uri = uri;
+        this.namespace = b.namespace;
+        this.commandTimeout = b.commandTimeout;
+        this.failOpen = b.failOpen;
+        this.clock = b.clock;
+        uri.setTimeout(commandTimeout);
+        this.resources = DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources);
+        Duration connectTimeout = commandTimeout.compareTo(Duration.ofSeconds(1)) > 0 ? commandTimeout : Duration.ofSeconds(1);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build())
+                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                .build());
+        this.nextConnectAttempt = System.nanoTime();
+    }
+
+    /** A builder; {@link Builder#uri(String)} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public boolean firstUse(String key, Instant expiresAt) throws WimseException {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        String redisKey = redisKey(key);
+        long ttl = ttlMillis(expiresAt);
+        String reply;
+        try {
+            reply = connection().sync().set(redisKey, "1", SetArgs.Builder.nx().px(ttl));
+        } catch (WimseException e) {
+            return unavailable(e);
+        } catch (RuntimeException e) {
+            return unavailable(new WimseException(Reason.REPLAY_CACHE_UNAVAILABLE,
+                    "Redis replay cache did not answer (" + e.getClass().getSimpleName() + ")", e));
+        }
+        if (reply == null) {
+            return false;
+        }
+        if ("OK".equals(reply)) {
+            return true;
+        }
+        return unavailable(new WimseException(Reason.REPLAY_CACHE_UNAVAILABLE,
+                "Redis replay cache gave an unexpected reply to SET NX"));
+    }
+
+    /** The key as stored in Redis: the namespace and base64url(SHA-256(key)). */
+    String redisKey(String key) {
+        return namespace + Base64Url.encode(Hashes.sha256(key.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** {@code max(MIN_TTL, expiresAt - now) + MARGIN}, with {@code expiresAt - now} capped at a day. */
+    long ttlMillis(Instant expiresAt) {
+        Duration left = Duration.between(clock.instant(), expiresAt);
+        long ms = left.compareTo(Duration.ofMillis(MAX_ENTRY_MILLIS)) > 0 ? MAX_ENTRY_MILLIS : left.toMillis();
+        return Math.max(MIN_TTL_MILLIS, ms) + MARGIN_MILLIS;
+    }
+
+    private boolean unavailable(WimseException e) throws WimseException {
+        if (failOpen && !closed) {
+            LOG.warn("Redis replay cache unavailable; failOpen is set, so a proof is accepted WITHOUT a replay check: {}",
+                    e.detail());
+            return true;
+        }
+        throw e;
+    }
+
+    private StatefulRedisConnection<String, String> connection() throws WimseException {
+        StatefulRedisConnection<String, String> c = connection;
+        if (c != null) {
+            return c;
+        }
+        synchronized (connectLock) {
+            if (closed) {
+                throw new WimseException(Reason.REPLAY_CACHE_UNAVAILABLE, "Redis replay cache is closed");
+            }
+            if (connection != null) {
+                return connection;
+            }
+            long now = System.nanoTime();
+            if (now - nextConnectAttempt < 0) {
+                throw new WimseException(Reason.REPLAY_CACHE_UNAVAILABLE,
+                        "Redis replay cache is not connected (the connection is retried every second)");
+            }
+            nextConnectAttempt = now + CONNECT_RETRY_NANOS;
+            try {
+                connection = client.connect(uri);
+                return connection;
+            } catch (RuntimeException e) {
+                throw new WimseException(Reason.REPLAY_CACHE_UNAVAILABLE,
+                        "cannot connect to the Redis replay cache (" + e.getClass().getSimpleName() + ")", e);
+            }
+        }
+    }
+
+    /** Closes the connection and releases Lettuce's threads; later calls fail closed. */
+    @Override
+    public void close() {
+        StatefulRedisConnection<String, String> c;
+        synchronized (connectLock) {
+            closed = true;
+            c = connection;
+            connection = null;
+        }
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3_000);
+        }
+    }
+
+    @Override
+    public String toString() {
+        // Never the URI: it may carry a password.
+        return "RedisReplayCache[namespace=" + namespace + ", commandTimeout=" + commandTimeout
+                + ", failOpen=" + failOpen + ", clock=" + clock + "]";
+    }
+
+    /** Builds a {@link RedisReplayCache}; strict (fail closed) by default. */
+    public static final class Builder {
+        private String uri;
+        private String namespace = DEFAULT_NAMESPACE;
+        private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+        private boolean failOpen;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** The Lettuce URI of the Redis server: {@code redis://}, {@code rediss://} or {@code redis-sentinel://}. */
+        public Builder uri(String uri) {
+            this.uri = Objects.requireNonNull(uri, "uri");
+            return this;
+        }
+
+        /** Prefix of every key written (default {@value RedisReplayCache#DEFAULT_NAMESPACE}). */
+        public Builder namespace(String namespace) {
+            Objects.requireNonNull(namespace, "namespace");
+            if (namespace.isEmpty()) {
+                throw new IllegalArgumentException("namespace must not be empty");
+            }
+            this.namespace = namespace;
+            return this;
+        }
+
+        /** How long a command may take before the cache counts as unavailable (default 500 ms). */
+        public Builder commandTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("commandTimeout must be positive");
+            }
+            this.commandTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * When {@code true}, {@code firstUse} answers {@code true} (and logs a WARN) while Redis cannot
+         * answer, so replays go undetected during an outage. Default {@code false}: fail closed.
+         */
+        public Builder failOpen(boolean failOpen) {
+            this.failOpen = failOpen;
+            return this;
+        }
+
+        /** The clock that TTLs are computed from (default the system UTC clock). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Builds the cache and tries to connect. A Redis server that cannot be reached now is not
+         * an error here: calls fail closed until a connection is made.
+         */
+        public RedisReplayCache build() {
+            if (uri == null) {
+                throw new IllegalStateException("uri(...) is required");
+            }
+            if (!(uri.startsWith("redis://") || uri.startsWith("rediss://") || uri.startsWith("redis-sentinel://"))) {
+                throw new IllegalArgumentException("Redis URI must start with redis://, rediss:// or redis-sentinel://");
+            }
+            RedisURI parsed;
+            try {
+                parsed = RedisURI.create(uri);
+            } catch (RuntimeException e) {
+                // No cause and no message from the parser: both may quote the URI and its password.
+                throw new IllegalArgumentException("invalid Redis URI");
+            }
+            RedisReplayCache cache = new RedisReplayCache(this, parsed);
+            try {
+                cache.connection();
+            } catch (WimseException e) {
+                LOG.warn("Redis replay cache: no connection yet, requests fail closed until there is one: {}", e.detail());
+            }
+            return cache;
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.wimse4j.redis;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code redis-server} on a free loopback port, without persistence, for tests. It can be
+ * stopped and started again on the same port. {@code redis-server} must be on the {@code PATH}:
+ * tests fail (they are not skipped) when it is not.
+ */
+final class RedisServerProcess implements AutoCloseable {
+    private static final long START_TIMEOUT_MILLIS = 10_000;
+
+    private final Path executable;
+    private final int port;
+    private Process process;
+
+    private RedisServerProcess(Path executable, int port) {
+        this.executable = executable;
+        this.port = port;
+    }
+
+    /** Starts a server on a free loopback port. */
+    static RedisServerProcess start() throws IOException, InterruptedException {
+        RedisServerProcess p = new RedisServerProcess(findExecutable(), freePort());
+        p.startAgain();
+        return p;
+    }
+
+    int port() {
+        return port;
+    }
+
+    String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** (Re)starts the server on the same port and waits until it answers PING. */
+    void startAgain() throws IOException, InterruptedException {
+        if (isRunning()) {
+            throw new IllegalStateException("redis-server is already running on port " + port);
+        }
+        process = new ProcessBuilder(List.of(executable.toString(), "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MILLIS);
+        while (!ping()) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("redis-server exited with status " + process.exitValue()
+                        + " while starting on port " + port);
+            }
+            if (System.nanoTime() - deadline > 0) {
+                stop();
+                throw new IllegalStateException("redis-server did not answer PING on port " + port
+                        + " within " + START_TIMEOUT_MILLIS + " ms");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Stops the server (SIGTERM, then SIGKILL if it lingers) and waits for it to exit. */
+    void stop() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        process = null;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    /** True when the server answers {@code PING} with {@code +PONG}. */
+    boolean ping() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            s.setSoTimeout(500);
+            OutputStream out = s.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[7];
+            int n = 0;
+            while (n < buf.length) {
+                int r = in.read(buf, n, buf.length - n);
+                if (r < 0) {
+                    break;
+                }
+                n += r;
+            }
+            return "+PONG\r\n".equals(new String(buf, 0, n, StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static Path findExecutable() {
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String dir : path.split(File.pathSeparator)) {
+                if (dir.isEmpty()) {
+                    continue;
+                }
+                Path candidate = Path.of(dir, "redis-server");
+                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        throw new IllegalStateException("redis-server was not found on the PATH. The wimse-redis tests run against "
+                + "a real Redis server: install it (e.g. apt-get install redis-server) and run the tests again.");
+    }
+}
