@@ -33,7 +33,9 @@ class RedisReplayCacheOutageTest {
 
     @AfterEach
     void stopRedis() throws Exception {
-        redis.stop();
+        if (redis != null) {
+            redis.stop();
+        }
     }
 
     private RedisReplayCache.Builder builder() {
