@@ -1,0 +1,242 @@
+package io.wimse4j.servlet;
+
+import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.request.HttpRequestFacts;
+import io.wimse4j.core.request.RequestVerifier;
+import io.wimse4j.core.request.VerifiedCaller;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.security.Principal;
+import java.util.Enumeration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Verifies every request's {@code Workload-Identity-Token} and {@code Workload-Proof-Token} with a
+ * {@link RequestVerifier}, then applies an {@link AuthorizationPolicy}.
+ *
+ * <p>The target URI handed to the verifier is the configured external base URI followed by the
+ * request's raw path and query; it is never derived from {@code Host} or {@code X-Forwarded-Host}.
+ * Every value of every header is passed on, repeated headers kept in order.
+ *
+ * <p>On success the request continues with attribute {@value #CALLER_ATTRIBUTE} set to the
+ * {@link VerifiedCaller} and {@link HttpServletRequest#getUserPrincipal()} answering a
+ * {@link WorkloadPrincipal}. A rejected request gets {@code reason.httpStatus()} (400; 503 when the
+ * replay store is down) with an RFC 9457 body (V-14); an authenticated but unauthorized caller gets
+ * 403. Each request writes one line to the SLF4J logger {@value #AUDIT_LOGGER}: method, path,
+ * caller, decision and reason, never a token or header value.
+ */
+public final class WimseFilter implements Filter {
+    /** The request attribute holding the {@link VerifiedCaller}. */
+    public static final String CALLER_ATTRIBUTE = "io.wimse4j.caller";
+    /** The name of the audit logger. */
+    public static final String AUDIT_LOGGER = "io.wimse4j.audit";
+
+    private static final Logger AUDIT = LoggerFactory.getLogger(AUDIT_LOGGER);
+    private static final int MAX_LOGGED_LENGTH = 256;
+
+    private final RequestVerifier verifier;
+    private final String base;
+    private final AuthorizationPolicy authorization;
+
+    private WimseFilter(Builder b) {
+        this.verifier = b.verifier;
+        this.base = b.base;
+        this.authorization = b.authorization;
+    }
+
+    /** A new builder; {@code verifier} and {@code externalBaseUri} are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
+            throw new ServletException("WimseFilter handles HTTP requests only");
+        }
+        String method = request.getMethod();
+        String path = applicationPath(request);
+
+        URI target;
+        try {
+            target = targetUri(request);
+        } catch (IllegalArgumentException e) {
+            audit(method, path, null, "reject", "INVALID_TARGET");
+            new ProblemDetails(ProblemDetails.INVALID_TARGET_TYPE, "Invalid request target", 400,
+                    "the request target cannot form a URI", "INVALID_TARGET").writeTo(response);
+            return;
+        }
+
+        VerifiedCaller caller;
+        try {
+            caller = verifier.verify(facts(request, method, target));
+        } catch (WimseException e) {
+            audit(method, path, null, "reject", e.reason().name());
+            ProblemDetails.of(e).writeTo(response);
+            return;
+        } catch (RuntimeException e) {
+            audit(method, path, null, "reject", "INTERNAL_ERROR");
+            throw e;
+        }
+
+        if (!authorization.permits(method, path, caller.workload())) {
+            audit(method, path, caller, "deny", ProblemDetails.FORBIDDEN_REASON);
+            ProblemDetails.forbidden("workload " + caller.workload().value() + " may not " + method + " this path")
+                    .writeTo(response);
+            return;
+        }
+
+        audit(method, path, caller, "allow", "-");
+        request.setAttribute(CALLER_ATTRIBUTE, caller);
+        chain.doFilter(new CallerRequest(request, new WorkloadPrincipal(caller.workload())), response);
+    }
+
+    private URI targetUri(HttpServletRequest request) {
+        String rawPath = request.getRequestURI();
+        if (rawPath == null || !rawPath.startsWith("/")) {
+            throw new IllegalArgumentException("request URI is not an absolute path");
+        }
+        String query = request.getQueryString();
+        return URI.create(base + rawPath + (query == null ? "" : "?" + query));
+    }
+
+    private static HttpRequestFacts facts(HttpServletRequest request, String method, URI target) {
+        HttpRequestFacts.Builder facts = HttpRequestFacts.builder(method, target);
+        Enumeration<String> names = request.getHeaderNames();
+        if (names != null) {
+            while (names.hasMoreElements()) {
+                String name = names.nextElement();
+                Enumeration<String> values = request.getHeaders(name);
+                while (values != null && values.hasMoreElements()) {
+                    String v = values.nextElement();
+                    if (v != null) {
+                        facts.header(name, v);
+                    }
+                }
+            }
+        }
+        return facts.build();
+    }
+
+    /** The decoded, normalized path within the application, which authorization matches. */
+    private static String applicationPath(HttpServletRequest request) {
+        String servletPath = request.getServletPath();
+        String pathInfo = request.getPathInfo();
+        String p = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+        return p.isEmpty() ? "/" : p;
+    }
+
+    private static void audit(String method, String path, VerifiedCaller caller, String decision, String reason) {
+        if (AUDIT.isInfoEnabled()) {
+            AUDIT.info("method={} path={} caller={} decision={} reason={}", safe(method), safe(path),
+                    caller == null ? "-" : safe(caller.workload().value()), decision, reason);
+        }
+    }
+
+    /** No control characters or spaces (log injection), bounded length. */
+    static String safe(String s) {
+        if (s == null || s.isEmpty()) {
+            return "-";
+        }
+        StringBuilder sb = new StringBuilder(Math.min(s.length(), MAX_LOGGED_LENGTH + 3));
+        for (int i = 0; i < s.length() && sb.length() < MAX_LOGGED_LENGTH; i++) {
+            char c = s.charAt(i);
+            sb.append(Character.isISOControl(c) || Character.isWhitespace(c) || Character.getType(c) == Character.FORMAT ? '?' : c);
+        }
+        if (s.length() > MAX_LOGGED_LENGTH) {
+            sb.append("...");
+        }
+        return sb.toString();
+    }
+
+    /** The request as the application sees it: the workload as its user principal. */
+    private static final class CallerRequest extends HttpServletRequestWrapper {
+        private final WorkloadPrincipal principal;
+
+        CallerRequest(HttpServletRequest request, WorkloadPrincipal principal) {
+            super(request);
+            this.principal = principal;
+        }
+
+        @Override
+        public Principal getUserPrincipal() {
+            return principal;
+        }
+
+        @Override
+        public String getRemoteUser() {
+            return principal.getName();
+        }
+
+        @Override
+        public String getAuthType() {
+            return "WIMSE";
+        }
+    }
+
+    /** Builder for {@link WimseFilter}. */
+    public static final class Builder {
+        private RequestVerifier verifier;
+        private String base;
+        private AuthorizationPolicy authorization = AuthorizationPolicy.allowAll();
+
+        private Builder() {
+        }
+
+        /** The request verifier (required). */
+        public Builder verifier(RequestVerifier verifier) {
+            this.verifier = Objects.requireNonNull(verifier, "verifier");
+            return this;
+        }
+
+        /**
+         * The service's external base URI as callers address it (required), e.g.
+         * {@code https://api.example.org} or {@code https://gw.example.org/svc}: an absolute http(s)
+         * URI without query, fragment or user info. A trailing {@code /} is dropped.
+         */
+        public Builder externalBaseUri(URI uri) {
+            Objects.requireNonNull(uri, "uri");
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!uri.isAbsolute() || !(scheme.equals("https") || scheme.equals("http")) || uri.getRawAuthority() == null
+                    || uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null) {
+                throw new IllegalArgumentException("external base URI must be an absolute http(s) URI with a host and no user info, query or fragment");
+            }
+            String s = uri.toString();
+            while (s.endsWith("/")) {
+                s = s.substring(0, s.length() - 1);
+            }
+            this.base = s;
+            return this;
+        }
+
+        /** The authorization policy (default {@link AuthorizationPolicy#allowAll()}). */
+        public Builder authorization(AuthorizationPolicy policy) {
+            this.authorization = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Builds the filter. */
+        public WimseFilter build() {
+            if (verifier == null) {
+                throw new IllegalStateException("verifier(...) is required");
+            }
+            if (base == null) {
+                throw new IllegalStateException("externalBaseUri(...) is required");
+            }
+            return new WimseFilter(this);
+        }
+    }
+}
