@@ -19,8 +19,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.security.Principal;
 import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Verifies every request's {@code Workload-Identity-Token} and {@code Workload-Proof-Token} with a
@@ -116,8 +118,13 @@ public final class WimseFilter implements Filter {
         HttpRequestFacts.Builder facts = HttpRequestFacts.builder(method, target);
         Enumeration<String> names = request.getHeaderNames();
         if (names != null) {
+            Set<String> seen = new HashSet<>();
             while (names.hasMoreElements()) {
                 String name = names.nextElement();
+                // getHeaders(name) is case-insensitive: a name listed twice in two cases must not double its values
+                if (name == null || !seen.add(name.toLowerCase(Locale.ROOT))) {
+                    continue;
+                }
                 Enumeration<String> values = request.getHeaders(name);
                 while (values != null && values.hasMoreElements()) {
                     String v = values.nextElement();
