@@ -71,8 +71,7 @@ public final class OthPolicy {
             if (n.isEmpty()) {
                 throw new IllegalArgumentException("header name must not be empty");
             }
-            if (n.equals(WimseHeaders.AUTHORIZATION) || n.equals(WimseHeaders.TXN_TOKEN)
-                    || n.equals(WimseHeaders.WORKLOAD_IDENTITY_TOKEN) || n.equals(WimseHeaders.WORKLOAD_PROOF_TOKEN)) {
+            if (WimseHeaders.hasOwnBinding(n)) {
                 throw new IllegalArgumentException("'" + header + "' has its own binding and cannot be in oth");
             }
             if (rules.putIfAbsent(n, rule) != null) {

@@ -112,8 +112,7 @@ public final class RequestSigner {
         /** Binds header {@code name} through {@code oth} whenever the request carries it (WPT-10). */
         public Builder bindHeader(String name) {
             String n = name.toLowerCase(Locale.ROOT);
-            if (n.equals(WimseHeaders.AUTHORIZATION) || n.equals(WimseHeaders.TXN_TOKEN)
-                    || n.equals(WimseHeaders.WORKLOAD_IDENTITY_TOKEN) || n.equals(WimseHeaders.WORKLOAD_PROOF_TOKEN)) {
+            if (WimseHeaders.hasOwnBinding(n)) {
                 throw new IllegalArgumentException("'" + name + "' has its own binding and cannot go in oth");
             }
             otherHeaders.add(n);

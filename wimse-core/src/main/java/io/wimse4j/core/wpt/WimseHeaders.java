@@ -15,6 +15,16 @@ public final class WimseHeaders {
     }
 
     /**
+     * True when lower-case header {@code name} has a binding of its own (the two WIMSE headers,
+     * {@code Authorization} through {@code ath}, {@code Txn-Token} through {@code tth}), so it can
+     * never be an {@code oth} entry (WPT-10).
+     */
+    public static boolean hasOwnBinding(String name) {
+        return name.equals(AUTHORIZATION) || name.equals(TXN_TOKEN)
+                || name.equals(WORKLOAD_IDENTITY_TOKEN) || name.equals(WORKLOAD_PROOF_TOKEN);
+    }
+
+    /**
      * The OAuth access token in an {@code Authorization} value with scheme {@code Bearer} or
      * {@code DPoP} (case-insensitive), or {@code null} for any other scheme.
      */

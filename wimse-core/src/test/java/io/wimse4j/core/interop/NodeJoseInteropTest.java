@@ -15,12 +15,12 @@ import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.core.request.RequestVerifier;
 import io.wimse4j.core.request.VerifiedCaller;
 import io.wimse4j.core.testkit.DraftExample;
+import io.wimse4j.core.testkit.Prerequisite;
 import io.wimse4j.core.wit.WitIssuer;
 import io.wimse4j.core.wit.WitVerifier;
 import io.wimse4j.core.wpt.ProofBindings;
 import io.wimse4j.core.wpt.WorkloadCredentials;
 import io.wimse4j.core.wpt.WptCreator;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -85,11 +85,7 @@ class NodeJoseInteropTest {
         if (missing.isEmpty()) {
             return;
         }
-        String message = missing + "; install the interop dependencies with: npm ci --prefix interop/node";
-        if (System.getenv("CI") != null) {
-            fail("CI is set, so the node jose interop tests must run: " + message);
-        }
-        Assumptions.assumeTrue(false, message);
+        throw Prerequisite.missing(missing + "; install the interop dependencies with: npm ci --prefix interop/node");
     }
 
     private static String whatIsMissing() {
