@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * stopped and started again on the same port. {@code redis-server} must be on the {@code PATH}:
  * when it is not, tests fail under CI (environment variable {@code CI} set) and are skipped otherwise.
  */
-final class RedisServerProcess implements AutoCloseable {
+public final class RedisServerProcess implements AutoCloseable {
     private static final long START_TIMEOUT_MILLIS = 10_000;
 
     private final Path executable;
@@ -32,26 +32,26 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     /** Starts a server on a free loopback port. */
-    static RedisServerProcess start() throws IOException, InterruptedException {
+    public static RedisServerProcess start() throws IOException, InterruptedException {
         RedisServerProcess p = new RedisServerProcess(findExecutable(), freePort());
         p.startAgain();
         return p;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String uri() {
+    public String uri() {
         return "redis://127.0.0.1:" + port;
     }
 
-    boolean isRunning() {
+    public boolean isRunning() {
         return process != null && process.isAlive();
     }
 
     /** (Re)starts the server on the same port and waits until it answers PING. */
-    void startAgain() throws IOException, InterruptedException {
+    public void startAgain() throws IOException, InterruptedException {
         if (isRunning()) {
             throw new IllegalStateException("redis-server is already running on port " + port);
         }
@@ -76,7 +76,7 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     /** Stops the server (SIGTERM, then SIGKILL if it lingers) and waits for it to exit. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process == null) {
             return;
         }
@@ -94,7 +94,7 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     /** True when the server answers {@code PING} with {@code +PONG}. */
-    boolean ping() {
+    public boolean ping() {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
             s.setSoTimeout(500);

@@ -1,0 +1,331 @@
+package io.wimse4j.demo;
+
+import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.id.TrustDomain;
+import io.wimse4j.core.key.TrustBundle;
+import io.wimse4j.core.key.TrustBundleSet;
+import io.wimse4j.core.replay.InMemoryReplayCache;
+import io.wimse4j.core.replay.ReplayCache;
+import io.wimse4j.core.request.OthPolicy;
+import io.wimse4j.core.request.RequestVerifier;
+import io.wimse4j.redis.RedisReplayCache;
+import io.wimse4j.servlet.WimseFilter;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A small HTTP service protected by {@link WimseFilter}, on embedded Jetty 12 (ee10): {@code GET}
+ * and {@code POST /echo} answer the verified caller as JSON. It shows a complete receiving workload:
+ * trust bundles for several trust domains (ID-3), the WPT audience built from the configured
+ * external base URI and the request path, never from {@code Host} (V-6), replay detection in memory
+ * or shared by several instances through Redis (V-9, SEC-4, failing closed with 503), RFC 9457
+ * problems for every rejection (V-14), and TLS from PEM files (SEC-1).
+ *
+ * <p>Plain HTTP must be asked for explicitly ({@link Builder#insecureHttp()}); a service without
+ * TLS and without that request, or with both, is refused by {@link Builder#build()}. Build with
+ * {@link #builder()}, then {@link #start()}; {@link #close()} stops Jetty and the Redis client.
+ */
+public final class DemoService implements AutoCloseable {
+    /** The path the service answers. */
+    public static final String ECHO_PATH = "/echo";
+
+    /** The checked, immutable settings. */
+    private record Config(Map<TrustDomain, TrustBundle> bundles, URI externalBaseUri, String redisUrl, int port,
+                          String bindAddress, PemTls tls, Clock clock, boolean filter, Set<String> allowedIssuers,
+                          OthPolicy othPolicy) {
+    }
+
+    private final Config config;
+    private Server server;
+    private ServerConnector connector;
+    private RedisReplayCache redisCache;
+
+    private DemoService(Config config) {
+        this.config = config;
+    }
+
+    /** A new builder; trust, external base URI and TLS (or explicit insecure HTTP) are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds the port and starts serving. */
+    public synchronized DemoService start() throws Exception {
+        if (server != null) {
+            throw new IllegalStateException("the demo service is already started");
+        }
+        Server s = new Server();
+        ServerConnector c = config.tls != null ? tlsConnector(s, config.tls) : new ServerConnector(s);
+        c.setHost(config.bindAddress);
+        c.setPort(config.port);
+        s.addConnector(c);
+
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        if (config.filter) {
+            context.addFilter(new FilterHolder(WimseFilter.builder().verifier(verifier())
+                    .externalBaseUri(config.externalBaseUri).build()), "/*", EnumSet.of(DispatcherType.REQUEST));
+        }
+        context.addServlet(new ServletHolder(new EchoServlet()), ECHO_PATH);
+        s.setHandler(context);
+        s.setStopTimeout(2_000);
+        try {
+            s.start();
+        } catch (Exception e) {
+            closeRedis();
+            s.stop();
+            throw e;
+        }
+        server = s;
+        connector = c;
+        return this;
+    }
+
+    private RequestVerifier verifier() {
+        RequestVerifier.Builder v = RequestVerifier.builder().trust(TrustBundleSet.of(config.bundles.values()))
+                .clock(config.clock).allowedIssuers(config.allowedIssuers).othPolicy(config.othPolicy);
+        ReplayCache cache;
+        if (config.redisUrl != null) {
+            redisCache = RedisReplayCache.builder().uri(config.redisUrl).clock(config.clock).build();
+            cache = redisCache;
+        } else {
+            cache = new InMemoryReplayCache(InMemoryReplayCache.DEFAULT_CAPACITY, config.clock);
+        }
+        return v.replayCache(cache).build();
+    }
+
+    private static ServerConnector tlsConnector(Server s, PemTls tls) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(tls.keyStore());
+        ssl.setKeyStorePassword(new String(tls.password()));
+        ssl.setKeyManagerPassword(new String(tls.password()));
+        ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        // Clients address the service by IP on loopback (no SNI); the certificate is still checked by them.
+        secure.setSniHostCheck(false);
+        http.addCustomizer(secure);
+        return new ServerConnector(s, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
+    }
+
+    /** The port the service listens on (the ephemeral one when configured with 0). */
+    public synchronized int port() {
+        if (connector == null) {
+            throw new IllegalStateException("the demo service is not started");
+        }
+        return connector.getLocalPort();
+    }
+
+    /** The URI the service listens on, e.g. {@code https://127.0.0.1:8443} (not the external base URI). */
+    public URI localUri() {
+        String host = config.bindAddress.contains(":") ? "[" + config.bindAddress + "]" : config.bindAddress;
+        return URI.create((config.tls != null ? "https" : "http") + "://" + host + ":" + port());
+    }
+
+    /** The configured external base URI, which proofs name as their audience (plus the path). */
+    public URI externalBaseUri() {
+        return config.externalBaseUri;
+    }
+
+    /** True when the service runs over TLS. */
+    public boolean tls() {
+        return config.tls != null;
+    }
+
+    /** Stops Jetty and closes the Redis client; idempotent. */
+    @Override
+    public synchronized void close() throws Exception {
+        try {
+            if (server != null) {
+                server.stop();
+            }
+        } finally {
+            server = null;
+            connector = null;
+            closeRedis();
+        }
+    }
+
+    private void closeRedis() {
+        if (redisCache != null) {
+            redisCache.close();
+            redisCache = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DemoService[" + (server == null ? "stopped" : localUri()) + ", base " + config.externalBaseUri
+                + ", trust " + config.bundles.keySet() + ", replay " + (config.redisUrl != null ? "redis" : "in-memory")
+                + (config.filter ? "" : ", NO FILTER") + "]";
+    }
+
+    /** Builder for {@link DemoService}; settings are checked in {@link #build()}. */
+    public static final class Builder {
+        private final Map<TrustDomain, TrustBundle> bundles = new LinkedHashMap<>();
+        private final List<String> problems = new ArrayList<>();
+        private URI externalBaseUri;
+        private String redisUrl;
+        private int port;
+        private String bindAddress = "127.0.0.1";
+        private Path tlsCert;
+        private Path tlsKey;
+        private boolean insecureHttp;
+        private Clock clock = Clock.systemUTC();
+        private boolean filter = true;
+        private Set<String> allowedIssuers = Set.of();
+        private OthPolicy othPolicy = OthPolicy.none();
+
+        private Builder() {
+        }
+
+        /** Trusts {@code bundle} for its trust domain (ID-3); one bundle per trust domain, at least one. */
+        public Builder trust(TrustBundle bundle) {
+            Objects.requireNonNull(bundle, "bundle");
+            if (bundles.putIfAbsent(bundle.trustDomain(), bundle) != null) {
+                problems.add("trust domain " + bundle.trustDomain() + " is given twice");
+            }
+            return this;
+        }
+
+        /** Trusts the JWKS (or single public JWK) JSON {@code jwksJson} for {@code trustDomain}. */
+        public Builder trust(String trustDomain, String jwksJson) throws WimseException {
+            return trust(TrustBundle.fromJwks(TrustDomain.parse(trustDomain), jwksJson));
+        }
+
+        /** Trusts the JWKS file {@code jwksFile} for {@code trustDomain}. */
+        public Builder trust(String trustDomain, Path jwksFile) throws WimseException, IOException {
+            return trust(trustDomain, Files.readString(jwksFile));
+        }
+
+        /** The external base URI callers address the service by (required), e.g. {@code https://echo.example.org}. */
+        public Builder externalBaseUri(URI uri) {
+            this.externalBaseUri = Objects.requireNonNull(uri, "uri");
+            return this;
+        }
+
+        /** Shares the replay cache through Redis at {@code url} (default: an in-memory cache of this instance). */
+        public Builder redisUrl(String url) {
+            this.redisUrl = Objects.requireNonNull(url, "url");
+            return this;
+        }
+
+        /** The TCP port, 0 for an ephemeral one (default 0). */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** The local address to bind (default {@code 127.0.0.1}). */
+        public Builder bindAddress(String address) {
+            this.bindAddress = Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        /** Serves TLS with the PEM certificate chain (leaf first) and unencrypted PEM private key (SEC-1). */
+        public Builder tls(Path certPem, Path keyPem) {
+            this.tlsCert = Objects.requireNonNull(certPem, "certPem");
+            this.tlsKey = Objects.requireNonNull(keyPem, "keyPem");
+            return this;
+        }
+
+        /** Serves plain HTTP: tokens then travel in clear (SEC-1), for a loopback demo or behind a TLS proxy only. */
+        public Builder insecureHttp() {
+            this.insecureHttp = true;
+            return this;
+        }
+
+        /** The clock of the verifier and the replay cache (default: system UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** When non-empty, WITs must carry one of these {@code iss} values (WIT-3; default: any). */
+        public Builder allowedIssuers(Set<String> issuers) {
+            this.allowedIssuers = Set.copyOf(issuers);
+            return this;
+        }
+
+        /** The {@code oth} profile (default: none understood, V-13). */
+        public Builder othPolicy(OthPolicy policy) {
+            this.othPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Runs WITHOUT {@link WimseFilter}: every request reaches the echo unauthenticated. Only for
+         * the load benchmark's baseline; never for anything else.
+         */
+        public Builder withoutFilterForBenchmarkOnly() {
+            this.filter = false;
+            return this;
+        }
+
+        /** Checks the settings, reads the TLS files, and returns the (not yet started) service. */
+        public DemoService build() throws IOException {
+            List<String> errors = new ArrayList<>(problems);
+            if (bundles.isEmpty() && filter) {
+                errors.add("at least one trust bundle is required (trust domain -> JWKS)");
+            }
+            if (externalBaseUri == null) {
+                errors.add("the external base URI is required");
+            } else {
+                try {
+                    WimseFilter.builder().externalBaseUri(externalBaseUri);
+                } catch (IllegalArgumentException e) {
+                    errors.add("external base URI " + externalBaseUri + ": " + e.getMessage());
+                }
+            }
+            if (tlsCert == null && !insecureHttp) {
+                errors.add("TLS is required: give a certificate and key (PEM), or ask for insecure HTTP explicitly");
+            }
+            if (tlsCert != null && insecureHttp) {
+                errors.add("give either a TLS certificate and key or insecure HTTP, not both");
+            }
+            if (port < 0 || port > 65_535) {
+                errors.add("port must be 0..65535, not " + port);
+            }
+            try {
+                InetAddress.getByName(bindAddress);
+            } catch (UnknownHostException e) {
+                errors.add("bind address '" + bindAddress + "' is unknown");
+            }
+            if (redisUrl != null && !(redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://")
+                    || redisUrl.startsWith("redis-sentinel://"))) {
+                errors.add("the Redis URL must start with redis://, rediss:// or redis-sentinel://");
+            }
+            if (!errors.isEmpty()) {
+                throw new IllegalStateException(String.join("; ", errors));
+            }
+            PemTls tls = tlsCert != null ? PemTls.load(tlsCert, tlsKey) : null;
+            return new DemoService(new Config(Map.copyOf(bundles), externalBaseUri, redisUrl, port, bindAddress, tls,
+                    clock, filter, allowedIssuers, othPolicy));
+        }
+    }
+}

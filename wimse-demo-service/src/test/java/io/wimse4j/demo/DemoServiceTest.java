@@ -1,0 +1,119 @@
+package io.wimse4j.demo;
+
+import io.wimse4j.client.SigningHttpClient;
+import io.wimse4j.core.error.Reason;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLHandshakeException;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+
+import static io.wimse4j.demo.Workload.assertEcho;
+import static io.wimse4j.demo.Workload.assertProblem;
+import static io.wimse4j.demo.Workload.request;
+import static io.wimse4j.demo.Workload.send;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The demo service end to end over real sockets: a {@link SigningHttpClient} calls it over a real
+ * TLS handshake (a test CA and leaf made with BouncyCastle, the client trusting only that CA) and
+ * over explicit plain HTTP, and gets its identifier echoed; the very same request sent again is a
+ * replay (V-9).
+ */
+class DemoServiceTest {
+    @TempDir
+    Path dir;
+
+    private final Workload w = new Workload();
+    private DemoService service;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    @Test
+    void sec1TlsCallIsEchoedAndItsReplayRejected() throws Exception {
+        TestPki pki = TestPki.create();
+        TestPki.ServerPem pem = pki.writeServerPem(dir);
+        service = w.service().tls(pem.cert(), pem.key()).build().start();
+        assertThat(service.localUri().getScheme()).isEqualTo("https");
+        SigningHttpClient client = w.client(service, pki.clientContext());
+
+        HttpResponse<String> get = send(client, request(service, "/echo").GET().build());
+        assertEcho(get, "GET", "/echo");
+        assertThat(get.sslSession()).hasValueSatisfying(s -> assertThat(s.getProtocol()).startsWith("TLSv1."));
+
+        HttpResponse<String> post = send(client, request(service, "/echo?x=1").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"hello\":1}")).build());
+        assertEcho(post, "POST", "/echo");
+
+        // The same WIT + WPT headers once more: the proof's jti was used (V-9).
+        HttpRequest again = Workload.sameHeadersAgain(get);
+        assertThat(again.headers().firstValue("Workload-Proof-Token")).isEqualTo(get.request().headers().firstValue("Workload-Proof-Token"));
+        assertProblem(send(Workload.http(pki.clientContext()), again), Reason.REPLAY);
+    }
+
+    @Test
+    void sec1AClientNotTrustingTheServerCaCannotConnect() throws Exception {
+        TestPki pki = TestPki.create();
+        TestPki.ServerPem pem = pki.writeServerPem(dir);
+        service = w.service().tls(pem.cert(), pem.key()).build().start();
+        SigningHttpClient stranger = w.client(service, TestPki.create().clientContext());
+        assertThatThrownBy(() -> send(stranger, request(service, "/echo").GET().build()))
+                .isInstanceOf(IOException.class)
+                .satisfies(e -> assertThat(e).isInstanceOfAny(SSLHandshakeException.class)
+                        .hasMessageContaining("PKIX"));
+    }
+
+    @Test
+    void insecureHttpCallIsEchoedAndItsReplayRejected() throws Exception {
+        service = w.service().insecureHttp().build().start();
+        assertThat(service.localUri().getScheme()).isEqualTo("http");
+        assertThat(service.localUri().getHost()).isEqualTo("127.0.0.1");
+        SigningHttpClient client = w.client(service, null);
+
+        HttpResponse<String> r = send(client, request(service, "/echo").GET().build());
+        assertEcho(r, "GET", "/echo");
+        assertProblem(send(Workload.http(null), Workload.sameHeadersAgain(r)), Reason.REPLAY);
+    }
+
+    @Test
+    void v6ProofForTheLocalAddressInsteadOfTheExternalBaseUriIsRejected() throws Exception {
+        service = w.service().insecureHttp().build().start();
+        String local = service.localUri() + "/echo";
+        HttpResponse<String> r = send(Workload.http(null), request(service, "/echo")
+                .header("Workload-Identity-Token", w.f.wit)
+                .header("Workload-Proof-Token", w.f.wpt(local, io.wimse4j.core.wpt.ProofBindings.NONE)).GET().build());
+        assertProblem(r, Reason.AUDIENCE_MISMATCH);
+    }
+
+    @Test
+    void unsignedRequestIsRejectedWithMissingWit() throws Exception {
+        service = w.service().insecureHttp().build().start();
+        assertProblem(send(Workload.http(null), request(service, "/echo").GET().build()), Reason.MISSING_WIT);
+    }
+
+    @Test
+    void withoutTheFilterTheEchoHasNoCaller() throws Exception {
+        service = w.service().insecureHttp().withoutFilterForBenchmarkOnly().build().start();
+        HttpResponse<String> r = send(Workload.http(null), request(service, "/echo").GET().build());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(Workload.json(r.body()).get("workload").isNull()).isTrue();
+        assertThat(Workload.json(r.body()).get("path").asText()).isEqualTo("/echo");
+    }
+
+    @Test
+    void otherPathsAreNotFoundOnceAuthenticated() throws Exception {
+        service = w.service().insecureHttp().build().start();
+        HttpResponse<String> r = send(w.client(service, null), request(service, "/other").GET().build());
+        assertThat(r.statusCode()).isEqualTo(404);
+    }
+}

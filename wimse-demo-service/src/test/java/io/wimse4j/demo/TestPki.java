@@ -1,0 +1,187 @@
+package io.wimse4j.demo;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+
+/**
+ * A test CA and a TLS server leaf for {@code localhost} / {@code 127.0.0.1}, made in code with
+ * BouncyCastle (no checked-in key material), written as PEM files, and an {@link SSLContext} that
+ * trusts only this CA.
+ */
+public final class TestPki {
+    private final KeyPair caKey;
+    private final X509Certificate ca;
+    private final KeyPair leafKey;
+    private final X509Certificate leaf;
+
+    private TestPki(KeyPair caKey, X509Certificate ca, KeyPair leafKey, X509Certificate leaf) {
+        this.caKey = caKey;
+        this.ca = ca;
+        this.leafKey = leafKey;
+        this.leaf = leaf;
+    }
+
+    /** A new CA (P-256) and a leaf it signed, valid from an hour ago for a day. */
+    public static TestPki create() {
+        try {
+            KeyPair caKey = ecKey();
+            Instant now = Instant.now();
+            X500Name caName = new X500Name("CN=wimse4j test CA");
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder cab = new JcaX509v3CertificateBuilder(caName, serial(), Date.from(now.minus(Duration.ofHours(1))),
+                    Date.from(now.plus(Duration.ofDays(1))), caName, caKey.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(caKey.getPublic()));
+            X509Certificate ca = sign(cab, caKey);
+
+            KeyPair leafKey = ecKey();
+            X509v3CertificateBuilder lb = new JcaX509v3CertificateBuilder(ca, serial(), Date.from(now.minus(Duration.ofHours(1))),
+                    Date.from(now.plus(Duration.ofDays(1))), new X500Name("CN=localhost"), leafKey.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+                            new GeneralName(GeneralName.dNSName, "localhost"),
+                            new GeneralName(GeneralName.iPAddress, "127.0.0.1")}))
+                    .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
+            return new TestPki(caKey, ca, leafKey, sign(lb, caKey));
+        } catch (GeneralSecurityException | org.bouncycastle.cert.CertIOException
+                 | org.bouncycastle.operator.OperatorCreationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static KeyPair ecKey() throws GeneralSecurityException {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        return g.generateKeyPair();
+    }
+
+    private static BigInteger serial() {
+        return new BigInteger(64, new SecureRandom()).add(BigInteger.ONE);
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder b, KeyPair issuer)
+            throws GeneralSecurityException, org.bouncycastle.operator.OperatorCreationException {
+        return new JcaX509CertificateConverter().getCertificate(
+                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.getPrivate())));
+    }
+
+    /** The CA certificate. */
+    public X509Certificate ca() {
+        return ca;
+    }
+
+    /** Writes the leaf certificate followed by the CA ({@code server.crt.pem}) and the leaf key ({@code server.key.pem}, rw-------) into {@code dir}. */
+    public ServerPem writeServerPem(Path dir) {
+        Path cert = dir.resolve("server.crt.pem");
+        Path key = dir.resolve("server.key.pem");
+        writeAtomically(cert, pem(leaf) + pem(ca), false);
+        writeAtomically(key, pem(pkcs8(leafKey)), true);
+        return new ServerPem(cert, key);
+    }
+
+    /** Writes the leaf key in the traditional OpenSSL form ({@code BEGIN EC PRIVATE KEY}, rw-------) as {@code name}. */
+    public Path writeTraditionalKeyPem(Path dir, String name) {
+        Path key = dir.resolve(name);
+        writeAtomically(key, pem(leafKey), true);
+        return key;
+    }
+
+    private static Object pkcs8(KeyPair key) {
+        try {
+            return new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key.getPrivate(), null).generate();
+        } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes the CA certificate as {@code ca.crt.pem} into {@code dir}. */
+    public Path writeCaPem(Path dir) {
+        Path file = dir.resolve("ca.crt.pem");
+        writeAtomically(file, pem(ca), false);
+        return file;
+    }
+
+    /** The certificate and key files. */
+    public record ServerPem(Path cert, Path key) {
+    }
+
+    /** A TLS context trusting only this CA. */
+    public SSLContext clientContext() {
+        try {
+            KeyStore ts = KeyStore.getInstance("PKCS12");
+            ts.load(null, null);
+            ts.setCertificateEntry("ca", ca);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ts);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), new SecureRandom());
+            return ctx;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String pem(Object o) {
+        StringWriter sw = new StringWriter();
+        try (JcaPEMWriter w = new JcaPEMWriter(sw)) {
+            w.writeObject(o);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return sw.toString();
+    }
+
+    private static void writeAtomically(Path file, String text, boolean ownerOnly) {
+        try {
+            Path tmp = Files.createTempFile(file.getParent(), ".tmp-", ".pem",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(ownerOnly ? "rw-------" : "rw-r--r--")));
+            Files.writeString(tmp, text, StandardCharsets.US_ASCII);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TestPki[" + ca.getSubjectX500Principal() + " -> " + leaf.getSubjectX500Principal() + ", key "
+                + caKey.getPublic().getAlgorithm() + "]";
+    }
+}
