@@ -64,6 +64,13 @@ public final class DemoService implements AutoCloseable {
     private ServerConnector connector;
     private RedisReplayCache redisCache;
 
+    /**
+     * Request header limit: room for a WIT and a WPT at the verifier's own limit (8192 characters
+     * each) plus ordinary headers, so that an oversized token meets {@code TOKEN_TOO_LARGE} in the
+     * verifier rather than a bare 431 from Jetty.
+     */
+    static final int REQUEST_HEADER_SIZE = 32 * 1024;
+
     private DemoService(Config config) {
         this.config = config;
     }
@@ -79,7 +86,11 @@ public final class DemoService implements AutoCloseable {
             throw new IllegalStateException("the demo service is already started");
         }
         Server s = new Server();
-        ServerConnector c = config.tls != null ? tlsConnector(s, config.tls) : new ServerConnector(s);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setRequestHeaderSize(REQUEST_HEADER_SIZE);
+        ServerConnector c = config.tls != null ? tlsConnector(s, config.tls, http)
+                : new ServerConnector(s, new HttpConnectionFactory(http));
         c.setHost(config.bindAddress);
         c.setPort(config.port);
         s.addConnector(c);
@@ -118,14 +129,12 @@ public final class DemoService implements AutoCloseable {
         return v.replayCache(cache).build();
     }
 
-    private static ServerConnector tlsConnector(Server s, PemTls tls) {
+    private static ServerConnector tlsConnector(Server s, PemTls tls, HttpConfiguration http) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setKeyStore(tls.keyStore());
         ssl.setKeyStorePassword(new String(tls.password()));
         ssl.setKeyManagerPassword(new String(tls.password()));
         ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
         // Clients address the service by IP on loopback (no SNI); the certificate is still checked by them.
         secure.setSniHostCheck(false);
