@@ -18,6 +18,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -42,6 +43,9 @@ record PemTls(KeyStore keyStore, char[] password) {
     static PemTls load(Path certFile, Path keyFile) throws IOException {
         List<X509Certificate> chain = readCertificates(certFile);
         PrivateKey key = readPrivateKey(keyFile);
+        if (!matches(key, chain.get(0))) {
+            throw new IOException("the private key in " + keyFile + " does not belong to the first certificate in " + certFile);
+        }
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
         char[] password = Base64.getUrlEncoder().withoutPadding().encodeToString(random).toCharArray();
@@ -53,6 +57,30 @@ record PemTls(KeyStore keyStore, char[] password) {
         } catch (GeneralSecurityException e) {
             throw new IOException("the private key in " + keyFile + " does not fit the certificate in " + certFile
                     + ": " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Whether {@code key} signs what the leaf's public key verifies (a key file for another certificate is refused). */
+    private static boolean matches(PrivateKey key, X509Certificate leaf) throws IOException {
+        String alg = switch (key.getAlgorithm()) {
+            case "EC", "ECDSA" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            default -> throw new IOException("unsupported TLS key type " + key.getAlgorithm() + " (EC, RSA or Ed25519)");
+        };
+        try {
+            byte[] probe = new byte[32];
+            new SecureRandom().nextBytes(probe);
+            Signature signer = Signature.getInstance(alg);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] sig = signer.sign();
+            Signature verifier = Signature.getInstance(alg);
+            verifier.initVerify(leaf.getPublicKey());
+            verifier.update(probe);
+            return verifier.verify(sig);
+        } catch (GeneralSecurityException e) {
+            return false;
         }
     }
 
@@ -85,7 +113,8 @@ record PemTls(KeyStore keyStore, char[] password) {
         }
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         if (o instanceof PEMKeyPair pair) {
-            return converter.getKeyPair(pair).getPrivate();
+            return pair.getPublicKeyInfo() != null ? converter.getKeyPair(pair).getPrivate()
+                    : converter.getPrivateKey(pair.getPrivateKeyInfo());
         }
         if (o instanceof PrivateKeyInfo info) {
             return converter.getPrivateKey(info);

@@ -119,7 +119,16 @@ public final class TestPki {
     /** Writes the leaf key in the traditional OpenSSL form ({@code BEGIN EC PRIVATE KEY}, rw-------) as {@code name}. */
     public Path writeTraditionalKeyPem(Path dir, String name) {
         Path key = dir.resolve(name);
-        writeAtomically(key, pem(leafKey), true);
+        java.security.interfaces.ECPrivateKey priv = (java.security.interfaces.ECPrivateKey) leafKey.getPrivate();
+        org.bouncycastle.asn1.x509.SubjectPublicKeyInfo spki =
+                org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(leafKey.getPublic().getEncoded());
+        try {
+            byte[] der = new org.bouncycastle.asn1.sec.ECPrivateKey(256, priv.getS(), spki.getPublicKeyData(),
+                    spki.getAlgorithm().getParameters()).getEncoded();
+            writeAtomically(key, pem(new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", der)), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return key;
     }
 
