@@ -6,6 +6,8 @@
 //   node interop.mjs mint     < {"issuerAlg":"ES256","workloadAlg":"EdDSA","sub":"wimse://example.org/a",
 //                                "iss":"https://..","audience":"..","accessToken":"..","now":1700000000,
 //                                "witTtl":3600,"wptTtl":60,"witTyp":"wit+jwt","wptTyp":"wpt+jwt"}
+//   node interop.mjs send     < {"url":"https://127.0.0.1:8443/echo","method":"GET","headers":{"Name":"value"},"body":".."}
+//                               (node's built-in fetch, redirects not followed; a test CA via NODE_EXTRA_CA_CERTS)
 //   node interop.mjs version
 //
 // Every subcommand prints one JSON object on stdout. Exit code: 0 = ok (verify: all checks
@@ -183,6 +185,26 @@ async function mint(input) {
   };
 }
 
+/** Sends one HTTP request with node's own fetch (an HTTP client independent of Java) and reports the answer. */
+async function send(input) {
+  const url = requireField(input, 'url', 'string');
+  const method = input.method ?? 'GET';
+  const headers = input.headers ?? {};
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) throw new UsageError("input field 'headers' must be an object");
+  let response;
+  try {
+    response = await fetch(url, { method, headers, body: input.body ?? undefined, redirect: 'manual' });
+  } catch (e) {
+    throw new CheckFailed('send', e.cause?.code ?? e.code ?? 'FETCH_FAILED', `${e.message}${e.cause ? ': ' + e.cause.message : ''}`);
+  }
+  return {
+    ok: true,
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    body: await response.text(),
+  };
+}
+
 function joseVersion() {
   const pkg = JSON.parse(readFileSync(new URL('./node_modules/jose/package.json', import.meta.url), 'utf8'));
   return pkg.version;
@@ -194,8 +216,9 @@ async function main() {
   try {
     if (command === 'verify') result = await verify(readStdinJson());
     else if (command === 'mint') result = await mint(readStdinJson());
+    else if (command === 'send') result = await send(readStdinJson());
     else if (command === 'version') result = { ok: true, joseVersion: joseVersion(), node: process.version };
-    else throw new UsageError(`unknown subcommand '${command ?? ''}'; use verify, mint or version`);
+    else throw new UsageError(`unknown subcommand '${command ?? ''}'; use verify, mint, send or version`);
   } catch (e) {
     if (e instanceof CheckFailed) {
       process.stdout.write(JSON.stringify({ ok: false, stage: e.stage, code: e.code, message: e.message }) + '\n');
