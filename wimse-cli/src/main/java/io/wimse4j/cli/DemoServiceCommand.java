@@ -1,0 +1,155 @@
+package io.wimse4j.cli;
+
+import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.id.TrustDomain;
+import io.wimse4j.core.key.TrustBundle;
+import io.wimse4j.demo.DemoService;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code wimse demo-service}: runs the {@link DemoService} (an echo service behind the WIMSE servlet
+ * filter) until the process is stopped, printing the address it listens on. Trust bundles come from
+ * JWKS files (ID-3); TLS from PEM files, or plain HTTP only when asked for ({@code --insecure-http},
+ * SEC-1); the replay cache is in memory or shared through Redis ({@code --redis}, SEC-4). Never
+ * prints a key or token.
+ */
+@Command(name = "demo-service", mixinStandardHelpOptions = true,
+        description = {"Run an echo service protected by WIMSE request verification until stopped (Ctrl-C).",
+                "GET and POST /echo answer {\"workload\", \"trust_domain\", \"method\", \"path\"} for a verified caller;",
+                "rejected requests get an RFC 9457 problem (400, or 503 when Redis is down)."})
+public final class DemoServiceCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--trust", required = true, paramLabel = "<trust-domain>=<jwks-file>",
+            description = "Trust the Identity Server keys in <jwks-file> (a JWKS or one public JWK) for <trust-domain>. Repeatable.")
+    private List<String> trust = new ArrayList<>();
+
+    @Option(names = "--base-uri", required = true, paramLabel = "<uri>",
+            description = "The external base URI callers use, e.g. https://echo.example.org; proofs must name <uri>/echo.")
+    private String baseUri;
+
+    @Option(names = "--redis", paramLabel = "<url>", description = "Share the replay cache through Redis, e.g. redis://127.0.0.1:6379 (default: in memory).")
+    private String redis;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "8443", description = "TCP port, 0 for any free port (default ${DEFAULT-VALUE}).")
+    private int port;
+
+    @Option(names = "--bind", paramLabel = "<address>", defaultValue = "127.0.0.1", description = "Local address to listen on (default ${DEFAULT-VALUE}).")
+    private String bind;
+
+    @Option(names = "--tls-cert", paramLabel = "<pem>", description = "Server certificate chain (PEM, leaf first).")
+    private Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "<pem>", description = "Server private key (PEM, unencrypted).")
+    private Path tlsKey;
+
+    @Option(names = "--insecure-http", description = "Serve plain HTTP: tokens travel in clear. Loopback demos only.")
+    private boolean insecureHttp;
+
+    @Override
+    public Integer call() throws Exception {
+        DemoService service = build();
+        try {
+            service.start();
+        } catch (IOException e) {
+            service.close();
+            throw CliException.usage("cannot listen on " + bind + ":" + port + ": " + e.getMessage());
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            closeQuietly(service);
+            stopped.countDown();
+        }, "wimse-demo-service-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("wimse demo-service listening on " + service.localUri() + " (external base URI "
+                + service.externalBaseUri() + ", GET/POST /echo, replay cache " + (redis != null ? "Redis" : "in memory") + ")");
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or ran: it closes the service
+            }
+            closeQuietly(service);
+        }
+        return WimseCli.OK;
+    }
+
+    private DemoService build() {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw CliException.usage("--tls-cert and --tls-key go together");
+        }
+        if (tlsCert == null && !insecureHttp) {
+            throw CliException.usage("TLS is required (SEC-1): give --tls-cert and --tls-key, or --insecure-http explicitly");
+        }
+        if (tlsCert != null && insecureHttp) {
+            throw CliException.usage("give either --tls-cert/--tls-key or --insecure-http, not both");
+        }
+        DemoService.Builder b = DemoService.builder().port(port).bindAddress(bind);
+        for (String t : trust) {
+            int eq = t.indexOf('=');
+            if (eq <= 0 || eq == t.length() - 1) {
+                throw CliException.usage("--trust must be <trust-domain>=<jwks-file>, got '" + t + "'");
+            }
+            String file = t.substring(eq + 1);
+            TrustDomain td;
+            try {
+                td = TrustDomain.parse(t.substring(0, eq));
+            } catch (WimseException e) {
+                throw CliException.usage("--trust: " + e.detail());
+            }
+            String jwks = Inputs.readText(file, ((WimseCli) spec.root().userObject()).stdin(), "JWKS");
+            try {
+                b.trust(TrustBundle.fromJwks(td, jwks));
+            } catch (WimseException e) {
+                throw CliException.badInput("--trust " + td + ": bad JWKS in '" + file + "'", e);
+            }
+        }
+        try {
+            b.externalBaseUri(new URI(baseUri));
+        } catch (java.net.URISyntaxException e) {
+            throw CliException.usage("--base-uri: not a URI: " + e.getMessage());
+        }
+        if (redis != null) {
+            b.redisUrl(redis);
+        }
+        if (tlsCert != null) {
+            b.tls(tlsCert, tlsKey);
+        }
+        if (insecureHttp) {
+            b.insecureHttp();
+        }
+        try {
+            return b.build();
+        } catch (IllegalStateException e) {
+            throw CliException.usage(e.getMessage());
+        } catch (IOException e) {
+            throw CliException.usage("TLS files: " + e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(DemoService service) {
+        try {
+            service.close();
+        } catch (Exception e) {
+            System.err.println("wimse demo-service: error while stopping: " + e.getClass().getSimpleName());
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.wimse4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wimse4j.core.id.TrustDomain;
+import io.wimse4j.core.id.WorkloadIdentifier;
+import io.wimse4j.core.jose.JwsAlgorithm;
+import io.wimse4j.core.key.WorkloadKeyPair;
+import io.wimse4j.core.wit.WitIssuer;
+import io.wimse4j.core.wpt.CredentialSource;
+import io.wimse4j.core.wpt.RequestSigner;
+import io.wimse4j.core.wpt.WorkloadCredentials;
+import io.wimse4j.demo.TestPki;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLContext;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code wimse demo-service}: argument errors, and a real start on port 0 answering signed requests. */
+class DemoServiceCommandTest {
+    private static final Pattern LISTENING = Pattern.compile("listening on (https?://127\\.0\\.0\\.1:\\d+) ");
+    private static final String BASE = "https://echo.example.org";
+
+    @TempDir
+    Path dir;
+
+    private final WorkloadKeyPair issuerKey = WorkloadKeyPair.generate(JwsAlgorithm.ES256);
+    private final WorkloadKeyPair workloadKey = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
+    private Thread running;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (running != null) {
+            running.interrupt();
+            running.join(10_000);
+            assertThat(running.isAlive()).as("demo-service stops when interrupted").isFalse();
+        }
+    }
+
+    private String jwksFile() throws Exception {
+        Path f = dir.resolve("issuer.jwks.json");
+        Files.writeString(f, "{\"keys\":[" + issuerKey.publicJwk().toJSONString() + "]}");
+        return f.toString();
+    }
+
+    private void assertUsage(Cli.Result r, String message) {
+        assertThat(r.exit()).as("exit code; stderr %s", r.err()).isEqualTo(WimseCli.USAGE);
+        assertThat(r.err()).contains(message);
+        assertThat(r.out()).doesNotContain("listening");
+    }
+
+    @Test
+    void sec1NeitherTlsNorInsecureHttpIsAUsageError() throws Exception {
+        assertUsage(Cli.run("demo-service", "--trust", "example.org=" + jwksFile(), "--base-uri", BASE, "--port", "0"),
+                "wimse demo-service: TLS is required (SEC-1): give --tls-cert and --tls-key, or --insecure-http explicitly");
+    }
+
+    @Test
+    void sec1BothTlsAndInsecureHttpIsAUsageError() throws Exception {
+        TestPki.ServerPem pem = TestPki.create().writeServerPem(dir);
+        assertUsage(Cli.run("demo-service", "--trust", "example.org=" + jwksFile(), "--base-uri", BASE, "--port", "0",
+                "--tls-cert", pem.cert().toString(), "--tls-key", pem.key().toString(), "--insecure-http"),
+                "give either --tls-cert/--tls-key or --insecure-http, not both");
+    }
+
+    @Test
+    void tlsCertWithoutKeyIsAUsageError() throws Exception {
+        TestPki.ServerPem pem = TestPki.create().writeServerPem(dir);
+        assertUsage(Cli.run("demo-service", "--trust", "example.org=" + jwksFile(), "--base-uri", BASE,
+                "--tls-cert", pem.cert().toString()), "--tls-cert and --tls-key go together");
+    }
+
+    @Test
+    void requiredOptionsAndBadValuesAreUsageErrors() throws Exception {
+        assertUsage(Cli.run("demo-service", "--base-uri", BASE, "--insecure-http"), "Missing required option: '--trust");
+        assertUsage(Cli.run("demo-service", "--trust", "example.org=" + jwksFile(), "--insecure-http"),
+                "Missing required option: '--base-uri=<uri>'");
+        assertUsage(Cli.run("demo-service", "--trust", "example.org", "--base-uri", BASE, "--insecure-http"),
+                "--trust must be <trust-domain>=<jwks-file>, got 'example.org'");
+        assertUsage(Cli.run("demo-service", "--trust", "example.org=" + dir.resolve("missing.json"), "--base-uri", BASE, "--insecure-http"),
+                "cannot read JWKS");
+        assertUsage(Cli.run("demo-service", "--trust", "example.org=" + jwksFile(), "--base-uri", "https://a.example/?q", "--insecure-http"),
+                "external base URI https://a.example/?q");
+        assertUsage(Cli.run("demo-service", "--trust", "example.org=" + jwksFile(), "--base-uri", BASE, "--insecure-http",
+                "--redis", "localhost:6379"), "the Redis URL must start with redis://");
+        Path notJwks = dir.resolve("bad.json");
+        Files.writeString(notJwks, "{\"keys\":[{\"kty\":\"nope\"}]}");
+        assertUsage(Cli.run("demo-service", "--trust", "example.org=" + notJwks, "--base-uri", BASE, "--insecure-http"),
+                "--trust example.org: bad JWKS in '" + notJwks + "'");
+    }
+
+    @Test
+    void insecureHttpStartsOnPort0AndAnswersASignedRequest() throws Exception {
+        URI url = start("--insecure-http");
+        assertThat(url.getScheme()).isEqualTo("http");
+        assertEchoed(url, null);
+    }
+
+    @Test
+    void sec1TlsStartsOnPort0AndAnswersASignedRequest() throws Exception {
+        TestPki pki = TestPki.create();
+        TestPki.ServerPem pem = pki.writeServerPem(dir);
+        URI url = start("--tls-cert", pem.cert().toString(), "--tls-key", pem.key().toString());
+        assertThat(url.getScheme()).isEqualTo("https");
+        assertEchoed(url, pki.clientContext());
+    }
+
+    /** Runs the command in a thread and returns the URL it prints. */
+    private URI start(String... transport) throws Exception {
+        List<String> args = new ArrayList<>(List.of("demo-service", "--trust", "example.org=" + jwksFile(),
+                "--base-uri", BASE, "--port", "0"));
+        args.addAll(List.of(transport));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        AtomicInteger exit = new AtomicInteger(-1);
+        running = new Thread(() -> exit.set(WimseCli.commandLine(new ByteArrayInputStream(new byte[0]),
+                new PrintWriter(out, true), new PrintWriter(err, true)).execute(args.toArray(String[]::new))));
+        running.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() - deadline < 0) {
+            Matcher m = LISTENING.matcher(out.toString());
+            if (m.find()) {
+                assertThat(out.toString()).contains("external base URI " + BASE);
+                return URI.create(m.group(1));
+            }
+            assertThat(exit.get()).as("exit before listening; stderr %s", err).isEqualTo(-1);
+            Thread.sleep(50);
+        }
+        throw new AssertionError("demo-service printed no URL; out: " + out + " err: " + err);
+    }
+
+    private void assertEchoed(URI url, SSLContext tls) throws Exception {
+        String wit = WitIssuer.builder().signer(issuerKey.signer()).trustDomain(new TrustDomain("example.org")).build()
+                .issue(WorkloadIdentifier.parse("wimse://example.org/cli-caller"), workloadKey.publicJwk()).token();
+        RequestSigner signer = RequestSigner.builder()
+                .credentials(CredentialSource.fixed(WorkloadCredentials.of(wit, workloadKey.signer())))
+                .audience(u -> BASE + u.getRawPath()).build();
+        URI target = url.resolve("/echo");
+        RequestSigner.SignedHeaders h = signer.sign("GET", target, java.util.Map.of());
+        HttpClient.Builder cb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (tls != null) {
+            cb.sslContext(tls);
+        }
+        HttpResponse<String> r = cb.build().send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(10))
+                .header("Workload-Identity-Token", h.workloadIdentityToken())
+                .header("Workload-Proof-Token", h.workloadProofToken()).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode echo = new ObjectMapper().readTree(r.body());
+        assertThat(echo.get("workload").asText()).isEqualTo("wimse://example.org/cli-caller");
+        assertThat(echo.get("trust_domain").asText()).isEqualTo("example.org");
+        assertThat(echo.get("path").asText()).isEqualTo("/echo");
+    }
+}
