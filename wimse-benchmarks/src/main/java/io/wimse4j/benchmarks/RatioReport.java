@@ -28,6 +28,8 @@ import java.util.Optional;
  *       (the {@code cnf} key of an uncached WIT is decoded anew for every request).</li>
  *   <li>{@code bareBcVerify*FreshKey}: the same verification with a reused key.</li>
  *   <li>{@code wptCreate}: {@code bareBcSignEd25519}.</li>
+ *   <li>{@code demoServiceWithFilter}: {@code demoServiceNoFilter}, the same HTTP service without
+ *       {@code WimseFilter} (requests per second on loopback).</li>
  * </ul>
  *
  * Usage: {@code java -cp wimse-benchmarks.jar io.wimse4j.benchmarks.RatioReport result.json}.
@@ -37,7 +39,8 @@ public final class RatioReport {
     static final String VERIFY_ES256 = "bareBcVerifyEs256";
     static final String SIGN_ED25519 = "bareBcSignEd25519";
     static final String FRESH = "FreshKey";
-    private static final List<String> BASELINES = List.of(VERIFY_ED25519, VERIFY_ES256, SIGN_ED25519);
+    static final String DEMO_NO_FILTER = "demoServiceNoFilter";
+    private static final List<String> BASELINES = List.of(VERIFY_ED25519, VERIFY_ES256, SIGN_ED25519, DEMO_NO_FILTER);
     /** The issuer key algorithm the request benchmarks use for WITs. */
     static final String WIT_ALG = "ES256";
 
@@ -129,6 +132,9 @@ public final class RatioReport {
             String warm = b.substring(0, b.length() - FRESH.length());
             return score(results, warm).map(s -> Map.entry(warm, s));
         }
+        if (b.equals("demoServiceWithFilter")) {
+            return score(results, DEMO_NO_FILTER).map(s -> Map.entry(DEMO_NO_FILTER, s));
+        }
         if (b.equals("wptCreate")) {
             return score(results, SIGN_ED25519).map(s -> Map.entry(SIGN_ED25519, s));
         }
@@ -171,7 +177,7 @@ public final class RatioReport {
     /** The table printed by {@link #main}: baselines first, then one row per benchmark. */
     public static String format(List<Result> results) {
         StringBuilder sb = new StringBuilder();
-        sb.append("Baselines (bare BouncyCastle, this run):\n");
+        sb.append("Baselines (bare BouncyCastle; the demo service without its filter), this run:\n");
         for (Result r : results) {
             if (BASELINES.contains(r.benchmark())) {
                 sb.append(String.format(Locale.ROOT, "  %-28s %10.0f %s (best iteration %.0f)%n",
