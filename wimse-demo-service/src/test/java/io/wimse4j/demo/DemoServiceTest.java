@@ -74,6 +74,17 @@ class DemoServiceTest {
     }
 
     @Test
+    void sec1TheClientValidatesTheServerName() throws Exception {
+        TestPki pki = TestPki.createFor("other.example.org");
+        TestPki.ServerPem pem = pki.writeServerPem(dir);
+        service = w.service().tls(pem.cert(), pem.key()).build().start();
+        // Trusted CA, but the certificate does not name 127.0.0.1: the handshake fails, no token is sent.
+        assertThatThrownBy(() -> send(w.client(service, pki.clientContext()), request(service, "/echo").GET().build()))
+                .isInstanceOf(SSLHandshakeException.class)
+                .hasMessageContaining("127.0.0.1");
+    }
+
+    @Test
     void insecureHttpCallIsEchoedAndItsReplayRejected() throws Exception {
         service = w.service().insecureHttp().build().start();
         assertThat(service.localUri().getScheme()).isEqualTo("http");

@@ -55,8 +55,17 @@ public final class TestPki {
         this.leaf = leaf;
     }
 
-    /** A new CA (P-256) and a leaf it signed, valid from an hour ago for a day. */
+    /** A new CA (P-256) and a leaf for {@code localhost} and {@code 127.0.0.1} it signed, valid from an hour ago for a day. */
     public static TestPki create() {
+        return create(new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+    }
+
+    /** A new CA and a leaf whose only name is the DNS name {@code dnsName}. */
+    public static TestPki createFor(String dnsName) {
+        return create(new GeneralName(GeneralName.dNSName, dnsName));
+    }
+
+    private static TestPki create(GeneralName... names) {
         try {
             KeyPair caKey = ecKey();
             Instant now = Instant.now();
@@ -75,9 +84,7 @@ public final class TestPki {
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                            new GeneralName(GeneralName.dNSName, "localhost"),
-                            new GeneralName(GeneralName.iPAddress, "127.0.0.1")}))
+                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names))
                     .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
             return new TestPki(caKey, ca, leafKey, sign(lb, caKey));
         } catch (GeneralSecurityException | org.bouncycastle.cert.CertIOException
