@@ -1,6 +1,7 @@
 package io.wimse4j.benchmarks;
 
 import io.wimse4j.client.SigningHttpClient;
+import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.key.TrustBundle;
 import io.wimse4j.core.wpt.CredentialSource;
 import io.wimse4j.core.wpt.RequestSigner;
@@ -18,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -44,7 +46,7 @@ public class DemoServiceLoadBenchmark extends BenchmarkDefaults {
 
         @Setup(Level.Trial)
         public void start() throws Exception {
-            Fixture f = new Fixture(io.wimse4j.core.jose.JwsAlgorithm.ES256, io.wimse4j.core.jose.JwsAlgorithm.EdDSA);
+            Fixture f = new Fixture(JwsAlgorithm.ES256, JwsAlgorithm.EdDSA);
             DemoService.Builder b = DemoService.builder().insecureHttp().externalBaseUri(BASE)
                     .trust(TrustBundle.fromJwks(Fixture.TRUST_DOMAIN, "{\"keys\":[" + f.issuerKey.publicJwk().toJSONString() + "]}"))
                     .clock(Fixture.CLOCK);
@@ -73,8 +75,7 @@ public class DemoServiceLoadBenchmark extends BenchmarkDefaults {
         byte[] call() throws IOException, InterruptedException {
             HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() != 200) {
-                throw new IllegalStateException("the demo service answered " + r.statusCode() + ": " + new String(r.body(),
-                        java.nio.charset.StandardCharsets.UTF_8));
+                throw new IllegalStateException("the demo service answered " + r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8));
             }
             return r.body();
         }

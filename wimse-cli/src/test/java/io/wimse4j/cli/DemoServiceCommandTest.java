@@ -109,6 +109,15 @@ class DemoServiceCommandTest {
     }
 
     @Test
+    void aPortInUseIsAUsageError() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            assertUsage(Cli.run("demo-service", "--trust", "example.org=" + jwksFile(), "--base-uri", BASE, "--insecure-http",
+                    "--port", Integer.toString(port)), "wimse demo-service: cannot listen on 127.0.0.1:" + port + ": ");
+        }
+    }
+
+    @Test
     void insecureHttpStartsOnPort0AndAnswersASignedRequest() throws Exception {
         URI url = start("--insecure-http");
         assertThat(url.getScheme()).isEqualTo("http");
