@@ -101,7 +101,7 @@ public final class RequestVerifier {
         if (replayCache != null) {
             String key = ReplayKeys.of(verifiedWit.subject(), proof.jwtId());
             Instant keepUntil = proof.expiresAt().plus(leeway);
-            if (!replayCache.firstUse(key, keepUntil)) {
+            if (!replayCache.firstUse(verifiedWit.subject(), key, keepUntil)) {
                 throw new WimseException(Reason.REPLAY, "WPT 'jti' was already used by " + verifiedWit.subject());
             }
             // A replay cache may already have dropped the first use's entry if the proof expired while
