@@ -86,6 +86,44 @@ class ReplayShareTest {
         assertRejected(() -> cache.firstUse(A, "z", Fixture.NOW.plusSeconds(600)), Reason.REPLAY_CACHE_UNAVAILABLE);
     }
 
+    /**
+     * A clock that moves on by a minute at every read: the entry a call records has expired by the
+     * time the cache's own maintenance (run on the calling thread) looks again, as after a stall or
+     * a wall-clock step between recording a proof and counting it against its sender.
+     */
+    private static final class LeapingClock extends java.time.Clock {
+        private Instant now = Fixture.NOW;
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public synchronized Instant instant() {
+            now = now.plusSeconds(60);
+            return now;
+        }
+    }
+
+    @Test
+    void V_9_anEntryEvictedBeforeItIsCountedDoesNotLockItsSenderOut() throws WimseException {
+        LeapingClock clock = new LeapingClock();
+        InMemoryReplayCache cache = new InMemoryReplayCache(10, 2, clock);
+        // each proof expires "now": its entry is gone before record() returns
+        assertThat(cache.firstUse(A, "x1", clock.instant())).isTrue();
+        assertThat(cache.firstUse(A, "x2", clock.instant())).isTrue();
+        assertThat(cache.size()).as("both entries expired").isZero();
+        // A holds no live entry, so its share is free: a lost decrement must not refuse it forever
+        assertThat(cache.firstUse(A, "x3", clock.instant().plusSeconds(3600))).isTrue();
+        assertThat(cache.firstUse(A, "x4", clock.instant().plusSeconds(3600))).isTrue();
+    }
+
     @Test
     void theShareMustFitTheCapacity() {
         assertThatThrownBy(() -> new InMemoryReplayCache(10, 11, java.time.Clock.systemUTC()))

@@ -74,7 +74,7 @@ public final class InMemoryReplayCache implements ReplayCache {
                 .ticker(() -> clock.millis() * 1_000_000L)
                 .evictionListener((String key, Entry entry, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
                     if (entry != null && entry.sender() != null) {
-                        perSender.computeIfPresent(entry.sender(), (s, n) -> n <= 1 ? null : n - 1);
+                        release(entry.sender());
                     }
                 })
                 .expireAfter(new Expiry<String, Entry>() {
@@ -126,13 +126,23 @@ public final class InMemoryReplayCache implements ReplayCache {
                         "this sender holds its whole share of the replay cache (" + perSenderLimit + " live proofs)");
             }
         }
-        if (entries.asMap().putIfAbsent(key, new Entry(expiresAt, sender)) != null) {
-            return false;
-        }
+        // Count the entry before it exists: its eviction (which may run on any thread, even inside
+        // putIfAbsent, once it has expired) then always finds the count to decrement. Counting after
+        // the insertion would lose that decrement and hold a place of the sender's share forever.
         if (sender != null) {
             perSender.merge(sender, 1L, Long::sum);
         }
+        if (entries.asMap().putIfAbsent(key, new Entry(expiresAt, sender)) != null) {
+            if (sender != null) {
+                release(sender);
+            }
+            return false;
+        }
         return true;
+    }
+
+    private void release(String sender) {
+        perSender.computeIfPresent(sender, (s, n) -> n <= 1 ? null : n - 1);
     }
 
     private long held(String sender) {
