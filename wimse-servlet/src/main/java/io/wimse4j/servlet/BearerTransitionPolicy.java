@@ -1,11 +1,14 @@
 package io.wimse4j.servlet;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.id.WorkloadIdentifier;
+import io.wimse4j.core.jose.Base64Url;
 import io.wimse4j.core.jose.CompactJws;
+import io.wimse4j.core.jose.StrictJson;
 import io.wimse4j.core.wit.WitVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,15 +129,25 @@ public final class BearerTransitionPolicy {
         return id;
     }
 
-    /** True when the token's JOSE header says it is a WIT ({@code typ} {@code wit+jwt}, any case, optional {@code application/}). */
-    private boolean isWit(String token) {
-        CompactJws jws;
-        try {
-            jws = CompactJws.parse(token, maxTokenLength);
-        } catch (WimseException notACompactJws) {
+    /**
+     * True when the token's JOSE header says it is a WIT ({@code typ} {@code wit+jwt}, any case, optional
+     * {@code application/}). Only the header part is read, not the whole token: the header is part of
+     * the signing input and cannot change, but the signature part can be re-encoded (padding, foreign
+     * characters, non-canonical trailing bits) into a token that lenient JOSE libraries still verify
+     * and that a strict parse of the whole token would no longer recognize as a WIT (WIT-9).
+     */
+    private static boolean isWit(String token) {
+        int dot = token.indexOf('.');
+        if (dot <= 0) {
             return false;
         }
-        JsonNode typ = jws.header().get("typ");
+        ObjectNode header;
+        try {
+            header = StrictJson.parseObject(Base64Url.decode(token, 0, dot), "JOSE header");
+        } catch (WimseException notAJoseHeader) {
+            return false;
+        }
+        JsonNode typ = header.get("typ");
         if (typ == null || !typ.isTextual()) {
             return false;
         }

@@ -2,6 +2,9 @@ package io.wimse4j.servlet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.request.VerifiedCaller;
@@ -243,6 +246,19 @@ class BearerTransitionSocketTest {
     }
 
     @Test
+    void WIT_12_aProofWithoutWitOrAnEmptyWimseHeaderNeverFallsBackToTheBearerToken() throws Exception {
+        start(legacyPolicy().build());
+        // a WPT without its WIT (header name in lower case)
+        assertProblem(send(bearer("/orders", LEGACY_TOKEN).header("workload-proof-token", f.wpt(ProofBindings.NONE))),
+                Reason.MISSING_WIT);
+        // WIMSE headers present but empty
+        assertProblem(send(bearer("/orders", LEGACY_TOKEN).header("Workload-Identity-Token", "")), Reason.MISSING_WPT);
+        assertProblem(send(bearer("/orders", LEGACY_TOKEN).header("Workload-Proof-Token", "")), Reason.MISSING_WIT);
+        assertThat(authenticatorCalls).hasValue(0);
+        assertThat(servletCalls).hasValue(0);
+    }
+
+    @Test
     void WIT_9_aWitInAuthorizationIsStillRefusedUnderTheTransitionPolicy() throws Exception {
         // an authenticator that would accept any token: the WIT must never reach it
         BearerAuthenticator acceptsAnything = token -> {
@@ -258,6 +274,47 @@ class BearerTransitionSocketTest {
         assertThat(authenticatorCalls).hasValue(0);
         assertThat(servletCalls).hasValue(0);
         assertThat(auditLines(path)).containsExactly(audit(path, "-", "reject", "WIT_AS_BEARER", "bearer"));
+    }
+
+    /** {@code token} with its signature part re-encoded by {@code change}; header and payload (the signed input) untouched. */
+    private static String reEncodedSignature(String token, java.util.function.UnaryOperator<String> change) {
+        int last = token.lastIndexOf('.');
+        return token.substring(0, last + 1) + change.apply(token.substring(last + 1));
+    }
+
+    @Test
+    void WIT_9_aWitWhoseSignaturePartIsReEncodedIsStillRefusedAsABearerToken() throws Exception {
+        // The application's existing JWT validation trusts the Identity Server's key and decodes
+        // base64url leniently, as Nimbus JOSE+JWT does: padding, foreign characters and non-canonical
+        // trailing bits in the signature part (outside the signing input) still verify.
+        ECKey issuerKey = f.issuerKey.publicJwk().toECKey();
+        BearerAuthenticator lenientJwtValidation = token -> {
+            authenticatorCalls.incrementAndGet();
+            JWSObject jws = JWSObject.parse(token);
+            if (!jws.verify(new ECDSAVerifier(issuerKey))) {
+                return Optional.empty();
+            }
+            return Optional.of(WorkloadIdentifier.parse((String) jws.getPayload().toJSONObject().get("sub")));
+        };
+        // the whole trust domain is still on bearer tokens; some of its workloads already have WITs
+        start(BearerTransitionPolicy.builder().authenticator(lenientJwtValidation).allowTrustDomains("example.org").build());
+        String base64url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        List<String> variants = List.of(
+                reEncodedSignature(f.wit, sig -> sig + "=".repeat((4 - sig.length() % 4) % 4)),
+                reEncodedSignature(f.wit, sig -> sig.substring(0, sig.length() - 1)
+                        + base64url.charAt(base64url.indexOf(sig.charAt(sig.length() - 1)) ^ 1)),
+                reEncodedSignature(f.wit, sig -> sig + "%"));
+        for (String variant : variants) {
+            assertThat(variant).isNotEqualTo(f.wit);
+            // a working bearer credential for the WIT's subject, without any proof of possession
+            assertThat(lenientJwtValidation.authenticate(variant)).contains(f.workload);
+        }
+        authenticatorCalls.set(0);
+        for (String variant : variants) {
+            assertProblem(send(bearer("/orders", variant)), Reason.WIT_AS_BEARER);
+        }
+        assertThat(authenticatorCalls).hasValue(0);
+        assertThat(servletCalls).hasValue(0);
     }
 
     @Test
