@@ -236,7 +236,10 @@ public final class KubernetesTokenVerifier {
             return this;
         }
 
-        /** The audience tokens must be requested for (required), e.g. the Identity Server's URL. */
+        /**
+         * The audience tokens must be requested for (required), e.g. the Identity Server's URL; never
+         * the issuer or the API server's in-cluster name, whose tokens every pod holds.
+         */
         public Builder audience(String audience) {
             this.audience = nonBlank(audience, "audience");
             return this;
@@ -287,6 +290,10 @@ public final class KubernetesTokenVerifier {
             if (jwks == null) {
                 throw new IllegalStateException("jwks(...) is required");
             }
+            if (isApiServerAudience(audience, issuer)) {
+                throw new IllegalStateException("the audience must be this server's own, not the API server's (its"
+                        + " audiences default to the issuer): every pod's automounted token carries that audience");
+            }
             try {
                 return new KubernetesTokenVerifier(this, parseKeys(jwks));
             } catch (WimseException e) {
@@ -328,6 +335,18 @@ public final class KubernetesTokenVerifier {
                 throw new WimseException(Reason.INVALID_KEY, "the JWKS holds more than " + TrustBundle.MAX_KEYS + " keys");
             }
             return keys;
+        }
+
+        /**
+         * True for the issuer (the API server's default audience) and the in-cluster API server names:
+         * audiences of the tokens pods present to the API server, never to be accepted as attestation.
+         */
+        private static boolean isApiServerAudience(String audience, String issuer) {
+            String a = audience.toLowerCase(Locale.ROOT);
+            if (a.startsWith("https://")) {
+                a = a.substring("https://".length());
+            }
+            return audience.equals(issuer) || a.equals("kubernetes.default.svc") || a.startsWith("kubernetes.default.svc.");
         }
 
         private static String nonBlank(String s, String what) {

@@ -282,6 +282,20 @@ class KubernetesTokenVerifierTest {
     }
 
     @Test
+    void theAudienceMustNotBeTheApiServers() {
+        // Every pod's automounted token is issued for the API server's audiences, which default to
+        // the issuer: with such an audience the Identity Server would take the token each pod hands
+        // the API server (and anything else it is given to) as attestation.
+        for (String apiAudience : List.of(ISSUER, "https://kubernetes.default.svc",
+                "https://kubernetes.default.svc.cluster.local", "kubernetes.default.svc")) {
+            assertThatThrownBy(() -> KubernetesTokenVerifier.builder().issuer(ISSUER).audience(apiAudience).jwks(jwks).build())
+                    .as(apiAudience).isInstanceOf(IllegalStateException.class).hasMessageContaining("API server");
+        }
+        assertThatThrownBy(() -> KubernetesTokenVerifier.builder().issuer("https://oidc.example/c1").audience("https://oidc.example/c1")
+                .jwks(jwks).build()).isInstanceOf(IllegalStateException.class).hasMessageContaining("API server");
+    }
+
+    @Test
     void builderValidation() throws Exception {
         assertThatThrownBy(() -> KubernetesTokenVerifier.builder().audience(AUDIENCE).jwks(jwks).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("issuer");
