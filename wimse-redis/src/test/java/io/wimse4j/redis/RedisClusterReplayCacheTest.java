@@ -108,6 +108,84 @@ class RedisClusterReplayCacheTest {
     }
 
     @Test
+    void v9_aSingleServerUriNamingAClusterNodeFailsClosedOnMovedReplies() throws Exception {
+        // redis:// (no cluster support in the client) pointed at one master: keys of the other
+        // masters' slots get MOVED, which must never count as a first use
+        Instant exp = Clock.systemUTC().instant().plus(Duration.ofMinutes(5));
+        List<String> keys = keys("td|wimse://example.org/c|jti-", 30);
+        int moved = 0;
+        try (RedisReplayCache cache = RedisReplayCache.builder().uri(cluster.nodes().get(0).uri()).namespace("wimse:moved:").build()) {
+            for (String key : keys) {
+                boolean first;
+                try {
+                    first = cache.firstUse(key, exp);
+                } catch (WimseException e) {
+                    assertThat(e.reason()).isEqualTo(Reason.REPLAY_CACHE_UNAVAILABLE);
+                    moved++;
+                    continue;
+                }
+                assertThat(first).as("a key of the node's own slots is recorded").isTrue();
+                assertThat(cache.firstUse(key, exp)).as("and its replay refused").isFalse();
+            }
+        }
+        assertThat(moved).as("keys owned by the other masters fail closed").isPositive();
+    }
+
+    @Test
+    void aTlsClusterUriNeverFallsBackToPlaintext() throws Exception {
+        // rediss-cluster:// against the plaintext cluster: the TLS handshake fails, the cache fails closed
+        String uri = "rediss-cluster://127.0.0.1:" + cluster.nodes().get(0).port();
+        long countBefore = totalKeys();
+        try (RedisReplayCache cache = RedisReplayCache.builder().uri(uri).namespace("wimse:tls:").build()) {
+            assertThatThrownBy(() -> cache.firstUse("k", Clock.systemUTC().instant().plusSeconds(60)))
+                    .isInstanceOfSatisfying(WimseException.class,
+                            e -> assertThat(e.reason()).isEqualTo(Reason.REPLAY_CACHE_UNAVAILABLE));
+        }
+        assertThat(totalKeys()).as("nothing written in plaintext").isEqualTo(countBefore);
+    }
+
+    private static long totalKeys() {
+        return cluster.nodes().stream().mapToLong(cluster::keyCount).sum();
+    }
+
+    @Test
+    void clusterConnectionErrorsNeverQuoteThePassword() throws Exception {
+        String password = "pw-s3cr3t-cluster";
+        // seeds that are down: the connection attempt fails with Lettuce's exceptions (causes, suppressed)
+        String uri = "redis-cluster://:" + password + "@127.0.0.1:" + RedisServerProcess.freePort()
+                + ",127.0.0.1:" + RedisServerProcess.freePort();
+        try (RedisReplayCache cache = RedisReplayCache.builder().uri(uri).build()) {
+            assertThat(cache.toString()).doesNotContain(password);
+            // build() made the first attempt; later calls retry at most once a second: wait for a
+            // call that made a real attempt (its WimseException carries Lettuce's exception)
+            Throwable thrown;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            do {
+                Thread.sleep(100);
+                thrown = org.assertj.core.api.Assertions.catchThrowable(
+                        () -> cache.firstUse("k", Clock.systemUTC().instant().plusSeconds(60)));
+                assertThat(thrown).isInstanceOfSatisfying(WimseException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.REPLAY_CACHE_UNAVAILABLE));
+            } while (thrown.getCause() == null && System.nanoTime() - deadline < 0);
+            assertThat(thrown.getCause()).as("a connection attempt's exception").isNotNull();
+            java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>(List.of(thrown));
+            while (!todo.isEmpty()) {
+                Throwable t = todo.pop();
+                if (!seen.add(t)) {
+                    continue;
+                }
+                assertThat(String.valueOf(t.getMessage())).doesNotContain(password);
+                assertThat(t.toString()).doesNotContain(password);
+                if (t.getCause() != null) {
+                    todo.push(t.getCause());
+                }
+                todo.addAll(List.of(t.getSuppressed()));
+            }
+        }
+    }
+
+    @Test
     void clusterUrisAreParsedStrictlyAndErrorsNeverQuoteThem() {
         for (String bad : List.of("redis-cluster://", "redis-cluster://127.0.0.1", "redis-cluster://h:notaport",
                 "redis-cluster://s3cret@h:1,", "redis-cluster://h:1/0", "redis-cluster://h:70000",
