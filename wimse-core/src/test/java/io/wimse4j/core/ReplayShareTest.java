@@ -125,6 +125,14 @@ class ReplayShareTest {
     }
 
     @Test
+    void V_9_aFailedInsertionHoldsNoPlaceOfTheShare() throws WimseException {
+        InMemoryReplayCache cache = new InMemoryReplayCache(10, 1, new MutableClock(Fixture.NOW));
+        // an expiry beyond the millisecond range cannot be scheduled
+        assertThatThrownBy(() -> cache.firstUse(A, "never", Instant.MAX)).isInstanceOf(ArithmeticException.class);
+        assertThat(cache.firstUse(A, "next", Fixture.NOW.plusSeconds(60))).isTrue();
+    }
+
+    @Test
     void theShareMustFitTheCapacity() {
         assertThatThrownBy(() -> new InMemoryReplayCache(10, 11, java.time.Clock.systemUTC()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("perSenderLimit");

@@ -132,13 +132,15 @@ public final class InMemoryReplayCache implements ReplayCache {
         if (sender != null) {
             perSender.merge(sender, 1L, Long::sum);
         }
-        if (entries.asMap().putIfAbsent(key, new Entry(expiresAt, sender)) != null) {
-            if (sender != null) {
-                release(sender);
+        boolean inserted = false;
+        try {
+            inserted = entries.asMap().putIfAbsent(key, new Entry(expiresAt, sender)) == null;
+            return inserted;
+        } finally {
+            if (!inserted && sender != null) {
+                release(sender); // a replay, or a failed insertion: nothing to count
             }
-            return false;
         }
-        return true;
     }
 
     private void release(String sender) {
