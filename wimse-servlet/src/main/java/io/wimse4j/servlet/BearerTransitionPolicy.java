@@ -1,21 +1,16 @@
 package io.wimse4j.servlet;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.id.WorkloadIdentifier;
-import io.wimse4j.core.jose.Base64Url;
 import io.wimse4j.core.jose.CompactJws;
-import io.wimse4j.core.jose.StrictJson;
 import io.wimse4j.core.wit.WitVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Collections;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -107,7 +102,7 @@ public final class BearerTransitionPolicy {
             throw new Rejection(ProblemDetails.of(Reason.TOKEN_TOO_LARGE,
                     "the bearer token is longer than " + maxTokenLength + " characters"), null);
         }
-        if (isWit(token)) {
+        if (WitVerifier.declaresWitType(token)) {
             throw new Rejection(ProblemDetails.of(Reason.WIT_AS_BEARER,
                     "a WIT must not be sent in 'Authorization' (WIT-9); send it in 'Workload-Identity-Token' with a proof"), null);
         }
@@ -127,32 +122,6 @@ public final class BearerTransitionPolicy {
             throw new Rejection(ProblemDetails.bearerNotAllowed(id), id);
         }
         return id;
-    }
-
-    /**
-     * True when the token's JOSE header says it is a WIT ({@code typ} {@code wit+jwt}, any case, optional
-     * {@code application/}). Only the header part is read, not the whole token: the header is part of
-     * the signing input and cannot change, but the signature part can be re-encoded (padding, foreign
-     * characters, non-canonical trailing bits) into a token that lenient JOSE libraries still verify
-     * and that a strict parse of the whole token would no longer recognize as a WIT (WIT-9).
-     */
-    private static boolean isWit(String token) {
-        int dot = token.indexOf('.');
-        if (dot <= 0) {
-            return false;
-        }
-        ObjectNode header;
-        try {
-            header = StrictJson.parseObject(Base64Url.decode(token, 0, dot), "JOSE header");
-        } catch (WimseException notAJoseHeader) {
-            return false;
-        }
-        JsonNode typ = header.get("typ");
-        if (typ == null || !typ.isTextual()) {
-            return false;
-        }
-        String t = typ.textValue().toLowerCase(Locale.ROOT);
-        return t.equals(WitVerifier.TYP) || t.equals("application/" + WitVerifier.TYP);
     }
 
     @Override
