@@ -155,6 +155,23 @@ class HostileInputTest {
     }
 
     @Test
+    void WIT_9_anyWitInAuthorizationIsRefusedEvenWhenTheProofBindsIt() throws WimseException {
+        RequestVerifier v = f.verifier().build();
+        // another workload's WIT (observed on the wire), and the caller's own WIT with its signature
+        // part re-encoded (padding): each bound by the caller's proof through 'ath'
+        String victimWit = f.issuer().issue(io.wimse4j.core.id.WorkloadIdentifier.parse("wimse://example.org/svc/victim"),
+                io.wimse4j.core.key.WorkloadKeyPair.generate(JwsAlgorithm.ES256).publicJwk()).token();
+        String sig = f.wit.substring(f.wit.lastIndexOf('.') + 1);
+        String padded = f.wit + "=".repeat((4 - sig.length() % 4) % 4);
+        assertThat(padded).isNotEqualTo(f.wit);
+        for (String token : new String[]{victimWit, padded}) {
+            HttpRequestFacts request = f.request(f.wit, f.wpt(ProofBindings.accessToken(token)))
+                    .header("Authorization", "Bearer " + token).build();
+            assertRejected(() -> v.verify(request), Reason.WIT_AS_BEARER);
+        }
+    }
+
+    @Test
     void WIT_9_aWitInAuthorizationIsCaughtWhateverTheSeparator() {
         RequestVerifier v = f.verifier().build();
         for (String auth : new String[]{"Bearer\t" + f.wit, "Token  " + f.wit, "bearer " + f.wit + " "}) {

@@ -1,12 +1,8 @@
 package io.wimse4j.redis;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -43,8 +39,13 @@ import java.util.concurrent.TimeUnit;
  * {@link Builder#failOpen(boolean) failOpen(true)} is an explicit opt-in that accepts proofs without
  * a replay check while Redis is unavailable, logging a WARN each time.
  *
- * <p>Messages never contain the key or the Redis URI (which may carry a password). Redis Cluster is
- * not supported (standalone and Sentinel only).
+ * <p>One URI names the deployment: {@code redis://} or {@code rediss://} (a single server, TLS with
+ * the second), {@code redis-sentinel://} (Lettuce's Sentinel syntax) or
+ * {@code redis-cluster://[password@]host:port[,host:port...]} / {@code rediss-cluster://...} (Redis
+ * Cluster: the listed nodes are seeds, the topology is discovered and refreshed; a key lives on the
+ * master owning its slot, so while that master is unreachable the proofs hashed to it fail closed).
+ *
+ * <p>Messages never contain the key or the Redis URI (which may carry a password).
  */
 public final class RedisReplayCache implements ReplayCache, AutoCloseable {
     /** Default key prefix. */
@@ -63,36 +64,29 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisReplayCache.class);
 
     private final ClientResources resources;
-    private final RedisClient client;
-    private final RedisURI uri;
+    private final RedisLink.Connector connector;
     private final String namespace;
     private final Duration commandTimeout;
     private final boolean failOpen;
     private final Clock clock;
 
     private final Object connectLock = new Object();
-    private volatile StatefulRedisConnection<String, String> connection;
+    private volatile RedisLink connection;
     private volatile boolean closed;
     private long nextConnectAttempt; // System.nanoTime(); guarded by connectLock
 
-    private RedisReplayCache(Builder b, RedisURI uri) {
-        this.uri = uri;
+    private RedisReplayCache(Builder b, RedisTarget target) {
         this.namespace = b.namespace;
         this.commandTimeout = b.commandTimeout;
         this.failOpen = b.failOpen;
         this.clock = b.clock;
-        uri.setTimeout(commandTimeout);
         this.resources = DefaultClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
-        this.client = RedisClient.create(resources);
         Duration connectTimeout = commandTimeout.compareTo(Duration.ofSeconds(1)) > 0 ? commandTimeout : Duration.ofSeconds(1);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build())
-                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                .build());
+        this.connector = target.connector(resources, commandTimeout,
+                SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build(),
+                TimeoutOptions.enabled(commandTimeout));
         this.nextConnectAttempt = System.nanoTime();
     }
 
@@ -109,7 +103,7 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
         long ttl = ttlMillis(expiresAt);
         String reply;
         try {
-            reply = connection().sync().set(redisKey, "1", SetArgs.Builder.nx().px(ttl));
+            reply = connection().set(redisKey, "1", SetArgs.Builder.nx().px(ttl));
         } catch (WimseException e) {
             return unavailable(e);
         } catch (RuntimeException e) {
@@ -147,8 +141,8 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
         throw e;
     }
 
-    private StatefulRedisConnection<String, String> connection() throws WimseException {
-        StatefulRedisConnection<String, String> c = connection;
+    private RedisLink connection() throws WimseException {
+        RedisLink c = connection;
         if (c != null) {
             return c;
         }
@@ -166,7 +160,7 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
             }
             nextConnectAttempt = now + CONNECT_RETRY_NANOS;
             try {
-                connection = client.connect(uri);
+                connection = connector.connect();
                 return connection;
             } catch (RuntimeException e) {
                 throw new WimseException(Reason.REPLAY_CACHE_UNAVAILABLE,
@@ -178,7 +172,7 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
     /** Closes the connection and releases Lettuce's threads; later calls fail closed. */
     @Override
     public void close() {
-        StatefulRedisConnection<String, String> c;
+        RedisLink c;
         synchronized (connectLock) {
             closed = true;
             c = connection;
@@ -189,7 +183,7 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
                 c.close();
             }
         } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            connector.shutdown();
             resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3_000);
         }
     }
@@ -212,7 +206,10 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
         private Builder() {
         }
 
-        /** The Lettuce URI of the Redis server: {@code redis://}, {@code rediss://} or {@code redis-sentinel://}. */
+        /**
+         * The Redis deployment: {@code redis://}, {@code rediss://}, {@code redis-sentinel://},
+         * {@code redis-cluster://} or {@code rediss-cluster://} (see the class comment).
+         */
         public Builder uri(String uri) {
             this.uri = Objects.requireNonNull(uri, "uri");
             return this;
@@ -261,17 +258,7 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
             if (uri == null) {
                 throw new IllegalStateException("uri(...) is required");
             }
-            if (!(uri.startsWith("redis://") || uri.startsWith("rediss://") || uri.startsWith("redis-sentinel://"))) {
-                throw new IllegalArgumentException("Redis URI must start with redis://, rediss:// or redis-sentinel://");
-            }
-            RedisURI parsed;
-            try {
-                parsed = RedisURI.create(uri);
-            } catch (RuntimeException e) {
-                // No cause and no message from the parser: both may quote the URI and its password.
-                throw new IllegalArgumentException("invalid Redis URI");
-            }
-            RedisReplayCache cache = new RedisReplayCache(this, parsed);
+            RedisReplayCache cache = new RedisReplayCache(this, RedisTarget.parse(uri));
             try {
                 cache.connection();
             } catch (WimseException e) {

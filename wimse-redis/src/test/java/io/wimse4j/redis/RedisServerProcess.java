@@ -24,16 +24,23 @@ public final class RedisServerProcess implements AutoCloseable {
 
     private final Path executable;
     private final int port;
+    private final List<String> extraArgs;
     private Process process;
 
-    private RedisServerProcess(Path executable, int port) {
+    private RedisServerProcess(Path executable, int port, List<String> extraArgs) {
         this.executable = executable;
         this.port = port;
+        this.extraArgs = List.copyOf(extraArgs);
     }
 
     /** Starts a server on a free loopback port. */
     public static RedisServerProcess start() throws IOException, InterruptedException {
-        RedisServerProcess p = new RedisServerProcess(findExecutable(), freePort());
+        return start(List.of());
+    }
+
+    /** Starts a server on a free loopback port with more command-line options. */
+    public static RedisServerProcess start(List<String> extraArgs) throws IOException, InterruptedException {
+        RedisServerProcess p = new RedisServerProcess(findExecutable("redis-server"), freePort(), extraArgs);
         p.startAgain();
         return p;
     }
@@ -55,8 +62,10 @@ public final class RedisServerProcess implements AutoCloseable {
         if (isRunning()) {
             throw new IllegalStateException("redis-server is already running on port " + port);
         }
-        process = new ProcessBuilder(List.of(executable.toString(), "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"))
+        List<String> command = new java.util.ArrayList<>(List.of(executable.toString(), "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
+        command.addAll(extraArgs);
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
@@ -117,26 +126,26 @@ public final class RedisServerProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    private static Path findExecutable() {
+    static Path findExecutable(String name) {
         String path = System.getenv("PATH");
         if (path != null) {
             for (String dir : path.split(File.pathSeparator)) {
                 if (dir.isEmpty()) {
                     continue;
                 }
-                Path candidate = Path.of(dir, "redis-server");
+                Path candidate = Path.of(dir, name);
                 if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
                     return candidate;
                 }
             }
         }
-        throw io.wimse4j.core.testkit.Prerequisite.missing("redis-server was not found on the PATH. The wimse-redis "
-                + "tests run against a real Redis server: install it (e.g. apt-get install redis-server).");
+        throw io.wimse4j.core.testkit.Prerequisite.missing(name + " was not found on the PATH. The wimse-redis "
+                + "tests run against a real Redis server: install it (e.g. apt-get install redis-server redis-tools).");
     }
 }

@@ -1,9 +1,12 @@
 package io.wimse4j.servlet;
 
+import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.core.request.RequestVerifier;
 import io.wimse4j.core.request.VerifiedCaller;
+import io.wimse4j.core.wpt.WimseHeaders;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -18,8 +21,10 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.security.Principal;
+import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -33,11 +38,22 @@ import java.util.Set;
  * Every value of every header is passed on, repeated headers kept in order.
  *
  * <p>On success the request continues with attribute {@value #CALLER_ATTRIBUTE} set to the
- * {@link VerifiedCaller} and {@link HttpServletRequest#getUserPrincipal()} answering a
+ * {@link VerifiedCaller}, attribute {@value #AUTHENTICATION_METHOD_ATTRIBUTE} set to
+ * {@link AuthenticationMethod#WIMSE} and {@link HttpServletRequest#getUserPrincipal()} answering a
  * {@link WorkloadPrincipal}. A rejected request gets {@code reason.httpStatus()} (400; 503 when the
  * replay store is down) with an RFC 9457 body (V-14); an authenticated but unauthorized caller gets
  * 403. Each request writes one line to the SLF4J logger {@value #AUDIT_LOGGER}: method, path,
- * caller, decision and reason, never a token or header value.
+ * caller, decision, reason and authentication mechanism ({@code auth=wimse|bearer|-}), never a token
+ * or header value.
+ *
+ * <p>A WIT sent in {@code Authorization} is always refused (WIT-9). Bearer tokens are refused unless
+ * the opt-in {@link Builder#bearerTransition(BearerTransitionPolicy)} is configured (WIT-12): then a
+ * request with only {@code Authorization: Bearer} is authenticated by the application's
+ * {@link BearerAuthenticator}, re-checked against the policy's allow list, and authorized by the same
+ * {@link AuthorizationPolicy}; it continues with the principal's {@link WorkloadPrincipal#method()}
+ * and the attribute {@value #AUTHENTICATION_METHOD_ATTRIBUTE} set to
+ * {@link AuthenticationMethod#BEARER}, and <em>without</em> {@value #CALLER_ATTRIBUTE}, which only a
+ * verified WIT and WPT produce. A request carrying any WIMSE header is always verified the WIMSE way.
  */
 public final class WimseFilter implements Filter {
     /** The request attribute holding the {@link VerifiedCaller}. */
@@ -45,17 +61,28 @@ public final class WimseFilter implements Filter {
     /** The name of the audit logger. */
     public static final String AUDIT_LOGGER = "io.wimse4j.audit";
 
+    /**
+     * The request attribute holding the {@link AuthenticationMethod} that authenticated the caller
+     * (WIT-12): {@code WIMSE}, or {@code BEARER} under a {@link BearerTransitionPolicy}.
+     */
+    public static final String AUTHENTICATION_METHOD_ATTRIBUTE = "io.wimse4j.authenticationMethod";
+
     private static final Logger AUDIT = LoggerFactory.getLogger(AUDIT_LOGGER);
+    private static final String WIMSE = AuthenticationMethod.WIMSE.auditName();
+    private static final String BEARER = AuthenticationMethod.BEARER.auditName();
+    private static final String BEARER_PREFIX = "Bearer ";
     private static final int MAX_LOGGED_LENGTH = 256;
 
     private final RequestVerifier verifier;
     private final String base;
     private final AuthorizationPolicy authorization;
+    private final BearerTransitionPolicy bearer;
 
     private WimseFilter(Builder b) {
         this.verifier = b.verifier;
         this.base = b.base;
         this.authorization = b.authorization;
+        this.bearer = b.bearer;
     }
 
     /** A new builder; {@code verifier} and {@code externalBaseUri} are required. */
@@ -75,9 +102,14 @@ public final class WimseFilter implements Filter {
         try {
             target = targetUri(request);
         } catch (IllegalArgumentException e) {
-            audit(method, path, null, "reject", "INVALID_TARGET");
+            audit(method, path, null, "-", "reject", "INVALID_TARGET");
             new ProblemDetails(ProblemDetails.INVALID_TARGET_TYPE, "Invalid request target", 400,
                     "the request target cannot form a URI", "INVALID_TARGET").writeTo(response);
+            return;
+        }
+
+        if (isBearerOnly(request)) {
+            authenticateBearer(request, response, chain, method, path);
             return;
         }
 
@@ -85,24 +117,85 @@ public final class WimseFilter implements Filter {
         try {
             caller = verifier.verify(facts(request, method, target));
         } catch (WimseException e) {
-            audit(method, path, null, "reject", e.reason().name());
+            audit(method, path, null, WIMSE, "reject", e.reason().name());
             ProblemDetails.of(e).writeTo(response);
             return;
         } catch (RuntimeException e) {
-            audit(method, path, null, "reject", "INTERNAL_ERROR");
+            audit(method, path, null, WIMSE, "reject", "INTERNAL_ERROR");
             throw e;
         }
+        authorizeAndContinue(request, response, chain, method, path, new WorkloadPrincipal(caller.workload()), caller);
+    }
 
-        if (!authorization.permits(method, path, caller.workload())) {
-            audit(method, path, caller, "deny", ProblemDetails.FORBIDDEN_REASON);
-            ProblemDetails.forbidden("workload " + caller.workload().value() + " may not " + method + " this path")
+    /**
+     * True when a {@link BearerTransitionPolicy} is enabled and the request carries no WIMSE header
+     * but an {@code Authorization: Bearer} header: only then is the bearer token used for identity.
+     */
+    private boolean isBearerOnly(HttpServletRequest request) {
+        if (bearer == null || !bearer.enabled()
+                || request.getHeader(WimseHeaders.WORKLOAD_IDENTITY_TOKEN) != null
+                || request.getHeader(WimseHeaders.WORKLOAD_PROOF_TOKEN) != null) {
+            return false;
+        }
+        Enumeration<String> values = request.getHeaders(WimseHeaders.AUTHORIZATION);
+        while (values != null && values.hasMoreElements()) {
+            if (bearerToken(values.nextElement()) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The bearer path of WIT-12: authenticate, re-check the caller against the policy, authorize. */
+    private void authenticateBearer(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+                                    String method, String path) throws IOException, ServletException {
+        List<String> values = Collections.list(request.getHeaders(WimseHeaders.AUTHORIZATION));
+        if (values.size() > 1) {
+            audit(method, path, null, BEARER, "reject", Reason.REPEATED_HEADER.name());
+            ProblemDetails.of(Reason.REPEATED_HEADER, "header 'Authorization' is repeated").writeTo(response);
+            return;
+        }
+        WorkloadIdentifier caller;
+        try {
+            caller = bearer.authenticate(bearerToken(values.get(0)));
+        } catch (BearerTransitionPolicy.Rejection r) {
+            audit(method, path, r.caller(), BEARER, "reject", r.problem().reason());
+            r.problem().writeTo(response);
+            return;
+        }
+        authorizeAndContinue(request, response, chain, method, path, new WorkloadPrincipal(caller, AuthenticationMethod.BEARER),
+                null);
+    }
+
+    private void authorizeAndContinue(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+                                      String method, String path, WorkloadPrincipal principal, VerifiedCaller verified)
+            throws IOException, ServletException {
+        String auth = principal.method().auditName();
+        if (!authorization.permits(method, path, principal.workload())) {
+            audit(method, path, principal.workload(), auth, "deny", ProblemDetails.FORBIDDEN_REASON);
+            ProblemDetails.forbidden("workload " + principal.getName() + " may not " + method + " this path")
                     .writeTo(response);
             return;
         }
+        audit(method, path, principal.workload(), auth, "allow", "-");
+        if (verified != null) {
+            request.setAttribute(CALLER_ATTRIBUTE, verified);
+        }
+        request.setAttribute(AUTHENTICATION_METHOD_ATTRIBUTE, principal.method());
+        chain.doFilter(new CallerRequest(request, principal), response);
+    }
 
-        audit(method, path, caller, "allow", "-");
-        request.setAttribute(CALLER_ATTRIBUTE, caller);
-        chain.doFilter(new CallerRequest(request, new WorkloadPrincipal(caller.workload())), response);
+    /** The token of an {@code Authorization} value with scheme {@code Bearer} (any case), or {@code null}. */
+    static String bearerToken(String authorization) {
+        if (authorization == null) {
+            return null;
+        }
+        String v = authorization.trim();
+        if (v.length() <= BEARER_PREFIX.length() || !v.regionMatches(true, 0, BEARER_PREFIX, 0, BEARER_PREFIX.length())) {
+            return null;
+        }
+        String token = v.substring(BEARER_PREFIX.length()).trim();
+        return token.isEmpty() ? null : token;
     }
 
     private URI targetUri(HttpServletRequest request) {
@@ -145,10 +238,11 @@ public final class WimseFilter implements Filter {
         return p.isEmpty() ? "/" : p;
     }
 
-    private static void audit(String method, String path, VerifiedCaller caller, String decision, String reason) {
+    private static void audit(String method, String path, WorkloadIdentifier caller, String auth, String decision,
+                              String reason) {
         if (AUDIT.isInfoEnabled()) {
-            AUDIT.info("method={} path={} caller={} decision={} reason={}", safe(method), safe(path),
-                    caller == null ? "-" : safe(caller.workload().value()), decision, reason);
+            AUDIT.info("method={} path={} caller={} decision={} reason={} auth={}", safe(method), safe(path),
+                    caller == null ? "-" : safe(caller.value()), decision, reason, auth);
         }
     }
 
@@ -189,7 +283,7 @@ public final class WimseFilter implements Filter {
 
         @Override
         public String getAuthType() {
-            return "WIMSE";
+            return principal.method().authType();
         }
     }
 
@@ -198,6 +292,7 @@ public final class WimseFilter implements Filter {
         private RequestVerifier verifier;
         private String base;
         private AuthorizationPolicy authorization = AuthorizationPolicy.allowAll();
+        private BearerTransitionPolicy bearer;
 
         private Builder() {
         }
@@ -232,6 +327,16 @@ public final class WimseFilter implements Filter {
         /** The authorization policy (default {@link AuthorizationPolicy#allowAll()}). */
         public Builder authorization(AuthorizationPolicy policy) {
             this.authorization = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Also accepts {@code Authorization: Bearer} tokens from the callers {@code policy} still
+         * allows, during a transition to WIMSE (WIT-12). Off by default: without it every request
+         * needs a WIT and a WPT.
+         */
+        public Builder bearerTransition(BearerTransitionPolicy policy) {
+            this.bearer = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

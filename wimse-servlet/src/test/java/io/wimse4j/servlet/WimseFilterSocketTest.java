@@ -270,7 +270,7 @@ class WimseFilterSocketTest {
         assertNoTokenIn(r.body());
         List<String> lines = Files.readAllLines(Path.of("target", "servlet-test.log"), StandardCharsets.UTF_8);
         assertThat(lines).filteredOn(l -> l.contains("path=" + probe + " ")).containsExactly(
-                "INFO " + WimseFilter.AUDIT_LOGGER + " - method=GET path=" + probe + " caller=- decision=reject reason=INTERNAL_ERROR");
+                "INFO " + WimseFilter.AUDIT_LOGGER + " - method=GET path=" + probe + " caller=- decision=reject reason=INTERNAL_ERROR auth=wimse");
     }
 
     @Test
@@ -323,10 +323,10 @@ class WimseFilterSocketTest {
         Path log = Path.of("target", "servlet-test.log");
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
         assertThat(lines).filteredOn(l -> l.contains("path=" + probe + " ")).containsExactly(
-                "INFO " + WimseFilter.AUDIT_LOGGER + " - method=GET path=" + probe + " caller=" + CALLER + " decision=allow reason=-",
-                "INFO " + WimseFilter.AUDIT_LOGGER + " - method=GET path=" + probe + " caller=- decision=reject reason=MALFORMED_TOKEN");
+                "INFO " + WimseFilter.AUDIT_LOGGER + " - method=GET path=" + probe + " caller=" + CALLER + " decision=allow reason=- auth=wimse",
+                "INFO " + WimseFilter.AUDIT_LOGGER + " - method=GET path=" + probe + " caller=- decision=reject reason=MALFORMED_TOKEN auth=wimse");
         assertThat(lines).filteredOn(l -> l.contains("path=" + deniedProbe + " ")).containsExactly(
-                "INFO " + WimseFilter.AUDIT_LOGGER + " - method=GET path=" + deniedProbe + " caller=" + CALLER + " decision=deny reason=FORBIDDEN");
+                "INFO " + WimseFilter.AUDIT_LOGGER + " - method=GET path=" + deniedProbe + " caller=" + CALLER + " decision=deny reason=FORBIDDEN auth=wimse");
         assertNoTokenIn(String.join("\n", lines));
         assertThat(String.join("\n", lines).toLowerCase(Locale.ROOT)).doesNotContain("garbage");
     }

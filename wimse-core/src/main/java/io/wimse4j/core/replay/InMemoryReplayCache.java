@@ -5,10 +5,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.id.WorkloadIdentifier;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A bounded in-memory {@link ReplayCache} for one verifier process (V-9), on Caffeine. Entries
@@ -16,6 +18,13 @@ import java.util.Objects;
  * early to make room: when full of live entries it refuses new proofs with
  * {@link Reason#REPLAY_CACHE_UNAVAILABLE} (fail closed) rather than forget one and let a replay
  * through. A cluster of verifiers needs a shared cache instead (SEC-4).
+ *
+ * <p><b>Per-sender share.</b> Through {@link #firstUse(WorkloadIdentifier, String, Instant)} (what
+ * {@link io.wimse4j.core.request.RequestVerifier} calls) no single authenticated workload may hold
+ * more than {@code perSenderLimit} live entries (default a quarter of the capacity): a sender past
+ * its share is refused with {@link Reason#REPLAY_CACHE_UNAVAILABLE} while the others go on, so one
+ * workload flooding fresh proofs cannot fill the cache and lock every other caller out. The share is
+ * soft under concurrency (a few entries over at most).
  */
 public final class InMemoryReplayCache implements ReplayCache {
     /** Default capacity. */
@@ -25,22 +34,37 @@ public final class InMemoryReplayCache implements ReplayCache {
     /** No entry is kept longer than a day (proof lifetimes are capped far below). */
     static final long MAX_ENTRY_MILLIS = 86_400_000L;
 
+    /** A recorded proof: when it may be forgotten, and which sender's share it counts against. */
+    private record Entry(Instant expiresAt, String sender) {
+    }
+
     private final Clock clock;
     private final long capacity;
-    private final Cache<String, Instant> entries;
+    private final long perSenderLimit;
+    private final Cache<String, Entry> entries;
+    private final ConcurrentHashMap<String, Long> perSender = new ConcurrentHashMap<>();
 
     /** A cache of {@link #DEFAULT_CAPACITY} entries on the system clock. */
     public InMemoryReplayCache() {
         this(DEFAULT_CAPACITY, Clock.systemUTC());
     }
 
-    /** A cache of {@code capacity} live entries, expiring by {@code clock}. */
+    /** A cache of {@code capacity} live entries, a quarter of them at most per sender, expiring by {@code clock}. */
     public InMemoryReplayCache(long capacity, Clock clock) {
+        this(capacity, Math.max(1, capacity / 4), clock);
+    }
+
+    /** A cache of {@code capacity} live entries, {@code perSenderLimit} at most per sender, expiring by {@code clock}. */
+    public InMemoryReplayCache(long capacity, long perSenderLimit, Clock clock) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive");
         }
+        if (perSenderLimit < 1 || perSenderLimit > capacity) {
+            throw new IllegalArgumentException("perSenderLimit must be in 1..capacity");
+        }
         this.clock = Objects.requireNonNull(clock, "clock");
         this.capacity = capacity;
+        this.perSenderLimit = perSenderLimit;
         // Every firstUse is a write; with Caffeine's default executor each write can hand its
         // maintenance to ForkJoinPool.commonPool() (an unpark per hand-off, and the caller then
         // contends with that worker for the eviction lock). Doing the amortized maintenance on
@@ -48,20 +72,26 @@ public final class InMemoryReplayCache implements ReplayCache {
         this.entries = Caffeine.newBuilder()
                 .executor(Runnable::run)
                 .ticker(() -> clock.millis() * 1_000_000L)
-                .expireAfter(new Expiry<String, Instant>() {
+                .evictionListener((String key, Entry entry, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+                    if (entry != null && entry.sender() != null) {
+                        release(entry.sender());
+                    }
+                })
+                .expireAfter(new Expiry<String, Entry>() {
                     @Override
-                    public long expireAfterCreate(String key, Instant expiresAt, long currentTime) {
-                        long ms = Math.min(MAX_ENTRY_MILLIS, Math.max(0, expiresAt.toEpochMilli() - clock.millis()));
+                    public long expireAfterCreate(String key, Entry entry, long currentTime) {
+                        long ms = Math.min(MAX_ENTRY_MILLIS,
+                                Math.max(0, entry.expiresAt().toEpochMilli() - clock.millis()));
                         return (ms + MARGIN_MILLIS) * 1_000_000L;
                     }
 
                     @Override
-                    public long expireAfterUpdate(String key, Instant expiresAt, long currentTime, long currentDuration) {
+                    public long expireAfterUpdate(String key, Entry entry, long currentTime, long currentDuration) {
                         return currentDuration;
                     }
 
                     @Override
-                    public long expireAfterRead(String key, Instant expiresAt, long currentTime, long currentDuration) {
+                    public long expireAfterRead(String key, Entry entry, long currentTime, long currentDuration) {
                         return currentDuration;
                     }
                 })
@@ -70,16 +100,56 @@ public final class InMemoryReplayCache implements ReplayCache {
 
     @Override
     public boolean firstUse(String key, Instant expiresAt) throws WimseException {
+        return record(null, key, expiresAt);
+    }
+
+    @Override
+    public boolean firstUse(WorkloadIdentifier sender, String key, Instant expiresAt) throws WimseException {
+        Objects.requireNonNull(sender, "sender");
+        return record(sender.value(), key, expiresAt);
+    }
+
+    private boolean record(String sender, String key, Instant expiresAt) throws WimseException {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(expiresAt, "expiresAt");
-        if (entries.estimatedSize() >= capacity) {
+        if (entries.estimatedSize() >= capacity || (sender != null && held(sender) >= perSenderLimit)) {
             entries.cleanUp();
+            if (entries.asMap().containsKey(key)) {
+                return false; // a replay is reported as one, even from a sender past its share
+            }
             if (entries.estimatedSize() >= capacity) {
                 throw new WimseException(Reason.REPLAY_CACHE_UNAVAILABLE,
                         "in-memory replay cache is full (" + capacity + " live entries)");
             }
+            if (sender != null && held(sender) >= perSenderLimit) {
+                throw new WimseException(Reason.REPLAY_CACHE_UNAVAILABLE,
+                        "this sender holds its whole share of the replay cache (" + perSenderLimit + " live proofs)");
+            }
         }
-        return entries.asMap().putIfAbsent(key, expiresAt) == null;
+        // Count the entry before it exists: its eviction (which may run on any thread, even inside
+        // putIfAbsent, once it has expired) then always finds the count to decrement. Counting after
+        // the insertion would lose that decrement and hold a place of the sender's share forever.
+        if (sender != null) {
+            perSender.merge(sender, 1L, Long::sum);
+        }
+        boolean inserted = false;
+        try {
+            inserted = entries.asMap().putIfAbsent(key, new Entry(expiresAt, sender)) == null;
+            return inserted;
+        } finally {
+            if (!inserted && sender != null) {
+                release(sender); // a replay, or a failed insertion: nothing to count
+            }
+        }
+    }
+
+    private void release(String sender) {
+        perSender.computeIfPresent(sender, (s, n) -> n <= 1 ? null : n - 1);
+    }
+
+    private long held(String sender) {
+        Long n = perSender.get(sender);
+        return n == null ? 0 : n;
     }
 
     /** Live entries, approximately. */
@@ -90,6 +160,6 @@ public final class InMemoryReplayCache implements ReplayCache {
 
     @Override
     public String toString() {
-        return "InMemoryReplayCache[capacity=" + capacity + ", clock=" + clock + "]";
+        return "InMemoryReplayCache[capacity=" + capacity + ", perSenderLimit=" + perSenderLimit + ", clock=" + clock + "]";
     }
 }

@@ -1,6 +1,7 @@
 package io.wimse4j.core.replay;
 
 import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.id.WorkloadIdentifier;
 
 import java.time.Instant;
 
@@ -16,4 +17,14 @@ import java.time.Instant;
 public interface ReplayCache {
     /** Records {@code key} until {@code expiresAt}; true when it was not recorded before. */
     boolean firstUse(String key, Instant expiresAt) throws WimseException;
+
+    /**
+     * As {@link #firstUse(String, Instant)}, telling the cache which authenticated workload sent the
+     * proof, so that it can keep one sender from filling it (the in-memory cache gives each sender
+     * a share). {@link io.wimse4j.core.request.RequestVerifier} calls this one; the default ignores
+     * {@code sender}.
+     */
+    default boolean firstUse(WorkloadIdentifier sender, String key, Instant expiresAt) throws WimseException {
+        return firstUse(key, expiresAt);
+    }
 }

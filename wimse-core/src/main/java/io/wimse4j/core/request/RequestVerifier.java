@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The receiving workload's single entry point (V-1..V-14): takes the request's method, target URI
@@ -41,6 +42,9 @@ import java.util.Set;
  * {@link #builder()}. Strict by default: replay protection on, audience = the target URI.
  */
 public final class RequestVerifier {
+    /** Separates the scheme, token and parameters of an {@code Authorization} value. */
+    private static final Pattern AUTHORIZATION_PARTS = Pattern.compile("[\\s,]+");
+
     private final WitVerifier witVerifier;
     private final WptVerifier wptVerifier;
     private final Clock clock;
@@ -101,7 +105,7 @@ public final class RequestVerifier {
         if (replayCache != null) {
             String key = ReplayKeys.of(verifiedWit.subject(), proof.jwtId());
             Instant keepUntil = proof.expiresAt().plus(leeway);
-            if (!replayCache.firstUse(key, keepUntil)) {
+            if (!replayCache.firstUse(verifiedWit.subject(), key, keepUntil)) {
                 throw new WimseException(Reason.REPLAY, "WPT 'jti' was already used by " + verifiedWit.subject());
             }
             // A replay cache may already have dropped the first use's entry if the proof expired while
@@ -134,10 +138,20 @@ public final class RequestVerifier {
         }
         String value = auth.get(0);
         String token = WimseHeaders.accessToken(value);
-        if (value.contains(wit)) {
+        if (value.contains(wit) || containsWit(value)) {
             throw new WimseException(Reason.WIT_AS_BEARER, "the WIT must not be sent in 'Authorization' (WIT-9)");
         }
         return token;
+    }
+
+    /** True when a part of an {@code Authorization} value declares a WIT: any WIT, not only the request's own (WIT-9). */
+    private static boolean containsWit(String authorization) {
+        for (String part : AUTHORIZATION_PARTS.split(authorization)) {
+            if (WitVerifier.declaresWitType(part)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void checkAudience(String aud, HttpRequestFacts facts) throws WimseException {

@@ -9,12 +9,14 @@ import com.nimbusds.jose.jwk.JWK;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.WorkloadIdentifier;
+import io.wimse4j.core.jose.Base64Url;
 import io.wimse4j.core.jose.Claims;
 import io.wimse4j.core.jose.CompactJws;
 import io.wimse4j.core.jose.Hashes;
 import io.wimse4j.core.jose.JwkKeys;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.jose.SignatureVerifier;
+import io.wimse4j.core.jose.StrictJson;
 import io.wimse4j.core.jose.Validity;
 import io.wimse4j.core.key.TrustBundle;
 import io.wimse4j.core.key.TrustBundleSource;
@@ -25,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -87,6 +90,33 @@ public final class WitVerifier {
     /** A new builder; {@link Builder#trust(TrustBundleSource)} is required. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * True when {@code token}'s JOSE header declares a WIT: {@code typ} {@code wit+jwt} in any case,
+     * with or without {@code application/} (WIT-2), whether or not the token verifies. Used to refuse
+     * a WIT wherever a bearer token is read (WIT-9). Only the header part is decoded (strictly): it
+     * is covered by the signature and cannot be altered, whereas the signature part can be
+     * re-encoded (padding, foreign characters, non-canonical trailing bits) into a token that
+     * lenient JOSE libraries still verify but a strict parse of the whole token rejects.
+     */
+    public static boolean declaresWitType(String token) {
+        int dot = token == null ? -1 : token.indexOf('.');
+        if (dot <= 0 || dot > CompactJws.DEFAULT_MAX_TOKEN_LENGTH) {
+            return false;
+        }
+        ObjectNode header;
+        try {
+            header = StrictJson.parseObject(Base64Url.decode(token, 0, dot), "JOSE header");
+        } catch (WimseException notAJoseHeader) {
+            return false;
+        }
+        JsonNode typ = header.get("typ");
+        if (typ == null || !typ.isTextual()) {
+            return false;
+        }
+        String t = typ.textValue().toLowerCase(Locale.ROOT);
+        return t.equals(TYP) || t.equals("application/" + TYP);
     }
 
     /**

@@ -1,0 +1,142 @@
+package io.wimse4j.core;
+
+import io.wimse4j.core.error.Reason;
+import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.id.WorkloadIdentifier;
+import io.wimse4j.core.replay.InMemoryReplayCache;
+import io.wimse4j.core.request.RequestVerifier;
+import io.wimse4j.core.testkit.Fixture;
+import io.wimse4j.core.testkit.MutableClock;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import static io.wimse4j.core.testkit.Fixture.assertRejected;
+import static io.wimse4j.core.testkit.Fixture.same;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The in-memory replay cache's per-sender share (V-9): one authenticated workload flooding fresh
+ * proofs is refused once it holds its share, while other workloads are still served.
+ */
+class ReplayShareTest {
+    private static WorkloadIdentifier id(String value) {
+        try {
+            return WorkloadIdentifier.parse(value);
+        } catch (WimseException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static final WorkloadIdentifier A = id("wimse://example.org/a");
+    private static final WorkloadIdentifier B = id("wimse://example.org/b");
+
+    @Test
+    void V_9_aFloodingSenderIsRefusedWhileOthersAreServed() throws WimseException {
+        Fixture f = new Fixture();
+        Fixture other = new Fixture();
+        InMemoryReplayCache cache = new InMemoryReplayCache(100, 3, f.clock);
+        RequestVerifier v = RequestVerifier.builder().clock(f.clock).replayCache(cache)
+                .trust(td -> td.equals(f.trustDomain) ? Optional.of(Fixture.bundle(td, f.issuerKey, other.issuerKey)) : Optional.empty())
+                .build();
+        for (int i = 0; i < 3; i++) {
+            assertThat(v.verify(f.validRequest()).workload()).isEqualTo(f.workload);
+        }
+        assertThatThrownBy(() -> v.verify(f.validRequest()))
+                .isInstanceOfSatisfying(WimseException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.REPLAY_CACHE_UNAVAILABLE);
+                    assertThat(e.detail()).contains("share");
+                });
+
+        String witB = other.issuer().issue(WorkloadIdentifier.parse("wimse://example.org/svc/other"),
+                other.workloadKey.publicJwk()).token();
+        String wptB = other.craftWpt(witB, same(), same());
+        assertThat(v.verify(other.request(witB, wptB).build()).workload().path()).isEqualTo("/svc/other");
+        assertRejected(() -> v.verify(other.request(witB, wptB).build()), Reason.REPLAY);
+    }
+
+    @Test
+    void V_9_aSharePartlyFreedByExpiryAdmitsTheSenderAgain() throws WimseException {
+        MutableClock clock = new MutableClock(Fixture.NOW);
+        InMemoryReplayCache cache = new InMemoryReplayCache(10, 2, clock);
+        Instant soon = Fixture.NOW.plusSeconds(10);
+        Instant later = Fixture.NOW.plusSeconds(600);
+        assertThat(cache.firstUse(A, "a1", soon)).isTrue();
+        assertThat(cache.firstUse(A, "a2", later)).isTrue();
+        assertRejected(() -> cache.firstUse(A, "a3", later), Reason.REPLAY_CACHE_UNAVAILABLE);
+        assertThat(cache.firstUse(B, "b1", later)).isTrue();
+        assertThat(cache.firstUse(A, "a2", later)).as("a replay is still a replay, not a quota error").isFalse();
+
+        clock.advance(Duration.ofSeconds(12));
+        assertThat(cache.firstUse(A, "a3", later)).as("a1 expired, freeing one place of A's share").isTrue();
+        assertRejected(() -> cache.firstUse(A, "a4", later), Reason.REPLAY_CACHE_UNAVAILABLE);
+    }
+
+    @Test
+    void V_9_anExpiredEntryReplacedByTheSameKeyIsNotCountedTwice() throws WimseException {
+        MutableClock clock = new MutableClock(Fixture.NOW);
+        InMemoryReplayCache cache = new InMemoryReplayCache(10, 2, clock);
+        assertThat(cache.firstUse(A, "x", Fixture.NOW.plusSeconds(10))).isTrue();
+        clock.advance(Duration.ofSeconds(12));
+        assertThat(cache.firstUse(A, "x", Fixture.NOW.plusSeconds(600))).as("x expired: a first use again").isTrue();
+        assertThat(cache.firstUse(A, "y", Fixture.NOW.plusSeconds(600))).as("A holds 2 live entries, its share").isTrue();
+        assertRejected(() -> cache.firstUse(A, "z", Fixture.NOW.plusSeconds(600)), Reason.REPLAY_CACHE_UNAVAILABLE);
+    }
+
+    /**
+     * A clock that moves on by a minute at every read: the entry a call records has expired by the
+     * time the cache's own maintenance (run on the calling thread) looks again, as after a stall or
+     * a wall-clock step between recording a proof and counting it against its sender.
+     */
+    private static final class LeapingClock extends java.time.Clock {
+        private Instant now = Fixture.NOW;
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public synchronized Instant instant() {
+            now = now.plusSeconds(60);
+            return now;
+        }
+    }
+
+    @Test
+    void V_9_anEntryEvictedBeforeItIsCountedDoesNotLockItsSenderOut() throws WimseException {
+        LeapingClock clock = new LeapingClock();
+        InMemoryReplayCache cache = new InMemoryReplayCache(10, 2, clock);
+        // each proof expires "now": its entry is gone before record() returns
+        assertThat(cache.firstUse(A, "x1", clock.instant())).isTrue();
+        assertThat(cache.firstUse(A, "x2", clock.instant())).isTrue();
+        assertThat(cache.size()).as("both entries expired").isZero();
+        // A holds no live entry, so its share is free: a lost decrement must not refuse it forever
+        assertThat(cache.firstUse(A, "x3", clock.instant().plusSeconds(3600))).isTrue();
+        assertThat(cache.firstUse(A, "x4", clock.instant().plusSeconds(3600))).isTrue();
+    }
+
+    @Test
+    void V_9_aFailedInsertionHoldsNoPlaceOfTheShare() throws WimseException {
+        InMemoryReplayCache cache = new InMemoryReplayCache(10, 1, new MutableClock(Fixture.NOW));
+        // an expiry beyond the millisecond range cannot be scheduled
+        assertThatThrownBy(() -> cache.firstUse(A, "never", Instant.MAX)).isInstanceOf(ArithmeticException.class);
+        assertThat(cache.firstUse(A, "next", Fixture.NOW.plusSeconds(60))).isTrue();
+    }
+
+    @Test
+    void theShareMustFitTheCapacity() {
+        assertThatThrownBy(() -> new InMemoryReplayCache(10, 11, java.time.Clock.systemUTC()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("perSenderLimit");
+        assertThatThrownBy(() -> new InMemoryReplayCache(10, 0, java.time.Clock.systemUTC()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("perSenderLimit");
+    }
+}
