@@ -23,9 +23,10 @@ import java.util.Optional;
 /**
  * One-time join tokens: 256 random bits each, bound to one registered identifier, expiring. Only
  * the SHA-256 of a token is stored (in {@code <state dir>/join-tokens.json}, owner-only, replaced
- * atomically), with its expiry and whether it was used; a token is marked used on disk before the
- * WIT it pays for is returned, so it stays used across a restart or crash. Expired entries are
- * dropped (an unknown token is refused like an expired one). Thread-safe.
+ * atomically), with its expiry: the file holds the outstanding tokens only. Using a token removes
+ * its entry on disk before the WIT it pays for is returned, so a used token stays used across a
+ * restart or crash (it is unknown from then on, and an unknown token is refused like a used or
+ * expired one). Expired entries are dropped at the next write. Thread-safe.
  */
 public final class JoinTokenStore {
     /** The file holding the token hashes. */
@@ -35,7 +36,7 @@ public final class JoinTokenStore {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private record Entry(WorkloadIdentifier id, Instant expiresAt, boolean used) {
+    private record Entry(WorkloadIdentifier id, Instant expiresAt) {
     }
 
     /** A freshly minted token; the only time the token itself exists on the server. */
@@ -72,7 +73,7 @@ public final class JoinTokenStore {
             try {
                 for (JsonNode n : StrictJson.parseObject(bytes.get(), FILE).withArray("tokens")) {
                     store.byHash.put(n.get("hash").textValue(), new Entry(WorkloadIdentifier.parse(n.get("id").textValue()),
-                            Instant.ofEpochSecond(n.get("expires_at").longValue()), n.get("used").booleanValue()));
+                            Instant.ofEpochSecond(n.get("expires_at").longValue())));
                 }
             } catch (WimseException | RuntimeException e) {
                 throw new IOException("state file " + FILE + " is unreadable", e);
@@ -90,7 +91,7 @@ public final class JoinTokenStore {
         RANDOM.nextBytes(raw);
         String token = Base64Url.encode(raw);
         Instant exp = Instant.ofEpochSecond(clock.instant().getEpochSecond()).plus(ttl);
-        byHash.put(hash(token), new Entry(id, exp, false));
+        byHash.put(hash(token), new Entry(id, exp));
         persist();
         return new Minted(token, id, exp);
     }
@@ -101,14 +102,14 @@ public final class JoinTokenStore {
     }
 
     /**
-     * Marks {@code token} used, on disk, and returns its identifier; refuses it when it is unknown,
-     * used or expired (checked again here, so two concurrent requests cannot both use it).
+     * Uses up {@code token} (its entry is removed on disk) and returns its identifier; refuses it
+     * when it is unknown, used or expired (checked again here, so two concurrent requests cannot
+     * both use it).
      */
     public synchronized WorkloadIdentifier consume(String token) throws InvalidTokenException, IOException {
         String h = hash(token);
         WorkloadIdentifier id = valid(h);
-        Entry old = byHash.get(h);
-        byHash.put(h, new Entry(old.id(), old.expiresAt(), true));
+        Entry old = byHash.remove(h);
         try {
             persist();
         } catch (IOException e) {
@@ -121,10 +122,7 @@ public final class JoinTokenStore {
     private WorkloadIdentifier valid(String h) throws InvalidTokenException {
         Entry e = byHash.get(h);
         if (e == null) {
-            throw new InvalidTokenException("the join token is unknown");
-        }
-        if (e.used()) {
-            throw new InvalidTokenException("the join token was already used");
+            throw new InvalidTokenException("the join token is unknown or was already used");
         }
         if (!clock.instant().isBefore(e.expiresAt())) {
             throw new InvalidTokenException("the join token has expired");
@@ -142,7 +140,6 @@ public final class JoinTokenStore {
             o.put("hash", h);
             o.put("id", e.id().value());
             o.put("expires_at", e.expiresAt().getEpochSecond());
-            o.put("used", e.used());
         });
         state.writeAtomically(FILE, StrictJson.mapper().writeValueAsBytes(root));
     }
