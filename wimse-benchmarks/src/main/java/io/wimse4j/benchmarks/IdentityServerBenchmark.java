@@ -16,6 +16,8 @@ import io.wimse4j.server.tls.ServerTls;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -54,6 +56,8 @@ import java.util.stream.Stream;
  * wit = fresh-key verify, verify, fresh-key verify, then sign.
  */
 @State(Scope.Thread)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 5, time = 1)
 public class IdentityServerBenchmark extends BenchmarkDefaults {
     private static final String SVC = "wimse://example.org/bench";
     private static final String BASE = "https://wimse.bench";
@@ -62,8 +66,12 @@ public class IdentityServerBenchmark extends BenchmarkDefaults {
     @Param({"join_token", "wit"})
     public String attestation;
 
-    /** Requests prepared per iteration; an iteration must not use more (it fails loudly if it does). */
-    @Param({"800"})
+    /**
+     * Requests prepared per iteration (1-second iterations); an iteration must not use more (it
+     * fails loudly if it does). Minting join tokens is not free (each is persisted), hence the
+     * short iterations and the 20-second token lifetime: leftovers expire instead of growing the file.
+     */
+    @Param({"1500"})
     public int pool;
 
     private Path stateDir;
