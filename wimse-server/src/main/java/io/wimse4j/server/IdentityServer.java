@@ -69,6 +69,10 @@ public final class IdentityServer implements AutoCloseable {
         if (jetty != null) {
             throw new IllegalStateException("already started");
         }
+        if (config.kubernetes().isPresent() && kubernetes.isEmpty()) {
+            throw new IllegalStateException("kubernetes settings are configured but no service-account token verifier "
+                    + "was given (IdentityServer.Builder#kubernetesVerifier)");
+        }
         state = StateDir.open(config.stateDir());
         adminToken = AdminToken.loadOrCreate(state);
         keys = KeyRing.open(state, config.trustDomain(), config.keyAlgorithm(), config.publishAhead(),
@@ -189,13 +193,20 @@ public final class IdentityServer implements AutoCloseable {
 
     /** Stops serving. */
     @Override
-    public synchronized void close() throws Exception {
+    public synchronized void close() {
         if (scheduler != null) {
             scheduler.shutdownNow();
         }
         if (jetty != null) {
-            jetty.stop();
-            jetty = null;
+            try {
+                jetty.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot stop the server: " + e, e);
+            } finally {
+                jetty = null;
+            }
         }
     }
 

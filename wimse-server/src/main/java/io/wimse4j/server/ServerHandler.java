@@ -51,6 +51,8 @@ final class ServerHandler extends Handler.Abstract {
         this.issuanceUri = URI.create(issuance.audience());
     }
 
+    private static final String BODY_READ = "io.wimse4j.server.bodyRead";
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         Reply reply;
@@ -62,8 +64,17 @@ final class ServerHandler extends Handler.Abstract {
             LOG.error("request failed: {}", e.toString());
             reply = Reply.problem(Problem.of(Problem.Code.INTERNAL_ERROR, "the server failed to handle the request"));
         }
+        if (request.getAttribute(BODY_READ) == null && hasBody(request)) {
+            // refused before its body was read (401, 413, 415...): the connection cannot be reused
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
         send(response, reply, callback);
         return true;
+    }
+
+    private static boolean hasBody(Request request) {
+        return request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH) > 0
+                || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
     }
 
     private Reply route(Request request) throws Problem, IOException {
@@ -150,6 +161,7 @@ final class ServerHandler extends Handler.Abstract {
             if (body.length > ServerConfig.MAX_BODY_BYTES) {
                 throw tooLarge();
             }
+            request.setAttribute(BODY_READ, Boolean.TRUE);
             return body;
         }
     }

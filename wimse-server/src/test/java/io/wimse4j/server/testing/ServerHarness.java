@@ -193,7 +193,7 @@ public final class ServerHarness implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         if (server != null) {
             server.close();
         }
