@@ -135,6 +135,9 @@ public final class RatioReport {
         if (b.equals("demoServiceWithFilter")) {
             return score(results, DEMO_NO_FILTER).map(s -> Map.entry(DEMO_NO_FILTER, s));
         }
+        if (b.equals("issue")) {
+            return issuanceBaseline(r, results);
+        }
         if (b.equals("wptCreate")) {
             return score(results, SIGN_ED25519).map(s -> Map.entry(SIGN_ED25519, s));
         }
@@ -159,6 +162,32 @@ public final class RatioReport {
             return freshProofKey ? Optional.empty() : proof.map(s -> Map.entry(proofBaseline, s));
         }
         return Optional.empty();
+    }
+
+    /**
+     * {@code IdentityServerBenchmark.issue} (throughput only): the bare signature operations one
+     * issuance needs, in series. join_token: the proof's fresh-key verification, then the WIT
+     * signature; wit (renewal): proof (fresh key), WIT (server key), WPT (fresh key), then the WIT
+     * signature. All Ed25519.
+     */
+    private static Optional<Map.Entry<String, double[]>> issuanceBaseline(Result r, List<Result> results) {
+        if (!r.unit().equals("ops/s")) {
+            return Optional.empty();
+        }
+        List<String> ops = "wit".equals(r.params().get("attestation"))
+                ? List.of(VERIFY_ED25519 + FRESH, VERIFY_ED25519, VERIFY_ED25519 + FRESH, SIGN_ED25519)
+                : List.of(VERIFY_ED25519 + FRESH, SIGN_ED25519);
+        double mean = 0;
+        double best = 0;
+        for (String op : ops) {
+            Optional<double[]> s = score(results, op);
+            if (s.isEmpty()) {
+                return Optional.empty();
+            }
+            mean += 1 / s.get()[0];
+            best += 1 / s.get()[1];
+        }
+        return Optional.of(Map.entry(String.join(" then ", ops), new double[] {1 / mean, 1 / best}));
     }
 
     private static String verifyBaseline(String alg) {

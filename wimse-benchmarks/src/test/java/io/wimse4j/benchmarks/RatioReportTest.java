@@ -63,6 +63,27 @@ class RatioReportTest {
     }
 
     @Test
+    void issuanceIsComparedWithItsSignatureOperationsInSeriesAndSampleTimeIsLeftOut() throws IOException {
+        String sample = "{\"benchmark\":\"io.wimse4j.benchmarks.X.issue\",\"mode\":\"sample\",\"params\":{\"attestation\":\"wit\"},"
+                + "\"primaryMetric\":{\"score\":0.004,\"scoreError\":\"NaN\",\"scoreUnit\":\"s/op\"}}";
+        String json = "[" + String.join(",",
+                result("bareBcVerifyEd25519", "", 10000),
+                result("bareBcVerifyEd25519FreshKey", "", 5000),
+                result("bareBcSignEd25519", "", 20000),
+                result("issue", "\"attestation\":\"join_token\"", 400),
+                result("issue", "\"attestation\":\"wit\"", 250), sample) + "]";
+        List<RatioReport.Row> rows = RatioReport.ratios(RatioReport.parse(json)).stream()
+                .filter(r -> r.result().benchmark().equals("issue")).toList();
+        assertThat(rows).hasSize(2);
+        // join_token: fresh-key verify then sign: 1 / (1/5000 + 1/20000) = 4000 ops/s
+        assertThat(rows.get(0).baselineName()).isEqualTo("bareBcVerifyEd25519FreshKey then bareBcSignEd25519");
+        assertThat(rows.get(0).baselineScore()).isCloseTo(4000, within(1e-6));
+        assertThat(rows.get(0).ratio()).isCloseTo(0.1, within(1e-9));
+        // wit: 1 / (1/5000 + 1/10000 + 1/5000 + 1/20000) = 20000 / 11
+        assertThat(rows.get(1).baselineScore()).isCloseTo(20000.0 / 11, within(1e-6));
+    }
+
+    @Test
     void bestRatioUsesTheBestIterationOfEach() throws IOException {
         String json = "[" + result("bareBcSignEd25519", 30000, 20000, 30000, 40000) + ","
                 + result("wptCreate", 25000, 30000, 20000, 25000) + "]";
