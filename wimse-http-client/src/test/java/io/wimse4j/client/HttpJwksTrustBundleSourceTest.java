@@ -136,6 +136,18 @@ class HttpJwksTrustBundleSourceTest {
     }
 
     @Test
+    void SEC_1_aServerCertificateForAnotherNameGivesNoBundle() throws Exception {
+        TestPki wrongName = new TestPki(false);
+        try (JwksServer impostor = new JwksServer(wrongName.serverContext())) {
+            impostor.doc(PATH).body = jwks(fixture.issuerKey);
+            HttpJwksTrustBundleSource source = started(HttpJwksTrustBundleSource.builder()
+                    .trustDomain(td, impostor.uri(PATH)).sslContext(wrongName.clientContext()).clock(clock));
+            assertThat(source.bundleFor(td)).isEmpty();
+            assertThat(impostor.doc(PATH).hits.get()).isZero();
+        }
+    }
+
+    @Test
     void refetchesAfterThreeQuartersOfMaxAgeAndPublishesChangedKeys() throws Exception {
         HttpJwksTrustBundleSource source = started(builder());
         TrustBundle first = source.bundleFor(td).orElseThrow();
@@ -201,7 +213,7 @@ class HttpJwksTrustBundleSourceTest {
     }
 
     @Test
-    void V_4_unknownKidTriggersAnEarlyRefetchThatIsRateLimited() throws Exception {
+    void ID_3_unknownKidTriggersAnEarlyRefetchThatIsRateLimited() throws Exception {
         HttpJwksTrustBundleSource source = started(builder());
         WitVerifier verifier = verifier(source);
         WorkloadKeyPair rotated = WorkloadKeyPair.generate(JwsAlgorithm.ES256);

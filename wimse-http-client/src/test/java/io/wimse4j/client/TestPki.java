@@ -33,6 +33,11 @@ final class TestPki {
     private final X509Certificate serverCert;
 
     TestPki() throws Exception {
+        this(true);
+    }
+
+    /** With {@code forLoopback} false, the server certificate names only {@code other.example}. */
+    TestPki(boolean forLoopback) throws Exception {
         KeyPair caKey = ecKeyPair();
         Instant now = Instant.now();
         X500Name caName = new X500Name("CN=wimse4j test CA");
@@ -48,9 +53,10 @@ final class TestPki {
                 new X500Name("CN=localhost"), serverKey.getPublic())
                 .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                 .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                        new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                        new GeneralName(GeneralName.dNSName, "localhost")}));
+                .addExtension(Extension.subjectAlternativeName, false, forLoopback
+                        ? new GeneralNames(new GeneralName[] {new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                                new GeneralName(GeneralName.dNSName, "localhost")})
+                        : new GeneralNames(new GeneralName(GeneralName.dNSName, "other.example")));
         serverCert = sign(leaf, caKey);
     }
 
