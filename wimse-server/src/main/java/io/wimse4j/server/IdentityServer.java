@@ -1,0 +1,229 @@
+package io.wimse4j.server;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.wimse4j.core.replay.InMemoryReplayCache;
+import io.wimse4j.core.replay.ReplayCache;
+import io.wimse4j.server.attest.ServiceAccountTokenVerifier;
+import io.wimse4j.server.keys.KeyRing;
+import io.wimse4j.server.registry.JoinTokenStore;
+import io.wimse4j.server.registry.RegistrationStore;
+import io.wimse4j.server.state.StateDir;
+import io.wimse4j.server.tls.ServerTls;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The WIMSE Identity Server (Jetty 12): issues WITs ({@code POST /v1/wit}) after attestation,
+ * publishes its rotating signing keys ({@code /.well-known/jwks.json}), its TLS CA ({@code /ca.pem}),
+ * health and Prometheus metrics, and the admin API. HTTPS by default with a certificate from its
+ * own CA, bound to 127.0.0.1 unless configured otherwise; all state lives in the state directory so
+ * a restart loses nothing. See {@code docs/identity-server-api.md}. Build with {@link #builder}.
+ */
+public final class IdentityServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IdentityServer.class);
+
+    private final ServerConfig config;
+    private final Clock clock;
+    private final Optional<ServiceAccountTokenVerifier> kubernetes;
+    private Server jetty;
+    private ScheduledExecutorService scheduler;
+    private StateDir state;
+    private KeyRing keys;
+    private AdminToken adminToken;
+    private URI baseUri;
+    private int port;
+    private ServerTls tls;
+
+    private IdentityServer(Builder b) {
+        this.config = b.config;
+        this.clock = b.clock;
+        this.kubernetes = Optional.ofNullable(b.kubernetes);
+    }
+
+    /** A builder for a server with {@code config}. */
+    public static Builder builder(ServerConfig config) {
+        return new Builder(config);
+    }
+
+    /** Opens the state, binds the port and starts serving. */
+    public synchronized IdentityServer start() throws Exception {
+        if (jetty != null) {
+            throw new IllegalStateException("already started");
+        }
+        state = StateDir.open(config.stateDir());
+        adminToken = AdminToken.loadOrCreate(state);
+        keys = KeyRing.open(state, config.trustDomain(), config.keyAlgorithm(), config.publishAhead(),
+                config.maxWitTtl().plus(config.leeway()), config.rotateEvery(), clock);
+        RegistrationStore registrations = RegistrationStore.open(state);
+        JoinTokenStore joinTokens = JoinTokenStore.open(state, clock);
+        tls = ServerTls.bootstrap(state, config.dnsNames(), clock);
+
+        QueuedThreadPool pool = new QueuedThreadPool(64, 4);
+        pool.setName("wimse-server");
+        pool.setDaemon(true);
+        Server server = new Server(pool);
+        ServerConnector connector;
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        if (config.insecureHttp()) {
+            LOG.warn("serving plain HTTP (--insecure-http): for tests and demos only");
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        } else {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            char[] password = randomPassword();
+            ssl.setKeyStore(tls.keyStore(password));
+            ssl.setKeyStorePassword(new String(password));
+            ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+            SecureRequestCustomizer src = new SecureRequestCustomizer();
+            src.setSniHostCheck(false);
+            http.addCustomizer(src);
+            connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
+        }
+        connector.setHost(config.bind());
+        connector.setPort(config.port());
+        server.addConnector(connector);
+        connector.open();
+        port = connector.getLocalPort();
+        baseUri = config.baseUri().orElse(URI.create((config.insecureHttp() ? "http" : "https") + "://localhost:" + port));
+        String base = baseUri.toString().endsWith("/") ? baseUri.toString().substring(0, baseUri.toString().length() - 1)
+                : baseUri.toString();
+
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ReplayCache replay = new InMemoryReplayCache(InMemoryReplayCache.DEFAULT_CAPACITY, clock);
+        IssuanceService issuance = new IssuanceService(config, base, keys, registrations, joinTokens, kubernetes,
+                replay, new AuditLog(state), metrics, clock);
+        AdminApi admin = new AdminApi(adminToken, config.trustDomain(), registrations, joinTokens, keys);
+        server.setHandler(new ServerHandler(issuance, admin, keys, tls.caPem(), metrics, config.jwksMaxAge().toSeconds()));
+        server.start();
+        jetty = server;
+
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "wimse-server-keys");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.scheduleWithFixedDelay(this::maintain, 1, 1, TimeUnit.SECONDS);
+        LOG.info("Identity Server for {} listening on {}:{} ({}), base URI {}", config.trustDomain(), config.bind(), port,
+                config.insecureHttp() ? "HTTP" : "HTTPS", baseUri);
+        return this;
+    }
+
+    private void maintain() {
+        try {
+            keys.maintain();
+        } catch (RuntimeException e) {
+            LOG.error("key maintenance failed: {}", e.toString());
+        }
+    }
+
+    private static char[] randomPassword() {
+        SecureRandom r = new SecureRandom();
+        char[] c = new char[24];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = (char) ('a' + r.nextInt(26));
+        }
+        return c;
+    }
+
+    /** The external base URI (configured, or {@code https://localhost:<port>}). */
+    public URI baseUri() {
+        return requireStarted(baseUri);
+    }
+
+    /** The bound port. */
+    public int port() {
+        requireStarted(baseUri);
+        return port;
+    }
+
+    /** The signing keys (for rotation by the embedding program and for tests). */
+    public KeyRing keys() {
+        return requireStarted(keys);
+    }
+
+    /** The TLS CA certificate, PEM (the trust anchor clients need). */
+    public String caPem() {
+        return requireStarted(tls).caPem();
+    }
+
+    /** The file holding the CA certificate. */
+    public Path caCertFile() {
+        return requireStarted(state).file(ServerTls.CA_CERT);
+    }
+
+    /** The file holding the admin token (never print the token itself). */
+    public Path adminTokenFile() {
+        return requireStarted(adminToken).file();
+    }
+
+    /** The state directory. */
+    public Path stateDir() {
+        return requireStarted(state).path();
+    }
+
+    private <T> T requireStarted(T value) {
+        if (value == null) {
+            throw new IllegalStateException("the server is not started");
+        }
+        return value;
+    }
+
+    /** Stops serving. */
+    @Override
+    public synchronized void close() throws Exception {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        if (jetty != null) {
+            jetty.stop();
+            jetty = null;
+        }
+    }
+
+    /** Builder for {@link IdentityServer}. */
+    public static final class Builder {
+        private final ServerConfig config;
+        private Clock clock = Clock.systemUTC();
+        private ServiceAccountTokenVerifier kubernetes;
+
+        private Builder(ServerConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        /** The clock of issuance, rotation and token expiry (default: system UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Enables the {@code kubernetes} attestation method with this token verifier. */
+        public Builder kubernetesVerifier(ServiceAccountTokenVerifier verifier) {
+            this.kubernetes = Objects.requireNonNull(verifier, "verifier");
+            return this;
+        }
+
+        /** Builds the (not yet started) server. */
+        public IdentityServer build() {
+            return new IdentityServer(this);
+        }
+    }
+}

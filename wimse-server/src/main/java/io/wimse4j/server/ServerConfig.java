@@ -1,0 +1,239 @@
+package io.wimse4j.server;
+
+import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.id.TrustDomain;
+import io.wimse4j.core.jose.JwsAlgorithm;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The Identity Server's configuration. Build it with {@link ConfigLoader} (config file, then
+ * {@code WIMSE_SERVER_<KEY>} environment variables, then flags) or {@link #builder(TrustDomain)}.
+ * Validated at construction: a config that exists is a usable one.
+ *
+ * @param trustDomain    the trust domain the server issues WITs for (ID-3; never outside it)
+ * @param baseUri        the external base URI; empty means {@code https://localhost:<port>} once bound
+ * @param bind           the address to bind (default {@code 127.0.0.1})
+ * @param port           the port (0 = any free port)
+ * @param stateDir       the state directory (keys, registrations, join tokens, admin token, audit log)
+ * @param keyAlgorithm   the WIT signing algorithm (ES256 by default, or EdDSA)
+ * @param defaultWitTtl  WIT lifetime when a registration names none (WIT-5)
+ * @param maxWitTtl      the longest WIT lifetime; also how long a retired key stays published
+ * @param jwksMaxAge     the JWKS {@code Cache-Control max-age}
+ * @param publishAhead   how long a new key is published before it signs
+ * @param rotateEvery    scheduled rotation period; empty disables scheduled rotation
+ * @param dnsNames       extra DNS names for the TLS server certificate (besides localhost, 127.0.0.1)
+ * @param insecureHttp   serve plain HTTP (tests and demos only)
+ * @param leeway         clock skew tolerated on proofs and WITs
+ * @param kubernetes     the Kubernetes service-account token settings, when that method is enabled
+ */
+public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, String bind, int port, Path stateDir,
+                           JwsAlgorithm keyAlgorithm, Duration defaultWitTtl, Duration maxWitTtl, Duration jwksMaxAge,
+                           Duration publishAhead, Optional<Duration> rotateEvery, List<String> dnsNames,
+                           boolean insecureHttp, Duration leeway, Optional<KubernetesSettings> kubernetes) {
+
+    /** Largest request body of {@code POST /v1/wit} and the admin API, enforced before parsing. */
+    public static final int MAX_BODY_BYTES = 16 * 1024;
+
+    /**
+     * Where Kubernetes projected service-account tokens are checked.
+     *
+     * @param issuer   the cluster's token issuer ({@code iss})
+     * @param audience the audience the tokens must carry
+     * @param jwksFile the cluster's JWKS (public keys)
+     */
+    public record KubernetesSettings(String issuer, String audience, Path jwksFile) {
+        /** Validates the parts. */
+        public KubernetesSettings {
+            if (issuer == null || issuer.isBlank() || audience == null || audience.isBlank()) {
+                throw new IllegalArgumentException("kubernetes issuer and audience are required");
+            }
+            Objects.requireNonNull(jwksFile, "jwksFile");
+        }
+    }
+
+    /** Validates the configuration. */
+    public ServerConfig {
+        Objects.requireNonNull(trustDomain, "trustDomain");
+        Objects.requireNonNull(baseUri, "baseUri");
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(keyAlgorithm, "keyAlgorithm");
+        Objects.requireNonNull(rotateEvery, "rotateEvery");
+        Objects.requireNonNull(kubernetes, "kubernetes");
+        dnsNames = List.copyOf(dnsNames);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535");
+        }
+        baseUri.ifPresent(u -> {
+            if (!u.isAbsolute() || u.getRawAuthority() == null || u.getRawQuery() != null || u.getRawFragment() != null
+                    || !(u.getScheme().equals("https") || u.getScheme().equals("http"))) {
+                throw new IllegalArgumentException("base URI must be an absolute http(s) URI without query or fragment");
+            }
+        });
+        if (keyAlgorithm != JwsAlgorithm.ES256 && keyAlgorithm != JwsAlgorithm.EdDSA && keyAlgorithm != JwsAlgorithm.ES384) {
+            throw new IllegalArgumentException("key algorithm must be ES256, ES384 or EdDSA");
+        }
+        positive(defaultWitTtl, "default WIT TTL");
+        positive(maxWitTtl, "max WIT TTL");
+        if (defaultWitTtl.compareTo(maxWitTtl) > 0) {
+            throw new IllegalArgumentException("default WIT TTL must not exceed the max WIT TTL");
+        }
+        if (maxWitTtl.compareTo(Duration.ofMinutes(1)) < 0 || maxWitTtl.compareTo(Duration.ofDays(7)) > 0) {
+            throw new IllegalArgumentException("max WIT TTL must be between 1 minute and 7 days");
+        }
+        Objects.requireNonNull(jwksMaxAge, "jwksMaxAge");
+        if (jwksMaxAge.isNegative()) {
+            throw new IllegalArgumentException("JWKS max-age must not be negative");
+        }
+        Objects.requireNonNull(publishAhead, "publishAhead");
+        if (publishAhead.isNegative()) {
+            throw new IllegalArgumentException("publish-ahead must not be negative");
+        }
+        rotateEvery.ifPresent(r -> {
+            positive(r, "rotate-every");
+            if (r.compareTo(publishAhead) <= 0) {
+                throw new IllegalArgumentException("rotate-every must be longer than publish-ahead");
+            }
+        });
+        Objects.requireNonNull(leeway, "leeway");
+        if (leeway.isNegative() || leeway.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new IllegalArgumentException("leeway must be between 0 and 5 minutes");
+        }
+    }
+
+    private static void positive(Duration d, String what) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive");
+        }
+    }
+
+    /** A builder with the defaults, for {@code trustDomain}. */
+    public static Builder builder(TrustDomain trustDomain) {
+        return new Builder(trustDomain);
+    }
+
+    /** A builder with the defaults, for trust domain {@code name}. */
+    public static Builder builder(String trustDomain) throws WimseException {
+        return new Builder(TrustDomain.parse(trustDomain));
+    }
+
+    /** Builder of {@link ServerConfig}; defaults as documented on each setter. */
+    public static final class Builder {
+        private final TrustDomain trustDomain;
+        private URI baseUri;
+        private String bind = "127.0.0.1";
+        private int port = 8443;
+        private Path stateDir = Path.of("wimse-server-state");
+        private JwsAlgorithm keyAlgorithm = JwsAlgorithm.ES256;
+        private Duration defaultWitTtl = Duration.ofHours(1);
+        private Duration maxWitTtl = Duration.ofHours(24);
+        private Duration jwksMaxAge = Duration.ofSeconds(300);
+        private Duration publishAhead;
+        private Duration rotateEvery;
+        private List<String> dnsNames = List.of();
+        private boolean insecureHttp;
+        private Duration leeway = Duration.ofSeconds(60);
+        private KubernetesSettings kubernetes;
+
+        private Builder(TrustDomain trustDomain) {
+            this.trustDomain = Objects.requireNonNull(trustDomain, "trustDomain");
+        }
+
+        /** External base URI (default {@code https://localhost:<port>}). */
+        public Builder baseUri(URI uri) {
+            this.baseUri = uri;
+            return this;
+        }
+
+        /** Bind address (default 127.0.0.1). */
+        public Builder bind(String bind) {
+            this.bind = bind;
+            return this;
+        }
+
+        /** Port (default 8443; 0 = any free port). */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** State directory (default {@code ./wimse-server-state}). */
+        public Builder stateDir(Path dir) {
+            this.stateDir = dir;
+            return this;
+        }
+
+        /** WIT signing algorithm (default ES256). */
+        public Builder keyAlgorithm(JwsAlgorithm alg) {
+            this.keyAlgorithm = alg;
+            return this;
+        }
+
+        /** Default WIT lifetime (default 1 h). */
+        public Builder defaultWitTtl(Duration ttl) {
+            this.defaultWitTtl = ttl;
+            return this;
+        }
+
+        /** Longest WIT lifetime (default 24 h). */
+        public Builder maxWitTtl(Duration ttl) {
+            this.maxWitTtl = ttl;
+            return this;
+        }
+
+        /** JWKS {@code max-age} (default 300 s). */
+        public Builder jwksMaxAge(Duration maxAge) {
+            this.jwksMaxAge = maxAge;
+            return this;
+        }
+
+        /** Publish-ahead of a new key (default: the JWKS max-age). */
+        public Builder publishAhead(Duration ahead) {
+            this.publishAhead = ahead;
+            return this;
+        }
+
+        /** Scheduled rotation period (default: none). */
+        public Builder rotateEvery(Duration every) {
+            this.rotateEvery = every;
+            return this;
+        }
+
+        /** Extra DNS names of the TLS server certificate. */
+        public Builder dnsNames(List<String> names) {
+            this.dnsNames = List.copyOf(names);
+            return this;
+        }
+
+        /** Plain HTTP instead of HTTPS: tests and demos only. */
+        public Builder insecureHttp(boolean insecure) {
+            this.insecureHttp = insecure;
+            return this;
+        }
+
+        /** Clock skew tolerated (default 60 s). */
+        public Builder leeway(Duration leeway) {
+            this.leeway = leeway;
+            return this;
+        }
+
+        /** Kubernetes service-account attestation settings (default: disabled). */
+        public Builder kubernetes(KubernetesSettings settings) {
+            this.kubernetes = settings;
+            return this;
+        }
+
+        /** Builds and validates the configuration. */
+        public ServerConfig build() {
+            return new ServerConfig(trustDomain, Optional.ofNullable(baseUri), bind, port, stateDir, keyAlgorithm,
+                    defaultWitTtl, maxWitTtl, jwksMaxAge, publishAhead != null ? publishAhead : jwksMaxAge,
+                    Optional.ofNullable(rotateEvery), dnsNames, insecureHttp, leeway, Optional.ofNullable(kubernetes));
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package io.wimse4j.server;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.wimse4j.core.jose.StrictJson;
+import io.wimse4j.core.request.HttpRequestFacts;
+import io.wimse4j.server.http.Problem;
+import io.wimse4j.server.http.Reply;
+import io.wimse4j.server.keys.KeyRing;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Routes the Identity Server's HTTP requests (Jetty 12 core handler): the public endpoints, the
+ * issuance API and the admin API. Enforces the body limit before reading (413), the content type
+ * of JSON bodies (415) and maps every {@link Problem} to an RFC 9457 response. The target URI given
+ * to the request verifier is built from the configured base URI, never from {@code Host}.
+ */
+final class ServerHandler extends Handler.Abstract {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerHandler.class);
+
+    private final IssuanceService issuance;
+    private final AdminApi admin;
+    private final KeyRing keys;
+    private final String caPem;
+    private final PrometheusMeterRegistry metrics;
+    private final long jwksMaxAgeSeconds;
+    private final URI issuanceUri;
+
+    ServerHandler(IssuanceService issuance, AdminApi admin, KeyRing keys, String caPem, PrometheusMeterRegistry metrics,
+                  long jwksMaxAgeSeconds) {
+        this.issuance = issuance;
+        this.admin = admin;
+        this.keys = keys;
+        this.caPem = caPem;
+        this.metrics = metrics;
+        this.jwksMaxAgeSeconds = jwksMaxAgeSeconds;
+        this.issuanceUri = URI.create(issuance.audience());
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        Reply reply;
+        try {
+            reply = route(request);
+        } catch (Problem p) {
+            reply = Reply.problem(p);
+        } catch (RuntimeException | IOException e) {
+            LOG.error("request failed: {}", e.toString());
+            reply = Reply.problem(Problem.of(Problem.Code.INTERNAL_ERROR, "the server failed to handle the request"));
+        }
+        send(response, reply, callback);
+        return true;
+    }
+
+    private Reply route(Request request) throws Problem, IOException {
+        String path = Request.getPathInContext(request);
+        String method = request.getMethod();
+        switch (path) {
+            case "/.well-known/jwks.json" -> {
+                requireGet(method);
+                return Reply.text(200, "application/jwk-set+json", keys.jwksJson(),
+                        Map.of("Cache-Control", "public, max-age=" + jwksMaxAgeSeconds));
+            }
+            case "/ca.pem" -> {
+                requireGet(method);
+                return Reply.text(200, "application/x-pem-file", caPem, Map.of());
+            }
+            case "/healthz" -> {
+                requireGet(method);
+                return Reply.json(200, StrictJson.mapper().createObjectNode().put("status", "ok"));
+            }
+            case "/metrics" -> {
+                requireGet(method);
+                return Reply.text(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape(), Map.of());
+            }
+            case "/v1/wit" -> {
+                if (!"POST".equals(method)) {
+                    throw Problem.of(Problem.Code.HTTP_METHOD_NOT_ALLOWED, "use POST");
+                }
+                requireJson(request);
+                byte[] body = readBody(request);
+                IssuanceService.Issued issued = issuance.issue(body, facts(request));
+                var o = StrictJson.mapper().createObjectNode();
+                o.put("wit", issued.wit());
+                o.put("subject", issued.subject().value());
+                o.put("jti", issued.jti());
+                o.put("expires_at", issued.expiresAt().toString());
+                return new Reply(200, Reply.JSON, StrictJson.mapper().writeValueAsBytes(o), Map.of("Cache-Control", "no-store"));
+            }
+            default -> {
+                if (path.startsWith("/admin/")) {
+                    admin.authorize(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+                    byte[] body = new byte[0];
+                    if ("POST".equals(method) && !path.endsWith("/rotate")) {
+                        requireJson(request);
+                        body = readBody(request);
+                    }
+                    String id = Request.extractQueryParameters(request).getValue("id");
+                    return admin.handle(method, path, id, body);
+                }
+                throw Problem.of(Problem.Code.NOT_FOUND, "no such resource");
+            }
+        }
+    }
+
+    private HttpRequestFacts facts(Request request) {
+        HttpRequestFacts.Builder b = HttpRequestFacts.builder(request.getMethod(), issuanceUri);
+        for (HttpField f : request.getHeaders()) {
+            b.header(f.getName(), f.getValue());
+        }
+        return b.build();
+    }
+
+    private static void requireGet(String method) throws Problem {
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+            throw Problem.of(Problem.Code.HTTP_METHOD_NOT_ALLOWED, "use GET");
+        }
+    }
+
+    private static void requireJson(Request request) throws Problem {
+        String ct = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        String mediaType = ct == null ? "" : ct.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (!mediaType.equals("application/json")) {
+            throw Problem.of(Problem.Code.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
+        }
+    }
+
+    /** Reads the body, refusing more than {@link ServerConfig#MAX_BODY_BYTES} before parsing anything. */
+    private static byte[] readBody(Request request) throws Problem, IOException {
+        long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+        if (declared > ServerConfig.MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] body = in.readNBytes(ServerConfig.MAX_BODY_BYTES + 1);
+            if (body.length > ServerConfig.MAX_BODY_BYTES) {
+                throw tooLarge();
+            }
+            return body;
+        }
+    }
+
+    private static Problem tooLarge() {
+        return Problem.of(Problem.Code.REQUEST_TOO_LARGE, "the body exceeds " + ServerConfig.MAX_BODY_BYTES + " bytes");
+    }
+
+    private static void send(Response response, Reply reply, Callback callback) {
+        response.setStatus(reply.status());
+        reply.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+        if (reply.contentType() != null) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
+        }
+        if (reply.body().length == 0) {
+            callback.succeeded();
+        } else {
+            response.write(true, ByteBuffer.wrap(reply.body()), callback);
+        }
+    }
+}

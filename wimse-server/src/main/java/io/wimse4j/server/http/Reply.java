@@ -1,0 +1,56 @@
+package io.wimse4j.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wimse4j.core.jose.StrictJson;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * An HTTP answer, independent of the server library: status, content type, body and extra headers.
+ *
+ * @param status      the HTTP status
+ * @param contentType the content type, or null without a body
+ * @param body        the body (empty for none)
+ * @param headers     extra response headers
+ */
+public record Reply(int status, String contentType, byte[] body, Map<String, String> headers) {
+    /** JSON media type. */
+    public static final String JSON = "application/json";
+
+    /** Copies the parts. */
+    public Reply {
+        body = body.clone();
+        headers = Map.copyOf(headers);
+    }
+
+    /** A JSON reply. */
+    public static Reply json(int status, JsonNode body) {
+        return new Reply(status, JSON, bytes(body), Map.of());
+    }
+
+    /** A reply with a text body of {@code contentType}. */
+    public static Reply text(int status, String contentType, String body, Map<String, String> headers) {
+        return new Reply(status, contentType, body.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    /** An empty reply. */
+    public static Reply empty(int status) {
+        return new Reply(status, null, new byte[0], Map.of());
+    }
+
+    /** The problem as an {@code application/problem+json} reply. */
+    public static Reply problem(Problem p) {
+        Map<String, String> h = p.status() == 401 ? Map.of("WWW-Authenticate", "Bearer") : Map.of();
+        return new Reply(p.status(), "application/problem+json", bytes(p.body()), h);
+    }
+
+    private static byte[] bytes(JsonNode n) {
+        try {
+            return StrictJson.mapper().writeValueAsBytes(n);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package io.wimse4j.server.keys;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.id.TrustDomain;
+import io.wimse4j.core.jose.JwsAlgorithm;
+import io.wimse4j.core.jose.StrictJson;
+import io.wimse4j.core.key.TrustBundle;
+import io.wimse4j.core.key.WorkloadKeyPair;
+import io.wimse4j.server.state.StateDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The trust domain's WIT signing keys and their rotation (the contract's "Key rotation"): a new key
+ * is published at once (state {@code next}) and signs only from {@code now + publishAhead}; the key
+ * signing at any instant is the one with the latest {@code signs_from} not after it; a superseded
+ * key ({@code retiring}) stays published until its successor's {@code signs_from} + the maximum WIT
+ * lifetime + leeway, when every WIT it signed has expired, and is then removed. Rotation runs on
+ * {@link #rotate()} and, when a period is set, from {@link #maintain()}. Keys are persisted in
+ * {@code <state dir>/keys.json} (owner-only, atomic) so a restart keeps them. Thread-safe.
+ */
+public final class KeyRing {
+    /** The file holding the keys (private keys: owner-only). */
+    public static final String FILE = "keys.json";
+
+    /** One key with its schedule. */
+    private record Entry(WorkloadKeyPair key, Instant createdAt, Instant signsFrom) {
+    }
+
+    /** The state of a key, as the admin API reports it. */
+    public enum State {
+        /** Published, not signing yet. */
+        NEXT,
+        /** Signing now. */
+        ACTIVE,
+        /** No longer signing, still published until {@code retire_after}. */
+        RETIRING
+    }
+
+    /**
+     * A key as the admin API shows it (no key material).
+     *
+     * @param retireAfter when the key will be removed; empty while it has no successor
+     */
+    public record KeyInfo(String kid, JwsAlgorithm alg, State state, Instant createdAt, Instant signsFrom,
+                          Optional<Instant> retireAfter) {
+    }
+
+    /** What a rotation did. */
+    public record Rotation(String kid, Instant publishesAt, Instant signsFrom) {
+    }
+
+    private final StateDir state;
+    private final TrustDomain trustDomain;
+    private final JwsAlgorithm algorithm;
+    private final Duration publishAhead;
+    private final Duration retention;
+    private final Optional<Duration> rotateEvery;
+    private final Clock clock;
+    private final List<Entry> entries = new ArrayList<>();
+    private TrustBundle bundle;
+    private String jwks;
+
+    private KeyRing(StateDir state, TrustDomain trustDomain, JwsAlgorithm algorithm, Duration publishAhead,
+                    Duration retention, Optional<Duration> rotateEvery, Clock clock) {
+        this.state = state;
+        this.trustDomain = trustDomain;
+        this.algorithm = algorithm;
+        this.publishAhead = publishAhead;
+        this.retention = retention;
+        this.rotateEvery = rotateEvery;
+        this.clock = clock;
+    }
+
+    /**
+     * Loads the keys from {@code state}, creating a first key (signing at once) when there are none.
+     *
+     * @param retention how long a superseded key stays published after it stopped signing: the
+     *                  maximum WIT lifetime plus the leeway
+     */
+    public static KeyRing open(StateDir state, TrustDomain trustDomain, JwsAlgorithm algorithm, Duration publishAhead,
+                               Duration retention, Optional<Duration> rotateEvery, Clock clock) throws IOException {
+        KeyRing ring = new KeyRing(Objects.requireNonNull(state), Objects.requireNonNull(trustDomain),
+                Objects.requireNonNull(algorithm), Objects.requireNonNull(publishAhead), Objects.requireNonNull(retention),
+                Objects.requireNonNull(rotateEvery), Objects.requireNonNull(clock));
+        synchronized (ring) {
+            ring.load();
+            if (ring.entries.isEmpty()) {
+                Instant now = ring.now();
+                ring.entries.add(new Entry(WorkloadKeyPair.generate(algorithm), now, now));
+                ring.changed();
+            }
+            ring.maintain();
+        }
+        return ring;
+    }
+
+    private Instant now() {
+        return Instant.ofEpochSecond(clock.instant().getEpochSecond());
+    }
+
+    /** The key that signs now (after {@link #maintain()}). */
+    public synchronized WorkloadKeyPair signingKey() {
+        maintain();
+        return activeIndex(now()).key();
+    }
+
+    private Entry activeIndex(Instant now) {
+        Entry active = entries.get(0);
+        for (Entry e : entries) {
+            if (!e.signsFrom().isAfter(now)) {
+                active = e;
+            }
+        }
+        return active;
+    }
+
+    /** Creates a key, published now and signing after the publish-ahead period. */
+    public synchronized Rotation rotate() {
+        Instant now = now();
+        Entry e = new Entry(WorkloadKeyPair.generate(algorithm), now, now.plus(publishAhead));
+        entries.add(e);
+        changed();
+        return new Rotation(e.key().keyId(), now, e.signsFrom());
+    }
+
+    /**
+     * Removes keys whose every WIT has expired and runs a scheduled rotation when one is due.
+     * Cheap when nothing changes; called on every use.
+     */
+    public synchronized void maintain() {
+        Instant now = now();
+        boolean removed = false;
+        while (entries.size() > 1) {
+            Instant successorFrom = entries.get(1).signsFrom();
+            if (!successorFrom.isAfter(now) && !now.isBefore(successorFrom.plus(retention))) {
+                entries.remove(0);
+                removed = true;
+            } else {
+                break;
+            }
+        }
+        if (removed) {
+            changed();
+        }
+        if (rotateEvery.isPresent()) {
+            Entry newest = entries.get(entries.size() - 1);
+            if (!now.isBefore(newest.createdAt().plus(rotateEvery.get()))) {
+                rotate();
+            }
+        }
+    }
+
+    /** The keys, oldest first, with their states. */
+    public synchronized List<KeyInfo> keys() {
+        maintain();
+        Instant now = now();
+        Entry active = activeIndex(now);
+        List<KeyInfo> out = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            State s = e == active ? State.ACTIVE : e.signsFrom().isAfter(now) ? State.NEXT : State.RETIRING;
+            Optional<Instant> retire = i + 1 < entries.size()
+                    ? Optional.of(entries.get(i + 1).signsFrom().plus(retention)) : Optional.empty();
+            out.add(new KeyInfo(e.key().keyId(), e.key().algorithm(), s, e.createdAt(), e.signsFrom(), retire));
+        }
+        return out;
+    }
+
+    /** The published JWKS ({@code {"keys":[...]}}), every key with {@code kid}, {@code alg}, {@code use}. */
+    public synchronized String jwksJson() {
+        maintain();
+        return jwks;
+    }
+
+    /** The published keys as a trust bundle; a new instance whenever the key set changes. */
+    public synchronized TrustBundle trustBundle() {
+        maintain();
+        return bundle;
+    }
+
+    /** The trust domain. */
+    public TrustDomain trustDomain() {
+        return trustDomain;
+    }
+
+    private void changed() {
+        entries.sort(Comparator.comparing(Entry::signsFrom));
+        ObjectNode pub = StrictJson.mapper().createObjectNode();
+        ArrayNode pubKeys = pub.putArray("keys");
+        ObjectNode file = StrictJson.mapper().createObjectNode();
+        ArrayNode fileKeys = file.putArray("keys");
+        for (Entry e : entries) {
+            pubKeys.add(StrictJson.mapper().valueToTree(e.key().publicJwk().toJSONObject()));
+            ObjectNode k = fileKeys.addObject();
+            k.put("created_at", e.createdAt().getEpochSecond());
+            k.put("signs_from", e.signsFrom().getEpochSecond());
+            try {
+                k.set("jwk", StrictJson.mapper().readTree(e.key().privateJwkJson()));
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        }
+        try {
+            this.jwks = StrictJson.mapper().writeValueAsString(pub);
+            this.bundle = TrustBundle.fromJwks(trustDomain, jwks);
+            state.writeAtomically(FILE, StrictJson.mapper().writeValueAsBytes(file));
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot persist the signing keys", ex);
+        } catch (WimseException ex) {
+            throw new IllegalStateException("own JWKS is unusable: " + ex.detail(), ex);
+        }
+    }
+
+    private void load() throws IOException {
+        Optional<byte[]> bytes = state.read(FILE);
+        if (bytes.isEmpty()) {
+            return;
+        }
+        try {
+            ObjectNode file = StrictJson.parseObject(bytes.get(), FILE);
+            for (JsonNode k : file.withArray("keys")) {
+                WorkloadKeyPair kp = WorkloadKeyPair.fromPrivateJwk(StrictJson.mapper().writeValueAsString(k.get("jwk")), null);
+                entries.add(new Entry(kp, Instant.ofEpochSecond(k.get("created_at").longValue()),
+                        Instant.ofEpochSecond(k.get("signs_from").longValue())));
+            }
+        } catch (WimseException | RuntimeException e) {
+            throw new IOException("state file " + FILE + " is unreadable", e);
+        }
+        if (!entries.isEmpty()) {
+            changed();
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.wimse4j.server.registry;
+
+import java.util.Optional;
+
+/** How a workload proves which registered identifier it is (the contract's {@code attestation.method}). */
+public enum AttestationMethod {
+    /** A one-time join token minted by the admin API. */
+    JOIN_TOKEN("join_token"),
+    /** Renewal with the current WIT and a WPT (V-1..V-14). */
+    WIT("wit"),
+    /** A Kubernetes projected service-account token. */
+    KUBERNETES("kubernetes");
+
+    private final String wireName;
+
+    AttestationMethod(String wireName) {
+        this.wireName = wireName;
+    }
+
+    /** The name on the wire. */
+    public String wireName() {
+        return wireName;
+    }
+
+    /** The method named {@code name} on the wire (exact, case-sensitive). */
+    public static Optional<AttestationMethod> fromWireName(String name) {
+        for (AttestationMethod m : values()) {
+            if (m.wireName.equals(name)) {
+                return Optional.of(m);
+            }
+        }
+        return Optional.empty();
+    }
+}

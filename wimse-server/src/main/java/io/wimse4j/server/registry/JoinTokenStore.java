@@ -1,0 +1,153 @@
+package io.wimse4j.server.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.id.WorkloadIdentifier;
+import io.wimse4j.core.jose.Base64Url;
+import io.wimse4j.core.jose.Hashes;
+import io.wimse4j.core.jose.StrictJson;
+import io.wimse4j.server.state.StateDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One-time join tokens: 256 random bits each, bound to one registered identifier, expiring. Only
+ * the SHA-256 of a token is stored (in {@code <state dir>/join-tokens.json}, owner-only, replaced
+ * atomically), with its expiry and whether it was used; a token is marked used on disk before the
+ * WIT it pays for is returned, so it stays used across a restart or crash. Expired entries are
+ * dropped (an unknown token is refused like an expired one). Thread-safe.
+ */
+public final class JoinTokenStore {
+    /** The file holding the token hashes. */
+    public static final String FILE = "join-tokens.json";
+    /** Longest lifetime of a join token. */
+    public static final Duration MAX_TTL = Duration.ofDays(7);
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private record Entry(WorkloadIdentifier id, Instant expiresAt, boolean used) {
+    }
+
+    /** A freshly minted token; the only time the token itself exists on the server. */
+    public record Minted(String token, WorkloadIdentifier id, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "Minted[id=" + id + ", expiresAt=" + expiresAt + "]";
+        }
+    }
+
+    /** Why a token was refused. */
+    public static final class InvalidTokenException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        InvalidTokenException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final StateDir state;
+    private final Clock clock;
+    private final Map<String, Entry> byHash = new LinkedHashMap<>();
+
+    private JoinTokenStore(StateDir state, Clock clock) {
+        this.state = state;
+        this.clock = clock;
+    }
+
+    /** Loads the token hashes of {@code state}. */
+    public static JoinTokenStore open(StateDir state, Clock clock) throws IOException {
+        JoinTokenStore store = new JoinTokenStore(state, clock);
+        Optional<byte[]> bytes = state.read(FILE);
+        if (bytes.isPresent()) {
+            try {
+                for (JsonNode n : StrictJson.parseObject(bytes.get(), FILE).withArray("tokens")) {
+                    store.byHash.put(n.get("hash").textValue(), new Entry(WorkloadIdentifier.parse(n.get("id").textValue()),
+                            Instant.ofEpochSecond(n.get("expires_at").longValue()), n.get("used").booleanValue()));
+                }
+            } catch (WimseException | RuntimeException e) {
+                throw new IOException("state file " + FILE + " is unreadable", e);
+            }
+        }
+        return store;
+    }
+
+    /** Mints a token for {@code id}, valid for {@code ttl} (at most {@link #MAX_TTL}). */
+    public synchronized Minted mint(WorkloadIdentifier id, Duration ttl) throws IOException {
+        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
+            throw new IllegalArgumentException("ttl_seconds must be between 1 and " + MAX_TTL.toSeconds());
+        }
+        byte[] raw = new byte[32];
+        RANDOM.nextBytes(raw);
+        String token = Base64Url.encode(raw);
+        Instant exp = Instant.ofEpochSecond(clock.instant().getEpochSecond()).plus(ttl);
+        byHash.put(hash(token), new Entry(id, exp, false));
+        persist();
+        return new Minted(token, id, exp);
+    }
+
+    /** The identifier {@code token} is for, when it is known, unused and unexpired. */
+    public synchronized WorkloadIdentifier peek(String token) throws InvalidTokenException {
+        return valid(hash(token));
+    }
+
+    /**
+     * Marks {@code token} used, on disk, and returns its identifier; refuses it when it is unknown,
+     * used or expired (checked again here, so two concurrent requests cannot both use it).
+     */
+    public synchronized WorkloadIdentifier consume(String token) throws InvalidTokenException, IOException {
+        String h = hash(token);
+        WorkloadIdentifier id = valid(h);
+        Entry old = byHash.get(h);
+        byHash.put(h, new Entry(old.id(), old.expiresAt(), true));
+        try {
+            persist();
+        } catch (IOException e) {
+            byHash.put(h, old);
+            throw e;
+        }
+        return id;
+    }
+
+    private WorkloadIdentifier valid(String h) throws InvalidTokenException {
+        Entry e = byHash.get(h);
+        if (e == null) {
+            throw new InvalidTokenException("the join token is unknown");
+        }
+        if (e.used()) {
+            throw new InvalidTokenException("the join token was already used");
+        }
+        if (!clock.instant().isBefore(e.expiresAt())) {
+            throw new InvalidTokenException("the join token has expired");
+        }
+        return e.id();
+    }
+
+    private void persist() throws IOException {
+        Instant now = clock.instant();
+        byHash.values().removeIf(e -> !now.isBefore(e.expiresAt()));
+        ObjectNode root = StrictJson.mapper().createObjectNode();
+        ArrayNode arr = root.putArray("tokens");
+        byHash.forEach((h, e) -> {
+            ObjectNode o = arr.addObject();
+            o.put("hash", h);
+            o.put("id", e.id().value());
+            o.put("expires_at", e.expiresAt().getEpochSecond());
+            o.put("used", e.used());
+        });
+        state.writeAtomically(FILE, StrictJson.mapper().writeValueAsBytes(root));
+    }
+
+    private static String hash(String token) {
+        return Base64Url.encode(Hashes.sha256(token.getBytes(StandardCharsets.UTF_8)));
+    }
+}

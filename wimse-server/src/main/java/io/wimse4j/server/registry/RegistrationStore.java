@@ -1,0 +1,173 @@
+package io.wimse4j.server.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.id.WorkloadIdentifier;
+import io.wimse4j.core.jose.StrictJson;
+import io.wimse4j.server.state.StateDir;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The registrations, persisted in {@code <state dir>/registrations.json} (owner-only, replaced
+ * atomically on every change) so a restart keeps them. Thread-safe.
+ */
+public final class RegistrationStore {
+    /** The file holding the registrations. */
+    public static final String FILE = "registrations.json";
+
+    private final StateDir state;
+    private final Map<String, Registration> byId = new LinkedHashMap<>();
+
+    private RegistrationStore(StateDir state) {
+        this.state = state;
+    }
+
+    /** Loads the registrations of {@code state}. */
+    public static RegistrationStore open(StateDir state) throws IOException {
+        RegistrationStore store = new RegistrationStore(state);
+        Optional<byte[]> bytes = state.read(FILE);
+        if (bytes.isPresent()) {
+            try {
+                for (JsonNode n : StrictJson.parseObject(bytes.get(), FILE).withArray("registrations")) {
+                    Registration r = fromJson(n);
+                    store.byId.put(r.id().value(), r);
+                }
+            } catch (WimseException | RuntimeException e) {
+                throw new IOException("state file " + FILE + " is unreadable", e);
+            }
+        }
+        return store;
+    }
+
+    /** Adds {@code r}; false when its identifier is already registered. */
+    public synchronized boolean add(Registration r) throws IOException {
+        if (byId.containsKey(r.id().value())) {
+            return false;
+        }
+        byId.put(r.id().value(), r);
+        try {
+            persist();
+        } catch (IOException e) {
+            byId.remove(r.id().value());
+            throw e;
+        }
+        return true;
+    }
+
+    /** Removes the registration of {@code id}; false when there is none. */
+    public synchronized boolean remove(WorkloadIdentifier id) throws IOException {
+        Registration old = byId.remove(id.value());
+        if (old == null) {
+            return false;
+        }
+        try {
+            persist();
+        } catch (IOException e) {
+            byId.put(id.value(), old);
+            throw e;
+        }
+        return true;
+    }
+
+    /** The registration of {@code id}. */
+    public synchronized Optional<Registration> find(WorkloadIdentifier id) {
+        return Optional.ofNullable(byId.get(id.value()));
+    }
+
+    /** The registration the Kubernetes service account {@code sa} attests as. */
+    public synchronized Optional<Registration> findByServiceAccount(Registration.ServiceAccount sa) {
+        return byId.values().stream().filter(r -> r.kubernetes().filter(sa::equals).isPresent()).findFirst();
+    }
+
+    /** Every registration, in insertion order. */
+    public synchronized List<Registration> all() {
+        return List.copyOf(byId.values());
+    }
+
+    private void persist() throws IOException {
+        ObjectNode root = StrictJson.mapper().createObjectNode();
+        ArrayNode arr = root.putArray("registrations");
+        byId.values().forEach(r -> arr.add(toJson(r)));
+        state.writeAtomically(FILE, StrictJson.mapper().writeValueAsBytes(root));
+    }
+
+    /** The registration as the admin API shows it. */
+    public static ObjectNode toJson(Registration r) {
+        ObjectNode o = StrictJson.mapper().createObjectNode();
+        o.put("id", r.id().value());
+        ArrayNode methods = o.putArray("attestation");
+        r.attestation().stream().sorted().forEach(m -> methods.add(m.wireName()));
+        r.witTtl().ifPresent(t -> o.put("wit_ttl_seconds", t.toSeconds()));
+        r.kubernetes().ifPresent(k -> {
+            ObjectNode kn = o.putObject("kubernetes");
+            kn.put("namespace", k.namespace());
+            kn.put("service_account", k.serviceAccount());
+        });
+        return o;
+    }
+
+    /**
+     * Reads a registration from its JSON form (the admin API body).
+     *
+     * @throws IllegalArgumentException when a member is missing or invalid
+     * @throws WimseException           when the identifier is invalid
+     */
+    public static Registration fromJson(JsonNode n) throws WimseException {
+        if (n == null || !n.isObject()) {
+            throw new IllegalArgumentException("a registration is a JSON object");
+        }
+        for (var it = n.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!Set.of("id", "attestation", "wit_ttl_seconds", "kubernetes").contains(f)) {
+                throw new IllegalArgumentException("unknown member '" + f + "'");
+            }
+        }
+        JsonNode id = n.get("id");
+        if (id == null || !id.isTextual()) {
+            throw new IllegalArgumentException("'id' must be a string");
+        }
+        JsonNode att = n.get("attestation");
+        if (att == null || !att.isArray() || att.isEmpty()) {
+            throw new IllegalArgumentException("'attestation' must be a non-empty array of methods");
+        }
+        Set<AttestationMethod> methods = EnumSet.noneOf(AttestationMethod.class);
+        List<String> unknown = new ArrayList<>();
+        for (JsonNode m : att) {
+            Optional<AttestationMethod> am = m.isTextual() ? AttestationMethod.fromWireName(m.textValue()) : Optional.empty();
+            am.ifPresentOrElse(methods::add, () -> unknown.add(m.toString()));
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown attestation method(s) " + unknown);
+        }
+        Optional<Duration> ttl = Optional.empty();
+        JsonNode t = n.get("wit_ttl_seconds");
+        if (t != null && !t.isNull()) {
+            if (!t.canConvertToLong() || !t.isIntegralNumber()) {
+                throw new IllegalArgumentException("'wit_ttl_seconds' must be an integer");
+            }
+            ttl = Optional.of(Duration.ofSeconds(t.longValue()));
+        }
+        Optional<Registration.ServiceAccount> sa = Optional.empty();
+        JsonNode k = n.get("kubernetes");
+        if (k != null && !k.isNull()) {
+            JsonNode ns = k.get("namespace");
+            JsonNode name = k.get("service_account");
+            if (!k.isObject() || ns == null || !ns.isTextual() || name == null || !name.isTextual()) {
+                throw new IllegalArgumentException("'kubernetes' must be {\"namespace\": ..., \"service_account\": ...}");
+            }
+            sa = Optional.of(new Registration.ServiceAccount(ns.textValue(), name.textValue()));
+        }
+        return new Registration(WorkloadIdentifier.parse(id.textValue()), methods, ttl, sa);
+    }
+}
