@@ -206,7 +206,11 @@ public final class ServerTls {
     private static String pem(Object o) throws IOException {
         StringWriter sw = new StringWriter();
         try (JcaPEMWriter w = new JcaPEMWriter(sw)) {
-            w.writeObject(o);
+            if (o instanceof PrivateKey k) {
+                w.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(k, null)); // PKCS#8 "PRIVATE KEY"
+            } else {
+                w.writeObject(o);
+            }
         }
         return sw.toString();
     }
