@@ -3,7 +3,6 @@ package io.wimse4j.client;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.TrustDomain;
-import io.wimse4j.core.jose.StrictJson;
 import io.wimse4j.core.key.TrustBundle;
 import io.wimse4j.core.key.TrustBundleSource;
 import org.slf4j.Logger;
@@ -13,7 +12,6 @@ import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,7 +52,7 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
     private static final Logger LOG = LoggerFactory.getLogger(HttpJwksTrustBundleSource.class);
 
     private final Map<TrustDomain, Domain> domains;
-    private final HttpClient http;
+    private final JwksFetcher fetcher;
     private final Clock clock;
     private final Duration minRefresh;
     private final Duration maxRefresh;
@@ -62,13 +60,12 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
     private final Duration unknownKeyInterval;
     private final Duration maxStaleness;
     private final Duration requestTimeout;
-    private final int maxBodyBytes;
     private final ScheduledExecutorService executor;
 
     private HttpJwksTrustBundleSource(Builder b, HttpClient http) {
         this.domains = b.endpoints.entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
                 Map.Entry::getKey, e -> new Domain(e.getKey(), e.getValue())));
-        this.http = http;
+        this.fetcher = new JwksFetcher(http, b.requestTimeout, b.maxBodyBytes);
         this.clock = b.clock;
         this.minRefresh = b.minRefresh;
         this.maxRefresh = b.maxRefresh;
@@ -76,7 +73,6 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
         this.unknownKeyInterval = b.unknownKeyInterval;
         this.maxStaleness = b.maxStaleness;
         this.requestTimeout = b.requestTimeout;
-        this.maxBodyBytes = b.maxBodyBytes;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "wimse-jwks-refresh");
             t.setDaemon(true);
@@ -187,30 +183,20 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
     private void fetch(Domain d) {
         Instant now = clock.instant();
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(d.uri).timeout(requestTimeout).GET()
-                    .header("Accept", "application/jwk-set+json, application/json");
             Loaded previous = d.loaded;
-            if (previous != null && d.etag != null) {
-                request.header("If-None-Match", d.etag);
-            }
-            BoundedHttp.Response response = BoundedHttp.send(http, request.build(), maxBodyBytes);
-            Optional<Duration> maxAge = CacheControl.maxAge(response.headers().allValues("Cache-Control"));
-            if (response.status() == 304 && previous != null) {
+            JwksFetcher.Answer answer = fetcher.fetch(d.trustDomain, d.uri, previous == null ? null : d.etag);
+            if (answer.notModified()) {
                 d.loaded = new Loaded(previous.bundle(), previous.json(), now);
-            } else if (response.status() == 200) {
-                ObjectNode json = StrictJson.parseObject(response.body(), "JWKS");
-                TrustBundle parsed = TrustBundle.fromJwks(d.trustDomain, response.body());
-                boolean unchanged = previous != null && previous.json().equals(json);
-                d.loaded = new Loaded(unchanged ? previous.bundle() : parsed, json, now);
-                d.etag = response.header("ETag").orElse(null);
+            } else {
+                boolean unchanged = previous != null && previous.json().equals(answer.json());
+                d.loaded = new Loaded(unchanged ? previous.bundle() : answer.bundle(), answer.json(), now);
+                d.etag = answer.etag().orElse(null);
                 if (!unchanged) {
                     LOG.info("trust bundle of {} {} from {}: {} keys", d.trustDomain,
-                            previous == null ? "loaded" : "changed", d.uri, parsed.keys().size());
+                            previous == null ? "loaded" : "changed", d.uri, answer.bundle().keys().size());
                 }
-            } else {
-                throw new IOException("HTTP status " + response.status());
             }
-            d.nextRefresh = now.plus(refreshDelay(maxAge));
+            d.nextRefresh = now.plus(refreshDelay(answer.maxAge()));
         } catch (IOException | WimseException e) {
             d.nextRefresh = now.plus(minRefresh);
             Loaded last = d.loaded;
