@@ -238,4 +238,47 @@ class IdentityServerCredentialSourceTest {
                     .contains(URI.create("https://wimse4j.io/problems/invalid-proof"));
         }
     }
+
+    @Test
+    void theBackgroundThreadRenewsOnItsOwn() throws Exception {
+        server.register(ID, TTL, null, "join_token", "wit");
+        try (IdentityServerCredentialSource source = source(InitialAttestation.joinToken(server.joinToken(ID)))
+                .checkInterval(Duration.ofMillis(20)).build()) {
+            WorkloadCredentials first = source.current();
+            clock.advance(Duration.ofSeconds(TTL * 2 / 3 + 1));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (source.current() == first) {
+                assertThat(System.nanoTime()).as("renewed in time").isLessThan(deadline);
+                Thread.sleep(10);
+            }
+            assertThat(cnfThumbprint(source.current())).isNotEqualTo(cnfThumbprint(first));
+        }
+    }
+
+    @Test
+    void ID_3_aRotatedKeyReachesVerifiersThroughTheJwksBeforeItSigns() throws Exception {
+        server.register(ID, TTL, null, "join_token", "wit");
+        TrustDomain td = new TrustDomain(ServerHarness.TRUST_DOMAIN);
+        try (IdentityServerCredentialSource source = source(InitialAttestation.joinToken(server.joinToken(ID))).build();
+             HttpJwksTrustBundleSource jwks = HttpJwksTrustBundleSource.builder().trustDomain(td, server.jwksUri())
+                     .sslContext(server.clientTls()).clock(clock).checkInterval(Duration.ofHours(1)).build()) {
+            WitVerifier verifier = WitVerifier.builder().trust(jwks).clock(clock).build();
+            WorkloadCredentials first = source.current();
+            String oldKid = CompactJws.parse(first.wit(), 8192).keyId().orElseThrow();
+            assertThat(verifier.verify(first.wit()).subject()).isEqualTo(first.subject());
+
+            String newKid = server.rotateKeys();
+            assertThat(newKid).isNotEqualTo(oldKid);
+            clock.advance(Duration.ofSeconds(300 * 3 / 4));          // the server's max-age is 300 s
+            jwks.refreshDueAndWait();
+            assertThat(jwks.bundleFor(td).orElseThrow().keys()).anyMatch(k -> k.keyId().equals(java.util.Optional.of(newKid)));
+
+            clock.set(first.expiresAt().minusSeconds(TTL / 3 - 1));   // past publish-ahead and 2/3 of the WIT
+            server.maintainKeys();
+            source.runDueAndWait();
+            WorkloadCredentials renewed = source.current();
+            assertThat(CompactJws.parse(renewed.wit(), 8192).keyId()).as("signed by the rotated key").contains(newKid);
+            assertThat(verifier.verify(renewed.wit()).subject()).isEqualTo(first.subject());
+        }
+    }
 }

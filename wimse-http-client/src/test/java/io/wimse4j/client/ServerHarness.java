@@ -92,12 +92,25 @@ final class ServerHarness implements AutoCloseable {
         return StrictJson.parseObject(r.body(), "join token").get("token").textValue();
     }
 
+    /** Rotates the WIT signing key through the admin API; returns the new {@code kid}. */
+    String rotateKeys() throws Exception {
+        HttpResponse<String> r = admin("/admin/v1/keys/rotate", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        return StrictJson.parseObject(r.body(), "rotation").get("kid").textValue();
+    }
+
+    /** Runs the server's key schedule now (it also runs every second on its own). */
+    void maintainKeys() {
+        server.keys().maintain();
+    }
+
     private HttpResponse<String> admin(String path, ObjectNode body) throws Exception {
         String token = Files.readString(server.adminTokenFile()).strip();
         HttpClient http = HttpClient.newBuilder().sslContext(clientTls()).build();
         return http.send(HttpRequest.newBuilder(baseUri().resolve(path))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(StrictJson.mapper().writeValueAsString(body), StandardCharsets.UTF_8))
+                .POST(body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(StrictJson.mapper().writeValueAsString(body), StandardCharsets.UTF_8))
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
