@@ -45,6 +45,12 @@ final class BoundedHttp {
         }
     }
 
+    /** A short description of a failure for logs and errors: the message, or the exception type when it has none. */
+    static String describe(Exception e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
     static Response send(HttpClient client, HttpRequest request, int maxBodyBytes) throws IOException, InterruptedException {
         HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = response.body()) {

@@ -200,7 +200,7 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
         } catch (IOException | WimseException e) {
             d.nextRefresh = now.plus(minRefresh);
             Loaded last = d.loaded;
-            LOG.warn("could not fetch the JWKS of {} from {} ({}); {}", d.trustDomain, d.uri, e.getMessage(),
+            LOG.warn("could not fetch the JWKS of {} from {} ({}); {}", d.trustDomain, d.uri, BoundedHttp.describe(e),
                     last == null ? "no keys for this trust domain yet"
                             : "using the keys fetched at " + last.fetchedAt() + " until " + last.fetchedAt().plus(maxStaleness));
         } catch (InterruptedException e) {

@@ -108,7 +108,7 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
             c = credentials;
         }
         Exception error = lastError;
-        String why = error == null ? "" : "; last attempt: " + error.getMessage();
+        String why = error == null ? "" : "; last attempt: " + BoundedHttp.describe(error);
         if (c == null) {
             throw new WimseException(Reason.CREDENTIALS_EXPIRED, "no workload credentials from " + endpoint + " yet" + why, error);
         }
@@ -163,7 +163,7 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
                     if (!e.isRejection() || !attestation.usable()) {
                         throw e;
                     }
-                    LOG.warn("renewal refused ({}); presenting the {} attestation again", e.getMessage(), attestation.method());
+                    LOG.warn("renewal refused ({}); presenting the {} attestation again", BoundedHttp.describe(e), attestation.method());
                     fresh = issueInitial();
                 }
             } else if (attestation.usable()) {
@@ -210,7 +210,7 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
         lastError = e;
         boolean valid = current != null && now.isBefore(current.expiresAt());
         LOG.warn("could not obtain a WIT from {} (attempt {}: {}); retrying in {} ms; {}", endpoint, failures,
-                e.getMessage(), delay.toMillis(), valid ? "keeping " + current + " meanwhile" : "no valid credentials");
+                BoundedHttp.describe(e), delay.toMillis(), valid ? "keeping " + current + " meanwhile" : "no valid credentials");
     }
 
     /** Exponential from the minimum, capped at the maximum, with "equal jitter" (half fixed, half random). */

@@ -88,7 +88,7 @@ final class IssuanceClient {
         try {
             answer = StrictJson.parseObject(response.body(), "issuance response");
         } catch (WimseException e) {
-            throw new IdentityServerException(200, null, null, "the Identity Server's answer is not JSON: " + e.getMessage());
+            throw new IdentityServerException(200, null, null, "the Identity Server's answer is not valid JSON (" + e.reason() + ")");
         }
         JsonNode wit = answer.get("wit");
         if (wit == null || !wit.isTextual()) {

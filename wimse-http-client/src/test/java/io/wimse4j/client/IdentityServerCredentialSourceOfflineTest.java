@@ -62,7 +62,8 @@ class IdentityServerCredentialSourceOfflineTest {
             assertRejected(source::current, Reason.CREDENTIALS_EXPIRED);
             io.wimse4j.core.error.WimseException e = catchThrowableOfType(source::current, io.wimse4j.core.error.WimseException.class);
             assertThat(e.getCause()).isInstanceOf(java.io.IOException.class);
-            assertThat(e.detail()).contains("no workload credentials from https://127.0.0.1:" + closedPort + "/v1/wit");
+            assertThat(e.detail()).contains("no workload credentials from https://127.0.0.1:" + closedPort + "/v1/wit")
+                    .contains("last attempt: ").doesNotContain("last attempt: null");
             assertThat(source.nextRenewal()).as("a retry is scheduled with backoff").isAfter(Fixture.NOW);
             assertThat(source.toString()).doesNotContain(JOIN_TOKEN);
         }
