@@ -197,7 +197,7 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
                 }
             }
             d.nextRefresh = now.plus(refreshDelay(answer.maxAge()));
-        } catch (IOException | WimseException e) {
+        } catch (IOException | WimseException | RuntimeException e) {
             d.nextRefresh = now.plus(minRefresh);
             Loaded last = d.loaded;
             LOG.warn("could not fetch the JWKS of {} from {} ({}); {}", d.trustDomain, d.uri, BoundedHttp.describe(e),

@@ -173,7 +173,7 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
                         + " and the " + attestation.method() + " attestation has already been used; a new one is needed");
             }
             install(fresh, now, renewal);
-        } catch (IOException | WimseException e) {
+        } catch (IOException | WimseException | RuntimeException e) {
             failed(e, now, current);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
