@@ -21,7 +21,8 @@ import java.util.Objects;
         versionProvider = WimseCli.Version.class,
         description = "WIMSE workload identity: Workload Identity Tokens (wit+jwt) and Workload Proof Tokens (wpt+jwt).",
         subcommands = {KeygenCommand.class, WitCommand.class, WptCommand.class, InspectCommand.class,
-                VerifyCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+                VerifyCommand.class, DemoCommand.class, ServerCommand.class, AdminCommand.class,
+                CommandLine.HelpCommand.class},
         footerHeading = "%nSign a request by hand and send it with curl:%n",
         footer = {
                 "  wimse keygen --alg ES256 --out issuer.jwk --public-out issuer.pub.jwk",

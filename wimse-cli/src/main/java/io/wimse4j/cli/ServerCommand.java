@@ -1,0 +1,147 @@
+package io.wimse4j.cli;
+
+import io.wimse4j.server.ConfigLoader;
+import io.wimse4j.server.IdentityServer;
+import io.wimse4j.server.ServerConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code wimse server}: runs the Identity Server until killed. Settings come from {@code --config}
+ * (Java properties), then {@code WIMSE_SERVER_<KEY>} environment variables, then these flags (flags
+ * win). Prints the URL, the CA certificate (path and PEM) and the path of the admin token file, never
+ * the admin token itself.
+ */
+@Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the WIMSE Identity Server (HTTPS with its own CA, bound to 127.0.0.1 by default) until killed.",
+                "Settings: --config file, then WIMSE_SERVER_<KEY> environment variables, then flags."})
+public final class ServerCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "<file>", description = "Java properties file with the settings (keys as the flags).")
+    private Path config;
+    @Option(names = "--trust-domain", paramLabel = "<td>", description = "The trust domain WITs are issued for (required).")
+    private String trustDomain;
+    @Option(names = "--state-dir", paramLabel = "<dir>", description = "State directory (default ./wimse-server-state).")
+    private String stateDir;
+    @Option(names = "--base-uri", paramLabel = "<uri>", description = "External base URI (default https://localhost:<port>).")
+    private String baseUri;
+    @Option(names = "--bind", paramLabel = "<addr>", description = "Bind address (default 127.0.0.1).")
+    private String bind;
+    @Option(names = "--port", paramLabel = "<port>", description = "Port (default 8443; 0 = any free port).")
+    private String port;
+    @Option(names = "--key-alg", paramLabel = "<alg>", description = "WIT signing algorithm: ES256 (default) or EdDSA.")
+    private String keyAlg;
+    @Option(names = "--default-wit-ttl", paramLabel = "<duration>", description = "Default WIT lifetime (default 1h).")
+    private String defaultWitTtl;
+    @Option(names = "--max-wit-ttl", paramLabel = "<duration>", description = "Longest WIT lifetime (default 24h).")
+    private String maxWitTtl;
+    @Option(names = "--jwks-max-age", paramLabel = "<duration>", description = "JWKS Cache-Control max-age (default 300s).")
+    private String jwksMaxAge;
+    @Option(names = "--publish-ahead", paramLabel = "<duration>", description = "How long a new key is published before it signs (default: JWKS max-age).")
+    private String publishAhead;
+    @Option(names = "--rotate-every", paramLabel = "<duration>", description = "Rotate the signing key on this schedule (default: only by admin command).")
+    private String rotateEvery;
+    @Option(names = "--dns-name", paramLabel = "<name>", description = "Extra DNS name for the TLS certificate (repeatable).")
+    private List<String> dnsNames;
+    @Option(names = "--leeway", paramLabel = "<duration>", description = "Clock skew tolerated (default 60s).")
+    private String leeway;
+    @Option(names = "--kubernetes-issuer", paramLabel = "<iss>", description = "Kubernetes service-account token issuer.")
+    private String k8sIssuer;
+    @Option(names = "--kubernetes-audience", paramLabel = "<aud>", description = "Audience the service-account tokens must carry.")
+    private String k8sAudience;
+    @Option(names = "--kubernetes-jwks-file", paramLabel = "<file>", description = "The cluster's JWKS.")
+    private String k8sJwksFile;
+    @Option(names = "--insecure-http", description = "Serve plain HTTP. For tests and demos only: tokens travel in clear text.")
+    private boolean insecureHttp;
+
+    private final Map<String, String> environment;
+
+    /** A command reading {@code WIMSE_SERVER_*} from the process environment. */
+    public ServerCommand() {
+        this(System.getenv());
+    }
+
+    ServerCommand(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> flags = new HashMap<>();
+        flags.put("trust-domain", trustDomain);
+        flags.put("state-dir", stateDir);
+        flags.put("base-uri", baseUri);
+        flags.put("bind", bind);
+        flags.put("port", port);
+        flags.put("key-alg", keyAlg);
+        flags.put("default-wit-ttl", defaultWitTtl);
+        flags.put("max-wit-ttl", maxWitTtl);
+        flags.put("jwks-max-age", jwksMaxAge);
+        flags.put("publish-ahead", publishAhead);
+        flags.put("rotate-every", rotateEvery);
+        flags.put("dns-names", dnsNames == null ? null : String.join(",", dnsNames));
+        flags.put("leeway", leeway);
+        flags.put("kubernetes-issuer", k8sIssuer);
+        flags.put("kubernetes-audience", k8sAudience);
+        flags.put("kubernetes-jwks-file", k8sJwksFile);
+        flags.put("insecure-http", insecureHttp ? "true" : null);
+        ServerConfig cfg;
+        try {
+            cfg = ConfigLoader.load(config, environment, flags);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
+        } catch (IOException e) {
+            throw CliException.usage("cannot read --config: " + e.getMessage());
+        }
+        if (cfg.kubernetes().isPresent()) {
+            // the cluster token verifier lives in io.wimse4j.server.attest; wire it here with
+            // IdentityServer.Builder#kubernetesVerifier once it is available in this build
+            throw CliException.usage("kubernetes attestation is not available in this build of 'wimse server'");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        boolean interrupted = false;
+        try (IdentityServer server = IdentityServer.builder(cfg).build()) {
+            try {
+                server.start();
+            } catch (IOException e) {
+                throw CliException.usage("cannot start: " + e.getMessage());
+            }
+            out.println("Identity Server for trust domain " + cfg.trustDomain() + " listening on "
+                    + cfg.bind() + ":" + server.port());
+            out.println("base URI:         " + server.baseUri());
+            out.println("JWKS:             " + server.baseUri() + "/.well-known/jwks.json");
+            out.println("state directory:  " + server.stateDir());
+            out.println("admin token file: " + server.adminTokenFile());
+            out.println("CA certificate:   " + server.caCertFile());
+            out.print(server.caPem());
+            out.flush();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    server.close();
+                } catch (Exception ignored) {
+                    // exiting anyway
+                }
+            }, "wimse-server-shutdown"));
+            try {
+                Thread.currentThread().join();
+            } catch (InterruptedException e) {
+                interrupted = true; // stop serving; the flag is restored once the server is closed
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return WimseCli.OK;
+    }
+}

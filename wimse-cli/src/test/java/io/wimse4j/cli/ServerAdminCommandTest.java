@@ -1,0 +1,131 @@
+package io.wimse4j.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code wimse server} runs a real HTTPS Identity Server; {@code wimse admin ...} drives it over HTTPS. */
+class ServerAdminCommandTest {
+    @TempDir
+    Path tmp;
+    Thread serverThread;
+    StringWriter serverOut;
+    AtomicInteger serverExit = new AtomicInteger(-1);
+    String url;
+    Path state;
+
+    @BeforeEach
+    void startServer() throws Exception {
+        state = tmp.resolve("state");
+        serverOut = new StringWriter();
+        StringWriter err = new StringWriter();
+        serverThread = new Thread(() -> serverExit.set(WimseCli.commandLine(new ByteArrayInputStream(new byte[0]),
+                new PrintWriter(serverOut, true), new PrintWriter(err, true)).execute("server", "--trust-domain", "example.org",
+                "--state-dir", state.toString(), "--port", "0")), "wimse-server-command");
+        serverThread.start();
+        Pattern listening = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+        for (int i = 0; i < 600 && !serverOut.toString().contains("-----END CERTIFICATE-----"); i++) {
+            if (!serverThread.isAlive()) {
+                throw new AssertionError("server exited: " + serverOut + err);
+            }
+            Thread.sleep(50);
+        }
+        Matcher m = listening.matcher(serverOut.toString());
+        assertThat(m.find()).as(serverOut.toString()).isTrue();
+        url = "https://127.0.0.1:" + m.group(1);
+    }
+
+    @AfterEach
+    void stopServer() throws Exception {
+        serverThread.interrupt();
+        serverThread.join(20_000);
+        assertThat(serverExit.get()).isEqualTo(WimseCli.OK);
+    }
+
+    Cli.Result admin(String... args) {
+        String[] all = new String[args.length + 6];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--server";
+        all[args.length + 1] = url;
+        all[args.length + 2] = "--admin-token-file";
+        all[args.length + 3] = state.resolve("admin-token").toString();
+        all[args.length + 4] = "--ca";
+        all[args.length + 5] = state.resolve("ca.pem").toString();
+        String[] cmd = new String[all.length + 1];
+        cmd[0] = "admin";
+        System.arraycopy(all, 0, cmd, 1, all.length);
+        return Cli.run(cmd);
+    }
+
+    @Test
+    void serverPrintsUrlCaAndTokenFileButNeverTheToken() throws Exception {
+        String out = serverOut.toString();
+        assertThat(out).contains("admin token file: " + state.resolve("admin-token"))
+                .contains("CA certificate:   " + state.resolve("ca.pem"))
+                .contains(Files.readString(state.resolve("ca.pem")))
+                .contains("base URI:         https://localhost:");
+        assertThat(out).doesNotContain(Files.readString(state.resolve("admin-token")).trim());
+    }
+
+    @Test
+    void registerMintJoinTokenRotateAndListKeys() {
+        Cli.Result reg = admin("register", "--id", "wimse://example.org/svc", "--attestation", "join_token,wit", "--wit-ttl", "900");
+        assertThat(reg.exit()).as(reg.err()).isEqualTo(WimseCli.OK);
+        assertThat(reg.json().get("wit_ttl_seconds").intValue()).isEqualTo(900);
+
+        Cli.Result token = admin("join-token", "--id", "wimse://example.org/svc", "--ttl", "120");
+        assertThat(token.exit()).as(token.err()).isEqualTo(WimseCli.OK);
+        assertThat(token.json().get("token").textValue()).hasSizeGreaterThanOrEqualTo(22);
+
+        Cli.Result list = admin("registrations");
+        assertThat(list.json().get("registrations").get(0).get("id").textValue()).isEqualTo("wimse://example.org/svc");
+
+        Cli.Result rotate = admin("rotate");
+        assertThat(rotate.exit()).as(rotate.err()).isEqualTo(WimseCli.OK);
+        String kid = rotate.json().get("kid").textValue();
+        Cli.Result keys = admin("keys");
+        assertThat(keys.json().get("keys")).hasSize(2);
+        assertThat(keys.json().get("keys").get(1).get("kid").textValue()).isEqualTo(kid);
+        assertThat(keys.json().get("keys").get(1).get("state").textValue()).isEqualTo("next");
+
+        Cli.Result dereg = admin("deregister", "--id", "wimse://example.org/svc");
+        assertThat(dereg.exit()).isEqualTo(WimseCli.OK);
+        assertThat(admin("registrations").json().get("registrations")).isEmpty();
+    }
+
+    @Test
+    void refusalsExitWithRejectedAndTheProblemType() {
+        Cli.Result r = admin("join-token", "--id", "wimse://example.org/nobody");
+        assertThat(r.exit()).isEqualTo(WimseCli.REJECTED);
+        assertThat(r.err()).contains("HTTP 404 https://wimse4j.io/problems/registration-not-found");
+    }
+
+    @Test
+    void wrongAdminTokenIsRefusedWith401() throws Exception {
+        Path wrong = tmp.resolve("wrong-token");
+        Files.writeString(wrong, "not-the-token\n");
+        Cli.Result r = Cli.run("admin", "keys", "--server", url, "--admin-token-file", wrong.toString(),
+                "--ca", state.resolve("ca.pem").toString());
+        assertThat(r.exit()).isEqualTo(WimseCli.REJECTED);
+        assertThat(r.err()).contains("HTTP 401 https://wimse4j.io/problems/admin-unauthorized");
+    }
+
+    @Test
+    void httpsWithoutCaIsAUsageError() {
+        Cli.Result r = Cli.run("admin", "keys", "--server", url, "--admin-token-file", state.resolve("admin-token").toString());
+        assertThat(r.exit()).isEqualTo(WimseCli.USAGE);
+        assertThat(r.err()).contains("--ca is required");
+    }
+}
