@@ -14,7 +14,10 @@ import io.wimse4j.core.key.WorkloadKeyPair;
 import io.wimse4j.core.testkit.MutableClock;
 import io.wimse4j.core.wit.WitInfo;
 import io.wimse4j.core.wit.WitVerifier;
+import io.wimse4j.core.request.RequestVerifier;
+import io.wimse4j.core.wpt.RequestSigner;
 import io.wimse4j.core.wpt.WorkloadCredentials;
+import io.wimse4j.core.wpt.WptCreator;
 import io.wimse4j.server.attest.ServiceAccountIdentity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -279,6 +284,31 @@ class IdentityServerCredentialSourceTest {
             WorkloadCredentials renewed = source.current();
             assertThat(CompactJws.parse(renewed.wit(), 8192).keyId()).as("signed by the rotated key").contains(newKid);
             assertThat(verifier.verify(renewed.wit()).subject()).isEqualTo(first.subject());
+        }
+    }
+
+    @Test
+    void endToEndAWorkloadCallsAServiceThatTrustsTheSameIdentityServer() throws Exception {
+        server.register(ID, TTL, null, "join_token", "wit");
+        try (IdentityServerCredentialSource source = source(InitialAttestation.joinToken(server.joinToken(ID))).build();
+             HttpJwksTrustBundleSource jwks = HttpJwksTrustBundleSource.builder()
+                     .trustDomain(new TrustDomain(ServerHarness.TRUST_DOMAIN), server.jwksUri())
+                     .sslContext(server.clientTls()).clock(clock).build();
+             VerifyingServer service = new VerifyingServer(RequestVerifier.builder().trust(jwks).clock(clock).build())) {
+            SigningHttpClient client = SigningHttpClient.builder().allowInsecureHttp(true)
+                    .signer(RequestSigner.builder().credentials(source)
+                            .proofCreator(WptCreator.create(clock, Duration.ofSeconds(60))).build()).build();
+            HttpRequest call = HttpRequest.newBuilder(service.uri("/orders")).GET().build();
+            HttpResponse<String> response = client.send(call, HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo(ID);
+
+            clock.advance(Duration.ofSeconds(TTL * 2 / 3 + 1));
+            source.runDueAndWait();
+            response = client.send(call, HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("signed with the renewed credentials").isEqualTo(200);
+            assertThat(service.callers).hasSize(2);
+            assertThat(service.callers.get(1).wit().token()).isEqualTo(source.current().wit()).isNotEqualTo(service.callers.get(0).wit().token());
         }
     }
 }
