@@ -14,4 +14,13 @@ import java.util.Optional;
 public interface TrustBundleSource {
     /** The current bundle of {@code domain}, or empty when the domain is not trusted. */
     Optional<TrustBundle> bundleFor(TrustDomain domain);
+
+    /**
+     * Told by a verifier that a token of {@code domain} names a key its current bundle lacks
+     * ({@code kid}, when the token has one), just before it is rejected with
+     * {@link io.wimse4j.core.error.Reason#UNKNOWN_KEY}. A refreshing source may refetch early
+     * (rate-limited: the token is attacker-controlled); it must not block. Default: nothing.
+     */
+    default void keyNotFound(TrustDomain domain, Optional<String> kid) {
+    }
 }

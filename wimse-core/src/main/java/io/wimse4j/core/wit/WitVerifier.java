@@ -171,6 +171,7 @@ public final class WitVerifier {
         Optional<String> kid = jws.keyId();
         List<TrustedKey> candidates = bundle.candidates(alg, kid);
         if (candidates.isEmpty()) {
+            trust.keyNotFound(subject.trustDomain(), kid);
             throw new WimseException(Reason.UNKNOWN_KEY, "trust domain " + subject.trustDomain() + " has no " + alg
                     + " key" + kid.map(k -> " with kid '" + k + "'").orElse(""));
         }

@@ -1,0 +1,390 @@
+package io.wimse4j.client;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.id.TrustDomain;
+import io.wimse4j.core.key.TrustBundle;
+import io.wimse4j.core.key.TrustBundleSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLContext;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Trust bundles (ID-3) fetched as JWKS documents from each trust domain's Identity Server
+ * ({@code GET /.well-known/jwks.json}, see {@code docs/identity-server-api.md}) and kept fresh in
+ * the background:
+ * <ul>
+ *   <li>HTTPS only unless {@link Builder#allowInsecureHttp} (SEC-1); redirects are not followed; the
+ *       body is size-limited before parsing and parsed strictly by {@link TrustBundle#fromJwks}.</li>
+ *   <li>A background daemon thread refetches after 3/4 of the response's {@code Cache-Control: max-age},
+ *       bounded by {@link Builder#refreshInterval(Duration, Duration)}, so no request thread waits on
+ *       the network once the first fetch of a domain has completed.</li>
+ *   <li>{@link #keyNotFound} (called by the WIT verifier before {@code UNKNOWN_KEY}) triggers an early
+ *       asynchronous refetch, at most once per {@link Builder#unknownKeyRefetchInterval} per domain, so
+ *       tokens with made-up {@code kid}s cannot make it hammer the server.</li>
+ *   <li>A failed fetch keeps the last good bundle for up to {@link Builder#maxStaleness} after its
+ *       fetch; after that the domain fails closed (no bundle: {@code UNTRUSTED_TRUST_DOMAIN}).</li>
+ *   <li>A new {@link TrustBundle} instance is published only when the keys changed, so WITs cached by
+ *       the verifier under the current bundle stay cached.</li>
+ * </ul>
+ * Thread-safe; {@link #close()} stops the background thread.
+ */
+public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpJwksTrustBundleSource.class);
+
+    private final Map<TrustDomain, Domain> domains;
+    private final JwksFetcher fetcher;
+    private final Clock clock;
+    private final Duration minRefresh;
+    private final Duration maxRefresh;
+    private final Duration defaultRefresh;
+    private final Duration unknownKeyInterval;
+    private final Duration maxStaleness;
+    private final Duration requestTimeout;
+    private final ScheduledExecutorService executor;
+
+    private HttpJwksTrustBundleSource(Builder b, HttpClient http) {
+        this.domains = b.endpoints.entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
+                Map.Entry::getKey, e -> new Domain(e.getKey(), e.getValue())));
+        this.fetcher = new JwksFetcher(http, b.requestTimeout, b.maxBodyBytes);
+        this.clock = b.clock;
+        this.minRefresh = b.minRefresh;
+        this.maxRefresh = b.maxRefresh;
+        this.defaultRefresh = b.defaultRefresh;
+        this.unknownKeyInterval = b.unknownKeyInterval;
+        this.maxStaleness = b.maxStaleness;
+        this.requestTimeout = b.requestTimeout;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "wimse-jwks-refresh");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.scheduleWithFixedDelay(this::refreshDue, 0, b.checkInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A new builder; at least one {@link Builder#trustDomain(TrustDomain, URI)} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The current bundle of {@code domain}; empty when the domain is not configured, has never been
+     * fetched successfully, or its last good bundle is older than the maximum staleness. Only the
+     * very first call for a domain may wait (at most the request timeout) for its first fetch.
+     */
+    @Override
+    public Optional<TrustBundle> bundleFor(TrustDomain domain) {
+        Domain d = domains.get(domain);
+        if (d == null) {
+            return Optional.empty();
+        }
+        Loaded loaded = d.loaded;
+        if (loaded == null && !d.firstAttempt.isDone()) {
+            awaitQuietly(d.firstAttempt, requestTimeout.plusSeconds(1));
+            loaded = d.loaded;
+        }
+        if (loaded == null || !clock.instant().isBefore(loaded.fetchedAt().plus(maxStaleness))) {
+            return Optional.empty();
+        }
+        return Optional.of(loaded.bundle());
+    }
+
+    /**
+     * Schedules an early refetch of {@code domain}'s JWKS, unless one was triggered this way less
+     * than the unknown-key refetch interval ago. Never blocks; {@code kid} is attacker-chosen and
+     * neither logged nor used.
+     */
+    @Override
+    public void keyNotFound(TrustDomain domain, Optional<String> kid) {
+        Domain d = domains.get(domain);
+        if (d == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        Instant last = d.lastHintFetch.get();
+        if (last != null && now.isBefore(last.plus(unknownKeyInterval))) {
+            return;
+        }
+        if (d.lastHintFetch.compareAndSet(last, now)) {
+            LOG.debug("unknown key for trust domain {}: refetching its JWKS early", domain);
+            try {
+                executor.execute(() -> fetch(d));
+            } catch (RejectedExecutionException closed) {
+                // the source is closed
+            }
+        }
+    }
+
+    /** Waits until every domain's first fetch has completed; true when every domain has a bundle. */
+    public boolean awaitInitialLoad(Duration timeout) throws InterruptedException {
+        CompletableFuture<?> all = CompletableFuture.allOf(domains.values().stream()
+                .map(d -> d.firstAttempt).toArray(CompletableFuture[]::new));
+        try {
+            all.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
+        return domains.values().stream().allMatch(d -> d.loaded != null);
+    }
+
+    /** The configured trust domains. */
+    public Collection<TrustDomain> trustDomains() {
+        return domains.keySet();
+    }
+
+    /** Stops the background refresh; bundles already fetched stay readable until they are too stale. */
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+
+    /** Runs one refresh round on the background thread and waits for it (tests). */
+    void refreshDueAndWait() throws Exception {
+        executor.submit(this::refreshDue).get();
+    }
+
+    /** Waits until tasks queued so far on the background thread have run (tests). */
+    void awaitIdle() throws Exception {
+        executor.submit(() -> { }).get();
+    }
+
+    private void refreshDue() {
+        for (Domain d : domains.values()) {
+            try {
+                if (!clock.instant().isBefore(d.nextRefresh)) {
+                    fetch(d);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("JWKS refresh of {} failed unexpectedly", d.trustDomain, e);
+            }
+        }
+    }
+
+    /** Fetches one domain's JWKS; runs only on the background thread. */
+    private void fetch(Domain d) {
+        Instant now = clock.instant();
+        try {
+            Loaded previous = d.loaded;
+            JwksFetcher.Answer answer = fetcher.fetch(d.trustDomain, d.uri, previous == null ? null : d.etag);
+            if (answer.notModified()) {
+                d.loaded = new Loaded(previous.bundle(), previous.json(), now);
+            } else {
+                boolean unchanged = previous != null && previous.json().equals(answer.json());
+                d.loaded = new Loaded(unchanged ? previous.bundle() : answer.bundle(), answer.json(), now);
+                d.etag = answer.etag().orElse(null);
+                if (!unchanged) {
+                    LOG.info("trust bundle of {} {} from {}: {} keys", d.trustDomain,
+                            previous == null ? "loaded" : "changed", d.uri, answer.bundle().keys().size());
+                }
+            }
+            d.nextRefresh = now.plus(refreshDelay(answer.maxAge()));
+        } catch (IOException | WimseException | RuntimeException e) {
+            d.nextRefresh = now.plus(minRefresh);
+            Loaded last = d.loaded;
+            LOG.warn("could not fetch the JWKS of {} from {} ({}); {}", d.trustDomain, d.uri, BoundedHttp.describe(e),
+                    last == null ? "no keys for this trust domain yet"
+                            : "using the keys fetched at " + last.fetchedAt() + " until " + last.fetchedAt().plus(maxStaleness));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            d.firstAttempt.complete(null);
+        }
+    }
+
+    /** 3/4 of the advertised lifetime (or the default), within the configured bounds. */
+    private Duration refreshDelay(Optional<Duration> maxAge) {
+        Duration delay = maxAge.map(a -> a.multipliedBy(3).dividedBy(4)).orElse(defaultRefresh);
+        if (delay.compareTo(minRefresh) < 0) {
+            return minRefresh;
+        }
+        return delay.compareTo(maxRefresh) > 0 ? maxRefresh : delay;
+    }
+
+    private static void awaitQuietly(CompletableFuture<?> future, Duration timeout) {
+        try {
+            future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // the caller sees no bundle
+        }
+    }
+
+    /** A successfully fetched bundle with the JWKS it came from and when it was fetched. */
+    private record Loaded(TrustBundle bundle, ObjectNode json, Instant fetchedAt) {
+    }
+
+    /** Per trust domain state; {@code loaded} is read by request threads, the rest only by the background thread. */
+    private static final class Domain {
+        final TrustDomain trustDomain;
+        final URI uri;
+        final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
+        final AtomicReference<Instant> lastHintFetch = new AtomicReference<>();
+        volatile Loaded loaded;
+        volatile Instant nextRefresh = Instant.MIN;
+        volatile String etag;
+
+        Domain(TrustDomain trustDomain, URI uri) {
+            this.trustDomain = trustDomain;
+            this.uri = uri;
+        }
+    }
+
+    /** Builder for {@link HttpJwksTrustBundleSource}; {@link #build()} starts the background refresh. */
+    public static final class Builder {
+        private final Map<TrustDomain, URI> endpoints = new java.util.LinkedHashMap<>();
+        private SSLContext sslContext;
+        private HttpClient httpClient;
+        private boolean allowInsecureHttp;
+        private Clock clock = Clock.systemUTC();
+        private Duration minRefresh = Duration.ofSeconds(30);
+        private Duration maxRefresh = Duration.ofHours(1);
+        private Duration defaultRefresh = Duration.ofMinutes(5);
+        private Duration unknownKeyInterval = Duration.ofSeconds(30);
+        private Duration maxStaleness = Duration.ofHours(6);
+        private Duration requestTimeout = Duration.ofSeconds(10);
+        private Duration checkInterval = Duration.ofSeconds(1);
+        private int maxBodyBytes = 64 * 1024;
+
+        private Builder() {
+        }
+
+        /** Fetches the bundle of {@code domain} from {@code jwksUri} (repeatable, one URI per domain). */
+        public Builder trustDomain(TrustDomain domain, URI jwksUri) {
+            Objects.requireNonNull(domain, "domain");
+            Objects.requireNonNull(jwksUri, "jwksUri");
+            if (endpoints.putIfAbsent(domain, jwksUri) != null) {
+                throw new IllegalArgumentException("trust domain " + domain + " is configured twice");
+            }
+            return this;
+        }
+
+        /** The TLS trust for the HTTPS connections, e.g. {@link TlsTrust#fromCaPem} (default: the JDK's). */
+        public Builder sslContext(SSLContext context) {
+            this.sslContext = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /** A fully configured client instead of one built here (exclusive with {@link #sslContext}). */
+        public Builder httpClient(HttpClient client) {
+            this.httpClient = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /** Accepts {@code http://} JWKS URIs; off by default (SEC-1), for tests and loopback only. */
+        public Builder allowInsecureHttp(boolean allow) {
+            this.allowInsecureHttp = allow;
+            return this;
+        }
+
+        /** The clock for refresh schedules, rate limits and staleness (default system UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Bounds on the time between fetches, whatever {@code max-age} says (default 30 s to 1 h); min is also the retry delay after a failure. */
+        public Builder refreshInterval(Duration min, Duration max) {
+            this.minRefresh = Objects.requireNonNull(min, "min");
+            this.maxRefresh = Objects.requireNonNull(max, "max");
+            return this;
+        }
+
+        /** The time between fetches when the response has no {@code max-age} (default 5 min). */
+        public Builder defaultRefreshInterval(Duration interval) {
+            this.defaultRefresh = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /** Minimum time between two early refetches caused by unknown keys, per domain (default 30 s). */
+        public Builder unknownKeyRefetchInterval(Duration interval) {
+            this.unknownKeyInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /** How long after its fetch the last good bundle is still served while fetches fail (default 6 h). */
+        public Builder maxStaleness(Duration staleness) {
+            this.maxStaleness = Objects.requireNonNull(staleness, "staleness");
+            return this;
+        }
+
+        /** Connect and response timeout of one fetch (default 10 s). */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** How often the background thread looks at the schedule (default 1 s). */
+        public Builder checkInterval(Duration interval) {
+            this.checkInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /** Largest JWKS response body accepted, in bytes (default 64 KiB). */
+        public Builder maxBodyBytes(int max) {
+            this.maxBodyBytes = max;
+            return this;
+        }
+
+        /** Validates the settings and starts fetching in the background. */
+        public HttpJwksTrustBundleSource build() {
+            if (endpoints.isEmpty()) {
+                throw new IllegalStateException("at least one trustDomain(domain, jwksUri) is required");
+            }
+            for (Map.Entry<TrustDomain, URI> e : endpoints.entrySet()) {
+                String scheme = String.valueOf(e.getValue().getScheme()).toLowerCase(java.util.Locale.ROOT);
+                if (!scheme.equals("https") && !(scheme.equals("http") && allowInsecureHttp)) {
+                    throw new IllegalStateException("the JWKS URI of " + e.getKey() + " must be https (SEC-1): " + e.getValue());
+                }
+            }
+            if (!positive(minRefresh) || minRefresh.compareTo(maxRefresh) > 0) {
+                throw new IllegalStateException("refresh interval bounds must satisfy 0 < min <= max");
+            }
+            if (!positive(defaultRefresh) || !positive(unknownKeyInterval) || !positive(requestTimeout) || !positive(checkInterval)) {
+                throw new IllegalStateException("intervals and timeouts must be positive");
+            }
+            if (maxStaleness.compareTo(maxRefresh) < 0) {
+                throw new IllegalStateException("maxStaleness must be at least the maximum refresh interval");
+            }
+            if (maxBodyBytes < 1024 || maxBodyBytes > 16 * 1024 * 1024) {
+                throw new IllegalStateException("maxBodyBytes must be between 1 KiB and 16 MiB");
+            }
+            if (httpClient != null && sslContext != null) {
+                throw new IllegalStateException("set either httpClient or sslContext, not both");
+            }
+            HttpClient client = httpClient;
+            if (client == null) {
+                HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(requestTimeout)
+                        .followRedirects(HttpClient.Redirect.NEVER);
+                if (sslContext != null) {
+                    hb.sslContext(sslContext);
+                }
+                client = hb.build();
+            }
+            return new HttpJwksTrustBundleSource(this, client);
+        }
+
+        private static boolean positive(Duration d) {
+            return !d.isNegative() && !d.isZero();
+        }
+    }
+}

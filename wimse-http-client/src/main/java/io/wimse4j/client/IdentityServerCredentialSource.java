@@ -1,0 +1,346 @@
+package io.wimse4j.client;
+
+import io.wimse4j.core.error.Reason;
+import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.jose.JwsAlgorithm;
+import io.wimse4j.core.wpt.CredentialSource;
+import io.wimse4j.core.wpt.WorkloadCredentials;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLContext;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Workload credentials obtained from the Identity Server ({@code POST /v1/wit}, see
+ * {@code docs/identity-server-api.md}) and renewed in the background:
+ * <ul>
+ *   <li>every WIT comes with a freshly generated key pair (KEY-4; EdDSA unless configured) and a
+ *       {@code wimse-pop+jwt} proof of possession of it;</li>
+ *   <li>the first WIT is obtained with the {@link InitialAttestation} (a one-time join token or a
+ *       Kubernetes service-account token); later ones are renewals (method {@code wit}: the current
+ *       WIT and a WPT for {@code <base>/v1/wit}) started at 2/3 of the WIT's lifetime;</li>
+ *   <li>when a renewal is refused, or the credentials expired, the initial attestation is presented
+ *       again only if it still can be (a Kubernetes token can, a used join token cannot);</li>
+ *   <li>failures (server down, restarting, refusing) are retried with bounded exponential backoff
+ *       with jitter, while the current credentials stay in use as long as they are valid;</li>
+ *   <li>{@link #current()} never waits on the network once the first attempt has finished and never
+ *       returns expired credentials (KEY-3: {@link Reason#CREDENTIALS_EXPIRED}).</li>
+ * </ul>
+ * Nothing logged or printed contains a token or a key. Thread-safe; {@link #close()} stops the
+ * background thread.
+ */
+public final class IdentityServerCredentialSource implements CredentialSource, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IdentityServerCredentialSource.class);
+
+    private final URI endpoint;
+    private final InitialAttestation attestation;
+    private final IssuanceClient client;
+    private final Clock clock;
+    private final double renewFraction;
+    private final Duration minBackoff;
+    private final Duration maxBackoff;
+    private final Duration initialWait;
+    private final ScheduledExecutorService executor;
+    private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
+
+    // written only by the background thread
+    private volatile WorkloadCredentials credentials;
+    private volatile Instant renewAt = Instant.MIN;
+    private volatile Instant nextAttempt = Instant.MIN;
+    private volatile Exception lastError;
+    private int failures;
+
+    private IdentityServerCredentialSource(Builder b, HttpClient http) {
+        this.endpoint = URI.create(b.baseUri.toString().replaceAll("/+$", "") + "/v1/wit");
+        this.attestation = b.attestation;
+        this.clock = b.clock;
+        this.client = new IssuanceClient(endpoint, http, b.algorithm, b.clock, b.requestTimeout, b.maxBodyBytes);
+        this.renewFraction = b.renewFraction;
+        this.minBackoff = b.minBackoff;
+        this.maxBackoff = b.maxBackoff;
+        this.initialWait = b.requestTimeout.multipliedBy(2).plusSeconds(1);
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "wimse-credential-refresh");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.scheduleWithFixedDelay(this::runIfDue, 0, b.checkInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A builder for the Identity Server at {@code baseUri} (its external base URI) and the first attestation. */
+    public static Builder builder(URI baseUri, InitialAttestation attestation) {
+        return new Builder(baseUri, attestation);
+    }
+
+    /**
+     * The current, unexpired credentials. Only calls made before the first issuance attempt has
+     * finished wait for it (bounded); afterwards this never touches the network.
+     *
+     * @throws WimseException {@link Reason#CREDENTIALS_EXPIRED} when there are no valid credentials
+     *         (never obtained, or expired and not renewed: KEY-3), with the last failure as cause
+     */
+    @Override
+    public WorkloadCredentials current() throws WimseException {
+        WorkloadCredentials c = credentials;
+        if (c == null && !firstAttempt.isDone()) {
+            try {
+                firstAttempt.get(initialWait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // reported below
+            }
+            c = credentials;
+        }
+        Exception error = lastError;
+        String why = error == null ? "" : "; last attempt: " + BoundedHttp.describe(error);
+        if (c == null) {
+            throw new WimseException(Reason.CREDENTIALS_EXPIRED, "no workload credentials from " + endpoint + " yet" + why, error);
+        }
+        if (!clock.instant().isBefore(c.expiresAt())) {
+            throw new WimseException(Reason.CREDENTIALS_EXPIRED, "the WIT for " + c.subject() + " expired at "
+                    + c.expiresAt() + " and was not renewed; its key must not sign (KEY-3)" + why, error);
+        }
+        return c;
+    }
+
+    /** When the background thread will next try to renew (or retry), for monitoring. */
+    public Instant nextRenewal() {
+        WorkloadCredentials c = credentials;
+        Instant retry = nextAttempt;
+        return c == null || retry.isAfter(renewAt) ? retry : renewAt;
+    }
+
+    /** Stops the background renewal; credentials already obtained are returned until they expire. */
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+
+    /** Runs one scheduling round on the background thread and waits for it (tests). */
+    void runDueAndWait() throws Exception {
+        executor.submit(this::runIfDue).get();
+    }
+
+    private void runIfDue() {
+        try {
+            Instant now = clock.instant();
+            if (now.isBefore(nextAttempt) || (credentials != null && now.isBefore(renewAt))) {
+                return;
+            }
+            attempt(now);
+        } catch (RuntimeException e) {
+            LOG.warn("credential renewal failed unexpectedly", e);
+        } finally {
+            firstAttempt.complete(null);
+        }
+    }
+
+    private void attempt(Instant now) {
+        WorkloadCredentials current = credentials;
+        boolean renewal = current != null && now.isBefore(current.expiresAt());
+        try {
+            WorkloadCredentials fresh;
+            if (renewal) {
+                try {
+                    fresh = client.renew(current);
+                } catch (IdentityServerException e) {
+                    if (!e.isRejection() || !attestation.usable()) {
+                        throw e;
+                    }
+                    LOG.warn("renewal refused ({}); presenting the {} attestation again", BoundedHttp.describe(e), attestation.method());
+                    fresh = issueInitial();
+                }
+            } else if (attestation.usable()) {
+                fresh = issueInitial();
+            } else {
+                throw new IdentityServerException(0, null, null, (current == null ? "no credentials" : "the credentials expired")
+                        + " and the " + attestation.method() + " attestation has already been used; a new one is needed");
+            }
+            install(fresh, now, renewal);
+        } catch (IOException | WimseException | RuntimeException e) {
+            failed(e, now, current);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private WorkloadCredentials issueInitial() throws IOException, WimseException, InterruptedException {
+        try {
+            WorkloadCredentials fresh = client.issue(attestation);
+            attestation.succeeded();
+            return fresh;
+        } catch (IdentityServerException e) {
+            if (e.problemType().filter(IdentityServerException.JOIN_TOKEN_INVALID::equals).isPresent()) {
+                attestation.rejectedForGood();
+            }
+            throw e;
+        }
+    }
+
+    private void install(WorkloadCredentials fresh, Instant now, boolean renewal) {
+        Duration lifetime = Duration.between(now, fresh.expiresAt());
+        credentials = fresh;
+        renewAt = now.plusMillis((long) (lifetime.toMillis() * renewFraction));
+        nextAttempt = Instant.MIN;
+        failures = 0;
+        lastError = null;
+        LOG.info("{} {}; renewal at {}", renewal ? "renewed" : "obtained", fresh, renewAt);
+    }
+
+    private void failed(Exception e, Instant now, WorkloadCredentials current) {
+        failures++;
+        Duration delay = backoff(failures);
+        nextAttempt = now.plus(delay);
+        lastError = e;
+        boolean valid = current != null && now.isBefore(current.expiresAt());
+        LOG.warn("could not obtain a WIT from {} (attempt {}: {}); retrying in {} ms; {}", endpoint, failures,
+                BoundedHttp.describe(e), delay.toMillis(), valid ? "keeping " + current + " meanwhile" : "no valid credentials");
+    }
+
+    /** Exponential from the minimum, capped at the maximum, with "equal jitter" (half fixed, half random). */
+    private Duration backoff(int attempt) {
+        long base = minBackoff.toMillis() << Math.min(attempt - 1, 20);
+        long capped = Math.min(base, maxBackoff.toMillis());
+        return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+    }
+
+    @Override
+    public String toString() {
+        return "IdentityServerCredentialSource[" + endpoint + ", " + attestation + ", " + credentials + "]";
+    }
+
+    /** Builder for {@link IdentityServerCredentialSource}; {@link #build()} starts the background thread. */
+    public static final class Builder {
+        private final URI baseUri;
+        private final InitialAttestation attestation;
+        private SSLContext sslContext;
+        private HttpClient httpClient;
+        private boolean allowInsecureHttp;
+        private JwsAlgorithm algorithm = JwsAlgorithm.EdDSA;
+        private Clock clock = Clock.systemUTC();
+        private double renewFraction = 2.0 / 3.0;
+        private Duration minBackoff = Duration.ofSeconds(1);
+        private Duration maxBackoff = Duration.ofMinutes(1);
+        private Duration requestTimeout = Duration.ofSeconds(10);
+        private Duration checkInterval = Duration.ofSeconds(1);
+        private int maxBodyBytes = 64 * 1024;
+
+        private Builder(URI baseUri, InitialAttestation attestation) {
+            this.baseUri = Objects.requireNonNull(baseUri, "baseUri");
+            this.attestation = Objects.requireNonNull(attestation, "attestation");
+        }
+
+        /** The TLS trust for the server, e.g. {@link TlsTrust#fromCaPem} of its {@code /ca.pem} (default: the JDK's). */
+        public Builder sslContext(SSLContext context) {
+            this.sslContext = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /** A fully configured client instead of one built here (exclusive with {@link #sslContext}). */
+        public Builder httpClient(HttpClient client) {
+            this.httpClient = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /** Accepts an {@code http://} base URI; off by default (SEC-1). */
+        public Builder allowInsecureHttp(boolean allow) {
+            this.allowInsecureHttp = allow;
+            return this;
+        }
+
+        /** The algorithm of the key generated for each WIT (default EdDSA). */
+        public Builder algorithm(JwsAlgorithm algorithm) {
+            this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
+            return this;
+        }
+
+        /** The clock for expiry, renewal and backoff schedules and proofs (default system UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Renew once this fraction of the WIT's lifetime has passed (default 2/3; 0.1 to 0.95). */
+        public Builder renewAt(double fractionOfLifetime) {
+            this.renewFraction = fractionOfLifetime;
+            return this;
+        }
+
+        /** Bounds of the exponential backoff between failed attempts (default 1 s to 1 min). */
+        public Builder backoff(Duration min, Duration max) {
+            this.minBackoff = Objects.requireNonNull(min, "min");
+            this.maxBackoff = Objects.requireNonNull(max, "max");
+            return this;
+        }
+
+        /** Connect and response timeout of one issuance request (default 10 s). */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** How often the background thread looks at the schedule (default 1 s). */
+        public Builder checkInterval(Duration interval) {
+            this.checkInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /** Largest response body accepted, in bytes (default 64 KiB). */
+        public Builder maxBodyBytes(int max) {
+            this.maxBodyBytes = max;
+            return this;
+        }
+
+        /** Validates the settings and starts obtaining credentials in the background. */
+        public IdentityServerCredentialSource build() {
+            String scheme = String.valueOf(baseUri.getScheme()).toLowerCase(Locale.ROOT);
+            if (!scheme.equals("https") && !(scheme.equals("http") && allowInsecureHttp)) {
+                throw new IllegalStateException("the Identity Server URI must be https (SEC-1): " + baseUri);
+            }
+            if (baseUri.getRawQuery() != null || baseUri.getRawFragment() != null) {
+                throw new IllegalStateException("the Identity Server base URI must have no query or fragment");
+            }
+            if (!(renewFraction >= 0.1 && renewFraction <= 0.95)) {
+                throw new IllegalStateException("renewAt must be between 0.1 and 0.95 of the lifetime");
+            }
+            if (minBackoff.toMillis() < 1 || minBackoff.compareTo(maxBackoff) > 0) {
+                throw new IllegalStateException("backoff bounds must satisfy 1 ms <= min <= max");
+            }
+            if (requestTimeout.toMillis() < 1 || checkInterval.toMillis() < 1) {
+                throw new IllegalStateException("requestTimeout and checkInterval must be positive");
+            }
+            if (maxBodyBytes < 1024 || maxBodyBytes > 1024 * 1024) {
+                throw new IllegalStateException("maxBodyBytes must be between 1 KiB and 1 MiB");
+            }
+            if (httpClient != null && sslContext != null) {
+                throw new IllegalStateException("set either httpClient or sslContext, not both");
+            }
+            HttpClient client = httpClient;
+            if (client == null) {
+                HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(requestTimeout)
+                        .followRedirects(HttpClient.Redirect.NEVER);
+                if (sslContext != null) {
+                    hb.sslContext(sslContext);
+                }
+                client = hb.build();
+            }
+            return new IdentityServerCredentialSource(this, client);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.wimse4j.client;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.id.TrustDomain;
+import io.wimse4j.core.jose.StrictJson;
+import io.wimse4j.core.key.TrustBundle;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One (conditional) GET of a JWKS document: the body is size-limited before parsing, parsed
+ * strictly ({@link StrictJson}, {@link TrustBundle#fromJwks}); anything but 200 or 304 is a failure.
+ */
+final class JwksFetcher {
+    /** A fetched JWKS ({@code json} and {@code bundle} null when the server answered 304). */
+    record Answer(ObjectNode json, TrustBundle bundle, Optional<String> etag, Optional<Duration> maxAge) {
+        boolean notModified() {
+            return json == null;
+        }
+    }
+
+    private final HttpClient http;
+    private final Duration timeout;
+    private final int maxBodyBytes;
+
+    JwksFetcher(HttpClient http, Duration timeout, int maxBodyBytes) {
+        this.http = http;
+        this.timeout = timeout;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** Fetches {@code uri}; with an {@code etag}, a 304 answer means the document is unchanged. */
+    Answer fetch(TrustDomain domain, URI uri, String etag) throws IOException, WimseException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET()
+                .header("Accept", "application/jwk-set+json, application/json");
+        if (etag != null) {
+            request.header("If-None-Match", etag);
+        }
+        BoundedHttp.Response response = BoundedHttp.send(http, request.build(), maxBodyBytes);
+        Optional<Duration> maxAge = CacheControl.maxAge(response.headers().allValues("Cache-Control"));
+        if (response.status() == 304 && etag != null) {
+            return new Answer(null, null, Optional.of(etag), maxAge);
+        }
+        if (response.status() != 200) {
+            throw new IOException("HTTP status " + response.status());
+        }
+        ObjectNode json = StrictJson.parseObject(response.body(), "JWKS");
+        TrustBundle bundle = TrustBundle.fromJwks(domain, response.body());
+        return new Answer(json, bundle, response.header("ETag"), maxAge);
+    }
+}
