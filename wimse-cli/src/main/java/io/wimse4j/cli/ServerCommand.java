@@ -104,11 +104,6 @@ public final class ServerCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw CliException.usage("cannot read --config: " + e.getMessage());
         }
-        if (cfg.kubernetes().isPresent()) {
-            // the cluster token verifier lives in io.wimse4j.server.attest; wire it here with
-            // IdentityServer.Builder#kubernetesVerifier once it is available in this build
-            throw CliException.usage("kubernetes attestation is not available in this build of 'wimse server'");
-        }
         PrintWriter out = spec.commandLine().getOut();
         boolean interrupted = false;
         try (IdentityServer server = IdentityServer.builder(cfg).build()) {

@@ -6,14 +6,36 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code wimse demo}: every step behaves as described, and no token or key is printed. */
+/**
+ * {@code wimse demo}: the networked flow (a real Identity Server over HTTPS, a real demo service
+ * behind the filter) and the offline walkthrough; every step behaves as described, and no token or
+ * key is printed.
+ */
 class DemoCommandTest {
     /** A base64url run as long as a key or a token segment. */
     private static final Pattern LONG_SECRET = Pattern.compile("[A-Za-z0-9_-]{48,}");
 
     @Test
-    void demoSucceedsStepByStep() {
+    void demoRunsTheWholeFlowOverRealSockets() {
         Cli.Result r = Cli.run("demo");
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out())
+                .containsPattern("An Identity Server for trust domain 'demo.example' is running at https://localhost:\\d+")
+                .contains("mints a one-time join token for service-a")
+                .contains("Its WIT names wimse://demo.example/service-a")
+                .contains("ACCEPTED: service-b answered 200 and knows its caller is wimse://demo.example/service-a")
+                .contains("REJECTED: service-b answered 400 with problem type https://wimse4j.io/problems/replay")
+                .contains("REJECTED: service-b answered 400 with problem type https://wimse4j.io/problems/bad-signature")
+                .contains("REJECTED: service-b answered 400 with problem type https://wimse4j.io/problems/unknown-key")
+                .doesNotContain("UNEXPECTED")
+                .endsWith("All steps behaved as expected." + Cli.NL);
+        assertThat(LONG_SECRET.matcher(r.out()).find()).as(r.out()).isFalse();
+        assertThat(r.out() + r.err()).doesNotContain("eyJ");
+    }
+
+    @Test
+    void offlineDemoSucceedsStepByStep() {
+        Cli.Result r = Cli.run("demo", "--offline");
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.err()).isEmpty();
         assertThat(r.out())
@@ -26,8 +48,8 @@ class DemoCommandTest {
     }
 
     @Test
-    void demoPrintsNoTokensOrKeys() {
-        Cli.Result r = Cli.run("demo");
+    void offlineDemoPrintsNoTokensOrKeys() {
+        Cli.Result r = Cli.run("demo", "--offline");
         String withoutKids = r.out().replaceAll("kid [A-Za-z0-9_-]+", "kid <thumbprint>");
         assertThat(LONG_SECRET.matcher(withoutKids).find()).as(r.out()).isFalse();
         assertThat(r.out()).contains("eyJ").contains("…");

@@ -4,6 +4,7 @@ import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.key.TrustBundle;
 import io.wimse4j.core.key.TrustBundleSet;
+import io.wimse4j.core.key.TrustBundleSource;
 import io.wimse4j.core.replay.InMemoryReplayCache;
 import io.wimse4j.core.replay.ReplayCache;
 import io.wimse4j.core.request.OthPolicy;
@@ -54,7 +55,7 @@ public final class DemoService implements AutoCloseable {
     public static final String ECHO_PATH = "/echo";
 
     /** The checked, immutable settings. */
-    private record Config(Map<TrustDomain, TrustBundle> bundles, URI externalBaseUri, String redisUrl, int port,
+    private record Config(TrustBundleSource trust, URI externalBaseUri, String redisUrl, int port,
                           String bindAddress, PemTls tls, Clock clock, boolean filter, Set<String> allowedIssuers,
                           OthPolicy othPolicy) {
     }
@@ -117,7 +118,7 @@ public final class DemoService implements AutoCloseable {
     }
 
     private RequestVerifier verifier() {
-        RequestVerifier.Builder v = RequestVerifier.builder().trust(TrustBundleSet.of(config.bundles.values()))
+        RequestVerifier.Builder v = RequestVerifier.builder().trust(config.trust)
                 .clock(config.clock).allowedIssuers(config.allowedIssuers).othPolicy(config.othPolicy);
         ReplayCache cache;
         if (config.redisUrl != null) {
@@ -190,13 +191,14 @@ public final class DemoService implements AutoCloseable {
     @Override
     public String toString() {
         return "DemoService[" + (server == null ? "stopped" : localUri()) + ", base " + config.externalBaseUri
-                + ", trust " + config.bundles.keySet() + ", replay " + (config.redisUrl != null ? "redis" : "in-memory")
+                + ", trust " + config.trust + ", replay " + (config.redisUrl != null ? "redis" : "in-memory")
                 + (config.filter ? "" : ", NO FILTER") + "]";
     }
 
     /** Builder for {@link DemoService}; settings are checked in {@link #build()}. */
     public static final class Builder {
         private final Map<TrustDomain, TrustBundle> bundles = new LinkedHashMap<>();
+        private TrustBundleSource trustSource;
         private final List<String> problems = new ArrayList<>();
         private URI externalBaseUri;
         private String redisUrl;
@@ -219,6 +221,19 @@ public final class DemoService implements AutoCloseable {
             if (bundles.putIfAbsent(bundle.trustDomain(), bundle) != null) {
                 problems.add("trust domain " + bundle.trustDomain() + " is given twice");
             }
+            return this;
+        }
+
+        /**
+         * Takes every trust domain's keys from {@code source} (ID-3), e.g. an
+         * {@code HttpJwksTrustBundleSource} following an Identity Server's published, rotating JWKS.
+         * Either this or {@link #trust(TrustBundle) fixed bundles}, not both.
+         */
+        public Builder trust(TrustBundleSource source) {
+            if (trustSource != null) {
+                problems.add("a trust bundle source is given twice");
+            }
+            this.trustSource = Objects.requireNonNull(source, "source");
             return this;
         }
 
@@ -299,8 +314,11 @@ public final class DemoService implements AutoCloseable {
         /** Checks the settings, reads the TLS files, and returns the (not yet started) service. */
         public DemoService build() throws IOException {
             List<String> errors = new ArrayList<>(problems);
-            if (bundles.isEmpty() && filter) {
+            if (bundles.isEmpty() && trustSource == null && filter) {
                 errors.add("at least one trust bundle is required (trust domain -> JWKS)");
+            }
+            if (!bundles.isEmpty() && trustSource != null) {
+                errors.add("give either fixed trust bundles or a trust bundle source, not both");
             }
             if (externalBaseUri == null) {
                 errors.add("the external base URI is required");
@@ -326,14 +344,15 @@ public final class DemoService implements AutoCloseable {
                 errors.add("bind address '" + bindAddress + "' is unknown");
             }
             if (redisUrl != null && !(redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://")
-                    || redisUrl.startsWith("redis-sentinel://"))) {
-                errors.add("the Redis URL must start with redis://, rediss:// or redis-sentinel://");
+                    || redisUrl.startsWith("redis-sentinel://") || redisUrl.startsWith("redis-cluster://")
+                    || redisUrl.startsWith("rediss-cluster://"))) {
+                errors.add("the Redis URL must start with redis://, rediss://, redis-sentinel://, redis-cluster:// or rediss-cluster://");
             }
             if (!errors.isEmpty()) {
                 throw new IllegalStateException(String.join("; ", errors));
             }
             PemTls tls = tlsCert != null ? PemTls.load(tlsCert, tlsKey) : null;
-            return new DemoService(new Config(Map.copyOf(bundles), externalBaseUri, redisUrl, port, bindAddress, tls,
+            return new DemoService(new Config(trustSource != null ? trustSource : TrustBundleSet.of(bundles.values()), externalBaseUri, redisUrl, port, bindAddress, tls,
                     clock, filter, allowedIssuers, othPolicy));
         }
     }

@@ -4,6 +4,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.wimse4j.core.replay.InMemoryReplayCache;
 import io.wimse4j.core.replay.ReplayCache;
+import io.wimse4j.server.attest.KubernetesIdentity;
+import io.wimse4j.server.attest.KubernetesTokenVerifier;
+import io.wimse4j.server.attest.ServiceAccountIdentity;
 import io.wimse4j.server.attest.ServiceAccountTokenVerifier;
 import io.wimse4j.server.keys.KeyRing;
 import io.wimse4j.server.registry.JoinTokenStore;
@@ -43,7 +46,7 @@ public final class IdentityServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final Clock clock;
-    private final Optional<ServiceAccountTokenVerifier> kubernetes;
+    private Optional<ServiceAccountTokenVerifier> kubernetes;
     private Server jetty;
     private ScheduledExecutorService scheduler;
     private StateDir state;
@@ -59,6 +62,31 @@ public final class IdentityServer implements AutoCloseable {
         this.kubernetes = Optional.ofNullable(b.kubernetes);
     }
 
+    /**
+     * The {@code kubernetes} attestation's verifier built from the configuration: the cluster's JWKS
+     * file (read once, at start), issuer and audience, checked by {@link KubernetesTokenVerifier}.
+     */
+    static ServiceAccountTokenVerifier kubernetesVerifier(ServerConfig.KubernetesSettings settings, Clock clock,
+                                                          java.time.Duration leeway) throws java.io.IOException {
+        String jwks;
+        try {
+            jwks = java.nio.file.Files.readString(settings.jwksFile());
+        } catch (java.io.IOException e) {
+            throw new java.io.IOException("cannot read the Kubernetes JWKS file " + settings.jwksFile(), e);
+        }
+        KubernetesTokenVerifier verifier = KubernetesTokenVerifier.builder()
+                .issuer(settings.issuer())
+                .audience(settings.audience())
+                .jwks(jwks)
+                .clock(clock)
+                .leeway(leeway)
+                .build();
+        return jwt -> {
+            KubernetesIdentity id = verifier.verify(jwt);
+            return new ServiceAccountIdentity(id.namespace(), id.serviceAccount());
+        };
+    }
+
     /** A builder for a server with {@code config}. */
     public static Builder builder(ServerConfig config) {
         return new Builder(config);
@@ -70,8 +98,7 @@ public final class IdentityServer implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         if (config.kubernetes().isPresent() && kubernetes.isEmpty()) {
-            throw new IllegalStateException("kubernetes settings are configured but no service-account token verifier "
-                    + "was given (IdentityServer.Builder#kubernetesVerifier)");
+            kubernetes = Optional.of(kubernetesVerifier(config.kubernetes().get(), clock, config.leeway()));
         }
         state = StateDir.open(config.stateDir());
         adminToken = AdminToken.loadOrCreate(state);

@@ -44,12 +44,22 @@ class ServerStartTest {
     }
 
     @Test
-    void kubernetesSettingsWithoutAVerifierRefuseToStart() throws Exception {
+    void kubernetesSettingsWithAnUnusableClusterJwksRefuseToStart() throws Exception {
         Path jwks = Files.writeString(tmp.resolve("jwks.json"), "{\"keys\":[]}");
         ServerConfig cfg = ServerConfig.builder(new TrustDomain("example.org")).port(0).stateDir(tmp.resolve("s"))
-                .kubernetes(new ServerConfig.KubernetesSettings("https://k8s", "wimse", jwks)).build();
+                .kubernetes(new ServerConfig.KubernetesSettings("https://k8s.example", "wimse", jwks)).build();
         IdentityServer server = IdentityServer.builder(cfg).build();
-        assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("kubernetesVerifier");
+        assertThatThrownBy(server::start).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cluster JWKS");
+        server.close();
+    }
+
+    @Test
+    void kubernetesSettingsWithAMissingClusterJwksFileRefuseToStart() throws Exception {
+        Path missing = tmp.resolve("no-such-jwks.json");
+        ServerConfig cfg = ServerConfig.builder(new TrustDomain("example.org")).port(0).stateDir(tmp.resolve("s"))
+                .kubernetes(new ServerConfig.KubernetesSettings("https://k8s.example", "wimse", missing)).build();
+        IdentityServer server = IdentityServer.builder(cfg).build();
+        assertThatThrownBy(server::start).isInstanceOf(java.io.IOException.class).hasMessageContaining("no-such-jwks.json");
         server.close();
     }
 }
