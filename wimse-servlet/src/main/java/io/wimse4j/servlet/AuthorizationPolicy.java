@@ -1,6 +1,5 @@
 package io.wimse4j.servlet;
 
-import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.id.WorkloadIdentifier;
 
@@ -79,14 +78,12 @@ public final class AuthorizationPolicy {
     public static final class Rule {
         private final String prefix;
         private final Set<String> methods;
-        private final Set<WorkloadIdentifier> workloads;
-        private final Set<TrustDomain> trustDomains;
+        private final CallerAllowList allowed;
 
-        private Rule(String prefix, Set<String> methods, Set<WorkloadIdentifier> workloads, Set<TrustDomain> trustDomains) {
+        private Rule(String prefix, Set<String> methods, CallerAllowList allowed) {
             this.prefix = prefix;
             this.methods = Collections.unmodifiableSet(new LinkedHashSet<>(methods));
-            this.workloads = Collections.unmodifiableSet(new LinkedHashSet<>(workloads));
-            this.trustDomains = Collections.unmodifiableSet(new LinkedHashSet<>(trustDomains));
+            this.allowed = allowed;
         }
 
         /** The path prefix, normalized (no trailing {@code /} except for the root). */
@@ -101,12 +98,12 @@ public final class AuthorizationPolicy {
 
         /** The workload identifiers allowed exactly. */
         public Set<WorkloadIdentifier> workloads() {
-            return workloads;
+            return allowed.workloads();
         }
 
         /** The trust domains all of whose workloads are allowed. */
         public Set<TrustDomain> trustDomains() {
-            return trustDomains;
+            return allowed.trustDomains();
         }
 
         boolean matches(String method, String path) {
@@ -123,13 +120,13 @@ public final class AuthorizationPolicy {
         }
 
         boolean allows(WorkloadIdentifier caller) {
-            return workloads.contains(caller) || trustDomains.contains(caller.trustDomain());
+            return allowed.permits(caller);
         }
 
         @Override
         public String toString() {
             return "Rule[" + (methods.isEmpty() ? "*" : String.join(",", methods)) + " " + prefix
-                    + " workloads=" + workloads + " trustDomains=" + trustDomains + "]";
+                    + " workloads=" + allowed.workloads() + " trustDomains=" + allowed.trustDomains() + "]";
         }
     }
 
@@ -193,8 +190,7 @@ public final class AuthorizationPolicy {
         private final Builder parent;
         private final String prefix;
         private final Set<String> methods = new LinkedHashSet<>();
-        private final Set<WorkloadIdentifier> workloads = new LinkedHashSet<>();
-        private final Set<TrustDomain> trustDomains = new LinkedHashSet<>();
+        private final CallerAllowList.Builder allowed = new CallerAllowList.Builder();
 
         private RuleBuilder(Builder parent, String prefix) {
             this.parent = parent;
@@ -214,50 +210,34 @@ public final class AuthorizationPolicy {
 
         /** Allows these exact workload identifiers. */
         public RuleBuilder allowWorkloads(WorkloadIdentifier... ids) {
-            for (WorkloadIdentifier id : ids) {
-                workloads.add(Objects.requireNonNull(id, "workload"));
-            }
+            allowed.workloads(ids);
             return this;
         }
 
         /** Allows these exact workload identifiers, parsed; a malformed one is rejected. */
         public RuleBuilder allowWorkloads(String... ids) {
-            for (String id : ids) {
-                try {
-                    workloads.add(WorkloadIdentifier.parse(Objects.requireNonNull(id, "workload")));
-                } catch (WimseException e) {
-                    throw new IllegalArgumentException("invalid workload identifier: " + e.detail(), e);
-                }
-            }
+            allowed.workloads(ids);
             return this;
         }
 
         /** Allows every workload of these trust domains. */
         public RuleBuilder allowTrustDomains(TrustDomain... domains) {
-            for (TrustDomain d : domains) {
-                trustDomains.add(Objects.requireNonNull(d, "trust domain"));
-            }
+            allowed.trustDomains(domains);
             return this;
         }
 
         /** Allows every workload of these trust domains, parsed; a malformed one is rejected. */
         public RuleBuilder allowTrustDomains(String... domains) {
-            for (String d : domains) {
-                try {
-                    trustDomains.add(TrustDomain.parse(Objects.requireNonNull(d, "trust domain")));
-                } catch (WimseException e) {
-                    throw new IllegalArgumentException("invalid trust domain: " + e.detail(), e);
-                }
-            }
+            allowed.trustDomains(domains);
             return this;
         }
 
         /** Adds the rule to the policy builder; it must allow at least one workload or trust domain. */
         public Builder add() {
-            if (workloads.isEmpty() && trustDomains.isEmpty()) {
+            if (allowed.isEmpty()) {
                 throw new IllegalStateException("rule for " + prefix + " allows no workload and no trust domain");
             }
-            return parent.add(new Rule(prefix, methods, workloads, trustDomains));
+            return parent.add(new Rule(prefix, methods, allowed.build()));
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.wimse4j.servlet;
 
 import io.wimse4j.core.error.Reason;
-import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.jose.CompactJws;
@@ -9,8 +8,6 @@ import io.wimse4j.core.wit.WitVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -48,15 +45,13 @@ public final class BearerTransitionPolicy {
     private static final Logger LOG = LoggerFactory.getLogger(BearerTransitionPolicy.class);
 
     private final BearerAuthenticator authenticator;
-    private final Set<WorkloadIdentifier> workloads;
-    private final Set<TrustDomain> trustDomains;
+    private final CallerAllowList allowed;
     private final boolean enabled;
     private final int maxTokenLength;
 
     private BearerTransitionPolicy(Builder b) {
         this.authenticator = b.authenticator;
-        this.workloads = Collections.unmodifiableSet(new LinkedHashSet<>(b.workloads));
-        this.trustDomains = Collections.unmodifiableSet(new LinkedHashSet<>(b.trustDomains));
+        this.allowed = b.allowed.build();
         this.enabled = b.enabled;
         this.maxTokenLength = b.maxTokenLength;
     }
@@ -73,12 +68,12 @@ public final class BearerTransitionPolicy {
 
     /** The workloads still allowed to authenticate with a bearer token. */
     public Set<WorkloadIdentifier> workloads() {
-        return workloads;
+        return allowed.workloads();
     }
 
     /** The trust domains all of whose workloads are still allowed to use bearer tokens. */
     public Set<TrustDomain> trustDomains() {
-        return trustDomains;
+        return allowed.trustDomains();
     }
 
     /** The longest bearer token handed to the authenticator. */
@@ -89,7 +84,7 @@ public final class BearerTransitionPolicy {
     /** Whether {@code caller}, authenticated by a bearer token, may use that mechanism (the re-check of WIT-12). */
     public boolean allowsBearer(WorkloadIdentifier caller) {
         Objects.requireNonNull(caller, "caller");
-        return enabled && (workloads.contains(caller) || trustDomains.contains(caller.trustDomain()));
+        return enabled && allowed.permits(caller);
     }
 
     /**
@@ -126,8 +121,8 @@ public final class BearerTransitionPolicy {
 
     @Override
     public String toString() {
-        return "BearerTransitionPolicy[" + (enabled ? "enabled" : "disabled") + " workloads=" + workloads
-                + " trustDomains=" + trustDomains + "]";
+        return "BearerTransitionPolicy[" + (enabled ? "enabled" : "disabled") + " workloads=" + allowed.workloads()
+                + " trustDomains=" + allowed.trustDomains() + "]";
     }
 
     /** A refused bearer request: the problem to answer and the caller, when it was authenticated. */
@@ -155,8 +150,7 @@ public final class BearerTransitionPolicy {
     /** Builder for {@link BearerTransitionPolicy}; validates in {@link #build()}. */
     public static final class Builder {
         private BearerAuthenticator authenticator;
-        private final Set<WorkloadIdentifier> workloads = new LinkedHashSet<>();
-        private final Set<TrustDomain> trustDomains = new LinkedHashSet<>();
+        private final CallerAllowList.Builder allowed = new CallerAllowList.Builder();
         private boolean enabled = true;
         private int maxTokenLength = DEFAULT_MAX_TOKEN_LENGTH;
 
@@ -171,41 +165,25 @@ public final class BearerTransitionPolicy {
 
         /** Workloads still allowed to authenticate with a bearer token. */
         public Builder allowWorkloads(WorkloadIdentifier... ids) {
-            for (WorkloadIdentifier id : ids) {
-                workloads.add(Objects.requireNonNull(id, "workload"));
-            }
+            allowed.workloads(ids);
             return this;
         }
 
         /** Workloads still allowed to authenticate with a bearer token, parsed; a malformed one is rejected. */
         public Builder allowWorkloads(String... ids) {
-            for (String id : ids) {
-                try {
-                    workloads.add(WorkloadIdentifier.parse(Objects.requireNonNull(id, "workload")));
-                } catch (WimseException e) {
-                    throw new IllegalArgumentException("invalid workload identifier: " + e.detail(), e);
-                }
-            }
+            allowed.workloads(ids);
             return this;
         }
 
         /** Trust domains all of whose workloads may still use bearer tokens. */
         public Builder allowTrustDomains(TrustDomain... domains) {
-            for (TrustDomain d : domains) {
-                trustDomains.add(Objects.requireNonNull(d, "trust domain"));
-            }
+            allowed.trustDomains(domains);
             return this;
         }
 
         /** Trust domains all of whose workloads may still use bearer tokens, parsed; a malformed one is rejected. */
         public Builder allowTrustDomains(String... domains) {
-            for (String d : domains) {
-                try {
-                    trustDomains.add(TrustDomain.parse(Objects.requireNonNull(d, "trust domain")));
-                } catch (WimseException e) {
-                    throw new IllegalArgumentException("invalid trust domain: " + e.detail(), e);
-                }
-            }
+            allowed.trustDomains(domains);
             return this;
         }
 
@@ -236,7 +214,7 @@ public final class BearerTransitionPolicy {
             if (enabled && authenticator == null) {
                 throw new IllegalStateException("authenticator(...) is required unless disableBearer() ended the transition");
             }
-            if (enabled && workloads.isEmpty() && trustDomains.isEmpty()) {
+            if (enabled && allowed.isEmpty()) {
                 throw new IllegalStateException("the policy allows no workload and no trust domain to use bearer tokens;"
                         + " call disableBearer() to end the transition");
             }
