@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.wimse4j.server.tls.ServerTls;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -97,11 +95,7 @@ public final class AdminCommand implements Runnable {
 
         private SSLContext sslContext() {
             try {
-                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(ServerTls.trustStore(Files.readString(ca, StandardCharsets.US_ASCII)));
-                SSLContext ctx = SSLContext.getInstance("TLS");
-                ctx.init(null, tmf.getTrustManagers(), null);
-                return ctx;
+                return io.wimse4j.client.TlsTrust.fromCaPem(ca);
             } catch (IOException | java.security.GeneralSecurityException e) {
                 throw CliException.usage("cannot use --ca: " + e.getMessage());
             }
