@@ -1,8 +1,12 @@
 package io.wimse4j.cli;
 
+import io.wimse4j.client.HttpJwksTrustBundleSource;
+import io.wimse4j.client.TlsTrust;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.key.TrustBundle;
+import io.wimse4j.core.key.TrustBundleSet;
+import io.wimse4j.core.key.TrustBundleSource;
 import io.wimse4j.demo.DemoService;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +17,10 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -32,9 +39,14 @@ public final class DemoServiceCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--trust", required = true, paramLabel = "<trust-domain>=<jwks-file>",
-            description = "Trust the Identity Server keys in <jwks-file> (a JWKS or one public JWK) for <trust-domain>. Repeatable.")
+    @Option(names = "--trust", required = true, paramLabel = "<trust-domain>=<jwks-file|https-url>",
+            description = {"Trust <trust-domain>'s Identity Server keys: a JWKS file (or one public JWK), or the https URL",
+                    "of its published JWKS (fetched, refreshed per Cache-Control, followed through rotations). Repeatable."})
     private List<String> trust = new ArrayList<>();
+
+    @Option(names = "--trust-ca", paramLabel = "<pem>",
+            description = "CA certificate (PEM) to trust for the https JWKS URLs, e.g. an Identity Server's ca.pem (default: the JDK's trust store).")
+    private Path trustCa;
 
     @Option(names = "--base-uri", required = true, paramLabel = "<uri>",
             description = "The external base URI callers use, e.g. https://echo.example.org; proofs must name <uri>/echo.")
@@ -103,25 +115,7 @@ public final class DemoServiceCommand implements Callable<Integer> {
             throw CliException.usage("give either --tls-cert/--tls-key or --insecure-http, not both");
         }
         DemoService.Builder b = DemoService.builder().port(port).bindAddress(bind);
-        for (String t : trust) {
-            int eq = t.indexOf('=');
-            if (eq <= 0 || eq == t.length() - 1) {
-                throw CliException.usage("--trust must be <trust-domain>=<jwks-file>, got '" + t + "'");
-            }
-            String file = t.substring(eq + 1);
-            TrustDomain td;
-            try {
-                td = TrustDomain.parse(t.substring(0, eq));
-            } catch (WimseException e) {
-                throw CliException.usage("--trust: " + e.detail());
-            }
-            String jwks = Inputs.readText(file, ((WimseCli) spec.root().userObject()).stdin(), "JWKS");
-            try {
-                b.trust(TrustBundle.fromJwks(td, jwks));
-            } catch (WimseException e) {
-                throw CliException.badInput("--trust " + td + ": bad JWKS in '" + file + "'", e);
-            }
-        }
+        trust(b);
         try {
             b.externalBaseUri(new URI(baseUri));
         } catch (java.net.URISyntaxException e) {
@@ -143,6 +137,80 @@ public final class DemoServiceCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw CliException.usage("TLS files: " + e.getMessage());
         }
+    }
+
+    /** Fixed JWKS files become bundles; https JWKS URLs one {@link HttpJwksTrustBundleSource}. */
+    private void trust(DemoService.Builder b) {
+        List<TrustBundle> fixed = new ArrayList<>();
+        Map<TrustDomain, URI> remote = new LinkedHashMap<>();
+        java.util.Set<TrustDomain> seen = new java.util.HashSet<>();
+        for (String t : trust) {
+            int eq = t.indexOf('=');
+            if (eq <= 0 || eq == t.length() - 1) {
+                throw CliException.usage("--trust must be <trust-domain>=<jwks-file|https-url>, got '" + t + "'");
+            }
+            String where = t.substring(eq + 1);
+            TrustDomain td;
+            try {
+                td = TrustDomain.parse(t.substring(0, eq));
+            } catch (WimseException e) {
+                throw CliException.usage("--trust: " + e.detail());
+            }
+            if (!seen.add(td)) {
+                throw CliException.usage("--trust: trust domain " + td + " is given twice");
+            }
+            if (where.startsWith("http://")) {
+                throw CliException.usage("--trust " + td + ": a JWKS URL must be https (SEC-1)");
+            }
+            if (where.startsWith("https://")) {
+                try {
+                    remote.put(td, new URI(where));
+                } catch (java.net.URISyntaxException e) {
+                    throw CliException.usage("--trust " + td + ": not a URL: " + e.getMessage());
+                }
+                continue;
+            }
+            String jwks = Inputs.readText(where, ((WimseCli) spec.root().userObject()).stdin(), "JWKS");
+            try {
+                fixed.add(TrustBundle.fromJwks(td, jwks));
+            } catch (WimseException e) {
+                throw CliException.badInput("--trust " + td + ": bad JWKS in '" + where + "'", e);
+            }
+        }
+        if (trustCa != null && remote.isEmpty()) {
+            throw CliException.usage("--trust-ca applies to https JWKS URLs, and no --trust gives one");
+        }
+        if (remote.isEmpty()) {
+            fixed.forEach(b::trust);
+            return;
+        }
+        HttpJwksTrustBundleSource.Builder sb = HttpJwksTrustBundleSource.builder();
+        remote.forEach(sb::trustDomain);
+        if (trustCa != null) {
+            try {
+                sb.sslContext(TlsTrust.fromCaPem(trustCa));
+            } catch (IOException | java.security.GeneralSecurityException e) {
+                throw CliException.usage("cannot use --trust-ca: " + e.getMessage());
+            }
+        }
+        HttpJwksTrustBundleSource fetched = sb.build();
+        if (fixed.isEmpty()) {
+            b.trust(fetched);
+            return;
+        }
+        TrustBundleSet files = TrustBundleSet.of(fixed);
+        b.trust(new TrustBundleSource() {
+            @Override
+            public Optional<TrustBundle> bundleFor(TrustDomain domain) {
+                Optional<TrustBundle> bundle = files.bundleFor(domain);
+                return bundle.isPresent() ? bundle : fetched.bundleFor(domain);
+            }
+
+            @Override
+            public void keyNotFound(TrustDomain domain, Optional<String> kid) {
+                fetched.keyNotFound(domain, kid);
+            }
+        });
     }
 
     private static void closeQuietly(DemoService service) {

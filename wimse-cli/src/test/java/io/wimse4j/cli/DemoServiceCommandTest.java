@@ -12,6 +12,11 @@ import io.wimse4j.core.wpt.RequestSigner;
 import io.wimse4j.core.wpt.WorkloadCredentials;
 import io.wimse4j.demo.TestPki;
 import org.junit.jupiter.api.AfterEach;
+import io.wimse4j.client.IdentityServerCredentialSource;
+import io.wimse4j.client.InitialAttestation;
+import io.wimse4j.client.TlsTrust;
+import io.wimse4j.server.IdentityServer;
+import io.wimse4j.server.ServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,7 +100,7 @@ class DemoServiceCommandTest {
         assertUsage(Cli.run("demo-service", "--trust", "example.org=" + jwksFile(), "--insecure-http"),
                 "Missing required option: '--base-uri=<uri>'");
         assertUsage(Cli.run("demo-service", "--trust", "example.org", "--base-uri", BASE, "--insecure-http"),
-                "--trust must be <trust-domain>=<jwks-file>, got 'example.org'");
+                "--trust must be <trust-domain>=<jwks-file|https-url>, got 'example.org'");
         assertUsage(Cli.run("demo-service", "--trust", "example.org=" + dir.resolve("missing.json"), "--base-uri", BASE, "--insecure-http"),
                 "cannot read JWKS");
         assertUsage(Cli.run("demo-service", "--trust", "example.org=" + jwksFile(), "--base-uri", "https://a.example/?q", "--insecure-http"),
@@ -135,9 +140,15 @@ class DemoServiceCommandTest {
 
     /** Runs the command in a thread and returns the URL it prints. */
     private URI start(String... transport) throws Exception {
-        List<String> args = new ArrayList<>(List.of("demo-service", "--trust", "example.org=" + jwksFile(),
-                "--base-uri", BASE, "--port", "0"));
+        List<String> args = new ArrayList<>(List.of("--trust", "example.org=" + jwksFile()));
         args.addAll(List.of(transport));
+        return startWith(args);
+    }
+
+    /** Runs {@code demo-service --base-uri BASE --port 0 <args>} in a thread and returns the URL it prints. */
+    private URI startWith(List<String> more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("demo-service", "--base-uri", BASE, "--port", "0"));
+        args.addAll(more);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         AtomicInteger exit = new AtomicInteger(-1);
@@ -155,6 +166,67 @@ class DemoServiceCommandTest {
             Thread.sleep(50);
         }
         throw new AssertionError("demo-service printed no URL; out: " + out + " err: " + err);
+    }
+
+    @Test
+    void id3TrustsAnIdentityServersPublishedJwksOverHttps() throws Exception {
+        ServerConfig config = ServerConfig.builder("example.org").port(0).stateDir(dir.resolve("identity-server")).build();
+        try (IdentityServer server = IdentityServer.builder(config).build().start()) {
+            SSLContext ca = TlsTrust.fromCaPem(server.caCertFile());
+            String id = "wimse://example.org/from-the-server";
+            String adminToken = Files.readString(server.adminTokenFile()).trim();
+            HttpClient admin = HttpClient.newBuilder().sslContext(ca).build();
+            HttpResponse<String> reg = admin.send(adminPost(server, adminToken, "/admin/v1/registrations",
+                    "{\"id\":\"" + id + "\",\"attestation\":[\"join_token\"]}"), HttpResponse.BodyHandlers.ofString());
+            assertThat(reg.statusCode()).as(reg.body()).isEqualTo(201);
+            HttpResponse<String> minted = admin.send(adminPost(server, adminToken, "/admin/v1/join-tokens",
+                    "{\"id\":\"" + id + "\"}"), HttpResponse.BodyHandlers.ofString());
+            assertThat(minted.statusCode()).as(minted.body()).isEqualTo(201);
+            String joinToken = new ObjectMapper().readTree(minted.body()).get("token").asText();
+
+            URI url = startWith(List.of("--trust", "example.org=" + server.baseUri() + "/.well-known/jwks.json",
+                    "--trust-ca", server.caCertFile().toString(), "--trust", "other.example=" + jwksFile(), "--insecure-http"));
+            try (IdentityServerCredentialSource source = IdentityServerCredentialSource
+                    .builder(server.baseUri(), InitialAttestation.joinToken(joinToken)).sslContext(ca).build()) {
+                RequestSigner signer = RequestSigner.builder().credentials(source).audience(u -> BASE + u.getRawPath()).build();
+                URI target = url.resolve("/echo");
+                RequestSigner.SignedHeaders h = signer.sign("GET", target, java.util.Map.of());
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(target)
+                        .timeout(Duration.ofSeconds(10)).header("Workload-Identity-Token", h.workloadIdentityToken())
+                        .header("Workload-Proof-Token", h.workloadProofToken()).GET().build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                assertThat(new ObjectMapper().readTree(r.body()).get("workload").asText()).isEqualTo(id);
+            }
+            // a second trust domain from a JWKS file, next to the fetched one
+            String wit = WitIssuer.builder().signer(issuerKey.signer()).trustDomain(new TrustDomain("other.example")).build()
+                    .issue(WorkloadIdentifier.parse("wimse://other.example/file-trusted"), workloadKey.publicJwk()).token();
+            RequestSigner fileTrusted = RequestSigner.builder()
+                    .credentials(CredentialSource.fixed(WorkloadCredentials.of(wit, workloadKey.signer())))
+                    .audience(u -> BASE + u.getRawPath()).build();
+            URI target = url.resolve("/echo");
+            RequestSigner.SignedHeaders h = fileTrusted.sign("GET", target, java.util.Map.of());
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(target)
+                    .timeout(Duration.ofSeconds(10)).header("Workload-Identity-Token", h.workloadIdentityToken())
+                    .header("Workload-Proof-Token", h.workloadProofToken()).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(new ObjectMapper().readTree(r.body()).get("workload").asText()).isEqualTo("wimse://other.example/file-trusted");
+        }
+    }
+
+    @Test
+    void sec1AJwksUrlMustBeHttpsAndTrustCaNeedsOne() throws Exception {
+        assertUsage(Cli.run("demo-service", "--trust", "example.org=http://localhost:8443/.well-known/jwks.json",
+                "--base-uri", BASE, "--insecure-http"), "a JWKS URL must be https (SEC-1)");
+        assertUsage(Cli.run("demo-service", "--trust", "example.org=" + jwksFile(), "--trust-ca", jwksFile(),
+                "--base-uri", BASE, "--insecure-http"), "--trust-ca applies to https JWKS URLs");
+        assertUsage(Cli.run("demo-service", "--trust", "example.org=" + jwksFile(), "--trust", "example.org=" + jwksFile(),
+                "--base-uri", BASE, "--insecure-http"), "trust domain example.org is given twice");
+    }
+
+    private static HttpRequest adminPost(IdentityServer server, String token, String path, String json) {
+        return HttpRequest.newBuilder(server.baseUri().resolve(path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
     }
 
     private void assertEchoed(URI url, SSLContext tls) throws Exception {
