@@ -50,9 +50,14 @@ public final class RegistrationStore {
         return store;
     }
 
-    /** Adds {@code r}; false when its identifier is already registered. */
+    /**
+     * Adds {@code r}; false when its identifier is already registered or its Kubernetes service
+     * account is already mapped to an identifier (checked under the same lock as the insertion, so
+     * two concurrent registrations cannot both map one service account).
+     */
     public synchronized boolean add(Registration r) throws IOException {
-        if (byId.containsKey(r.id().value())) {
+        if (byId.containsKey(r.id().value())
+                || r.kubernetes().isPresent() && findByServiceAccount(r.kubernetes().get()).isPresent()) {
             return false;
         }
         byId.put(r.id().value(), r);
