@@ -187,6 +187,7 @@ public final class IssuanceService {
                                 "no registration for service account " + sa.namespace() + "/" + sa.serviceAccount()));
                 id = registration.id();
                 subOut[0] = id.value();
+                requireTrustDomain(id);
             }
             default -> throw new IllegalStateException("unhandled method " + method);
         }
@@ -232,12 +233,17 @@ public final class IssuanceService {
     }
 
     private Registration registered(WorkloadIdentifier id) throws Problem {
+        requireTrustDomain(id);
+        return registrations.find(id).orElseThrow(() ->
+                Problem.of(Problem.Code.UNREGISTERED_IDENTIFIER, id + " is not registered"));
+    }
+
+    /** ID-3: never an identifier outside the trust domain, whatever the state directory holds. */
+    private void requireTrustDomain(WorkloadIdentifier id) throws Problem {
         if (!id.isMemberOf(keys.trustDomain())) {
             throw Problem.of(Problem.Code.IDENTIFIER_OUTSIDE_TRUST_DOMAIN,
                     id + " is outside trust domain " + keys.trustDomain());
         }
-        return registrations.find(id).orElseThrow(() ->
-                Problem.of(Problem.Code.UNREGISTERED_IDENTIFIER, id + " is not registered"));
     }
 
     private static String attestationToken(JsonNode att) throws Problem {
