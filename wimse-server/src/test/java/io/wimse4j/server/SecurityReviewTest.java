@@ -197,4 +197,14 @@ class SecurityReviewTest {
             }
         }
     }
+
+    @Test
+    void aGuessableAdminTokenInTheStateDirectoryRefusesToStart() throws Exception {
+        // an operator "resetting" the token by hand to something short: the admin API must not open with it
+        h.server().close();
+        java.nio.file.Files.writeString(h.stateDir.resolve(AdminToken.FILE), "changeme\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> h.start())
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining(AdminToken.FILE)
+                .hasMessageNotContaining("changeme");
+    }
 }
