@@ -207,4 +207,21 @@ class SecurityReviewTest {
                 .isInstanceOf(java.io.IOException.class).hasMessageContaining(AdminToken.FILE)
                 .hasMessageNotContaining("changeme");
     }
+
+    @Test
+    void publicJwkWithCertificateOrUrlMembersIsRefused_WIT_7() throws Exception {
+        // the server would otherwise sign, inside cnf.jwk, an X.509 chain or URL the workload chose
+        WorkloadKeyPair key = WorkloadKeyPair.generate(JwsAlgorithm.ES256);
+        String token = h.joinToken(SVC);
+        for (String extra : new String[]{"\"x5u\":\"https://evil.example/chain.pem\"", "\"x5c\":[\"MIIB\"]",
+                "\"x5t#S256\":\"" + "A".repeat(43) + "\"", "\"jku\":\"https://evil.example/jwks\""}) {
+            String jwk = key.publicJwk().toJSONString();
+            jwk = jwk.substring(0, jwk.length() - 1) + "," + extra + "}";
+            String body = "{\"public_jwk\":" + jwk + ",\"proof\":\"" + h.proof(key, c -> { })
+                    + "\",\"attestation\":{\"method\":\"join_token\",\"token\":\"" + token + "\"}}";
+            HttpResponse<String> r = h.post("/v1/wit", "application/json", body, Map.of());
+            assertProblem(r, 400, "invalid-public-key");
+        }
+        assertThat(h.issueWithJoinToken(key, token).statusCode()).isEqualTo(200);
+    }
 }
