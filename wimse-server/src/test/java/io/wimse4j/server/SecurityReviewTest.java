@@ -224,4 +224,16 @@ class SecurityReviewTest {
         }
         assertThat(h.issueWithJoinToken(key, token).statusCode()).isEqualTo(200);
     }
+
+    @Test
+    void witLifetimeIsTheRegistrationsCappedByTheMaximum_WIT_5() throws Exception {
+        h.register("wimse://example.org/long", "\"join_token\"", "\"wit_ttl_seconds\":999999");
+        WorkloadKeyPair key = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
+        String wit = json(h.issueWithJoinToken(key, h.joinToken("wimse://example.org/long")).body()).get("wit").textValue();
+        JsonNode claims = json(new String(java.util.Base64.getUrlDecoder().decode(wit.split("\\.")[1]), StandardCharsets.UTF_8));
+        assertThat(claims.get("exp").longValue() - claims.get("iat").longValue()).isEqualTo(600); // harness max 10 min
+        String plain = json(h.issueWithJoinToken(key, h.joinToken(SVC)).body()).get("wit").textValue();
+        JsonNode c2 = json(new String(java.util.Base64.getUrlDecoder().decode(plain.split("\\.")[1]), StandardCharsets.UTF_8));
+        assertThat(c2.get("exp").longValue() - c2.get("iat").longValue()).isEqualTo(300); // harness default 5 min
+    }
 }
