@@ -236,4 +236,24 @@ class SecurityReviewTest {
         JsonNode c2 = json(new String(java.util.Base64.getUrlDecoder().decode(plain.split("\\.")[1]), StandardCharsets.UTF_8));
         assertThat(c2.get("exp").longValue() - c2.get("iat").longValue()).isEqualTo(300); // harness default 5 min
     }
+
+    @Test
+    void aSecondServerOnTheSameStateDirectoryRefusesToStart() throws Exception {
+        // two instances on one state directory each keep their own copy of the join tokens: a token
+        // used on one would still be valid on the other
+        String token = h.joinToken(SVC);
+        ServerConfig config = ServerConfig.builder(ServerHarness.TD).baseUri(java.net.URI.create(ServerHarness.BASE))
+                .port(0).stateDir(h.stateDir).insecureHttp(true).build();
+        IdentityServer second = IdentityServer.builder(config).clock(h.clock).build();
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(second::start)
+                    .isInstanceOf(java.io.IOException.class).hasMessageContaining("in use");
+        } finally {
+            second.close();
+        }
+        // the first server is unaffected, and after it stops the directory can be opened again
+        assertThat(h.issueWithJoinToken(WorkloadKeyPair.generate(JwsAlgorithm.EdDSA), token).statusCode()).isEqualTo(200);
+        h.restart();
+        assertProblem(h.issueWithJoinToken(WorkloadKeyPair.generate(JwsAlgorithm.EdDSA), token), 400, "join-token-invalid");
+    }
 }
