@@ -121,7 +121,11 @@ final class ServerHandler extends Handler.Abstract {
                         body = readBody(request);
                     }
                     String id = Request.extractQueryParameters(request).getValue("id");
-                    return admin.handle(method, path, id, body);
+                    Reply r = admin.handle(method, path, id, body);
+                    // admin answers carry join tokens and the registry: never kept by a cache
+                    Map<String, String> headers = new java.util.HashMap<>(r.headers());
+                    headers.put("Cache-Control", "no-store");
+                    return new Reply(r.status(), r.contentType(), r.body(), Map.copyOf(headers));
                 }
                 throw Problem.of(Problem.Code.NOT_FOUND, "no such resource");
             }

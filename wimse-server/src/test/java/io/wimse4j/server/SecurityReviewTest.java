@@ -256,4 +256,11 @@ class SecurityReviewTest {
         h.restart();
         assertProblem(h.issueWithJoinToken(WorkloadKeyPair.generate(JwsAlgorithm.EdDSA), token), 400, "join-token-invalid");
     }
+
+    @Test
+    void aMintedJoinTokenIsNeverStoredByCaches() throws Exception {
+        HttpResponse<String> r = h.admin("POST", "/admin/v1/join-tokens", "{\"id\":\"" + SVC + "\"}");
+        assertThat(r.statusCode()).isEqualTo(201);
+        assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+    }
 }
