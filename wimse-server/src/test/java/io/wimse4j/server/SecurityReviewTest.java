@@ -263,4 +263,12 @@ class SecurityReviewTest {
         assertThat(r.statusCode()).isEqualTo(201);
         assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
     }
+
+    @Test
+    void oversizedHeadersAreRefusedBeforeAnyHandling() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(h.url("/v1/wit")).header("Content-Type", "application/json")
+                .header("Workload-Identity-Token", "a".repeat(64 * 1024))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+        assertThat(h.send(request).statusCode()).isEqualTo(431);
+    }
 }
