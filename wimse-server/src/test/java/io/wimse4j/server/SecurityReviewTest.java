@@ -271,4 +271,11 @@ class SecurityReviewTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
         assertThat(h.send(request).statusCode()).isEqualTo(431);
     }
+
+    @Test
+    void badlyEncodedAdminQueryIsAClientError() throws Exception {
+        assertProblem(h.admin("DELETE", "/admin/v1/registrations?id=%C3%28%FF", null), 400, "malformed-request");
+        // and never reached without the token
+        assertProblem(h.adminWith(null, "DELETE", "/admin/v1/registrations?id=%C3%28%FF", null), 401, "admin-unauthorized");
+    }
 }
