@@ -97,7 +97,7 @@ public final class IdentityServer implements AutoCloseable {
         adminToken = AdminToken.loadOrCreate(state);
         keys = KeyRing.open(state, config.trustDomain(), config.keyAlgorithm(), config.publishAhead(),
                 config.maxWitTtl().plus(config.leeway()), config.rotateEvery(), clock);
-        RegistrationStore registrations = RegistrationStore.open(state);
+        RegistrationStore registrations = RegistrationStore.open(state, clock);
         JoinTokenStore joinTokens = JoinTokenStore.open(state, clock);
         tls = ServerTls.bootstrap(state, config.dnsNames(), clock);
 

@@ -278,4 +278,22 @@ class SecurityReviewTest {
         // and never reached without the token
         assertProblem(h.adminWith(null, "DELETE", "/admin/v1/registrations?id=%C3%28%FF", null), 401, "admin-unauthorized");
     }
+
+    @Test
+    void aWitIssuedBeforeTheRegistrationWasDeletedCannotRenewTheNewRegistration() throws Exception {
+        WorkloadKeyPair k1 = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
+        String wit = json(h.issueWithJoinToken(k1, h.joinToken(SVC)).body()).get("wit").textValue();
+        // the workload is decommissioned; a minute later the identifier is registered again
+        assertThat(h.admin("DELETE", "/admin/v1/registrations?id=" + SVC, null).statusCode()).isEqualTo(204);
+        h.clock.advance(java.time.Duration.ofSeconds(60));
+        h.register(SVC, "\"join_token\",\"wit\"", null);
+        assertProblem(h.renew(wit, k1, WorkloadKeyPair.generate(JwsAlgorithm.EdDSA)), 400, "attestation-failed");
+        // also after a restart (the registration time is kept on disk)
+        h.restart();
+        assertProblem(h.renew(wit, k1, WorkloadKeyPair.generate(JwsAlgorithm.EdDSA)), 400, "attestation-failed");
+        // a WIT issued under the new registration renews
+        WorkloadKeyPair k2 = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
+        String fresh = json(h.issueWithJoinToken(k2, h.joinToken(SVC)).body()).get("wit").textValue();
+        assertThat(h.renew(fresh, k2, WorkloadKeyPair.generate(JwsAlgorithm.EdDSA)).statusCode()).isEqualTo(200);
+    }
 }

@@ -23,7 +23,7 @@ class RegistrationStoreTest {
 
     @Test
     void serviceAccountMapsToAtMostOneIdentifierEvenWhenAddedDirectly() throws Exception {
-        RegistrationStore store = RegistrationStore.open(StateDir.open(tmp.resolve("state")));
+        RegistrationStore store = RegistrationStore.open(StateDir.open(tmp.resolve("state")), java.time.Clock.systemUTC());
         assertThat(store.add(kube("wimse://example.org/a", "ns", "sa"))).isTrue();
         // a second identifier for the same service account: the check-then-add of two concurrent
         // admin requests reaches the store exactly like this
@@ -32,7 +32,7 @@ class RegistrationStoreTest {
         assertThat(store.findByServiceAccount(new Registration.ServiceAccount("ns", "sa")).orElseThrow().id().value())
                 .isEqualTo("wimse://example.org/a");
         // reopened from disk: still one mapping
-        RegistrationStore reopened = RegistrationStore.open(StateDir.open(tmp.resolve("state")));
+        RegistrationStore reopened = RegistrationStore.open(StateDir.open(tmp.resolve("state")), java.time.Clock.systemUTC());
         assertThat(reopened.all()).hasSize(1);
     }
 }
