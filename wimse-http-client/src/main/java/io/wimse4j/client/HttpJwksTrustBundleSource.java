@@ -284,7 +284,10 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
             return this;
         }
 
-        /** A fully configured client instead of one built here (exclusive with {@link #sslContext}). */
+        /**
+         * A fully configured client instead of one built here (exclusive with {@link #sslContext});
+         * it must not follow redirects.
+         */
         public Builder httpClient(HttpClient client) {
             this.httpClient = Objects.requireNonNull(client, "client");
             return this;
@@ -370,6 +373,10 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
             }
             if (httpClient != null && sslContext != null) {
                 throw new IllegalStateException("set either httpClient or sslContext, not both");
+            }
+            if (httpClient != null && httpClient.followRedirects() != HttpClient.Redirect.NEVER) {
+                // a redirect would take the answer from a server other than the one configured (SEC-1)
+                throw new IllegalStateException("the given HttpClient must not follow redirects (Redirect.NEVER)");
             }
             HttpClient client = httpClient;
             if (client == null) {

@@ -288,6 +288,36 @@ class HttpJwksTrustBundleSourceTest {
     }
 
     @Test
+    void SEC_1_aRedirectIsNotFollowed() throws Exception {
+        // the configured URI answers with a redirect to a (valid, trusted) JWKS elsewhere
+        JwksServer.Doc redirect = server.doc("/moved/jwks.json");
+        redirect.status = 302;
+        redirect.location = server.uri(PATH).toString();
+        redirect.body = "";
+        HttpJwksTrustBundleSource source = started(HttpJwksTrustBundleSource.builder()
+                .trustDomain(td, server.uri("/moved/jwks.json")).sslContext(pki.clientContext())
+                .clock(clock).checkInterval(Duration.ofHours(1)));
+        assertThat(source.bundleFor(td)).isEmpty();
+        assertThat(redirect.hits.get()).isEqualTo(1);
+        assertThat(doc.hits.get()).isZero();
+    }
+
+    @Test
+    void SEC_1_aGivenHttpClientThatFollowsRedirectsIsRefused() throws Exception {
+        JwksServer.Doc redirect = server.doc("/moved/jwks.json");
+        redirect.status = 302;
+        redirect.location = server.uri(PATH).toString();
+        redirect.body = "";
+        java.net.http.HttpClient following = java.net.http.HttpClient.newBuilder().sslContext(pki.clientContext())
+                .followRedirects(java.net.http.HttpClient.Redirect.NORMAL).build();
+        HttpJwksTrustBundleSource.Builder b = HttpJwksTrustBundleSource.builder()
+                .trustDomain(td, server.uri("/moved/jwks.json")).httpClient(following)
+                .clock(clock).checkInterval(Duration.ofHours(1));
+        assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class).hasMessageContaining("redirect");
+        assertThat(doc.hits.get()).isZero();
+    }
+
+    @Test
     void servesSeveralTrustDomainsEachFromItsOwnUri() throws Exception {
         TrustDomain other = new TrustDomain("other.example");
         WorkloadKeyPair otherKey = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);

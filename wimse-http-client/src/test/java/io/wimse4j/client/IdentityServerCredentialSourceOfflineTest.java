@@ -98,4 +98,13 @@ class IdentityServerCredentialSourceOfflineTest {
         Files.delete(file);
         assertThat(join.toJson().get("token").textValue()).as("kept from the first read").isEqualTo(JOIN_TOKEN);
     }
+
+    @Test
+    void SEC_1_aGivenHttpClientThatFollowsRedirectsIsRefused() {
+        java.net.http.HttpClient following = java.net.http.HttpClient.newBuilder()
+                .followRedirects(java.net.http.HttpClient.Redirect.ALWAYS).build();
+        assertThatThrownBy(() -> IdentityServerCredentialSource.builder(URI.create("https://127.0.0.1:1"),
+                        InitialAttestation.joinToken(JOIN_TOKEN)).httpClient(following).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("redirect");
+    }
 }

@@ -26,6 +26,8 @@ final class JwksServer implements AutoCloseable {
         volatile String body;
         volatile String cacheControl;
         volatile String etag;
+        /** A {@code Location} header to send (with a 3xx {@code status}). */
+        volatile String location;
         /** Send the body chunked, without Content-Length. */
         volatile boolean chunked;
         final AtomicInteger hits = new AtomicInteger();
@@ -66,6 +68,9 @@ final class JwksServer implements AutoCloseable {
                 return;
             }
             doc.hits.incrementAndGet();
+            if (doc.location != null) {
+                ex.getResponseHeaders().add("Location", doc.location);
+            }
             if (doc.cacheControl != null) {
                 ex.getResponseHeaders().add("Cache-Control", doc.cacheControl);
             }

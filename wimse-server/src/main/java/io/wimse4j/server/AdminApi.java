@@ -129,10 +129,15 @@ final class AdminApi {
             throw Problem.of(Problem.Code.MALFORMED_REQUEST, "query parameter 'id' is required");
         }
         WorkloadIdentifier id = identifier(idParam);
+        if (registrations.find(id).isEmpty()) {
+            throw Problem.of(Problem.Code.REGISTRATION_NOT_FOUND, id + " is not registered");
+        }
+        // revoke first: a failure leaves the registration in place, never its tokens without it
+        int revoked = joinTokens.revokeAll(id);
         if (!registrations.remove(id)) {
             throw Problem.of(Problem.Code.REGISTRATION_NOT_FOUND, id + " is not registered");
         }
-        LOG.info("admin: removed registration {}", id);
+        LOG.info("admin: removed registration {} and revoked {} outstanding join token(s)", id, revoked);
         return Reply.empty(204);
     }
 

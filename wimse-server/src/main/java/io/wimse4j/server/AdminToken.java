@@ -15,11 +15,13 @@ import java.util.Optional;
  * The admin API's bearer token: 256 random bits created on first start in
  * {@code <state dir>/admin-token} (owner-only, atomic). Compared in constant time (both sides
  * hashed to a fixed length first, so neither content nor length leaks). The admin API is never
- * open without it.
+ * open without it, nor with a hand-written token shorter than 22 characters (128 bits).
  */
 public final class AdminToken {
     /** The file holding the token. */
     public static final String FILE = "admin-token";
+    /** Shortest token accepted from an existing file: 22 base64url characters carry 128 bits. */
+    static final int MIN_LENGTH = 22;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final byte[] hash;
@@ -36,6 +38,10 @@ public final class AdminToken {
         String token;
         if (existing.isPresent()) {
             token = existing.get();
+            if (token.length() < MIN_LENGTH) {
+                throw new IOException("the admin token in " + state.file(FILE) + " is shorter than " + MIN_LENGTH
+                        + " characters (128 bits); delete the file to have a random one created");
+            }
         } else {
             byte[] raw = new byte[32];
             RANDOM.nextBytes(raw);

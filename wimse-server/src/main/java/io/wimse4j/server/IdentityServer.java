@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  * publishes its rotating signing keys ({@code /.well-known/jwks.json}), its TLS CA ({@code /ca.pem}),
  * health and Prometheus metrics, and the admin API. HTTPS by default with a certificate from its
  * own CA, bound to 127.0.0.1 unless configured otherwise; all state lives in the state directory so
- * a restart loses nothing. See {@code docs/identity-server-api.md}. Build with {@link #builder}.
+ * a restart loses nothing, and one server at a time holds it (a lock file). See {@code docs/identity-server-api.md}. Build with {@link #builder}.
  */
 public final class IdentityServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IdentityServer.class);
@@ -50,6 +50,7 @@ public final class IdentityServer implements AutoCloseable {
     private Server jetty;
     private ScheduledExecutorService scheduler;
     private StateDir state;
+    private AutoCloseable stateLock;
     private KeyRing keys;
     private AdminToken adminToken;
     private URI baseUri;
@@ -101,10 +102,29 @@ public final class IdentityServer implements AutoCloseable {
             kubernetes = Optional.of(kubernetesVerifier(config.kubernetes().get(), clock, config.leeway()));
         }
         state = StateDir.open(config.stateDir());
+        stateLock = state.lockExclusively();
+        try {
+            startLocked();
+        } catch (Exception | Error e) {
+            if (jetty != null) {
+                try {
+                    jetty.stop();
+                } catch (Exception stopFailure) {
+                    e.addSuppressed(stopFailure);
+                }
+                jetty = null;
+            }
+            releaseStateLock();
+            throw e;
+        }
+        return this;
+    }
+
+    private void startLocked() throws Exception {
         adminToken = AdminToken.loadOrCreate(state);
         keys = KeyRing.open(state, config.trustDomain(), config.keyAlgorithm(), config.publishAhead(),
                 config.maxWitTtl().plus(config.leeway()), config.rotateEvery(), clock);
-        RegistrationStore registrations = RegistrationStore.open(state);
+        RegistrationStore registrations = RegistrationStore.open(state, clock);
         JoinTokenStore joinTokens = JoinTokenStore.open(state, clock);
         tls = ServerTls.bootstrap(state, config.dnsNames(), clock);
 
@@ -155,7 +175,17 @@ public final class IdentityServer implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::maintain, 1, 1, TimeUnit.SECONDS);
         LOG.info("Identity Server for {} listening on {}:{} ({}), base URI {}", config.trustDomain(), config.bind(), port,
                 config.insecureHttp() ? "HTTP" : "HTTPS", baseUri);
-        return this;
+    }
+
+    private void releaseStateLock() {
+        if (stateLock != null) {
+            try {
+                stateLock.close();
+            } catch (Exception e) {
+                LOG.warn("cannot release the state directory lock: {}", e.toString());
+            }
+            stateLock = null;
+        }
     }
 
     private void maintain() {
@@ -233,8 +263,10 @@ public final class IdentityServer implements AutoCloseable {
                 throw new IllegalStateException("cannot stop the server: " + e, e);
             } finally {
                 jetty = null;
+                releaseStateLock();
             }
         }
+        releaseStateLock();
     }
 
     /** Builder for {@link IdentityServer}. */

@@ -12,6 +12,7 @@ import io.wimse4j.core.key.WorkloadKeyPair;
 import io.wimse4j.core.replay.ReplayCache;
 import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.core.request.RequestVerifier;
+import io.wimse4j.core.request.VerifiedCaller;
 import io.wimse4j.core.wit.WitIssuer;
 import io.wimse4j.server.attest.ServiceAccountIdentity;
 import io.wimse4j.server.attest.ServiceAccountTokenVerifier;
@@ -35,7 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * {@code POST /v1/wit}: checks the body (strict JSON, known members), the new key and its proof
  * of possession ({@link ProofChecker}), the attestation (join token, WIT renewal through the core
- * {@link RequestVerifier} against the server's own keys, or a Kubernetes service-account token),
+ * {@link RequestVerifier} against the server's own keys, of a WIT issued under the current
+ * registration, or a Kubernetes service-account token),
  * that the identifier is in the trust domain (ID-3), registered and allowed the method, that the
  * proof {@code jti} is new, uses up a join token (on disk) and issues the WIT with the active key.
  * Every attempt is audited and counted ({@code wimse_issuance_total{result}},
@@ -164,13 +166,21 @@ public final class IssuanceService {
                 registration = registered(id);
             }
             case WIT -> {
+                VerifiedCaller caller;
                 try {
-                    id = renewalVerifier.verify(facts).workload();
+                    caller = renewalVerifier.verify(facts);
                 } catch (WimseException e) {
                     throw Problem.of(e);
                 }
+                id = caller.workload();
                 subOut[0] = id.value();
                 registration = registered(id);
+                // a WIT from before the identifier was (re-)registered belongs to an earlier registration
+                Instant since = registrations.registeredAt(id).orElseThrow();
+                if (caller.wit().issuedAt().map(iat -> iat.isBefore(since)).orElse(true)) {
+                    throw Problem.of(Problem.Code.ATTESTATION_FAILED, "the WIT was issued before the current registration of "
+                            + id + " (" + since + "); a new initial attestation is needed");
+                }
             }
             case KUBERNETES -> {
                 String token = attestationToken(att);
@@ -187,6 +197,7 @@ public final class IssuanceService {
                                 "no registration for service account " + sa.namespace() + "/" + sa.serviceAccount()));
                 id = registration.id();
                 subOut[0] = id.value();
+                requireTrustDomain(id);
             }
             default -> throw new IllegalStateException("unhandled method " + method);
         }
@@ -232,12 +243,17 @@ public final class IssuanceService {
     }
 
     private Registration registered(WorkloadIdentifier id) throws Problem {
+        requireTrustDomain(id);
+        return registrations.find(id).orElseThrow(() ->
+                Problem.of(Problem.Code.UNREGISTERED_IDENTIFIER, id + " is not registered"));
+    }
+
+    /** ID-3: never an identifier outside the trust domain, whatever the state directory holds. */
+    private void requireTrustDomain(WorkloadIdentifier id) throws Problem {
         if (!id.isMemberOf(keys.trustDomain())) {
             throw Problem.of(Problem.Code.IDENTIFIER_OUTSIDE_TRUST_DOMAIN,
                     id + " is outside trust domain " + keys.trustDomain());
         }
-        return registrations.find(id).orElseThrow(() ->
-                Problem.of(Problem.Code.UNREGISTERED_IDENTIFIER, id + " is not registered"));
     }
 
     private static String attestationToken(JsonNode att) throws Problem {

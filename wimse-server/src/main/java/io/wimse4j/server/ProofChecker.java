@@ -15,10 +15,12 @@ import io.wimse4j.server.http.Problem;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Checks the issuance request's key and its proof of possession: {@code public_jwk} is a usable
- * public signing key with {@code alg} (WIT-7, WIT-8, KEY-4); {@code proof} is a compact JWS with
+ * public signing key with {@code alg} and only the members of {@link #JWK_MEMBERS} (WIT-7, WIT-8,
+ * KEY-4); {@code proof} is a compact JWS with
  * header {@code typ} {@code wimse-pop+jwt} and {@code alg} = the key's {@code alg}, signed by that
  * key, with {@code aud} = {@code <base uri>/v1/wit}, {@code iat} and {@code exp} at most
  * {@link #MAX_LIFETIME} apart and valid now (with the leeway), and a {@code jti} of at least
@@ -33,6 +35,8 @@ final class ProofChecker {
     /** Shortest {@code jti}: 22 base64url characters carry 128 bits. */
     static final int MIN_JTI_LENGTH = 22;
     private static final int MAX_PROOF_LENGTH = 8192;
+    /** The members a {@code public_jwk} may have: key material and its usage, nothing the server would vouch for. */
+    static final Set<String> JWK_MEMBERS = Set.of("kty", "crv", "x", "y", "n", "e", "alg", "use", "key_ops", "kid");
 
     /** A checked key and proof. */
     record CheckedProof(JWK publicKey, JwsAlgorithm algorithm, String jwtId, Instant expiresAt, Optional<String> subject) {
@@ -50,6 +54,16 @@ final class ProofChecker {
         JWK jwk;
         JwsAlgorithm alg;
         SignatureVerifier verifier;
+        if (publicJwk != null && publicJwk.isObject()) {
+            for (var it = publicJwk.fieldNames(); it.hasNext(); ) {
+                String member = it.next();
+                if (!JWK_MEMBERS.contains(member)) {
+                    // x5c/x5u/x5t... would be signed into cnf.jwk as the workload chose them
+                    throw Problem.of(Problem.Code.INVALID_PUBLIC_KEY, "public_jwk member '"
+                            + (member.length() <= 16 ? member : member.substring(0, 16) + "...") + "' is not accepted");
+                }
+            }
+        }
         try {
             jwk = JwkKeys.parsePublic(publicJwk);
             if (jwk.getAlgorithm() == null) {

@@ -25,7 +25,7 @@ import java.util.Optional;
  * @param defaultWitTtl  WIT lifetime when a registration names none (WIT-5)
  * @param maxWitTtl      the longest WIT lifetime; also how long a retired key stays published
  * @param jwksMaxAge     the JWKS {@code Cache-Control max-age}
- * @param publishAhead   how long a new key is published before it signs
+ * @param publishAhead   how long a new key is published before it signs; at least {@code jwksMaxAge}
  * @param rotateEvery    scheduled rotation period; empty disables scheduled rotation
  * @param dnsNames       extra DNS names for the TLS server certificate (besides localhost, 127.0.0.1)
  * @param insecureHttp   serve plain HTTP (tests and demos only)
@@ -94,6 +94,10 @@ public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, Strin
         Objects.requireNonNull(publishAhead, "publishAhead");
         if (publishAhead.isNegative()) {
             throw new IllegalArgumentException("publish-ahead must not be negative");
+        }
+        if (publishAhead.compareTo(jwksMaxAge) < 0) {
+            // a key must not sign before every verifier that caches the JWKS for max-age knows it
+            throw new IllegalArgumentException("publish-ahead must be at least the JWKS max-age");
         }
         rotateEvery.ifPresent(r -> {
             positive(r, "rotate-every");

@@ -120,8 +120,17 @@ final class ServerHandler extends Handler.Abstract {
                         requireJson(request);
                         body = readBody(request);
                     }
-                    String id = Request.extractQueryParameters(request).getValue("id");
-                    return admin.handle(method, path, id, body);
+                    String id;
+                    try {
+                        id = Request.extractQueryParameters(request).getValue("id");
+                    } catch (RuntimeException e) {
+                        throw Problem.of(Problem.Code.MALFORMED_REQUEST, "the query string is not valid UTF-8 percent-encoding");
+                    }
+                    Reply r = admin.handle(method, path, id, body);
+                    // admin answers carry join tokens and the registry: never kept by a cache
+                    Map<String, String> headers = new java.util.HashMap<>(r.headers());
+                    headers.put("Cache-Control", "no-store");
+                    return new Reply(r.status(), r.contentType(), r.body(), Map.copyOf(headers));
                 }
                 throw Problem.of(Problem.Code.NOT_FOUND, "no such resource");
             }

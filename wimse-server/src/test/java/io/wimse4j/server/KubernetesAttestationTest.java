@@ -93,4 +93,17 @@ class KubernetesAttestationTest {
         WorkloadKeyPair key = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
         assertProblem(issue(key, cluster.token("prod", "joiner"), c -> { }), 400, "method-not-allowed-for-identifier");
     }
+
+    @Test
+    void ID_3_aRegistrationOutsideTheTrustDomainInTheStateIsRefusedAsSuch() throws Exception {
+        // a state directory carried over from another trust domain (or edited by hand) maps a
+        // service account to an identifier this server must never issue for
+        h.server().close();
+        java.nio.file.Files.writeString(h.stateDir.resolve(io.wimse4j.server.registry.RegistrationStore.FILE),
+                "{\"registrations\":[{\"id\":\"wimse://evil.example/x\",\"attestation\":[\"kubernetes\"],"
+                        + "\"kubernetes\":{\"namespace\":\"prod\",\"service_account\":\"payments\"}}]}");
+        h.start();
+        WorkloadKeyPair key = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
+        assertProblem(issue(key, cluster.token("prod", "payments"), c -> { }), 400, "identifier-outside-trust-domain");
+    }
 }

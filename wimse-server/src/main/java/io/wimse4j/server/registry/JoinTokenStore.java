@@ -119,6 +119,33 @@ public final class JoinTokenStore {
         return id;
     }
 
+    /**
+     * Revokes every outstanding token for {@code id} (on disk), so a token minted for a
+     * registration that is deleted can never serve a later registration of the same identifier.
+     *
+     * @return how many tokens were revoked
+     */
+    public synchronized int revokeAll(WorkloadIdentifier id) throws IOException {
+        Map<String, Entry> revoked = new LinkedHashMap<>();
+        byHash.entrySet().removeIf(e -> {
+            if (e.getValue().id().equals(id)) {
+                revoked.put(e.getKey(), e.getValue());
+                return true;
+            }
+            return false;
+        });
+        if (revoked.isEmpty()) {
+            return 0;
+        }
+        try {
+            persist();
+        } catch (IOException e) {
+            byHash.putAll(revoked);
+            throw e;
+        }
+        return revoked.size();
+    }
+
     private WorkloadIdentifier valid(String h) throws InvalidTokenException {
         Entry e = byHash.get(h);
         if (e == null) {

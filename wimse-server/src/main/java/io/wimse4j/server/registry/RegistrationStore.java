@@ -9,9 +9,12 @@ import io.wimse4j.core.jose.StrictJson;
 import io.wimse4j.server.state.StateDir;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,28 +23,37 @@ import java.util.Set;
 
 /**
  * The registrations, persisted in {@code <state dir>/registrations.json} (owner-only, replaced
- * atomically on every change) so a restart keeps them. Thread-safe.
+ * atomically on every change) so a restart keeps them, each with the time it was registered (so a
+ * WIT issued under an earlier registration of the same identifier cannot renew it). Thread-safe.
  */
 public final class RegistrationStore {
     /** The file holding the registrations. */
     public static final String FILE = "registrations.json";
+    private static final String REGISTERED_AT = "registered_at";
 
     private final StateDir state;
+    private final Clock clock;
     private final Map<String, Registration> byId = new LinkedHashMap<>();
+    private final Map<String, Instant> registeredAt = new HashMap<>();
 
-    private RegistrationStore(StateDir state) {
+    private RegistrationStore(StateDir state, Clock clock) {
         this.state = state;
+        this.clock = clock;
     }
 
     /** Loads the registrations of {@code state}. */
-    public static RegistrationStore open(StateDir state) throws IOException {
-        RegistrationStore store = new RegistrationStore(state);
+    public static RegistrationStore open(StateDir state, Clock clock) throws IOException {
+        RegistrationStore store = new RegistrationStore(state, clock);
         Optional<byte[]> bytes = state.read(FILE);
         if (bytes.isPresent()) {
             try {
                 for (JsonNode n : StrictJson.parseObject(bytes.get(), FILE).withArray("registrations")) {
-                    Registration r = fromJson(n);
+                    ObjectNode copy = ((ObjectNode) n).deepCopy();
+                    JsonNode at = copy.remove(REGISTERED_AT);
+                    Registration r = fromJson(copy);
                     store.byId.put(r.id().value(), r);
+                    // files written before registration times were kept: as old as possible
+                    store.registeredAt.put(r.id().value(), at == null ? Instant.EPOCH : Instant.ofEpochSecond(at.longValue()));
                 }
             } catch (WimseException | RuntimeException e) {
                 throw new IOException("state file " + FILE + " is unreadable", e);
@@ -50,16 +62,23 @@ public final class RegistrationStore {
         return store;
     }
 
-    /** Adds {@code r}; false when its identifier is already registered. */
+    /**
+     * Adds {@code r}; false when its identifier is already registered or its Kubernetes service
+     * account is already mapped to an identifier (checked under the same lock as the insertion, so
+     * two concurrent registrations cannot both map one service account).
+     */
     public synchronized boolean add(Registration r) throws IOException {
-        if (byId.containsKey(r.id().value())) {
+        if (byId.containsKey(r.id().value())
+                || r.kubernetes().isPresent() && findByServiceAccount(r.kubernetes().get()).isPresent()) {
             return false;
         }
         byId.put(r.id().value(), r);
+        registeredAt.put(r.id().value(), Instant.ofEpochSecond(clock.instant().getEpochSecond()));
         try {
             persist();
         } catch (IOException e) {
             byId.remove(r.id().value());
+            registeredAt.remove(r.id().value());
             throw e;
         }
         return true;
@@ -80,6 +99,14 @@ public final class RegistrationStore {
         return true;
     }
 
+    /** When the current registration of {@code id} was made (whole seconds), empty when none. */
+    public synchronized Optional<Instant> registeredAt(WorkloadIdentifier id) {
+        if (!byId.containsKey(id.value())) {
+            return Optional.empty();
+        }
+        return Optional.of(registeredAt.getOrDefault(id.value(), Instant.EPOCH));
+    }
+
     /** The registration of {@code id}. */
     public synchronized Optional<Registration> find(WorkloadIdentifier id) {
         return Optional.ofNullable(byId.get(id.value()));
@@ -98,7 +125,8 @@ public final class RegistrationStore {
     private void persist() throws IOException {
         ObjectNode root = StrictJson.mapper().createObjectNode();
         ArrayNode arr = root.putArray("registrations");
-        byId.values().forEach(r -> arr.add(toJson(r)));
+        byId.values().forEach(r -> arr.add(toJson(r).put(REGISTERED_AT,
+                registeredAt.getOrDefault(r.id().value(), Instant.EPOCH).getEpochSecond())));
         state.writeAtomically(FILE, StrictJson.mapper().writeValueAsBytes(root));
     }
 

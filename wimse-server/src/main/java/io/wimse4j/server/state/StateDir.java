@@ -3,6 +3,8 @@ package io.wimse4j.server.state;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -52,6 +54,42 @@ public final class StateDir {
         }
         Files.setPosixFilePermissions(abs, DIR_PERMS);
         return new StateDir(abs);
+    }
+
+    /** The lock file held by the one server using the directory. */
+    public static final String LOCK = "server.lock";
+
+    /**
+     * Locks the directory for this process: a second server on the same directory would keep its
+     * own copy of the one-time join tokens (and keys) and accept a token the first already used.
+     * Close the returned handle to release it.
+     *
+     * @throws IOException when another server (in this or another process) holds the lock
+     */
+    public AutoCloseable lockExclusively() throws IOException {
+        Path p = file(LOCK);
+        if (!Files.exists(p)) {
+            try {
+                Files.createFile(p, PosixFilePermissions.asFileAttribute(FILE_PERMS));
+            } catch (FileAlreadyExistsException ignored) {
+                // created concurrently; fine
+            }
+        }
+        FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        if (lock == null) {
+            ch.close();
+            throw new IOException("state directory " + dir + " is in use by another Identity Server");
+        }
+        return ch::close;
     }
 
     /** The directory. */
