@@ -15,13 +15,25 @@ import java.time.Instant;
  * to the SLF4J logger {@code io.wimse4j.server.audit} and appended to {@code <state dir>/audit.log}
  * (owner-only). Never a token, key or secret: {@code jti} is the issued WIT's identifier, {@code sub}
  * the workload identifier, {@code result} {@code issued} or the problem code.
+ *
+ * <p>Refusals that came before any attestation succeeded ({@code sub} unknown: malformed bodies,
+ * bad proofs, unknown or used join tokens) can be sent by anyone, so they are written at most
+ * {@value #UNATTESTED_PER_MINUTE} a minute: past that they are only counted, and the next line
+ * written says how many were left out ({@code "result":"suppressed","count":N}). Issuances and
+ * refusals of an attested identifier are always written. The metrics count every attempt.
  */
 public final class AuditLog {
     /** The audit file. */
     public static final String FILE = "audit.log";
     private static final Logger LOG = LoggerFactory.getLogger("io.wimse4j.server.audit");
 
+    /** Most refusals without an attested identifier written per minute. */
+    static final int UNATTESTED_PER_MINUTE = 60;
+
     private final StateDir state;
+    private long window = Long.MIN_VALUE; // epoch minute of the current window; guarded by this
+    private int writtenInWindow;          // unattested lines written in it
+    private long suppressed;              // unattested lines left out since the last summary
 
     AuditLog(StateDir state) {
         this.state = state;
@@ -29,12 +41,40 @@ public final class AuditLog {
 
     /** Records one issuance attempt; {@code jti} and {@code sub} may be null when unknown. */
     void record(Instant time, String jti, String sub, String method, String result) {
+        long left;
+        synchronized (this) {
+            long minute = Math.floorDiv(time.getEpochSecond(), 60);
+            if (minute != window) {
+                window = minute;
+                writtenInWindow = 0;
+            }
+            if (sub == null) {
+                if (writtenInWindow >= UNATTESTED_PER_MINUTE) {
+                    suppressed++;
+                    return;
+                }
+                writtenInWindow++;
+            }
+            left = suppressed;
+            suppressed = 0;
+        }
+        if (left > 0) {
+            ObjectNode summary = StrictJson.mapper().createObjectNode();
+            summary.put("time", time.toString());
+            summary.put("result", "suppressed");
+            summary.put("count", left);
+            write(summary);
+        }
         ObjectNode o = StrictJson.mapper().createObjectNode();
         o.put("time", time.toString());
         o.put("jti", jti);
         o.put("sub", sub);
         o.put("method", method);
         o.put("result", result);
+        write(o);
+    }
+
+    private void write(ObjectNode o) {
         String line;
         try {
             line = StrictJson.mapper().writeValueAsString(o);

@@ -129,4 +129,30 @@ class PersistenceTest {
         assertThat(json(lines.get(1)).get("result").textValue()).isEqualTo("join-token-invalid");
         assertThat(String.join("\n", lines)).doesNotContain(token).doesNotContain(wit).doesNotContain(h.adminToken());
     }
+
+    @Test
+    void refusalsWithoutAnAttestedIdentifierCannotFillTheAuditLog() throws Exception {
+        int flood = AuditLog.UNATTESTED_PER_MINUTE + 10;
+        for (int i = 0; i < flood; i++) {
+            assertThat(h.post("/v1/wit", "application/json", "{}", java.util.Map.of()).statusCode()).isEqualTo(400);
+        }
+        Path log = h.stateDir.resolve("audit.log");
+        assertThat(Files.readAllLines(log)).hasSize(AuditLog.UNATTESTED_PER_MINUTE)
+                .allSatisfy(line -> assertThat(json(line).get("result").textValue()).isEqualTo("malformed-request"));
+
+        // an issuance (attested) is written even while unattested refusals are capped
+        h.issueWithJoinToken(WorkloadKeyPair.generate(JwsAlgorithm.EdDSA), h.joinToken(SVC));
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).hasSize(AuditLog.UNATTESTED_PER_MINUTE + 2);
+        assertThat(json(lines.get(lines.size() - 2)).get("result").textValue()).isEqualTo("suppressed");
+        assertThat(json(lines.get(lines.size() - 2)).get("count").asLong()).isEqualTo(10);
+        assertThat(json(lines.get(lines.size() - 1)).get("result").textValue()).isEqualTo("issued");
+
+        // a new minute: unattested refusals are written again
+        h.clock.advance(java.time.Duration.ofSeconds(61));
+        assertThat(h.post("/v1/wit", "application/json", "{}", java.util.Map.of()).statusCode()).isEqualTo(400);
+        lines = Files.readAllLines(log);
+        assertThat(lines).hasSize(AuditLog.UNATTESTED_PER_MINUTE + 3);
+        assertThat(json(lines.get(lines.size() - 1)).get("result").textValue()).isEqualTo("malformed-request");
+    }
 }
