@@ -167,8 +167,11 @@ final class AdminApi {
         if (!id.isMemberOf(trustDomain)) {
             throw Problem.of(Problem.Code.IDENTIFIER_OUTSIDE_TRUST_DOMAIN, id + " is outside trust domain " + trustDomain);
         }
-        if (registrations.find(id).isEmpty()) {
-            throw Problem.of(Problem.Code.REGISTRATION_NOT_FOUND, id + " is not registered");
+        var registration = registrations.find(id).orElseThrow(() ->
+                Problem.of(Problem.Code.REGISTRATION_NOT_FOUND, id + " is not registered"));
+        if (!registration.allows(io.wimse4j.server.registry.AttestationMethod.JOIN_TOKEN)) {
+            throw Problem.of(Problem.Code.METHOD_NOT_ALLOWED_FOR_IDENTIFIER,
+                    "the registration of " + id + " does not allow the join_token method");
         }
         JoinTokenStore.Minted minted = joinTokens.mint(id, Duration.ofSeconds(ttl));
         LOG.info("admin: minted a join token for {} expiring {}", id, minted.expiresAt());

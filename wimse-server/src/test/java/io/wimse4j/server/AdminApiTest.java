@@ -82,6 +82,13 @@ class AdminApiTest {
     }
 
     @Test
+    void joinTokenForARegistrationThatDoesNotAllowJoinTokensIsRefused() throws Exception {
+        h.register("wimse://example.org/renew-only", "\"wit\"", null);
+        assertProblem(h.admin("POST", "/admin/v1/join-tokens", "{\"id\":\"wimse://example.org/renew-only\",\"ttl_seconds\":60}"),
+                400, "method-not-allowed-for-identifier");
+    }
+
+    @Test
     void joinTokenHasAtLeast128BitsAndAnExpiry() throws Exception {
         h.register("wimse://example.org/svc", "\"join_token\"", null);
         var t = json(h.admin("POST", "/admin/v1/join-tokens", "{\"id\":\"wimse://example.org/svc\",\"ttl_seconds\":60}").body());
