@@ -141,6 +141,8 @@ final class AdminApi {
         return Reply.empty(204);
     }
 
+    private static final java.util.Set<String> JOIN_TOKEN_MEMBERS = java.util.Set.of("id", "ttl_seconds");
+
     private Reply mintJoinToken(byte[] body) throws Problem, IOException {
         ObjectNode req;
         try {
@@ -148,6 +150,7 @@ final class AdminApi {
         } catch (WimseException e) {
             throw Problem.of(Problem.Code.MALFORMED_REQUEST, e.detail());
         }
+        Problem.requireOnlyMembers(req, JOIN_TOKEN_MEMBERS, Problem.Code.MALFORMED_REQUEST, "join-token request");
         JsonNode idNode = req.get("id");
         JsonNode ttlNode = req.get("ttl_seconds");
         if (idNode == null || !idNode.isTextual()) {

@@ -127,12 +127,7 @@ public final class IssuanceService {
         } catch (WimseException e) {
             throw Problem.of(Problem.Code.MALFORMED_REQUEST, e.detail());
         }
-        for (var it = req.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!MEMBERS.contains(f)) {
-                throw Problem.of(Problem.Code.MALFORMED_REQUEST, "unknown member '" + truncate(f) + "'");
-            }
-        }
+        Problem.requireOnlyMembers(req, MEMBERS, Problem.Code.MALFORMED_REQUEST, "request body");
         JsonNode jwk = req.get("public_jwk");
         JsonNode proof = req.get("proof");
         JsonNode att = req.get("attestation");

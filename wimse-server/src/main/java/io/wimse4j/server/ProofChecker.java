@@ -55,14 +55,8 @@ final class ProofChecker {
         JwsAlgorithm alg;
         SignatureVerifier verifier;
         if (publicJwk != null && publicJwk.isObject()) {
-            for (var it = publicJwk.fieldNames(); it.hasNext(); ) {
-                String member = it.next();
-                if (!JWK_MEMBERS.contains(member)) {
-                    // x5c/x5u/x5t... would be signed into cnf.jwk as the workload chose them
-                    throw Problem.of(Problem.Code.INVALID_PUBLIC_KEY, "public_jwk member '"
-                            + (member.length() <= 16 ? member : member.substring(0, 16) + "...") + "' is not accepted");
-                }
-            }
+            // x5c/x5u/x5t... would be signed into cnf.jwk as the workload chose them
+            Problem.requireOnlyMembers(publicJwk, JWK_MEMBERS, Problem.Code.INVALID_PUBLIC_KEY, "public_jwk");
         }
         try {
             jwk = JwkKeys.parsePublic(publicJwk);

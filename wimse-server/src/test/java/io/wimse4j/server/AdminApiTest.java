@@ -89,6 +89,14 @@ class AdminApiTest {
     }
 
     @Test
+    void joinTokenRequestWithAnUnknownMemberIsRefusedNotDefaulted() throws Exception {
+        h.register("wimse://example.org/svc", "\"join_token\"", null);
+        HttpResponse<String> r = h.admin("POST", "/admin/v1/join-tokens", "{\"id\":\"wimse://example.org/svc\",\"ttl\":60}");
+        assertProblem(r, 400, "malformed-request");
+        assertThat(json(r.body()).get("detail").textValue()).contains("'ttl'");
+    }
+
+    @Test
     void joinTokenHasAtLeast128BitsAndAnExpiry() throws Exception {
         h.register("wimse://example.org/svc", "\"join_token\"", null);
         var t = json(h.admin("POST", "/admin/v1/join-tokens", "{\"id\":\"wimse://example.org/svc\",\"ttl_seconds\":60}").body());

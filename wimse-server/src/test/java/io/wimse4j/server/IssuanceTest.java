@@ -172,6 +172,14 @@ class IssuanceTest {
     }
 
     @Test
+    void renewalOfAnIdentifierNoLongerRegisteredIsRefused() throws Exception {
+        WorkloadKeyPair k1 = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
+        String wit = json(h.issueWithJoinToken(k1, h.joinToken(SVC)).body()).get("wit").textValue();
+        assertThat(h.admin("DELETE", "/admin/v1/registrations?id=" + SVC, null).statusCode()).isEqualTo(204);
+        assertProblem(h.renew(wit, k1, WorkloadKeyPair.generate(JwsAlgorithm.EdDSA)), 400, "unregistered-identifier");
+    }
+
+    @Test
     void reusedJoinTokenIsRefused() throws Exception {
         String token = h.joinToken(SVC);
         assertThat(h.issueWithJoinToken(WorkloadKeyPair.generate(JwsAlgorithm.EdDSA), token).statusCode()).isEqualTo(200);

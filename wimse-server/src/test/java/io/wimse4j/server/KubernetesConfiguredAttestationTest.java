@@ -46,7 +46,7 @@ class KubernetesConfiguredAttestationTest {
         Files.writeString(jwks, "{\"keys\":[" + clusterKey.publicJwk().toJSONString() + "]}");
         h = new ServerHarness(tmp.resolve("state"),
                 b -> b.kubernetes(new ServerConfig.KubernetesSettings(ISSUER, AUDIENCE, jwks)), null);
-        h.register(SVC, "\"kubernetes\"", "\"kubernetes\":{\"namespace\":\"prod\",\"service_account\":\"payments\"}");
+        h.register(SVC, "\"kubernetes\",\"wit\"", "\"kubernetes\":{\"namespace\":\"prod\",\"service_account\":\"payments\"}");
     }
 
     @AfterEach
@@ -81,6 +81,21 @@ class KubernetesConfiguredAttestationTest {
                 .verify(json(r.body()).get("wit").textValue());
         assertThat(wit.subject().value()).isEqualTo(SVC);
         assertThat(wit.confirmationKey().computeThumbprint()).isEqualTo(key.publicJwk().computeThumbprint());
+    }
+
+    @Test
+    void aWitObtainedWithAServiceAccountTokenIsRenewedWithTheWitItself() throws Exception {
+        WorkloadKeyPair k1 = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
+        HttpResponse<String> first = issue(k1, saToken(clusterKey, "prod", "payments", AUDIENCE));
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        WorkloadKeyPair k2 = WorkloadKeyPair.generate(JwsAlgorithm.ES256);
+        HttpResponse<String> renewed = h.renew(json(first.body()).get("wit").textValue(), k1, k2);
+        assertThat(renewed.statusCode()).as(renewed.body()).isEqualTo(200);
+        TrustBundle bundle = TrustBundle.fromJwks(new TrustDomain("example.org"), h.get("/.well-known/jwks.json").body());
+        var wit = WitVerifier.builder().trust(TrustBundleSet.of(bundle)).clock(h.clock).build()
+                .verify(json(renewed.body()).get("wit").textValue());
+        assertThat(wit.subject().value()).isEqualTo(SVC);
+        assertThat(wit.confirmationKey().computeThumbprint()).isEqualTo(k2.publicJwk().computeThumbprint());
     }
 
     @Test

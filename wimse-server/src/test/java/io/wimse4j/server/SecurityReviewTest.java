@@ -265,6 +265,21 @@ class SecurityReviewTest {
     }
 
     @Test
+    void adminRefusalsAndIssuanceProblemsAreNeverStoredByCachesEither() throws Exception {
+        HttpResponse<String> unauthorized = h.send(HttpRequest.newBuilder(h.url("/admin/v1/registrations")).GET().build());
+        assertThat(unauthorized.statusCode()).isEqualTo(401);
+        assertThat(unauthorized.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(unauthorized.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+        HttpResponse<String> notFound = h.admin("DELETE", "/admin/v1/registrations?id=" + java.net.URLEncoder.encode(
+                "wimse://example.org/nobody", java.nio.charset.StandardCharsets.UTF_8), null);
+        assertThat(notFound.statusCode()).isEqualTo(404);
+        assertThat(notFound.headers().firstValue("Cache-Control")).hasValue("no-store");
+        HttpResponse<String> malformed = h.post("/v1/wit", "application/json", "{}", java.util.Map.of());
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.headers().firstValue("Cache-Control")).hasValue("no-store");
+    }
+
+    @Test
     void oversizedHeadersAreRefusedBeforeAnyHandling() throws Exception {
         HttpRequest request = HttpRequest.newBuilder(h.url("/v1/wit")).header("Content-Type", "application/json")
                 .header("Workload-Identity-Token", "a".repeat(64 * 1024))

@@ -91,6 +91,21 @@ public final class Problem extends Exception {
     }
 
     /** A problem with the core {@link Reason}'s type, title and status (WIT/WPT failures). */
+    /**
+     * Refuses the first member of {@code object} that is not in {@code allowed}, naming it (cut to 40
+     * characters) in a {@code code} problem: a typo in a request is an error, never silently ignored.
+     */
+    public static void requireOnlyMembers(com.fasterxml.jackson.databind.JsonNode object, java.util.Set<String> allowed,
+                                          Code code, String what) throws Problem {
+        for (var it = object.fieldNames(); it.hasNext(); ) {
+            String member = it.next();
+            if (!allowed.contains(member)) {
+                throw of(code, what + " member '" + (member.length() <= 40 ? member : member.substring(0, 40) + "...")
+                        + "' is not accepted");
+            }
+        }
+    }
+
     public static Problem of(WimseException e) {
         Reason r = e.reason();
         return new Problem(r.problemType().toString(), r.title(), r.httpStatus(), e.detail());

@@ -40,9 +40,11 @@ public record Reply(int status, String contentType, byte[] body, Map<String, Str
         return new Reply(status, null, new byte[0], Map.of());
     }
 
-    /** The problem as an {@code application/problem+json} reply. */
+    /** The problem as an {@code application/problem+json} reply, never stored by a cache. */
     public static Reply problem(Problem p) {
-        Map<String, String> h = p.status() == 401 ? Map.of("WWW-Authenticate", "Bearer") : Map.of();
+        Map<String, String> h = p.status() == 401
+                ? Map.of("WWW-Authenticate", "Bearer", "Cache-Control", "no-store")
+                : Map.of("Cache-Control", "no-store");
         return new Reply(p.status(), "application/problem+json", bytes(p.body()), h);
     }
 
