@@ -143,14 +143,19 @@ class IdentityServerCredentialSourceTest {
             clock.advance(Duration.ofSeconds(TTL * 2 / 3 + 1));
             source.runDueAndWait();
             assertThat(source.current()).as("still valid: kept while the server is down").isSameAs(first);
-            Instant retry = source.nextRenewal();
-            assertThat(retry).isAfter(clock.instant()).isBeforeOrEqualTo(clock.instant().plusSeconds(1));
-
-            source.runDueAndWait();
-            clock.advance(Duration.ofSeconds(1));
-            source.runDueAndWait();
-            assertThat(source.nextRenewal()).as("the backoff grows").isAfter(clock.instant());
-            assertThat(source.current()).isSameAs(first);
+            // "equal jitter" exponential backoff from 1 s, capped at 4 s: each failure waits in [base/2, base]
+            long[][] bounds = {{500, 1_000}, {1_000, 2_000}, {2_000, 4_000}, {2_000, 4_000}};
+            for (int failure = 0; failure < bounds.length; failure++) {
+                if (failure > 0) {
+                    source.runDueAndWait(); // not due yet: no attempt, the retry time stays
+                    clock.set(source.nextRenewal());
+                    source.runDueAndWait();
+                }
+                long delay = Duration.between(clock.instant(), source.nextRenewal()).toMillis();
+                assertThat(delay).as("retry delay after failure %d", failure + 1)
+                        .isBetween(bounds[failure][0], bounds[failure][1]);
+                assertThat(source.current()).as("still valid: kept while the server is down").isSameAs(first);
+            }
 
             server.restart();
             clock.advance(Duration.ofSeconds(4));
