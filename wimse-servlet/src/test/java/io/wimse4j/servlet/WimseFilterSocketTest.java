@@ -304,6 +304,17 @@ class WimseFilterSocketTest {
     }
 
     @Test
+    void methodRuleAllowsTheListedMethodAndForbidsOthers() throws Exception {
+        start(f.verifier().build(), AuthorizationPolicy.builder()
+                .path("/orders").methods("GET").allowWorkloads(CALLER).add().build());
+        HttpResponse<String> read = send(signed("/orders"));
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        HttpResponse<String> delete = send(get("/orders").method("DELETE", HttpRequest.BodyPublishers.noBody())
+                .header("Workload-Identity-Token", f.wit).header("Workload-Proof-Token", f.wpt(ProofBindings.NONE)));
+        assertProblem(delete, 403, "https://wimse4j.io/problems/forbidden", "FORBIDDEN");
+    }
+
+    @Test
     void unmatchedPathIsDeniedOnceRulesExist() throws Exception {
         start(f.verifier().build(), AuthorizationPolicy.builder().path("/admin").allowWorkloads(CALLER).add().build());
         assertProblem(send(signed("/orders")), 403, "https://wimse4j.io/problems/forbidden", "FORBIDDEN");
