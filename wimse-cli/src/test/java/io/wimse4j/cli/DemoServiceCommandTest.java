@@ -214,6 +214,34 @@ class DemoServiceCommandTest {
     }
 
     @Test
+    void sec4WithRedisAReplayIsRefusedAndTheProofIsRecordedInRedis() throws Exception {
+        try (io.wimse4j.redis.RedisServerProcess redis = io.wimse4j.redis.RedisServerProcess.start()) {
+            URI url = startWith(List.of("--trust", "example.org=" + jwksFile(), "--redis", redis.uri(), "--insecure-http"));
+            String wit = WitIssuer.builder().signer(issuerKey.signer()).trustDomain(new TrustDomain("example.org")).build()
+                    .issue(WorkloadIdentifier.parse("wimse://example.org/cli-caller"), workloadKey.publicJwk()).token();
+            RequestSigner signer = RequestSigner.builder()
+                    .credentials(CredentialSource.fixed(WorkloadCredentials.of(wit, workloadKey.signer())))
+                    .audience(u -> BASE + u.getRawPath()).build();
+            URI target = url.resolve("/echo");
+            RequestSigner.SignedHeaders h = signer.sign("GET", target, java.util.Map.of());
+            HttpRequest request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(10))
+                    .header("Workload-Identity-Token", h.workloadIdentityToken())
+                    .header("Workload-Proof-Token", h.workloadProofToken()).GET().build();
+            HttpClient http = HttpClient.newHttpClient();
+            assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            HttpResponse<String> replay = http.send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(replay.statusCode()).isEqualTo(400);
+            assertThat(new ObjectMapper().readTree(replay.body()).get("type").asText()).isEqualTo("https://wimse4j.io/problems/replay");
+            io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
+            try (var connection = client.connect()) {
+                assertThat(connection.sync().keys("wimse:replay:*")).as("the proof is recorded in Redis").hasSize(1);
+            } finally {
+                client.shutdown();
+            }
+        }
+    }
+
+    @Test
     void sec1AJwksUrlMustBeHttpsAndTrustCaNeedsOne() throws Exception {
         assertUsage(Cli.run("demo-service", "--trust", "example.org=http://localhost:8443/.well-known/jwks.json",
                 "--base-uri", BASE, "--insecure-http"), "a JWKS URL must be https (SEC-1)");
