@@ -102,7 +102,7 @@ public final class RedisServerProcess implements AutoCloseable {
         stop();
     }
 
-    /** True when the server answers {@code PING} with {@code +PONG}. */
+    /** True when the server answers {@code PING} with {@code +PONG} (or {@code -NOAUTH}: it requires a password). */
     public boolean ping() {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
@@ -120,7 +120,9 @@ public final class RedisServerProcess implements AutoCloseable {
                 }
                 n += r;
             }
-            return "+PONG\r\n".equals(new String(buf, 0, n, StandardCharsets.US_ASCII));
+            String reply = new String(buf, 0, n, StandardCharsets.US_ASCII);
+            // a server started with --requirepass answers "-NOAUTH Authentication required."
+            return "+PONG\r\n".equals(reply) || "-NOAUTH".equals(reply);
         } catch (IOException e) {
             return false;
         }
@@ -133,6 +135,13 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     static Path findExecutable(String name) {
+        return lookupExecutable(name).orElseThrow(() -> io.wimse4j.core.testkit.Prerequisite.missing(name
+                + " was not found on the PATH. The wimse-redis tests run against a real Redis server: install it"
+                + " (e.g. apt-get install redis-server redis-tools)."));
+    }
+
+    /** {@code name} on the {@code PATH}, if it is there. */
+    static java.util.Optional<Path> lookupExecutable(String name) {
         String path = System.getenv("PATH");
         if (path != null) {
             for (String dir : path.split(File.pathSeparator)) {
@@ -141,11 +150,10 @@ public final class RedisServerProcess implements AutoCloseable {
                 }
                 Path candidate = Path.of(dir, name);
                 if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                    return candidate;
+                    return java.util.Optional.of(candidate);
                 }
             }
         }
-        throw io.wimse4j.core.testkit.Prerequisite.missing(name + " was not found on the PATH. The wimse-redis "
-                + "tests run against a real Redis server: install it (e.g. apt-get install redis-server redis-tools).");
+        return java.util.Optional.empty();
     }
 }
