@@ -121,6 +121,11 @@ public final class IdentityServer implements AutoCloseable {
     }
 
     private void startLocked() throws Exception {
+        int interrupted = state.removeInterruptedWrites();
+        if (interrupted > 0) {
+            LOG.warn("removed {} temporary file(s) of writes interrupted by a crash; the state they would have replaced is intact",
+                    interrupted);
+        }
         adminToken = AdminToken.loadOrCreate(state);
         keys = KeyRing.open(state, config.trustDomain(), config.keyAlgorithm(), config.publishAhead(),
                 config.maxWitTtl().plus(config.leeway()), config.rotateEvery(), clock);

@@ -155,4 +155,14 @@ class PersistenceTest {
         assertThat(lines).hasSize(AuditLog.UNATTESTED_PER_MINUTE + 3);
         assertThat(json(lines.get(lines.size() - 1)).get("result").textValue()).isEqualTo("malformed-request");
     }
+
+    @Test
+    void temporaryFilesOfAWriteInterruptedByACrashAreRemovedAtStart() throws Exception {
+        Path leftover = h.stateDir.resolve(".tmp-keys.json-4711.part");
+        Files.writeString(leftover, "{\"half\":");
+        String jwksBefore = h.get("/.well-known/jwks.json").body();
+        h.restart();
+        assertThat(leftover).doesNotExist();
+        assertThat(h.get("/.well-known/jwks.json").body()).isEqualTo(jwksBefore);
+    }
 }

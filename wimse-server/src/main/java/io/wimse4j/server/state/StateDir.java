@@ -56,6 +56,24 @@ public final class StateDir {
         return new StateDir(abs);
     }
 
+    /**
+     * Deletes the temporary files of atomic writes that a crash interrupted ({@code .tmp-*.part}):
+     * they never replaced anything. Call it only while holding {@link #lockExclusively()}.
+     *
+     * @return how many were removed
+     */
+    public int removeInterruptedWrites() throws IOException {
+        int removed = 0;
+        try (var files = Files.newDirectoryStream(dir, ".tmp-*.part")) {
+            for (Path p : files) {
+                if (Files.deleteIfExists(p)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
     /** The lock file held by the one server using the directory. */
     public static final String LOCK = "server.lock";
 
