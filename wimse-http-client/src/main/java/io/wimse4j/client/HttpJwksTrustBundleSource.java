@@ -353,12 +353,7 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
             if (endpoints.isEmpty()) {
                 throw new IllegalStateException("at least one trustDomain(domain, jwksUri) is required");
             }
-            for (Map.Entry<TrustDomain, URI> e : endpoints.entrySet()) {
-                String scheme = String.valueOf(e.getValue().getScheme()).toLowerCase(java.util.Locale.ROOT);
-                if (!scheme.equals("https") && !(scheme.equals("http") && allowInsecureHttp)) {
-                    throw new IllegalStateException("the JWKS URI of " + e.getKey() + " must be https (SEC-1): " + e.getValue());
-                }
-            }
+            endpoints.forEach((domain, uri) -> Connections.requireSecure(uri, allowInsecureHttp, "the JWKS URI of " + domain));
             if (!positive(minRefresh) || minRefresh.compareTo(maxRefresh) > 0) {
                 throw new IllegalStateException("refresh interval bounds must satisfy 0 < min <= max");
             }
@@ -371,23 +366,7 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
             if (maxBodyBytes < 1024 || maxBodyBytes > 16 * 1024 * 1024) {
                 throw new IllegalStateException("maxBodyBytes must be between 1 KiB and 16 MiB");
             }
-            if (httpClient != null && sslContext != null) {
-                throw new IllegalStateException("set either httpClient or sslContext, not both");
-            }
-            if (httpClient != null && httpClient.followRedirects() != HttpClient.Redirect.NEVER) {
-                // a redirect would take the answer from a server other than the one configured (SEC-1)
-                throw new IllegalStateException("the given HttpClient must not follow redirects (Redirect.NEVER)");
-            }
-            HttpClient client = httpClient;
-            if (client == null) {
-                HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(requestTimeout)
-                        .followRedirects(HttpClient.Redirect.NEVER);
-                if (sslContext != null) {
-                    hb.sslContext(sslContext);
-                }
-                client = hb.build();
-            }
-            return new HttpJwksTrustBundleSource(this, client);
+            return new HttpJwksTrustBundleSource(this, Connections.client(httpClient, sslContext, requestTimeout));
         }
 
         private static boolean positive(Duration d) {

@@ -15,7 +15,6 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -312,10 +311,7 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
 
         /** Validates the settings and starts obtaining credentials in the background. */
         public IdentityServerCredentialSource build() {
-            String scheme = String.valueOf(baseUri.getScheme()).toLowerCase(Locale.ROOT);
-            if (!scheme.equals("https") && !(scheme.equals("http") && allowInsecureHttp)) {
-                throw new IllegalStateException("the Identity Server URI must be https (SEC-1): " + baseUri);
-            }
+            Connections.requireSecure(baseUri, allowInsecureHttp, "the Identity Server URI");
             if (baseUri.getRawQuery() != null || baseUri.getRawFragment() != null) {
                 throw new IllegalStateException("the Identity Server base URI must have no query or fragment");
             }
@@ -331,23 +327,7 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
             if (maxBodyBytes < 1024 || maxBodyBytes > 1024 * 1024) {
                 throw new IllegalStateException("maxBodyBytes must be between 1 KiB and 1 MiB");
             }
-            if (httpClient != null && sslContext != null) {
-                throw new IllegalStateException("set either httpClient or sslContext, not both");
-            }
-            if (httpClient != null && httpClient.followRedirects() != HttpClient.Redirect.NEVER) {
-                // a redirect would take the answer from a server other than the one configured (SEC-1)
-                throw new IllegalStateException("the given HttpClient must not follow redirects (Redirect.NEVER)");
-            }
-            HttpClient client = httpClient;
-            if (client == null) {
-                HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(requestTimeout)
-                        .followRedirects(HttpClient.Redirect.NEVER);
-                if (sslContext != null) {
-                    hb.sslContext(sslContext);
-                }
-                client = hb.build();
-            }
-            return new IdentityServerCredentialSource(this, client);
+            return new IdentityServerCredentialSource(this, Connections.client(httpClient, sslContext, requestTimeout));
         }
     }
 }
