@@ -56,6 +56,9 @@ public final class ServerCommand implements Callable<Integer> {
     private List<String> dnsNames;
     @Option(names = "--leeway", paramLabel = "<duration>", description = "Clock skew tolerated (default 60s).")
     private String leeway;
+    @Option(names = "--max-concurrent-issuances", paramLabel = "N",
+            description = "Issuance requests handled at once; more get 503 server-busy with Retry-After (default 32).")
+    private String maxConcurrentIssuances;
     @Option(names = "--kubernetes-issuer", paramLabel = "<iss>", description = "Kubernetes service-account token issuer.")
     private String k8sIssuer;
     @Option(names = "--kubernetes-audience", paramLabel = "<aud>", description = "Audience the service-account tokens must carry.")
@@ -92,6 +95,7 @@ public final class ServerCommand implements Callable<Integer> {
         flags.put("rotate-every", rotateEvery);
         flags.put("dns-names", dnsNames == null ? null : String.join(",", dnsNames));
         flags.put("leeway", leeway);
+        flags.put("max-concurrent-issuances", maxConcurrentIssuances);
         flags.put("kubernetes-issuer", k8sIssuer);
         flags.put("kubernetes-audience", k8sAudience);
         flags.put("kubernetes-jwks-file", k8sJwksFile);

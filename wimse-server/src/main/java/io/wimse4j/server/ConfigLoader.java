@@ -35,7 +35,8 @@ public final class ConfigLoader {
     /** Every accepted key. */
     public static final Set<String> KEYS = Set.of("trust-domain", "base-uri", "bind", "port", "state-dir", "key-alg",
             "default-wit-ttl", "max-wit-ttl", "jwks-max-age", "publish-ahead", "rotate-every", "dns-names",
-            "insecure-http", "leeway", "kubernetes-issuer", "kubernetes-audience", "kubernetes-jwks-file");
+            "insecure-http", "leeway", "kubernetes-issuer", "kubernetes-audience", "kubernetes-jwks-file",
+            "max-concurrent-issuances");
     /** Prefix of the environment variables. */
     public static final String ENV_PREFIX = "WIMSE_SERVER_";
 
@@ -113,6 +114,9 @@ public final class ConfigLoader {
         durationIfSet(m, "publish-ahead", b::publishAhead);
         durationIfSet(m, "rotate-every", b::rotateEvery);
         durationIfSet(m, "leeway", b::leeway);
+        if (m.containsKey("max-concurrent-issuances")) {
+            b.maxConcurrentIssuances(parseInt(m.get("max-concurrent-issuances"), "max-concurrent-issuances"));
+        }
         if (m.containsKey("dns-names")) {
             List<String> names = Arrays.stream(m.get("dns-names").split(",")).map(String::trim)
                     .filter(s -> !s.isEmpty()).toList();

@@ -168,7 +168,8 @@ public final class IdentityServer implements AutoCloseable {
         IssuanceService issuance = new IssuanceService(config, base, keys, registrations, joinTokens, kubernetes,
                 replay, new AuditLog(state), metrics, clock);
         AdminApi admin = new AdminApi(adminToken, config.trustDomain(), registrations, joinTokens, keys);
-        server.setHandler(new ServerHandler(issuance, admin, keys, tls.caPem(), metrics, config.jwksMaxAge().toSeconds()));
+        server.setHandler(new ServerHandler(issuance, admin, keys, tls.caPem(), metrics, config.jwksMaxAge().toSeconds(),
+                config.maxConcurrentIssuances()));
         server.start();
         jetty = server;
 

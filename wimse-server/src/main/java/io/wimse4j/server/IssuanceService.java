@@ -116,6 +116,11 @@ public final class IssuanceService {
         }
     }
 
+    /** Counts an issuance request shed by load shedding (503 {@code server-busy}); not audited. */
+    void countBusy() {
+        count(Problem.Code.SERVER_BUSY.slug());
+    }
+
     private void count(String result) {
         meters.counter("wimse.issuance", "result", result).increment();
     }

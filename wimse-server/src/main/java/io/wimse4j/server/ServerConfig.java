@@ -31,11 +31,14 @@ import java.util.Optional;
  * @param insecureHttp   serve plain HTTP (tests and demos only)
  * @param leeway         clock skew tolerated on proofs and WITs
  * @param kubernetes     the Kubernetes service-account token settings, when that method is enabled
+ * @param maxConcurrentIssuances issuance requests handled at once; one more is refused at once with
+ *                       503 {@code server-busy} and {@code Retry-After} (load shedding)
  */
 public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, String bind, int port, Path stateDir,
                            JwsAlgorithm keyAlgorithm, Duration defaultWitTtl, Duration maxWitTtl, Duration jwksMaxAge,
                            Duration publishAhead, Optional<Duration> rotateEvery, List<String> dnsNames,
-                           boolean insecureHttp, Duration leeway, Optional<KubernetesSettings> kubernetes) {
+                           boolean insecureHttp, Duration leeway, Optional<KubernetesSettings> kubernetes,
+                           int maxConcurrentIssuances) {
 
     /** Largest request body of {@code POST /v1/wit} and the admin API, enforced before parsing. */
     public static final int MAX_BODY_BYTES = 16 * 1024;
@@ -105,6 +108,9 @@ public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, Strin
                 throw new IllegalArgumentException("rotate-every must be longer than publish-ahead");
             }
         });
+        if (maxConcurrentIssuances < 1 || maxConcurrentIssuances > 1024) {
+            throw new IllegalArgumentException("max concurrent issuances must be between 1 and 1024");
+        }
         Objects.requireNonNull(leeway, "leeway");
         if (leeway.isNegative() || leeway.compareTo(Duration.ofMinutes(5)) > 0) {
             throw new IllegalArgumentException("leeway must be between 0 and 5 minutes");
@@ -144,6 +150,7 @@ public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, Strin
         private boolean insecureHttp;
         private Duration leeway = Duration.ofSeconds(60);
         private KubernetesSettings kubernetes;
+        private int maxConcurrentIssuances = 32;
 
         private Builder(TrustDomain trustDomain) {
             this.trustDomain = Objects.requireNonNull(trustDomain, "trustDomain");
@@ -233,11 +240,21 @@ public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, Strin
             return this;
         }
 
+        /**
+         * Issuance requests handled at once; more are refused with 503 {@code server-busy} (default 32,
+         * half of the server's 64 threads, so JWKS, health and admin requests are still served under a flood).
+         */
+        public Builder maxConcurrentIssuances(int max) {
+            this.maxConcurrentIssuances = max;
+            return this;
+        }
+
         /** Builds and validates the configuration. */
         public ServerConfig build() {
             return new ServerConfig(trustDomain, Optional.ofNullable(baseUri), bind, port, stateDir, keyAlgorithm,
                     defaultWitTtl, maxWitTtl, jwksMaxAge, publishAhead != null ? publishAhead : jwksMaxAge,
-                    Optional.ofNullable(rotateEvery), dnsNames, insecureHttp, leeway, Optional.ofNullable(kubernetes));
+                    Optional.ofNullable(rotateEvery), dnsNames, insecureHttp, leeway, Optional.ofNullable(kubernetes),
+                    maxConcurrentIssuances);
         }
     }
 }

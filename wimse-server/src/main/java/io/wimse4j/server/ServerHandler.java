@@ -39,9 +39,12 @@ final class ServerHandler extends Handler.Abstract {
     private final PrometheusMeterRegistry metrics;
     private final long jwksMaxAgeSeconds;
     private final URI issuanceUri;
+    /** Load shedding: issuances handled at once; one more gets 503 {@code server-busy} at once. */
+    private final java.util.concurrent.Semaphore issuancePermits;
 
     ServerHandler(IssuanceService issuance, AdminApi admin, KeyRing keys, String caPem, PrometheusMeterRegistry metrics,
-                  long jwksMaxAgeSeconds) {
+                  long jwksMaxAgeSeconds, int maxConcurrentIssuances) {
+        this.issuancePermits = new java.util.concurrent.Semaphore(maxConcurrentIssuances);
         this.issuance = issuance;
         this.admin = admin;
         this.keys = keys;
@@ -103,8 +106,17 @@ final class ServerHandler extends Handler.Abstract {
                     throw Problem.of(Problem.Code.HTTP_METHOD_NOT_ALLOWED, "use POST");
                 }
                 requireJson(request);
-                byte[] body = readBody(request);
-                IssuanceService.Issued issued = issuance.issue(body, facts(request));
+                if (!issuancePermits.tryAcquire()) {
+                    issuance.countBusy();
+                    throw Problem.of(Problem.Code.SERVER_BUSY, "too many issuance requests at once; retry shortly");
+                }
+                IssuanceService.Issued issued;
+                try {
+                    byte[] body = readBody(request);
+                    issued = issuance.issue(body, facts(request));
+                } finally {
+                    issuancePermits.release();
+                }
                 var o = StrictJson.mapper().createObjectNode();
                 o.put("wit", issued.wit());
                 o.put("subject", issued.subject().value());

@@ -53,6 +53,8 @@ public final class Problem extends Exception {
         NOT_FOUND("not-found", "Not found", 404),
         /** The method is not supported on this resource. */
         HTTP_METHOD_NOT_ALLOWED("http-method-not-allowed", "Method not allowed", 405),
+        /** Too many issuance requests at once: retry after the {@code Retry-After} seconds (load shedding). */
+        SERVER_BUSY("server-busy", "Server busy", 503),
         /** An unexpected server failure. */
         INTERNAL_ERROR("internal-error", "Internal error", 500);
 
@@ -69,6 +71,11 @@ public final class Problem extends Exception {
         /** The type URI. */
         public String type() {
             return TYPE_BASE + slug;
+        }
+
+        /** The last segment of the type URI, e.g. {@code server-busy}. */
+        public String slug() {
+            return slug;
         }
     }
 
