@@ -2,7 +2,6 @@ package io.wimse4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.key.WorkloadKeyPair;
@@ -189,25 +188,13 @@ class DemoServiceCommandTest {
             try (IdentityServerCredentialSource source = IdentityServerCredentialSource
                     .builder(server.baseUri(), InitialAttestation.joinToken(joinToken)).sslContext(ca).build()) {
                 RequestSigner signer = RequestSigner.builder().credentials(source).audience(u -> BASE + u.getRawPath()).build();
-                URI target = url.resolve("/echo");
-                RequestSigner.SignedHeaders h = signer.sign("GET", target, java.util.Map.of());
-                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(target)
-                        .timeout(Duration.ofSeconds(10)).header("Workload-Identity-Token", h.workloadIdentityToken())
-                        .header("Workload-Proof-Token", h.workloadProofToken()).GET().build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = HttpClient.newHttpClient().send(signedEcho(signer, url), HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
                 assertThat(new ObjectMapper().readTree(r.body()).get("workload").asText()).isEqualTo(id);
             }
             // a second trust domain from a JWKS file, next to the fetched one
-            String wit = WitIssuer.builder().signer(issuerKey.signer()).trustDomain(new TrustDomain("other.example")).build()
-                    .issue(WorkloadIdentifier.parse("wimse://other.example/file-trusted"), workloadKey.publicJwk()).token();
-            RequestSigner fileTrusted = RequestSigner.builder()
-                    .credentials(CredentialSource.fixed(WorkloadCredentials.of(wit, workloadKey.signer())))
-                    .audience(u -> BASE + u.getRawPath()).build();
-            URI target = url.resolve("/echo");
-            RequestSigner.SignedHeaders h = fileTrusted.sign("GET", target, java.util.Map.of());
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(target)
-                    .timeout(Duration.ofSeconds(10)).header("Workload-Identity-Token", h.workloadIdentityToken())
-                    .header("Workload-Proof-Token", h.workloadProofToken()).GET().build(), HttpResponse.BodyHandlers.ofString());
+            RequestSigner fileTrusted = fixedSigner("wimse://other.example/file-trusted");
+            HttpResponse<String> r = HttpClient.newHttpClient().send(signedEcho(fileTrusted, url), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             assertThat(new ObjectMapper().readTree(r.body()).get("workload").asText()).isEqualTo("wimse://other.example/file-trusted");
         }
@@ -217,16 +204,7 @@ class DemoServiceCommandTest {
     void sec4WithRedisAReplayIsRefusedAndTheProofIsRecordedInRedis() throws Exception {
         try (io.wimse4j.redis.RedisServerProcess redis = io.wimse4j.redis.RedisServerProcess.start()) {
             URI url = startWith(List.of("--trust", "example.org=" + jwksFile(), "--redis", redis.uri(), "--insecure-http"));
-            String wit = WitIssuer.builder().signer(issuerKey.signer()).trustDomain(new TrustDomain("example.org")).build()
-                    .issue(WorkloadIdentifier.parse("wimse://example.org/cli-caller"), workloadKey.publicJwk()).token();
-            RequestSigner signer = RequestSigner.builder()
-                    .credentials(CredentialSource.fixed(WorkloadCredentials.of(wit, workloadKey.signer())))
-                    .audience(u -> BASE + u.getRawPath()).build();
-            URI target = url.resolve("/echo");
-            RequestSigner.SignedHeaders h = signer.sign("GET", target, java.util.Map.of());
-            HttpRequest request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(10))
-                    .header("Workload-Identity-Token", h.workloadIdentityToken())
-                    .header("Workload-Proof-Token", h.workloadProofToken()).GET().build();
+            HttpRequest request = signedEcho(fixedSigner("wimse://example.org/cli-caller"), url);
             HttpClient http = HttpClient.newHttpClient();
             assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
             HttpResponse<String> replay = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -257,21 +235,32 @@ class DemoServiceCommandTest {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();
     }
 
-    private void assertEchoed(URI url, SSLContext tls) throws Exception {
-        String wit = WitIssuer.builder().signer(issuerKey.signer()).trustDomain(new TrustDomain("example.org")).build()
-                .issue(WorkloadIdentifier.parse("wimse://example.org/cli-caller"), workloadKey.publicJwk()).token();
-        RequestSigner signer = RequestSigner.builder()
+    /** A signer with a fixed WIT for {@code id}, issued by the test issuer key, proofs addressed to {@code BASE}. */
+    private RequestSigner fixedSigner(String id) throws Exception {
+        WorkloadIdentifier workload = WorkloadIdentifier.parse(id);
+        String wit = WitIssuer.builder().signer(issuerKey.signer()).trustDomain(workload.trustDomain()).build()
+                .issue(workload, workloadKey.publicJwk()).token();
+        return RequestSigner.builder()
                 .credentials(CredentialSource.fixed(WorkloadCredentials.of(wit, workloadKey.signer())))
                 .audience(u -> BASE + u.getRawPath()).build();
+    }
+
+    /** {@code GET <url>/echo} carrying a WIT and a fresh proof from {@code signer}. */
+    private static HttpRequest signedEcho(RequestSigner signer, URI url) throws Exception {
         URI target = url.resolve("/echo");
         RequestSigner.SignedHeaders h = signer.sign("GET", target, java.util.Map.of());
+        return HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(10))
+                .header("Workload-Identity-Token", h.workloadIdentityToken())
+                .header("Workload-Proof-Token", h.workloadProofToken()).GET().build();
+    }
+
+    private void assertEchoed(URI url, SSLContext tls) throws Exception {
         HttpClient.Builder cb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
         if (tls != null) {
             cb.sslContext(tls);
         }
-        HttpResponse<String> r = cb.build().send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(10))
-                .header("Workload-Identity-Token", h.workloadIdentityToken())
-                .header("Workload-Proof-Token", h.workloadProofToken()).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = cb.build().send(signedEcho(fixedSigner("wimse://example.org/cli-caller"), url),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode echo = new ObjectMapper().readTree(r.body());
         assertThat(echo.get("workload").asText()).isEqualTo("wimse://example.org/cli-caller");
