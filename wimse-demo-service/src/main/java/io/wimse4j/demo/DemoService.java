@@ -343,10 +343,12 @@ public final class DemoService implements AutoCloseable {
             } catch (UnknownHostException e) {
                 errors.add("bind address '" + bindAddress + "' is unknown");
             }
-            if (redisUrl != null && !(redisUrl.startsWith("redis://") || redisUrl.startsWith("rediss://")
-                    || redisUrl.startsWith("redis-sentinel://") || redisUrl.startsWith("redis-cluster://")
-                    || redisUrl.startsWith("rediss-cluster://"))) {
-                errors.add("the Redis URL must start with redis://, rediss://, redis-sentinel://, redis-cluster:// or rediss-cluster://");
+            if (redisUrl != null) {
+                try {
+                    RedisReplayCache.checkUri(redisUrl);
+                } catch (IllegalArgumentException e) {
+                    errors.add(e.getMessage());
+                }
             }
             if (!errors.isEmpty()) {
                 throw new IllegalStateException(String.join("; ", errors));

@@ -90,6 +90,14 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
         this.nextConnectAttempt = System.nanoTime();
     }
 
+    /**
+     * Checks that {@code uri} names a Redis deployment this cache can use, without connecting:
+     * {@link IllegalArgumentException} with a message that never quotes the URI (it may carry a password).
+     */
+    public static void checkUri(String uri) {
+        RedisTarget.parse(java.util.Objects.requireNonNull(uri, "uri"));
+    }
+
     /** A builder; {@link Builder#uri(String)} is required. */
     public static Builder builder() {
         return new Builder();

@@ -51,7 +51,7 @@ final class RedisTarget {
             return parseCluster(uri);
         }
         if (!(uri.startsWith("redis://") || uri.startsWith("rediss://") || uri.startsWith("redis-sentinel://"))) {
-            throw new IllegalArgumentException("Redis URI must start with redis://, rediss://, redis-sentinel://, "
+            throw new IllegalArgumentException("the Redis URL must start with redis://, rediss://, redis-sentinel://, "
                     + "redis-cluster:// or rediss-cluster://");
         }
         try {
