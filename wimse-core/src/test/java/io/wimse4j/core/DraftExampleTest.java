@@ -2,7 +2,7 @@ package io.wimse4j.core;
 
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
-import io.wimse4j.core.jose.Hashes;
+import io.wimse4j.core.internal.Hashes;
 import io.wimse4j.core.request.RequestVerifier;
 import io.wimse4j.core.request.VerifiedCaller;
 import io.wimse4j.core.testkit.DraftExample;
@@ -63,7 +63,7 @@ class DraftExampleTest {
     /** Re-signs the example WPT with the workload key after editing its header and claims. */
     static String resignedWpt(java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> header,
                               java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> claims) throws WimseException {
-        io.wimse4j.core.jose.CompactJws jws = io.wimse4j.core.jose.CompactJws.parse(WPT, 8192);
+        io.wimse4j.core.internal.CompactJws jws = io.wimse4j.core.internal.CompactJws.parse(WPT, 8192);
         var h = jws.header().deepCopy();
         var c = jws.payload().deepCopy();
         header.accept(h);
@@ -104,7 +104,7 @@ class DraftExampleTest {
         String otherWit = io.wimse4j.core.wit.WitIssuer.builder().signer(issuerKey().signer()).trustDomain(TRUST_DOMAIN)
                 .clock(clockAt(VALID_AT)).build()
                 .issue(io.wimse4j.core.id.WorkloadIdentifier.parse(SUBJECT), workloadKey().publicJwk()).token();
-        String matchingWpt = resignedWpt(h -> { }, c -> c.put("wth", io.wimse4j.core.jose.Hashes.tokenHash(otherWit)));
+        String matchingWpt = resignedWpt(h -> { }, c -> c.put("wth", io.wimse4j.core.internal.Hashes.tokenHash(otherWit)));
         var control = io.wimse4j.core.request.HttpRequestFacts.builder(METHOD, java.net.URI.create(TARGET))
                 .header("Workload-Identity-Token", otherWit).header("Workload-Proof-Token", matchingWpt)
                 .header("Authorization", "Bearer 16_mAd0GiwaZokU26_0902100").build();
@@ -126,17 +126,17 @@ class DraftExampleTest {
     @Test
     void mutationChangedTyp() throws WimseException {
         assertExampleRejected(requestWith("Workload-Proof-Token", resignedWpt(h -> h.put("typ", "jwt"), c -> { })), Reason.WRONG_TYP);
-        String unsignedChange = io.wimse4j.core.jose.Base64Url.encode("{\"alg\":\"EdDSA\",\"typ\":\"dpop+jwt\"}".getBytes())
+        String unsignedChange = io.wimse4j.core.internal.Base64Url.encode("{\"alg\":\"EdDSA\",\"typ\":\"dpop+jwt\"}".getBytes())
                 + WPT.substring(WPT.indexOf('.'));
         assertExampleRejected(requestWith("Workload-Proof-Token", unsignedChange), Reason.WRONG_TYP);
     }
 
     @Test
     void mutationChangedAlg() {
-        String es256 = io.wimse4j.core.jose.Base64Url.encode("{\"alg\":\"ES256\",\"typ\":\"wpt+jwt\"}".getBytes())
+        String es256 = io.wimse4j.core.internal.Base64Url.encode("{\"alg\":\"ES256\",\"typ\":\"wpt+jwt\"}".getBytes())
                 + WPT.substring(WPT.indexOf('.'));
         assertExampleRejected(requestWith("Workload-Proof-Token", es256), Reason.ALG_MISMATCH);
-        String none = io.wimse4j.core.jose.Base64Url.encode("{\"alg\":\"none\",\"typ\":\"wpt+jwt\"}".getBytes())
+        String none = io.wimse4j.core.internal.Base64Url.encode("{\"alg\":\"none\",\"typ\":\"wpt+jwt\"}".getBytes())
                 + WPT.substring(WPT.indexOf('.'));
         assertExampleRejected(requestWith("Workload-Proof-Token", none), Reason.UNSUPPORTED_ALG);
     }

@@ -2,9 +2,9 @@ package io.wimse4j.core;
 
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
-import io.wimse4j.core.jose.Base64Url;
-import io.wimse4j.core.jose.CompactJws;
-import io.wimse4j.core.jose.JwkKeys;
+import io.wimse4j.core.internal.Base64Url;
+import io.wimse4j.core.internal.CompactJws;
+import io.wimse4j.core.internal.JwkKeys;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.key.TrustedKey;
 import io.wimse4j.core.key.WorkloadKeyPair;
@@ -87,7 +87,7 @@ class HardeningTest {
         WorkloadKeyPair attacker = WorkloadKeyPair.generate(JwsAlgorithm.ES256);
         String forged = f.craftWit(attacker.signer(), h -> {
             h.remove("kid");
-            h.set("jwk", io.wimse4j.core.jose.StrictJson.mapper().valueToTree(attacker.publicJwk().toJSONObject()));
+            h.set("jwk", io.wimse4j.core.internal.StrictJson.mapper().valueToTree(attacker.publicJwk().toJSONObject()));
             h.put("jku", "https://attacker.example/jwks");
             h.put("x5u", "https://attacker.example/cert");
         }, same());

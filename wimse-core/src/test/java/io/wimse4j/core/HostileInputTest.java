@@ -3,7 +3,7 @@ package io.wimse4j.core;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
-import io.wimse4j.core.jose.Base64Url;
+import io.wimse4j.core.internal.Base64Url;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.key.TrustBundle;
 import io.wimse4j.core.request.HttpRequestFacts;

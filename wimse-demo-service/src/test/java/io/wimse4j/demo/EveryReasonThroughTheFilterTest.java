@@ -2,7 +2,7 @@ package io.wimse4j.demo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.Reason;
-import io.wimse4j.core.jose.Hashes;
+import io.wimse4j.core.internal.Hashes;
 import io.wimse4j.core.request.OthPolicy;
 import io.wimse4j.core.testkit.Fixture;
 import io.wimse4j.core.wpt.ProofBindings;

@@ -1,7 +1,7 @@
 package io.wimse4j.client;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.wimse4j.core.jose.StrictJson;
+import io.wimse4j.core.internal.StrictJson;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

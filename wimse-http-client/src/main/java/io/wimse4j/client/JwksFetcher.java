@@ -3,7 +3,7 @@ package io.wimse4j.client;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.TrustDomain;
-import io.wimse4j.core.jose.StrictJson;
+import io.wimse4j.core.internal.StrictJson;
 import io.wimse4j.core.key.TrustBundle;
 
 import java.io.IOException;

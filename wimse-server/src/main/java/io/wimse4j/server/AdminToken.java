@@ -1,7 +1,7 @@
 package io.wimse4j.server;
 
-import io.wimse4j.core.jose.Base64Url;
-import io.wimse4j.core.jose.Hashes;
+import io.wimse4j.core.internal.Base64Url;
+import io.wimse4j.core.internal.Hashes;
 import io.wimse4j.server.state.StateDir;
 
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.wimse4j.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.wimse4j.core.jose.StrictJson;
+import io.wimse4j.core.internal.StrictJson;
 import io.wimse4j.server.state.StateDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.jwk.JWK;
 import io.wimse4j.core.error.WimseException;
-import io.wimse4j.core.jose.Claims;
-import io.wimse4j.core.jose.CompactJws;
-import io.wimse4j.core.jose.JwkKeys;
+import io.wimse4j.core.internal.Claims;
+import io.wimse4j.core.internal.CompactJws;
+import io.wimse4j.core.internal.JwkKeys;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.jose.SignatureVerifier;
-import io.wimse4j.core.jose.Validity;
+import io.wimse4j.core.internal.Validity;
 import io.wimse4j.server.http.Problem;
 
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.wimse4j.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.wimse4j.core.jose.StrictJson;
+import io.wimse4j.core.internal.StrictJson;
 import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.server.http.Problem;
 import io.wimse4j.server.http.Reply;

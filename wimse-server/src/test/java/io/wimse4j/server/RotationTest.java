@@ -124,10 +124,10 @@ class RotationTest {
         assertThat(keyInfo(oldKid)).isNull();
         // (the client library would refuse to sign with an expired WIT's key, KEY-3: build the WPT by hand)
         long now = h.clock.instant().getEpochSecond();
-        var claims = io.wimse4j.core.jose.StrictJson.mapper().createObjectNode().put("aud", ServerHarness.AUDIENCE)
-                .put("iat", now).put("exp", now + 60).put("jti", io.wimse4j.core.jose.JwsWriter.randomJwtId())
-                .put("wth", io.wimse4j.core.jose.Hashes.tokenHash(lastOldWit));
-        String wpt = io.wimse4j.core.jose.JwsWriter.sign(lastOldKey.signer(), "wpt+jwt", claims);
+        var claims = io.wimse4j.core.internal.StrictJson.mapper().createObjectNode().put("aud", ServerHarness.AUDIENCE)
+                .put("iat", now).put("exp", now + 60).put("jti", io.wimse4j.core.internal.JwsWriter.randomJwtId())
+                .put("wth", io.wimse4j.core.internal.Hashes.tokenHash(lastOldWit));
+        String wpt = io.wimse4j.core.internal.JwsWriter.sign(lastOldKey.signer(), "wpt+jwt", claims);
         WorkloadKeyPair next = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
         assertProblem(h.post("/v1/wit", "application/json", ServerHarness.body(next, h.proof(next, c -> { }), "{\"method\":\"wit\"}"),
                 java.util.Map.of("Workload-Identity-Token", lastOldWit, "Workload-Proof-Token", wpt)), 400, "unknown-key");

@@ -191,7 +191,7 @@ class SecurityReviewTest {
             JsonNode keys = json(body).get("keys");
             assertThat(keys).hasSize(2);
             for (JsonNode k : keys) {
-                for (String m : io.wimse4j.core.jose.JwkKeys.PRIVATE_MEMBERS) {
+                for (String m : io.wimse4j.core.internal.JwkKeys.PRIVATE_MEMBERS) {
                     assertThat(k.has(m)).as(path + " " + m).isFalse();
                 }
             }

@@ -3,7 +3,7 @@ package io.wimse4j.servlet;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.id.WorkloadIdentifier;
-import io.wimse4j.core.jose.CompactJws;
+import io.wimse4j.core.internal.CompactJws;
 import io.wimse4j.core.wit.WitVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -6,9 +6,9 @@ import com.nimbusds.jose.jwk.JWK;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.TrustDomain;
-import io.wimse4j.core.jose.JwkKeys;
+import io.wimse4j.core.internal.JwkKeys;
 import io.wimse4j.core.jose.JwsAlgorithm;
-import io.wimse4j.core.jose.StrictJson;
+import io.wimse4j.core.internal.StrictJson;
 
 import java.util.ArrayList;
 import java.util.List;

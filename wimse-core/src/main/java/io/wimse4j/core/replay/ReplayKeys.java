@@ -1,8 +1,8 @@
 package io.wimse4j.core.replay;
 
 import io.wimse4j.core.id.WorkloadIdentifier;
-import io.wimse4j.core.jose.Base64Url;
-import io.wimse4j.core.jose.Hashes;
+import io.wimse4j.core.internal.Base64Url;
+import io.wimse4j.core.internal.Hashes;
 
 import java.nio.charset.StandardCharsets;
 

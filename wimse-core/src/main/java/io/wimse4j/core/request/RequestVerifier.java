@@ -2,10 +2,10 @@ package io.wimse4j.core.request;
 
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
-import io.wimse4j.core.jose.CompactJws;
-import io.wimse4j.core.jose.Hashes;
+import io.wimse4j.core.internal.CompactJws;
+import io.wimse4j.core.internal.Hashes;
 import io.wimse4j.core.jose.JwsAlgorithm;
-import io.wimse4j.core.jose.Validity;
+import io.wimse4j.core.internal.Validity;
 import io.wimse4j.core.key.TrustBundleSource;
 import io.wimse4j.core.replay.InMemoryReplayCache;
 import io.wimse4j.core.replay.ReplayCache;

@@ -6,9 +6,9 @@ import com.nimbusds.jose.jwk.JWK;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.WorkloadIdentifier;
-import io.wimse4j.core.jose.Claims;
-import io.wimse4j.core.jose.CompactJws;
-import io.wimse4j.core.jose.JwkKeys;
+import io.wimse4j.core.internal.Claims;
+import io.wimse4j.core.internal.CompactJws;
+import io.wimse4j.core.internal.JwkKeys;
 import io.wimse4j.core.jose.JwsAlgorithm;
 
 import java.time.Instant;

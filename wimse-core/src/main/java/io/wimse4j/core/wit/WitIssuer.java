@@ -6,11 +6,11 @@ import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.id.WorkloadIdentifier;
-import io.wimse4j.core.jose.JwkKeys;
+import io.wimse4j.core.internal.JwkKeys;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.jose.JwsSigner;
-import io.wimse4j.core.jose.JwsWriter;
-import io.wimse4j.core.jose.StrictJson;
+import io.wimse4j.core.internal.JwsWriter;
+import io.wimse4j.core.internal.StrictJson;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package io.wimse4j.core.wpt;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.WorkloadIdentifier;
-import io.wimse4j.core.jose.JwkKeys;
+import io.wimse4j.core.internal.JwkKeys;
 import io.wimse4j.core.jose.JwsSigner;
 import io.wimse4j.core.wit.WitInfo;
 

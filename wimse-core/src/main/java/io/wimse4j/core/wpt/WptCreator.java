@@ -3,9 +3,9 @@ package io.wimse4j.core.wpt;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
-import io.wimse4j.core.jose.Hashes;
-import io.wimse4j.core.jose.JwsWriter;
-import io.wimse4j.core.jose.StrictJson;
+import io.wimse4j.core.internal.Hashes;
+import io.wimse4j.core.internal.JwsWriter;
+import io.wimse4j.core.internal.StrictJson;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
-import io.wimse4j.core.jose.Claims;
-import io.wimse4j.core.jose.CompactJws;
-import io.wimse4j.core.jose.Hashes;
+import io.wimse4j.core.internal.Claims;
+import io.wimse4j.core.internal.CompactJws;
+import io.wimse4j.core.internal.Hashes;
 import io.wimse4j.core.jose.JwsAlgorithm;
-import io.wimse4j.core.jose.Validity;
+import io.wimse4j.core.internal.Validity;
 import io.wimse4j.core.wit.VerifiedWit;
 
 import java.time.Duration;

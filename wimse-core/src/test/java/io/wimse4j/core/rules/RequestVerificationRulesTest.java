@@ -2,7 +2,7 @@ package io.wimse4j.core.rules;
 
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
-import io.wimse4j.core.jose.Hashes;
+import io.wimse4j.core.internal.Hashes;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.key.WorkloadKeyPair;
 import io.wimse4j.core.replay.InMemoryReplayCache;

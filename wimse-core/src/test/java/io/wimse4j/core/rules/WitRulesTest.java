@@ -2,8 +2,8 @@ package io.wimse4j.core.rules;
 
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
-import io.wimse4j.core.jose.Base64Url;
-import io.wimse4j.core.jose.CompactJws;
+import io.wimse4j.core.internal.Base64Url;
+import io.wimse4j.core.internal.CompactJws;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.core.request.VerifiedCaller;

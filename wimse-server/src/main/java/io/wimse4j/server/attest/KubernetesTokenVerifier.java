@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.jwk.JWK;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
-import io.wimse4j.core.jose.Claims;
-import io.wimse4j.core.jose.CompactJws;
-import io.wimse4j.core.jose.JwkKeys;
+import io.wimse4j.core.internal.Claims;
+import io.wimse4j.core.internal.CompactJws;
+import io.wimse4j.core.internal.JwkKeys;
 import io.wimse4j.core.jose.JwsAlgorithm;
-import io.wimse4j.core.jose.StrictJson;
-import io.wimse4j.core.jose.Validity;
+import io.wimse4j.core.internal.StrictJson;
+import io.wimse4j.core.internal.Validity;
 import io.wimse4j.core.key.TrustBundle;
 import io.wimse4j.core.key.TrustedKey;
 

@@ -2,7 +2,7 @@ package io.wimse4j.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.wimse4j.core.jose.StrictJson;
+import io.wimse4j.core.internal.StrictJson;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

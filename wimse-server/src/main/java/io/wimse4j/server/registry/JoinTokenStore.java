@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.WorkloadIdentifier;
-import io.wimse4j.core.jose.Base64Url;
-import io.wimse4j.core.jose.Hashes;
-import io.wimse4j.core.jose.StrictJson;
+import io.wimse4j.core.internal.Base64Url;
+import io.wimse4j.core.internal.Hashes;
+import io.wimse4j.core.internal.StrictJson;
 import io.wimse4j.server.state.StateDir;
 
 import java.io.IOException;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.WorkloadIdentifier;
-import io.wimse4j.core.jose.StrictJson;
+import io.wimse4j.core.internal.StrictJson;
 import io.wimse4j.server.state.StateDir;
 
 import java.io.IOException;

@@ -2,8 +2,8 @@ package io.wimse4j.server.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.wimse4j.core.jose.JwsWriter;
-import io.wimse4j.core.jose.StrictJson;
+import io.wimse4j.core.internal.JwsWriter;
+import io.wimse4j.core.internal.StrictJson;
 import io.wimse4j.core.key.WorkloadKeyPair;
 import io.wimse4j.core.testkit.MutableClock;
 import io.wimse4j.core.wpt.ProofBindings;

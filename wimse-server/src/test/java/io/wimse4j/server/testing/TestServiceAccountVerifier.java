@@ -3,12 +3,12 @@ package io.wimse4j.server.testing;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
-import io.wimse4j.core.jose.Claims;
-import io.wimse4j.core.jose.CompactJws;
+import io.wimse4j.core.internal.Claims;
+import io.wimse4j.core.internal.CompactJws;
 import io.wimse4j.core.jose.JwsAlgorithm;
-import io.wimse4j.core.jose.JwsWriter;
-import io.wimse4j.core.jose.StrictJson;
-import io.wimse4j.core.jose.Validity;
+import io.wimse4j.core.internal.JwsWriter;
+import io.wimse4j.core.internal.StrictJson;
+import io.wimse4j.core.internal.Validity;
 import io.wimse4j.core.key.WorkloadKeyPair;
 import io.wimse4j.server.attest.ServiceAccountIdentity;
 import io.wimse4j.server.attest.ServiceAccountTokenVerifier;
@@ -54,7 +54,7 @@ public final class TestServiceAccountVerifier implements ServiceAccountTokenVeri
     public ServiceAccountIdentity verify(String jwt) throws WimseException {
         CompactJws jws = CompactJws.parse(jwt, 8192);
         if (!"ES256".equals(jws.algorithmName())
-                || !jws.verifyWith(io.wimse4j.core.jose.JwkKeys.verifier(clusterKey.publicJwk(), JwsAlgorithm.ES256))) {
+                || !jws.verifyWith(io.wimse4j.core.internal.JwkKeys.verifier(clusterKey.publicJwk(), JwsAlgorithm.ES256))) {
             throw new WimseException(Reason.BAD_SIGNATURE, "service-account token signature does not verify");
         }
         ObjectNode c = jws.payload();

@@ -1,4 +1,8 @@
-package io.wimse4j.core.jose;
+package io.wimse4j.core.internal;
+
+import io.wimse4j.core.jose.JwsAlgorithm;
+import io.wimse4j.core.jose.JwsSigner;
+import io.wimse4j.core.jose.SignatureVerifier;
 
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.CryptoException;

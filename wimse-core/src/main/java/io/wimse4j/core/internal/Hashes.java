@@ -1,4 +1,4 @@
-package io.wimse4j.core.jose;
+package io.wimse4j.core.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

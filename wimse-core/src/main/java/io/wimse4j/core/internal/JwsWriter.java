@@ -1,4 +1,6 @@
-package io.wimse4j.core.jose;
+package io.wimse4j.core.internal;
+
+import io.wimse4j.core.jose.JwsSigner;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;

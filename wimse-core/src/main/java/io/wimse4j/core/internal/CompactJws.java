@@ -1,4 +1,6 @@
-package io.wimse4j.core.jose;
+package io.wimse4j.core.internal;
+
+import io.wimse4j.core.jose.SignatureVerifier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package io.wimse4j.core.jose;
+package io.wimse4j.core.internal;
 
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;

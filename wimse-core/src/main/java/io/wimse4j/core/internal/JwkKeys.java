@@ -1,4 +1,8 @@
-package io.wimse4j.core.jose;
+package io.wimse4j.core.internal;
+
+import io.wimse4j.core.jose.JwsAlgorithm;
+import io.wimse4j.core.jose.JwsSigner;
+import io.wimse4j.core.jose.SignatureVerifier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.jwk.Curve;

@@ -1,4 +1,4 @@
-package io.wimse4j.core.jose;
+package io.wimse4j.core.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.Reason;
