@@ -48,7 +48,7 @@ public class DemoServiceLoadBenchmark extends BenchmarkDefaults {
         public void start() throws Exception {
             Fixture f = new Fixture(JwsAlgorithm.ES256, JwsAlgorithm.EdDSA);
             DemoService.Builder b = DemoService.builder().insecureHttp().externalBaseUri(BASE)
-                    .trust(TrustBundle.fromJwks(Fixture.TRUST_DOMAIN, "{\"keys\":[" + f.issuerKey.publicJwk().toJSONString() + "]}"))
+                    .trust(TrustBundle.fromJwks(Fixture.TRUST_DOMAIN, "{\"keys\":[" + f.issuerKey.publicJwk().toJson() + "]}"))
                     .clock(Fixture.CLOCK);
             if (!filter()) {
                 b.withoutFilterForBenchmarkOnly();

@@ -49,7 +49,7 @@ final class Fixture {
                     Duration.ofHours(1), Map.of()).token();
             credentials = WorkloadCredentials.of(wit, workloadKey.signer());
             trust = TrustBundleSet.of(TrustBundle.fromJwks(TRUST_DOMAIN,
-                    "{\"keys\":[" + issuerKey.publicJwk().toJSONString() + "]}"));
+                    "{\"keys\":[" + issuerKey.publicJwk().toJson() + "]}"));
             wptCreator = WptCreator.create(CLOCK, Duration.ofSeconds(60));
         } catch (WimseException e) {
             throw new IllegalStateException(e);

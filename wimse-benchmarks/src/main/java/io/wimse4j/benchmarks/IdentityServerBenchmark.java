@@ -148,7 +148,7 @@ public class IdentityServerBenchmark extends BenchmarkDefaults {
         ObjectNode c = StrictJson.mapper().createObjectNode().put("aud", BASE + "/v1/wit").put("iat", now)
                 .put("exp", now + 300).put("jti", JwsWriter.randomJwtId());
         String proof = JwsWriter.sign(key.signer(), "wimse-pop+jwt", c);
-        return "{\"public_jwk\":" + key.publicJwk().toJSONString() + ",\"proof\":\"" + proof + "\",\"attestation\":"
+        return "{\"public_jwk\":" + key.publicJwk().toJson() + ",\"proof\":\"" + proof + "\",\"attestation\":"
                 + attestationJson + "}";
     }
 

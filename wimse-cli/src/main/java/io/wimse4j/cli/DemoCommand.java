@@ -73,7 +73,7 @@ public final class DemoCommand implements Callable<Integer> {
         WorkloadKeyPair serverKey = WorkloadKeyPair.generate(JwsAlgorithm.ES256);
         say("Its public key (kid " + serverKey.keyId() + ") is what receivers trust for " + domain + ".");
         TrustBundleSet trust = TrustBundleSet.of(
-                TrustBundle.fromJwks(domain, "{\"keys\":[" + serverKey.publicJwk().toJSONString() + "]}"));
+                TrustBundle.fromJwks(domain, "{\"keys\":[" + serverKey.publicJwk().toJson() + "]}"));
 
         step(2, "Workload " + caller + " creates its own key pair (EdDSA); the private half never leaves it.");
         WorkloadKeyPair workloadKey = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);

@@ -58,7 +58,7 @@ public final class KeygenCommand implements Callable<Integer> {
         }
         WorkloadKeyPair key = WorkloadKeyPair.generate(alg);
         writePrivate(out, key.privateJwkJson());
-        String pub = key.publicJwk().toJSONString();
+        String pub = key.publicJwk().toJson();
         if (publicOut != null) {
             writePublic(publicOut, pub);
             spec.commandLine().getErr().println("wrote private key to " + out + " and public key to " + publicOut

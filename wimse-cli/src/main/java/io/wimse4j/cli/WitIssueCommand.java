@@ -1,7 +1,7 @@
 package io.wimse4j.cli;
 
-import com.nimbusds.jose.jwk.JWK;
 import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.jose.PublicJwk;
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.key.WorkloadKeyPair;
 import io.wimse4j.core.wit.WitIssuer;
@@ -60,14 +60,14 @@ public final class WitIssueCommand implements Callable<Integer> {
             throw CliException.usage("--iss must not be blank");
         }
         WorkloadKeyPair issuerPair = Inputs.privateKey(issuerKey, stdin, null, "issuer key");
-        JWK workloadKey;
+        PublicJwk workloadKey;
         try {
-            workloadKey = JWK.parse(Inputs.readText(cnf, stdin, "cnf key"));
-        } catch (java.text.ParseException | RuntimeException e) {
-            throw CliException.usage("cnf key '" + cnf + "' is not a JWK");
-        }
-        if (workloadKey.isPrivate()) {
-            throw CliException.usage("cnf key '" + cnf + "' contains a private key; give the public JWK (keygen --public-out)");
+            workloadKey = PublicJwk.parse(Inputs.readText(cnf, stdin, "cnf key"));
+        } catch (WimseException e) {
+            if (e.detail().contains("private member")) {
+                throw CliException.usage("cnf key '" + cnf + "' contains a private key; give the public JWK (keygen --public-out)");
+            }
+            throw CliException.usage("cnf key '" + cnf + "' is not a usable public JWK");
         }
         WitIssuer issuer = WitIssuer.builder().signer(issuerPair.signer()).trustDomain(subject.trustDomain())
                 .issuer(iss).build();

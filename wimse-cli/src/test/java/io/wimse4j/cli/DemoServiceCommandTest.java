@@ -62,7 +62,7 @@ class DemoServiceCommandTest {
 
     private String jwksFile() throws Exception {
         Path f = dir.resolve("issuer.jwks.json");
-        Files.writeString(f, "{\"keys\":[" + issuerKey.publicJwk().toJSONString() + "]}");
+        Files.writeString(f, "{\"keys\":[" + issuerKey.publicJwk().toJson() + "]}");
         return f.toString();
     }
 

@@ -72,7 +72,7 @@ class KeygenCommandTest {
         assertThat(r.out()).isEmpty();
         String pubJson = Files.readString(pub);
         assertThat(pubJson).contains("\"alg\":\"ES256\"").contains("\"kid\"").doesNotContain("\"d\"");
-        assertThat(pubJson.strip()).isEqualTo(loadPrivate(out).publicJwk().toJSONString());
+        assertThat(pubJson.strip()).isEqualTo(loadPrivate(out).publicJwk().toJson());
     }
 
     @Test

@@ -73,7 +73,7 @@ class HardeningTest {
 
     @Test
     void hmacWithThePublicKeyAsSecretIsRejected() throws Exception {
-        byte[] publicKeyBytes = f.issuerKey.publicJwk().toJSONString().getBytes(StandardCharsets.UTF_8);
+        byte[] publicKeyBytes = f.issuerKey.publicJwk().toJson().getBytes(StandardCharsets.UTF_8);
         String input = Base64Url.encode("{\"alg\":\"HS256\",\"typ\":\"wit+jwt\"}".getBytes(StandardCharsets.UTF_8)) + "."
                 + Base64Url.encode(f.witClaims().toString().getBytes(StandardCharsets.UTF_8));
         Mac mac = Mac.getInstance("HmacSHA256");
@@ -87,7 +87,7 @@ class HardeningTest {
         WorkloadKeyPair attacker = WorkloadKeyPair.generate(JwsAlgorithm.ES256);
         String forged = f.craftWit(attacker.signer(), h -> {
             h.remove("kid");
-            h.set("jwk", io.wimse4j.core.internal.StrictJson.mapper().valueToTree(attacker.publicJwk().toJSONObject()));
+            h.set("jwk", io.wimse4j.core.internal.StrictJson.mapper().valueToTree(attacker.publicJwk().toMap()));
             h.put("jku", "https://attacker.example/jwks");
             h.put("x5u", "https://attacker.example/cert");
         }, same());

@@ -73,7 +73,7 @@ final class IssuanceClient {
     private WorkloadCredentials exchange(WorkloadKeyPair key, ObjectNode attestation, Map<String, String> headers)
             throws IOException, WimseException, InterruptedException {
         ObjectNode body = StrictJson.mapper().createObjectNode();
-        body.set("public_jwk", StrictJson.mapper().valueToTree(key.publicJwk().toJSONObject()));
+        body.set("public_jwk", StrictJson.mapper().valueToTree(key.publicJwk().toMap()));
         body.put("proof", proof(key));
         body.set("attestation", attestation);
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(timeout)

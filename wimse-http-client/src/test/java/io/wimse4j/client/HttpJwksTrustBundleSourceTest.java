@@ -64,7 +64,7 @@ class HttpJwksTrustBundleSourceTest {
     static String jwks(WorkloadKeyPair... keys) {
         StringBuilder sb = new StringBuilder("{\"keys\":[");
         for (int i = 0; i < keys.length; i++) {
-            sb.append(i == 0 ? "" : ",").append(keys[i].publicJwk().toJSONString());
+            sb.append(i == 0 ? "" : ",").append(keys[i].publicJwk().toJson());
         }
         return sb.append("]}").toString();
     }
@@ -191,7 +191,7 @@ class HttpJwksTrustBundleSourceTest {
         HttpJwksTrustBundleSource source = started(builder());
         TrustBundle first = source.bundleFor(td).orElseThrow();
         // same keys, different formatting: still the same bundle, so verified WITs stay cached
-        doc.body = "{ \"keys\" : [ " + fixture.issuerKey.publicJwk().toJSONString() + " ] }";
+        doc.body = "{ \"keys\" : [ " + fixture.issuerKey.publicJwk().toJson() + " ] }";
         clock.advance(Duration.ofSeconds(90));
         source.refreshDueAndWait();
         assertThat(doc.hits.get()).isEqualTo(2);
@@ -271,7 +271,7 @@ class HttpJwksTrustBundleSourceTest {
     void anOversizedBodyIsRefusedWhetherDeclaredOrChunked() throws Exception {
         StringBuilder big = new StringBuilder("{\"keys\":[");
         for (int i = 0; i < 20; i++) {
-            big.append(i == 0 ? "" : ",").append(WorkloadKeyPair.generate(JwsAlgorithm.ES256).publicJwk().toJSONString());
+            big.append(i == 0 ? "" : ",").append(WorkloadKeyPair.generate(JwsAlgorithm.ES256).publicJwk().toJson());
         }
         doc.body = big.append("]}").toString();
         assertThat(doc.body.length()).isGreaterThan(2048);

@@ -70,7 +70,7 @@ class IdentityServerCredentialSourceTest {
     /** The cluster side of the kubernetes method: a signed token naming system:serviceaccount:ns:sa. */
     private ServiceAccountIdentity verifyServiceAccountToken(String jwt) throws WimseException {
         CompactJws jws = CompactJws.parse(jwt, CompactJws.DEFAULT_MAX_TOKEN_LENGTH);
-        if (!jws.verifyWith(JwkKeys.verifier(clusterKey.publicJwk(), JwsAlgorithm.ES256))) {
+        if (!jws.verifyWith(clusterKey.publicJwk().verifier(JwsAlgorithm.ES256))) {
             throw new WimseException(Reason.BAD_SIGNATURE, "service-account token signature");
         }
         kubernetesTokensSeen.add(jwt);
@@ -90,7 +90,7 @@ class IdentityServerCredentialSourceTest {
     }
 
     private static String cnfThumbprint(WorkloadCredentials c) throws Exception {
-        return WitInfo.decodeUnverified(c.wit()).confirmationKey().computeThumbprint().toString();
+        return WitInfo.decodeUnverified(c.wit()).confirmationKey().thumbprint();
     }
 
     @Test

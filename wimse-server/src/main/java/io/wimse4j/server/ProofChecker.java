@@ -1,19 +1,22 @@
 package io.wimse4j.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.nimbusds.jose.jwk.JWK;
 import io.wimse4j.core.error.WimseException;
-import io.wimse4j.core.internal.Claims;
-import io.wimse4j.core.internal.CompactJws;
+import io.wimse4j.core.internal.JwkBridge;
 import io.wimse4j.core.internal.JwkKeys;
+import io.wimse4j.core.jose.ClaimsValidator;
 import io.wimse4j.core.jose.JwsAlgorithm;
+import io.wimse4j.core.jose.JwsVerifier;
+import io.wimse4j.core.jose.JwtClaims;
+import io.wimse4j.core.jose.KeySource;
+import io.wimse4j.core.jose.PublicJwk;
 import io.wimse4j.core.jose.SignatureVerifier;
-import io.wimse4j.core.internal.Validity;
+import io.wimse4j.core.jose.VerifiedJws;
 import io.wimse4j.server.http.Problem;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -24,7 +27,7 @@ import java.util.Set;
  * header {@code typ} {@code wimse-pop+jwt} and {@code alg} = the key's {@code alg}, signed by that
  * key, with {@code aud} = {@code <base uri>/v1/wit}, {@code iat} and {@code exp} at most
  * {@link #MAX_LIFETIME} apart and valid now (with the leeway), and a {@code jti} of at least
- * {@link #MIN_JTI_LENGTH} characters. The single use of the {@code jti} is checked by the caller,
+ * {@link #MIN_JTI_LENGTH} characters, all through the core {@link JwsVerifier} pipeline. The single use of the {@code jti} is checked by the caller,
  * after every other check, so a refused request never consumes it. Immutable and thread-safe.
  */
 final class ProofChecker {
@@ -39,19 +42,24 @@ final class ProofChecker {
     static final Set<String> JWK_MEMBERS = Set.of("kty", "crv", "x", "y", "n", "e", "alg", "use", "key_ops", "kid");
 
     /** A checked key and proof. */
-    record CheckedProof(JWK publicKey, JwsAlgorithm algorithm, String jwtId, Instant expiresAt, Optional<String> subject) {
+    record CheckedProof(PublicJwk publicKey, JwsAlgorithm algorithm, String jwtId, Instant expiresAt, Optional<String> subject) {
     }
 
     private final String audience;
-    private final Duration leeway;
+    private final JwsVerifier proofs;
 
     ProofChecker(String audience, Duration leeway) {
         this.audience = audience;
-        this.leeway = leeway;
+        // the shared pipeline: size, strict parse, crit, typ, alg, exp/nbf/iat (C2-5), key, signature
+        this.proofs = JwsVerifier.builder().label("proof").type(TYP).algorithms(EnumSet.allOf(JwsAlgorithm.class))
+                .maxTokenLength(MAX_PROOF_LENGTH)
+                .claims(ClaimsValidator.builder().leeway(leeway).requireIssuedAt().maxTotalLifetime(MAX_LIFETIME)
+                        .ignoreIssuer().expectAudience(Set.of(audience)).build())
+                .build();
     }
 
     CheckedProof check(JsonNode publicJwk, String proof, Instant now) throws Problem {
-        JWK jwk;
+        PublicJwk jwk;
         JwsAlgorithm alg;
         SignatureVerifier verifier;
         if (publicJwk != null && publicJwk.isObject()) {
@@ -59,57 +67,38 @@ final class ProofChecker {
             Problem.requireOnlyMembers(publicJwk, JWK_MEMBERS, Problem.Code.INVALID_PUBLIC_KEY, "public_jwk");
         }
         try {
-            jwk = JwkKeys.parsePublic(publicJwk);
-            if (jwk.getAlgorithm() == null) {
+            jwk = JwkBridge.wrap(JwkKeys.parsePublic(publicJwk));
+            if (jwk.algorithmName().isEmpty()) {
                 throw Problem.of(Problem.Code.INVALID_PUBLIC_KEY, "public_jwk must carry 'alg' (WIT-8)");
             }
-            if (!JwkKeys.isForSignatures(jwk)) {
+            if (!jwk.isForSignatures()) {
                 throw Problem.of(Problem.Code.INVALID_PUBLIC_KEY, "public_jwk 'use'/'key_ops' do not allow signatures");
             }
-            alg = JwkKeys.algorithmsFor(jwk).iterator().next();
-            verifier = JwkKeys.verifier(jwk, alg);
+            alg = jwk.algorithms().iterator().next();
+            verifier = jwk.verifier(alg);
         } catch (WimseException e) {
             throw Problem.of(Problem.Code.INVALID_PUBLIC_KEY, "public_jwk: " + e.detail());
         }
         try {
-            CompactJws jws = CompactJws.parse(proof, MAX_PROOF_LENGTH);
-            jws.rejectCritical();
-            jws.requireType(TYP);
-            if (!alg.jwaName().equals(jws.algorithmName())) {
-                throw invalid("proof 'alg' must be the public_jwk's 'alg' " + alg.jwaName());
+            VerifiedJws jws = proofs.verify(proof, now, KeySource.single(verifier, alg.jwaName(), "public_jwk"));
+            JwtClaims claims = jws.claims();
+            if (claims.audiences().size() != 1) {
+                throw invalid("proof 'aud' must be " + audience);
             }
-            if (!jws.verifyWith(verifier)) {
-                throw invalid("proof signature does not verify with public_jwk");
-            }
-            ObjectNode claims = jws.payload();
-            checkAudience(claims.get("aud"));
-            Instant iat = Claims.requiredTime(claims, "iat", "proof");
-            Instant exp = Validity.check(claims, now, leeway, "proof");
-            if (Duration.between(iat, exp).compareTo(MAX_LIFETIME) > 0) {
-                throw invalid("proof lifetime (exp - iat) exceeds " + MAX_LIFETIME.toSeconds() + " s");
-            }
+            Instant iat = claims.requiredTime("iat");
+            Instant exp = jws.expiresAt();
             if (!exp.isAfter(iat)) {
                 throw invalid("proof 'exp' must be after 'iat'");
             }
-            String jti = Claims.jwtId(claims, "proof").orElseThrow(() -> invalid("proof has no 'jti'"));
+            String jti = claims.jwtId().orElseThrow(() -> invalid("proof has no 'jti'"));
             if (jti.length() < MIN_JTI_LENGTH) {
                 throw invalid("proof 'jti' must carry at least 128 bits (" + MIN_JTI_LENGTH + " characters)");
             }
-            Optional<String> sub = Claims.optionalString(claims, "sub", "proof");
+            Optional<String> sub = claims.string("sub");
             return new CheckedProof(jwk, alg, jti, exp, sub);
         } catch (WimseException e) {
             throw invalid("proof: " + e.detail());
         }
-    }
-
-    private void checkAudience(JsonNode aud) throws Problem {
-        if (aud != null && aud.isTextual() && aud.textValue().equals(audience)) {
-            return;
-        }
-        if (aud != null && aud.isArray() && aud.size() == 1 && aud.get(0).isTextual() && aud.get(0).textValue().equals(audience)) {
-            return;
-        }
-        throw invalid("proof 'aud' must be " + audience);
     }
 
     private static Problem invalid(String detail) {

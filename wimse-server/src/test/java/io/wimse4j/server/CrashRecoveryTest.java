@@ -100,7 +100,7 @@ class CrashRecoveryTest {
 
         VerifiedWit v = r.verifier().verify(wit);
         assertThat(v.subject().toString()).isEqualTo(SVC);
-        assertThat(v.confirmationKey().computeThumbprint()).isEqualTo(key.publicJwk().computeThumbprint());
+        assertThat(v.confirmationKey().thumbprint()).isEqualTo(key.publicJwk().thumbprint());
 
         assertOwnerOnly(state);
     }

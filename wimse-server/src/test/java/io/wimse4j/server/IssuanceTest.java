@@ -79,7 +79,7 @@ class IssuanceTest {
         assertThat(wit.expiresAt().toString()).isEqualTo(body.get("expires_at").textValue());
         assertThat(wit.expiresAt()).isEqualTo(wit.issuedAt().orElseThrow().plusSeconds(240));
         assertThat(wit.issuer()).hasValue(ServerHarness.BASE);
-        assertThat(wit.confirmationKey().toJSONObject()).isEqualTo(key.publicJwk().toPublicJWK().toJSONObject());
+        assertThat(wit.confirmationKey().toMap()).isEqualTo(key.publicJwk().toMap());
         assertThat(wit.confirmationAlgorithm()).isEqualTo(JwsAlgorithm.EdDSA);
         String activeKid = json(h.admin("GET", "/admin/v1/keys", null).body()).get("keys").get(0).get("kid").textValue();
         String header = new String(java.util.Base64.getUrlDecoder().decode(body.get("wit").textValue().split("\\.")[0]));
@@ -110,7 +110,7 @@ class IssuanceTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         VerifiedWit wit2 = verifierFromServedJwks().verify(json(r.body()).get("wit").textValue());
         assertThat(wit2.subject().value()).isEqualTo(SVC);
-        assertThat(wit2.confirmationKey().toPublicJWK().toJSONObject()).isEqualTo(k2.publicJwk().toPublicJWK().toJSONObject());
+        assertThat(wit2.confirmationKey().toMap()).isEqualTo(k2.publicJwk().toMap());
     }
 
     @Test
@@ -287,7 +287,7 @@ class IssuanceTest {
         String att = "{\"method\":\"join_token\",\"token\":\"" + token + "\"}";
         String priv = "{\"public_jwk\":" + key.privateJwkJson() + ",\"proof\":\"" + h.proof(key, c -> { }) + "\",\"attestation\":" + att + "}";
         assertProblem(h.post("/v1/wit", "application/json", priv, Map.of()), 400, "invalid-public-key");
-        var noAlg = (com.fasterxml.jackson.databind.node.ObjectNode) json(key.publicJwk().toJSONString());
+        var noAlg = (com.fasterxml.jackson.databind.node.ObjectNode) json(key.publicJwk().toJson());
         noAlg.remove("alg");
         String body = "{\"public_jwk\":" + noAlg + ",\"proof\":\"" + h.proof(key, c -> { }) + "\",\"attestation\":" + att + "}";
         assertProblem(h.post("/v1/wit", "application/json", body, Map.of()), 400, "invalid-public-key");

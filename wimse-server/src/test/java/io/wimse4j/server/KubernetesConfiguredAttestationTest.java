@@ -43,7 +43,7 @@ class KubernetesConfiguredAttestationTest {
     @BeforeEach
     void start() throws Exception {
         Path jwks = tmp.resolve("cluster-jwks.json");
-        Files.writeString(jwks, "{\"keys\":[" + clusterKey.publicJwk().toJSONString() + "]}");
+        Files.writeString(jwks, "{\"keys\":[" + clusterKey.publicJwk().toJson() + "]}");
         h = new ServerHarness(tmp.resolve("state"),
                 b -> b.kubernetes(new ServerConfig.KubernetesSettings(ISSUER, AUDIENCE, jwks)), null);
         h.register(SVC, "\"kubernetes\",\"wit\"", "\"kubernetes\":{\"namespace\":\"prod\",\"service_account\":\"payments\"}");
@@ -80,7 +80,7 @@ class KubernetesConfiguredAttestationTest {
         var wit = WitVerifier.builder().trust(TrustBundleSet.of(bundle)).clock(h.clock).build()
                 .verify(json(r.body()).get("wit").textValue());
         assertThat(wit.subject().value()).isEqualTo(SVC);
-        assertThat(wit.confirmationKey().computeThumbprint()).isEqualTo(key.publicJwk().computeThumbprint());
+        assertThat(wit.confirmationKey().thumbprint()).isEqualTo(key.publicJwk().thumbprint());
     }
 
     @Test
@@ -95,7 +95,7 @@ class KubernetesConfiguredAttestationTest {
         var wit = WitVerifier.builder().trust(TrustBundleSet.of(bundle)).clock(h.clock).build()
                 .verify(json(renewed.body()).get("wit").textValue());
         assertThat(wit.subject().value()).isEqualTo(SVC);
-        assertThat(wit.confirmationKey().computeThumbprint()).isEqualTo(k2.publicJwk().computeThumbprint());
+        assertThat(wit.confirmationKey().thumbprint()).isEqualTo(k2.publicJwk().thumbprint());
     }
 
     @Test

@@ -215,7 +215,7 @@ class SecurityReviewTest {
         String token = h.joinToken(SVC);
         for (String extra : new String[]{"\"x5u\":\"https://evil.example/chain.pem\"", "\"x5c\":[\"MIIB\"]",
                 "\"x5t#S256\":\"" + "A".repeat(43) + "\"", "\"jku\":\"https://evil.example/jwks\""}) {
-            String jwk = key.publicJwk().toJSONString();
+            String jwk = key.publicJwk().toJson();
             jwk = jwk.substring(0, jwk.length() - 1) + "," + extra + "}";
             String body = "{\"public_jwk\":" + jwk + ",\"proof\":\"" + h.proof(key, c -> { })
                     + "\",\"attestation\":{\"method\":\"join_token\",\"token\":\"" + token + "\"}}";

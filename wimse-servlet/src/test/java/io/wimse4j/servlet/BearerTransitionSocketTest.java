@@ -287,7 +287,7 @@ class BearerTransitionSocketTest {
         // The application's existing JWT validation trusts the Identity Server's key and decodes
         // base64url leniently, as Nimbus JOSE+JWT does: padding, foreign characters and non-canonical
         // trailing bits in the signature part (outside the signing input) still verify.
-        ECKey issuerKey = f.issuerKey.publicJwk().toECKey();
+        ECKey issuerKey = ECKey.parse(f.issuerKey.publicJwk().toJson());
         BearerAuthenticator lenientJwtValidation = token -> {
             authenticatorCalls.incrementAndGet();
             JWSObject jws = JWSObject.parse(token);

@@ -33,6 +33,10 @@ public enum Reason {
     BAD_SIGNATURE("Bad signature", 400),
     /** No key of the trust domain's bundle matches the token's {@code kid} and {@code alg}. */
     UNKNOWN_KEY("Unknown signing key", 400),
+    /** The token has no {@code kid} and the policy requires one (C2-1; the SPIFFE WIT-SVID profile). */
+    KID_REQUIRED("Key identifier required", 400),
+    /** The token has no {@code kid} and several keys could have signed it (C2-1). */
+    AMBIGUOUS_KEY("Ambiguous signing key", 400),
     /** The trust domain of {@code sub} has no configured trust anchors (ID-3). */
     UNTRUSTED_TRUST_DOMAIN("Untrusted trust domain", 400),
     /** The {@code sub} is not a valid workload identifier (ID-1, WIT-4). */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.Reason;
@@ -23,23 +24,53 @@ public final class StrictJson {
     /** Deepest nesting accepted in a token part. */
     public static final int MAX_DEPTH = 16;
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .disable(JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS)
-            .build();
+    /**
+     * The parser of untrusted input. It is never handed out: nobody can reconfigure it (turn off
+     * duplicate detection, say) behind the token parsers' back. An {@link ObjectReader} is immutable.
+     */
+    private static final ObjectReader READER;
+
+    /** A separate mapper for writing JSON and building trees; parsing never goes through it. */
+    private static final ObjectMapper WRITER = JsonMapper.builder().build();
 
     static {
-        MAPPER.getFactory().setStreamReadConstraints(
+        ObjectMapper parsing = JsonMapper.builder()
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS)
+                .build();
+        parsing.getFactory().setStreamReadConstraints(
                 StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
+        READER = parsing.reader();
     }
 
     private StrictJson() {
     }
 
-    /** The shared mapper, for writing JSON. Never use it to read untrusted input directly. */
+    /**
+     * The mapper for <em>writing</em> JSON (serializing, building and converting trees). It is not
+     * the strict parser: read untrusted input with {@link #parseObject} or {@link #parse}.
+     */
     public static ObjectMapper mapper() {
-        return MAPPER;
+        return WRITER;
+    }
+
+    /** A tree as plain Java values (String, Number, Boolean, List, Map, null). */
+    public static Object toJava(JsonNode node) {
+        return WRITER.convertValue(node, Object.class);
+    }
+
+    /** Parses untrusted JSON text of any top-level kind, strictly. */
+    public static JsonNode parse(String json, String what) throws WimseException {
+        try {
+            JsonNode node = READER.readTree(json);
+            if (node == null || node.isMissingNode()) {
+                throw new WimseException(Reason.INVALID_JSON, what + " is empty");
+            }
+            return node;
+        } catch (IOException | RuntimeException e) {
+            throw new WimseException(Reason.INVALID_JSON, what + " is not valid JSON: " + firstLine(e.getMessage()));
+        }
     }
 
     /** Parses UTF-8 JSON that must be an object. */
@@ -58,7 +89,7 @@ public final class StrictJson {
         }
         JsonNode node;
         try {
-            node = MAPPER.readTree(text);
+            node = READER.readTree(text);
         } catch (IOException | RuntimeException e) {
             throw new WimseException(Reason.INVALID_JSON, what + " is not valid JSON: " + firstLine(e.getMessage()));
         }

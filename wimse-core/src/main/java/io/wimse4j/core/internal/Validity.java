@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 public final class Validity {
     /** Largest leeway any validator accepts. */
-    public static final Duration MAX_LEEWAY = Duration.ofMinutes(5);
+    public static final Duration MAX_LEEWAY = io.wimse4j.core.jose.ClaimsValidator.MAX_LEEWAY;
 
     private Validity() {
     }
@@ -33,7 +33,7 @@ public final class Validity {
      */
     public static Instant check(ObjectNode claims, Instant now, Duration leeway, String what) throws WimseException {
         Instant exp = Claims.requiredTime(claims, "exp", what);
-        if (now.isAfter(exp.plus(leeway))) {
+        if (!now.isBefore(exp.plus(leeway))) { // C2-5: expired at exactly exp + leeway
             throw new WimseException(Reason.EXPIRED, what + " expired at " + exp);
         }
         Optional<Instant> nbf = Claims.optionalTime(claims, "nbf", what);

@@ -1,37 +1,48 @@
 package io.wimse4j.core.key;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.nimbusds.jose.jwk.JWK;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.TrustDomain;
-import io.wimse4j.core.internal.JwkKeys;
 import io.wimse4j.core.jose.JwsAlgorithm;
-import io.wimse4j.core.internal.StrictJson;
+import io.wimse4j.core.jose.SignatureVerifier;
 
-import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The trust anchors of one trust domain (ID-3): the public keys its Identity Server signs WITs
- * with, several at once during rotation, selected by {@code kid}. Immutable.
+ * The trust anchors of one trust domain (ID-3, C2-2): the public keys its Identity Server signs
+ * WITs with, several at once during rotation, selected by {@code kid} (C2-1). Immutable. Two bundles
+ * are {@linkplain #equals equal} when they hold the same keys (same {@code kid}, algorithm and
+ * RFC 7638 thumbprint) for the same trust domain, so a source that rebuilds an unchanged bundle
+ * keeps verified WITs cached.
  */
 public final class TrustBundle {
-    /** Most keys accepted in one bundle, to bound the work of a token without {@code kid}. */
+    /** Most keys accepted in one bundle. */
     public static final int MAX_KEYS = 32;
 
     private final TrustDomain trustDomain;
     private final List<TrustedKey> keys;
+    private final int hash;
 
     private TrustBundle(TrustDomain trustDomain, List<TrustedKey> keys) {
         this.trustDomain = trustDomain;
         this.keys = List.copyOf(keys);
+        Set<String> seen = new HashSet<>();
+        int h = trustDomain.hashCode();
+        for (TrustedKey k : this.keys) {
+            if (k.keyId().isPresent() && !seen.add(k.algorithm() + " " + k.keyId().get())) {
+                throw new IllegalArgumentException("two " + k.algorithm() + " keys share one 'kid' (C2-1)");
+            }
+            h = 31 * h + Objects.hash(k.keyId(), k.algorithm(), k.thumbprint().orElse(""));
+        }
+        this.hash = h;
     }
 
-    /** A bundle of the given keys. */
+    /** A bundle of the given keys (1 to {@value #MAX_KEYS}; no two of one algorithm sharing a {@code kid}). */
     public static TrustBundle of(TrustDomain trustDomain, List<TrustedKey> keys) {
         Objects.requireNonNull(trustDomain, "trustDomain");
         if (keys.isEmpty()) {
@@ -44,39 +55,19 @@ public final class TrustBundle {
     }
 
     /**
-     * Reads a JWKS ({@code {"keys":[...]}}) or a single public JWK. Keys with {@code use} other
-     * than {@code sig} are skipped; private members, symmetric keys, off-curve points and unknown
-     * algorithms are rejected with {@link Reason#INVALID_KEY}.
+     * Reads a JWKS ({@code {"keys":[...]}}) or a single public JWK through
+     * {@link TrustedKey#fromJwks}. Keys with {@code use} other than {@code sig} are skipped;
+     * private members, symmetric keys, off-curve points, unknown algorithms and two keys of one
+     * algorithm sharing a {@code kid} are rejected with {@link Reason#INVALID_KEY}.
      */
     public static TrustBundle fromJwks(TrustDomain trustDomain, String json) throws WimseException {
-        ObjectNode root = StrictJson.parseObject(json, "JWKS");
-        List<JsonNode> jwks = new ArrayList<>();
-        if (root.has("keys")) {
-            JsonNode arr = root.get("keys");
-            if (!arr.isArray()) {
-                throw new WimseException(Reason.INVALID_KEY, "JWKS 'keys' is not an array");
-            }
-            arr.forEach(jwks::add);
-        } else {
-            jwks.add(root);
+        Objects.requireNonNull(trustDomain, "trustDomain");
+        List<TrustedKey> keys = TrustedKey.fromJwks(json, EnumSet.allOf(JwsAlgorithm.class), true, false, MAX_KEYS);
+        try {
+            return new TrustBundle(trustDomain, keys);
+        } catch (IllegalArgumentException e) {
+            throw new WimseException(Reason.INVALID_KEY, "the JWKS " + e.getMessage());
         }
-        List<TrustedKey> keys = new ArrayList<>();
-        for (JsonNode node : jwks) {
-            JWK jwk = JwkKeys.parsePublic(node);
-            if (!JwkKeys.isForSignatures(jwk)) {
-                continue;
-            }
-            for (JwsAlgorithm alg : JwkKeys.algorithmsFor(jwk)) {
-                keys.add(new TrustedKey(Optional.ofNullable(jwk.getKeyID()), JwkKeys.verifier(jwk, alg)));
-            }
-        }
-        if (keys.isEmpty()) {
-            throw new WimseException(Reason.INVALID_KEY, "the JWKS holds no signature key");
-        }
-        if (keys.size() > MAX_KEYS) {
-            throw new WimseException(Reason.INVALID_KEY, "the JWKS holds more than " + MAX_KEYS + " keys");
-        }
-        return new TrustBundle(trustDomain, keys);
     }
 
     /** The trust domain these anchors belong to. */
@@ -90,17 +81,33 @@ public final class TrustBundle {
     }
 
     /**
-     * The keys that may have signed a token with {@code alg} and optional {@code kid}: with a
-     * {@code kid}, only keys of that {@code kid}; without one, every key of that algorithm.
+     * The key that may have signed a token with {@code alg} and optional {@code kid} (C2-1): see
+     * {@link TrustedKey#select}.
      */
-    public List<TrustedKey> candidates(JwsAlgorithm alg, Optional<String> kid) {
-        List<TrustedKey> out = new ArrayList<>(2);
-        for (TrustedKey k : keys) {
-            if (k.algorithm() == alg && (kid.isEmpty() || kid.equals(k.keyId()))) {
-                out.add(k);
+    public List<SignatureVerifier> select(JwsAlgorithm alg, Optional<String> kid, boolean requireKid) throws WimseException {
+        return TrustedKey.select(keys, alg, kid, requireKid, "trust domain " + trustDomain);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (o == this) {
+            return true;
+        }
+        if (!(o instanceof TrustBundle other) || other.hash != hash || !other.trustDomain.equals(trustDomain)
+                || other.keys.size() != keys.size()) {
+            return false;
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            if (!keys.get(i).sameKey(other.keys.get(i))) {
+                return false;
             }
         }
-        return out;
+        return true;
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
     }
 
     @Override

@@ -12,7 +12,9 @@ import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.internal.BcSignatures;
 import io.wimse4j.core.internal.JwkKeys;
+import io.wimse4j.core.internal.JwkBridge;
 import io.wimse4j.core.jose.JwsAlgorithm;
+import io.wimse4j.core.jose.PublicJwk;
 import io.wimse4j.core.jose.JwsSigner;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
@@ -170,7 +172,11 @@ public final class WorkloadKeyPair {
     }
 
     /** The public JWK with {@code alg}, {@code kid} and {@code use}. */
-    public JWK publicJwk() {
+    public PublicJwk publicJwk() {
+        return JwkBridge.wrap(publicNimbusJwk());
+    }
+
+    private JWK publicNimbusJwk() {
         JWK pub = privateJwk.toPublicJWK();
         if (pub.getAlgorithm() == null) {
             Algorithm a = new Algorithm(algorithm.jwaName());

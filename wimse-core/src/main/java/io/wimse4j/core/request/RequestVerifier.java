@@ -5,7 +5,7 @@ import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.internal.CompactJws;
 import io.wimse4j.core.internal.Hashes;
 import io.wimse4j.core.jose.JwsAlgorithm;
-import io.wimse4j.core.internal.Validity;
+import io.wimse4j.core.jose.ClaimsValidator;
 import io.wimse4j.core.key.TrustBundleSource;
 import io.wimse4j.core.replay.InMemoryReplayCache;
 import io.wimse4j.core.replay.ReplayCache;
@@ -61,7 +61,8 @@ public final class RequestVerifier {
         this.maxTokenLength = b.maxTokenLength;
         this.witVerifier = WitVerifier.builder().trust(b.trust).clock(b.clock).leeway(b.leeway)
                 .allowedIssuers(b.allowedIssuers).algorithms(b.witAlgorithms).proofAlgorithms(b.proofAlgorithms)
-                .maxTokenLength(b.maxTokenLength).cacheSize(b.witCacheSize).maxLifetime(b.maxWitLifetime).build();
+                .maxTokenLength(b.maxTokenLength).cacheSize(b.witCacheSize).maxLifetime(b.maxWitLifetime)
+                .audiences(b.witAudiences).requireKid(b.requireKid).build();
         this.wptVerifier = new WptVerifier(b.leeway, b.maxProofLifetime, b.maxTokenLength);
         this.acceptTargetUri = b.acceptTargetUri;
         Set<String> normalized = new HashSet<>();
@@ -110,7 +111,7 @@ public final class RequestVerifier {
             }
             // A replay cache may already have dropped the first use's entry if the proof expired while
             // this request was being checked: re-read the clock so that such a proof is refused.
-            if (clock.instant().isAfter(keepUntil)) {
+            if (!clock.instant().isBefore(keepUntil)) { // C2-5
                 throw new WimseException(Reason.EXPIRED, "WPT expired while the request was being verified");
             }
         }
@@ -232,7 +233,9 @@ public final class RequestVerifier {
         private boolean replayProtection = true;
         private Set<String> allowedIssuers = Set.of();
         private Set<JwsAlgorithm> witAlgorithms = EnumSet.allOf(JwsAlgorithm.class);
-        private Set<JwsAlgorithm> proofAlgorithms = EnumSet.allOf(JwsAlgorithm.class);
+        private Set<JwsAlgorithm> proofAlgorithms = WitVerifier.DEFAULT_PROOF_ALGORITHMS;
+        private Set<String> witAudiences = Set.of();
+        private boolean requireKid;
         private int maxTokenLength = CompactJws.DEFAULT_MAX_TOKEN_LENGTH;
         private int witCacheSize = 10_000;
         private Duration maxWitLifetime = Duration.ofHours(24);
@@ -260,7 +263,7 @@ public final class RequestVerifier {
 
         /** Allowed clock skew, 0 to 5 minutes (default 60 s). */
         public Builder leeway(Duration leeway) {
-            this.leeway = Validity.checkLeeway(leeway);
+            this.leeway = ClaimsValidator.checkLeeway(leeway);
             return this;
         }
 
@@ -326,7 +329,26 @@ public final class RequestVerifier {
             return this;
         }
 
-        /** Algorithms accepted for proofs, i.e. for {@code cnf.jwk.alg} (default: all). */
+        /**
+         * The audiences this service answers to as a WIT {@code aud} (C2-5): a WIT without
+         * {@code aud} is accepted; one with {@code aud} only when it names one of these (default
+         * none: a WIT carrying {@code aud} is refused, {@link Reason#AUDIENCE_MISMATCH}).
+         */
+        public Builder witAudiences(Set<String> audiences) {
+            this.witAudiences = Set.copyOf(audiences);
+            return this;
+        }
+
+        /** Requires every WIT to carry {@code kid} (C2-1; the SPIFFE WIT-SVID profile). Default false. */
+        public Builder requireKid(boolean require) {
+            this.requireKid = require;
+            return this;
+        }
+
+        /**
+         * Algorithms accepted for proofs, i.e. for {@code cnf.jwk.alg} (default
+         * {@link WitVerifier#DEFAULT_PROOF_ALGORITHMS}: ES256, ES384, EdDSA; RSA proofs are opt-in).
+         */
         public Builder proofAlgorithms(Set<JwsAlgorithm> algorithms) {
             this.proofAlgorithms = EnumSet.copyOf(algorithms);
             return this;

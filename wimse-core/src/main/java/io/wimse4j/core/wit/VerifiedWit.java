@@ -1,12 +1,11 @@
 package io.wimse4j.core.wit;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.nimbusds.jose.jwk.JWK;
 import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.jose.JwsAlgorithm;
+import io.wimse4j.core.jose.JwtClaims;
+import io.wimse4j.core.jose.PublicJwk;
 import io.wimse4j.core.jose.SignatureVerifier;
-import io.wimse4j.core.internal.StrictJson;
 import io.wimse4j.core.key.TrustBundle;
 
 import java.time.Instant;
@@ -26,15 +25,15 @@ public final class VerifiedWit {
     private final Optional<String> jwtId;
     private final Optional<Instant> issuedAt;
     private final Instant expiresAt;
-    private final JWK confirmationKey;
+    private final PublicJwk confirmationKey;
     private final String confirmationAlgorithmName;
     private final SignatureVerifier proofVerifier;
-    private final ObjectNode claims;
+    private final JwtClaims claims;
     final TrustBundle verifiedWith;
 
     VerifiedWit(String token, String tokenHash, WorkloadIdentifier subject, Optional<String> issuer,
-                Optional<String> jwtId, Optional<Instant> issuedAt, Instant expiresAt, JWK confirmationKey,
-                String confirmationAlgorithmName, SignatureVerifier proofVerifier, ObjectNode claims,
+                Optional<String> jwtId, Optional<Instant> issuedAt, Instant expiresAt, PublicJwk confirmationKey,
+                String confirmationAlgorithmName, SignatureVerifier proofVerifier, JwtClaims claims,
                 TrustBundle verifiedWith) {
         this.token = token;
         this.tokenHash = tokenHash;
@@ -91,7 +90,7 @@ public final class VerifiedWit {
     }
 
     /** The workload's public key, {@code cnf.jwk} (WIT-7). */
-    public JWK confirmationKey() {
+    public PublicJwk confirmationKey() {
         return confirmationKey;
     }
 
@@ -112,15 +111,12 @@ public final class VerifiedWit {
 
     /** One claim as a plain Java value (String, Number, Boolean, List, Map), if present. */
     public Optional<Object> claim(String name) {
-        var node = claims.get(name);
-        return node == null ? Optional.empty() : Optional.ofNullable(StrictJson.mapper().convertValue(node, Object.class));
+        return claims.value(name);
     }
 
     /** All claims as plain Java values; a new unmodifiable map each call. */
     public Map<String, Object> claims() {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map = StrictJson.mapper().convertValue(claims, Map.class);
-        return java.util.Collections.unmodifiableMap(map);
+        return claims.asMap();
     }
 
     @Override

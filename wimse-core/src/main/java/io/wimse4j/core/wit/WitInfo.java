@@ -2,13 +2,14 @@ package io.wimse4j.core.wit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.nimbusds.jose.jwk.JWK;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.internal.Claims;
 import io.wimse4j.core.internal.CompactJws;
+import io.wimse4j.core.internal.JwkBridge;
 import io.wimse4j.core.internal.JwkKeys;
+import io.wimse4j.core.jose.PublicJwk;
 import io.wimse4j.core.jose.JwsAlgorithm;
 
 import java.time.Instant;
@@ -24,7 +25,7 @@ import java.time.Instant;
  * @param confirmationKey {@code cnf.jwk}
  * @param proofAlgorithm  {@code cnf.jwk.alg}: the algorithm proofs must use (WIT-8, WPT-2)
  */
-public record WitInfo(String token, WorkloadIdentifier subject, Instant expiresAt, JWK confirmationKey,
+public record WitInfo(String token, WorkloadIdentifier subject, Instant expiresAt, PublicJwk confirmationKey,
                       JwsAlgorithm proofAlgorithm) {
 
     /** Decodes {@code token} without verifying its signature. */
@@ -44,7 +45,7 @@ public record WitInfo(String token, WorkloadIdentifier subject, Instant expiresA
         }
         JwsAlgorithm proofAlg = JwsAlgorithm.fromJwaName(alg.textValue()).orElseThrow(() ->
                 new WimseException(Reason.UNSUPPORTED_ALG, "WIT 'cnf.jwk.alg' is not supported"));
-        return new WitInfo(token, sub, exp, JwkKeys.parsePublic(jwkNode), proofAlg);
+        return new WitInfo(token, sub, exp, JwkBridge.wrap(JwkKeys.parsePublic(jwkNode)), proofAlg);
     }
 
     @Override

@@ -1,13 +1,12 @@
 package io.wimse4j.core.wit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.nimbusds.jose.jwk.JWK;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.id.WorkloadIdentifier;
-import io.wimse4j.core.internal.JwkKeys;
 import io.wimse4j.core.jose.JwsAlgorithm;
+import io.wimse4j.core.jose.PublicJwk;
 import io.wimse4j.core.jose.JwsSigner;
 import io.wimse4j.core.internal.JwsWriter;
 import io.wimse4j.core.internal.StrictJson;
@@ -60,7 +59,7 @@ public final class WitIssuer {
     }
 
     /** Issues a WIT with the default lifetime. */
-    public IssuedWit issue(WorkloadIdentifier subject, JWK workloadPublicKey) throws WimseException {
+    public IssuedWit issue(WorkloadIdentifier subject, PublicJwk workloadPublicKey) throws WimseException {
         return issue(subject, workloadPublicKey, defaultTtl, Map.of());
     }
 
@@ -69,7 +68,7 @@ public final class WitIssuer {
      * carry {@code alg}, WIT-8), valid for {@code ttl}, with optional {@code extraClaims} (which may
      * not replace registered claims; WIT-11 recommends collision-resistant names).
      */
-    public IssuedWit issue(WorkloadIdentifier subject, JWK workloadPublicKey, Duration ttl,
+    public IssuedWit issue(WorkloadIdentifier subject, PublicJwk workloadPublicKey, Duration ttl,
                            Map<String, ?> extraClaims) throws WimseException {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(workloadPublicKey, "workloadPublicKey");
@@ -81,14 +80,11 @@ public final class WitIssuer {
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(maxTtl) > 0) {
             throw new IllegalArgumentException("ttl must be positive and at most " + maxTtl);
         }
-        if (workloadPublicKey.isPrivate()) {
-            throw new WimseException(Reason.INVALID_KEY, "cnf key must be a public JWK; it contains a private part");
-        }
-        if (workloadPublicKey.getAlgorithm() == null) {
+        if (workloadPublicKey.algorithmName().isEmpty()) {
             throw new WimseException(Reason.INVALID_KEY, "cnf JWK must carry 'alg' (WIT-8)");
         }
-        JwsAlgorithm cnfAlg = JwkKeys.algorithmsFor(workloadPublicKey).iterator().next();
-        JwkKeys.verifier(workloadPublicKey, cnfAlg);
+        JwsAlgorithm cnfAlg = workloadPublicKey.algorithms().iterator().next();
+        workloadPublicKey.verifier(cnfAlg);
         for (String name : extraClaims.keySet()) {
             if (REGISTERED.contains(name)) {
                 throw new IllegalArgumentException("extra claim '" + name + "' would replace a registered claim");
@@ -104,7 +100,7 @@ public final class WitIssuer {
         claims.put("iat", now.getEpochSecond());
         claims.put("exp", exp.getEpochSecond());
         claims.put("jti", jti);
-        claims.putObject("cnf").set("jwk", StrictJson.mapper().valueToTree(workloadPublicKey.toPublicJWK().toJSONObject()));
+        claims.putObject("cnf").set("jwk", StrictJson.mapper().valueToTree(workloadPublicKey.toMap()));
         extraClaims.forEach((k, v) -> claims.set(k, StrictJson.mapper().valueToTree(v)));
         String token = JwsWriter.sign(signer, WitVerifier.TYP, claims);
         return new IssuedWit(token, subject, jti, now, exp);
@@ -154,7 +150,7 @@ public final class WitIssuer {
             return this;
         }
 
-        /** Lifetime used by {@link #issue(WorkloadIdentifier, JWK)} (default 1 hour, WIT-5). */
+        /** Lifetime used by {@link #issue(WorkloadIdentifier, PublicJwk)} (default 1 hour, WIT-5). */
         public Builder defaultTtl(Duration ttl) {
             this.defaultTtl = Objects.requireNonNull(ttl, "ttl");
             return this;

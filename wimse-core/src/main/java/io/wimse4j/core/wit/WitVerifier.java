@@ -5,22 +5,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import com.nimbusds.jose.jwk.JWK;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.internal.Base64Url;
-import io.wimse4j.core.internal.Claims;
 import io.wimse4j.core.internal.CompactJws;
 import io.wimse4j.core.internal.Hashes;
-import io.wimse4j.core.internal.JwkKeys;
+import io.wimse4j.core.jose.ClaimsValidator;
 import io.wimse4j.core.jose.JwsAlgorithm;
+import io.wimse4j.core.jose.JwsVerifier;
+import io.wimse4j.core.jose.JwtClaims;
+import io.wimse4j.core.jose.PublicJwk;
+import io.wimse4j.core.jose.VerifiedJws;
 import io.wimse4j.core.jose.SignatureVerifier;
 import io.wimse4j.core.internal.StrictJson;
-import io.wimse4j.core.internal.Validity;
 import io.wimse4j.core.key.TrustBundle;
 import io.wimse4j.core.key.TrustBundleSource;
-import io.wimse4j.core.key.TrustedKey;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -42,6 +42,9 @@ import java.util.Set;
 public final class WitVerifier {
     /** Media type suffix of a WIT (WIT-2). */
     public static final String TYP = "wit+jwt";
+    /** The default proof algorithms ({@code cnf.jwk.alg}): ES256, ES384 and EdDSA; RSA is opt-in. */
+    public static final Set<JwsAlgorithm> DEFAULT_PROOF_ALGORITHMS =
+            Set.copyOf(EnumSet.of(JwsAlgorithm.ES256, JwsAlgorithm.ES384, JwsAlgorithm.EdDSA));
     /** Largest configurable maximum WIT lifetime. */
     public static final Duration MAX_LIFETIME_CAP = Duration.ofDays(7);
 
@@ -54,6 +57,8 @@ public final class WitVerifier {
     private final int maxTokenLength;
     private final Duration maxLifetime;
     private final Cache<String, VerifiedWit> cache;
+    private final boolean requireKid;
+    private final JwsVerifier jwsVerifier;
 
     private WitVerifier(Builder b) {
         this.trust = b.trust;
@@ -64,6 +69,16 @@ public final class WitVerifier {
         this.proofAlgorithms = EnumSet.copyOf(b.proofAlgorithms);
         this.maxTokenLength = b.maxTokenLength;
         this.maxLifetime = b.maxLifetime;
+        this.requireKid = b.requireKid;
+        ClaimsValidator.Builder claims = ClaimsValidator.builder().clock(b.clock).leeway(b.leeway)
+                .maxLifetime(b.maxLifetime).expectAudienceIfPresent(b.audiences);
+        if (allowedIssuers.isEmpty()) {
+            claims.ignoreIssuer();
+        } else {
+            claims.expectIssuers(allowedIssuers);
+        }
+        this.jwsVerifier = JwsVerifier.builder().label("WIT").type(TYP).algorithms(algorithms)
+                .maxTokenLength(b.maxTokenLength).claims(claims.build()).build();
         this.cache = b.cacheSize == 0 ? null : Caffeine.newBuilder()
                 .maximumSize(b.cacheSize)
                 .ticker(() -> clock.millis() * 1_000_000L)
@@ -149,82 +164,69 @@ public final class WitVerifier {
     }
 
     private boolean stillValid(VerifiedWit wit, Instant now) {
-        if (now.isAfter(wit.expiresAt().plus(leeway))) {
-            return false;
+        if (!now.isBefore(wit.expiresAt().plus(leeway))) {
+            return false; // C2-5: expired at exactly exp + leeway
         }
-        return trust.bundleFor(wit.trustDomain()).orElse(null) == wit.verifiedWith;
+        TrustBundle current = trust.bundleFor(wit.trustDomain()).orElse(null);
+        // equal keys, not the same object: a source that rebuilds an unchanged bundle keeps the cache hot
+        return current == wit.verifiedWith || wit.verifiedWith.equals(current);
     }
 
     private VerifiedWit verifyUncached(String token, String tokenHash, Instant now) throws WimseException {
-        CompactJws jws = CompactJws.parse(token, maxTokenLength);
-        jws.rejectCritical();
-        jws.requireType(TYP);
-        String algName = jws.algorithmName();
-        JwsAlgorithm alg = JwsAlgorithm.fromJwaName(algName).filter(algorithms::contains).orElseThrow(() ->
-                new WimseException(Reason.UNSUPPORTED_ALG, "WIT 'alg' " + algName + " is not accepted"));
-        ObjectNode claims = jws.payload();
-
-        WorkloadIdentifier subject = WorkloadIdentifier.parse(Claims.requiredString(claims, "sub", "WIT"));
-        TrustBundle bundle = trust.bundleFor(subject.trustDomain())
-                .filter(b -> b.trustDomain().equals(subject.trustDomain())).orElseThrow(() ->
-                new WimseException(Reason.UNTRUSTED_TRUST_DOMAIN, "no trust anchors for trust domain " + subject.trustDomain()));
-        Optional<String> kid = jws.keyId();
-        List<TrustedKey> candidates = bundle.candidates(alg, kid);
-        if (candidates.isEmpty()) {
-            trust.keyNotFound(subject.trustDomain(), kid);
-            throw new WimseException(Reason.UNKNOWN_KEY, "trust domain " + subject.trustDomain() + " has no " + alg
-                    + " key" + kid.map(k -> " with kid '" + k + "'").orElse(""));
-        }
-        boolean verified = false;
-        for (TrustedKey key : candidates) {
-            if (jws.verifyWith(key.verifier())) {
-                verified = true;
-                break;
+        TrustBundle[] usedBundle = new TrustBundle[1];
+        VerifiedJws jws = jwsVerifier.verify(token, now, (header, claims) -> {
+            WorkloadIdentifier subject = WorkloadIdentifier.parse(claims.requiredString("sub"));
+            TrustBundle bundle = trust.bundleFor(subject.trustDomain())
+                    .filter(b -> b.trustDomain().equals(subject.trustDomain())).orElseThrow(() ->
+                            new WimseException(Reason.UNTRUSTED_TRUST_DOMAIN, "no trust anchors for trust domain " + subject.trustDomain()));
+            Optional<String> kid = header.keyId();
+            try {
+                List<SignatureVerifier> keys = bundle.select(header.algorithm(), kid, requireKid);
+                usedBundle[0] = bundle;
+                return keys;
+            } catch (WimseException e) {
+                if (e.reason() == Reason.UNKNOWN_KEY) {
+                    trust.keyNotFound(subject.trustDomain(), kid);
+                }
+                throw e;
             }
-        }
-        if (!verified) {
-            throw new WimseException(Reason.BAD_SIGNATURE, "WIT signature does not verify with the keys of " + subject.trustDomain());
-        }
+        });
+        JwtClaims claims = jws.claims();
+        WorkloadIdentifier subject = WorkloadIdentifier.parse(claims.requiredString("sub"));
+        Optional<String> iss = claims.string("iss");
+        Optional<String> jti = claims.jwtId();
+        Optional<Instant> iat = claims.time("iat");
 
-        Instant exp = Validity.check(claims, now, leeway, "WIT");
-        if (exp.isAfter(now.plus(maxLifetime).plus(leeway))) {
-            throw new WimseException(Reason.LIFETIME_TOO_LONG, "WIT expires more than " + maxLifetime.toHours() + " h from now");
-        }
-        Optional<String> iss = Claims.optionalString(claims, "iss", "WIT");
-        if (!allowedIssuers.isEmpty() && (iss.isEmpty() || !allowedIssuers.contains(iss.get()))) {
-            throw new WimseException(Reason.UNTRUSTED_ISSUER, iss.isEmpty() ? "WIT has no 'iss'" : "WIT 'iss' is not allowed");
-        }
-        Optional<String> jti = Claims.jwtId(claims, "WIT");
-        Optional<Instant> iat = Claims.optionalTime(claims, "iat", "WIT");
-
-        JsonNode cnf = claims.get("cnf");
-        JsonNode cnfJwk = cnf == null ? null : cnf.get("jwk");
-        if (cnfJwk == null) {
-            throw new WimseException(Reason.MISSING_CLAIM, "WIT has no 'cnf.jwk' claim");
-        }
-        if (!cnf.isObject() || !cnfJwk.isObject()) {
-            throw new WimseException(Reason.INVALID_CNF_KEY, "WIT 'cnf.jwk' is not a JSON object");
-        }
-        JsonNode cnfAlgNode = cnfJwk.get("alg");
-        if (cnfAlgNode == null || !cnfAlgNode.isTextual()) {
-            throw new WimseException(Reason.INVALID_CNF_KEY, "WIT 'cnf.jwk' has no 'alg' (WIT-8)");
-        }
-        String cnfAlgName = cnfAlgNode.textValue();
+        JwtClaims cnfJwk = cnfJwk(claims);
+        String cnfAlgName = cnfJwk.string("alg").orElseThrow(() ->
+                new WimseException(Reason.INVALID_CNF_KEY, "WIT 'cnf.jwk' has no 'alg' (WIT-8)"));
         JwsAlgorithm cnfAlg = JwsAlgorithm.fromJwaName(cnfAlgName).filter(proofAlgorithms::contains).orElseThrow(() ->
                 new WimseException(Reason.UNSUPPORTED_ALG, "WIT 'cnf.jwk.alg' " + cnfAlgName + " is not accepted"));
-        JWK jwk;
+        PublicJwk jwk;
         SignatureVerifier proofVerifier;
         try {
-            jwk = JwkKeys.parsePublic(cnfJwk);
-            if (!JwkKeys.isForSignatures(jwk)) {
+            jwk = cnfJwk.asPublicJwk();
+            if (!jwk.isForSignatures()) {
                 throw new WimseException(Reason.INVALID_KEY, "'use'/'key_ops' do not allow signature verification");
             }
-            proofVerifier = JwkKeys.verifier(jwk, cnfAlg);
+            proofVerifier = jwk.verifier(cnfAlg);
         } catch (WimseException e) {
             throw new WimseException(Reason.INVALID_CNF_KEY, "WIT 'cnf.jwk': " + e.detail());
         }
-        return new VerifiedWit(token, tokenHash, subject, iss, jti, iat, exp, jwk, cnfAlgName, proofVerifier,
-                claims, bundle);
+        return new VerifiedWit(token, tokenHash, subject, iss, jti, iat, jws.expiresAt(), jwk, cnfAlgName, proofVerifier,
+                claims, usedBundle[0]);
+    }
+
+    private static JwtClaims cnfJwk(JwtClaims claims) throws WimseException {
+        Optional<JwtClaims> cnf;
+        Optional<JwtClaims> jwk;
+        try {
+            cnf = claims.object("cnf");
+            jwk = cnf.isPresent() ? cnf.get().object("jwk") : Optional.empty();
+        } catch (WimseException notAnObject) {
+            throw new WimseException(Reason.INVALID_CNF_KEY, "WIT 'cnf.jwk' is not a JSON object");
+        }
+        return jwk.orElseThrow(() -> new WimseException(Reason.MISSING_CLAIM, "WIT has no 'cnf.jwk' claim"));
     }
 
     /** The clock this verifier reads. */
@@ -249,9 +251,11 @@ public final class WitVerifier {
         private Duration leeway = Duration.ofSeconds(60);
         private Set<String> allowedIssuers = Set.of();
         private Set<JwsAlgorithm> algorithms = EnumSet.allOf(JwsAlgorithm.class);
-        private Set<JwsAlgorithm> proofAlgorithms = EnumSet.allOf(JwsAlgorithm.class);
+        private Set<JwsAlgorithm> proofAlgorithms = DEFAULT_PROOF_ALGORITHMS;
         private int maxTokenLength = CompactJws.DEFAULT_MAX_TOKEN_LENGTH;
         private int cacheSize = 10_000;
+        private Set<String> audiences = Set.of();
+        private boolean requireKid;
         private Duration maxLifetime = Duration.ofHours(24);
 
         private Builder() {
@@ -281,7 +285,7 @@ public final class WitVerifier {
 
         /** Allowed clock skew, 0 to 5 minutes (default 60 s). */
         public Builder leeway(Duration leeway) {
-            this.leeway = Validity.checkLeeway(leeway);
+            this.leeway = ClaimsValidator.checkLeeway(leeway);
             return this;
         }
 
@@ -300,7 +304,30 @@ public final class WitVerifier {
             return this;
         }
 
-        /** Algorithms accepted for {@code cnf.jwk.alg}, i.e. for proofs (default: all). */
+        /**
+         * The audiences this recipient answers to as a WIT {@code aud} (C2-5): a WIT without
+         * {@code aud} is accepted, one with {@code aud} only when it names one of these (default:
+         * none, so any WIT carrying {@code aud} is refused with {@link Reason#AUDIENCE_MISMATCH}).
+         */
+        public Builder audiences(Set<String> audiences) {
+            this.audiences = Set.copyOf(audiences);
+            return this;
+        }
+
+        /**
+         * Requires every WIT to carry {@code kid} ({@link Reason#KID_REQUIRED}), as the SPIFFE
+         * WIT-SVID profile does. Default: a WIT without {@code kid} is accepted only when its trust
+         * domain holds exactly one key for its {@code alg} (C2-1, {@link Reason#AMBIGUOUS_KEY}).
+         */
+        public Builder requireKid(boolean require) {
+            this.requireKid = require;
+            return this;
+        }
+
+        /**
+         * Algorithms accepted for {@code cnf.jwk.alg}, i.e. for proofs (default:
+         * {@link #DEFAULT_PROOF_ALGORITHMS}; RSA proofs are opt-in).
+         */
         public Builder proofAlgorithms(Set<JwsAlgorithm> algorithms) {
             if (algorithms.isEmpty()) {
                 throw new IllegalArgumentException("at least one algorithm is required");

@@ -3,7 +3,6 @@ package io.wimse4j.core.wpt;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.WorkloadIdentifier;
-import io.wimse4j.core.internal.JwkKeys;
 import io.wimse4j.core.jose.JwsSigner;
 import io.wimse4j.core.wit.WitInfo;
 
@@ -35,7 +34,7 @@ public final class WorkloadCredentials {
                     + " but the WIT's cnf.jwk.alg is " + info.proofAlgorithm());
         }
         byte[] probe = "wimse4j key check".getBytes(StandardCharsets.US_ASCII);
-        if (!JwkKeys.verifier(info.confirmationKey(), info.proofAlgorithm()).verify(probe, 0, probe.length, signer.sign(probe))) {
+        if (!info.confirmationKey().verifier(info.proofAlgorithm()).verify(probe, 0, probe.length, signer.sign(probe))) {
             throw new WimseException(Reason.INVALID_KEY, "the signer's key is not the WIT's confirmation key");
         }
         return new WorkloadCredentials(info, signer);

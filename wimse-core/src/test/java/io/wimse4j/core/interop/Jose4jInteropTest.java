@@ -116,7 +116,7 @@ class Jose4jInteropTest {
         WimseTokens t = wimseTokens(issuerAlg, workloadAlg);
 
         // WIT with the issuer's public key, typ wit+jwt (WIT-1, WIT-2)
-        JsonWebKey issuerJwk = JsonWebKey.Factory.newJwk(t.issuerKey().publicJwk().toJSONString());
+        JsonWebKey issuerJwk = JsonWebKey.Factory.newJwk(t.issuerKey().publicJwk().toJson());
         JwtContext wit = jose4jWitConsumer(issuerJwk.getKey(), issuerAlg.jwaName()).process(t.wit());
         assertThat(wit.getJoseObjects().get(0).getHeader("typ")).isEqualTo("wit+jwt");
         assertThat(wit.getJoseObjects().get(0).getAlgorithmHeaderValue()).isEqualTo(issuerAlg.jwaName());
@@ -131,7 +131,7 @@ class Jose4jInteropTest {
         assertThat(cnfJwkMap).containsEntry("alg", workloadAlg.jwaName()).doesNotContainKeys("d", "p", "q");
         PublicJsonWebKey cnfJwk = PublicJsonWebKey.Factory.newPublicJwk(cnfJwkMap);
         assertThat(cnfJwk.getPublicKey().getEncoded())
-                .isEqualTo(JsonWebKey.Factory.newJwk(t.workloadKey().publicJwk().toJSONString()).getKey().getEncoded());
+                .isEqualTo(JsonWebKey.Factory.newJwk(t.workloadKey().publicJwk().toJson()).getKey().getEncoded());
 
         // WPT with the cnf key, alg = cnf.jwk.alg, typ wpt+jwt (WPT-2, WPT-3, V-3..V-7)
         JwtContext wpt = jose4jWptConsumer(cnfJwk.getKey(), (String) cnfJwkMap.get("alg")).process(t.wpt());
@@ -149,7 +149,7 @@ class Jose4jInteropTest {
     void jose4jRejectsAWimse4jWptWhosePayloadWasChanged() throws Exception {
         WimseTokens t = wimseTokens(JwsAlgorithm.ES256, JwsAlgorithm.EdDSA);
         String tampered = replacePayload(t.wpt(), claimsOf(t.wpt()).replace(TARGET, "https://evil.example/path"));
-        JsonWebKey cnf = JsonWebKey.Factory.newJwk(t.workloadKey().publicJwk().toJSONString());
+        JsonWebKey cnf = JsonWebKey.Factory.newJwk(t.workloadKey().publicJwk().toJson());
         JwtConsumer consumer = new JwtConsumerBuilder().setVerificationKey(cnf.getKey())
                 .setJwsAlgorithmConstraints(ConstraintType.PERMIT, "EdDSA").setExpectedType(true, "wpt+jwt")
                 .setEvaluationTime(NumericDate.fromSeconds(now.getEpochSecond()))
@@ -168,7 +168,7 @@ class Jose4jInteropTest {
         WorkloadCredentials credentials = WorkloadCredentials.of(t.wit(), t.workloadKey().signer());
         WptCreator creator = WptCreator.create(clock, Duration.ofSeconds(60));
         JwtConsumer consumer = jose4jWptConsumer(
-                JsonWebKey.Factory.newJwk(t.workloadKey().publicJwk().toJSONString()).getKey(), "ES256");
+                JsonWebKey.Factory.newJwk(t.workloadKey().publicJwk().toJson()).getKey(), "ES256");
         int shortHalves = 0;
         for (int i = 0; i < 6000 && shortHalves < 3; i++) {
             String wpt = creator.create(credentials, TARGET, ProofBindings.accessToken(ACCESS_TOKEN));

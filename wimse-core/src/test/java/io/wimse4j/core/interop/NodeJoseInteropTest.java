@@ -189,7 +189,7 @@ class NodeJoseInteropTest {
         WorkloadCredentials credentials = WorkloadCredentials.of(wit, workloadKey.signer());
         String wpt = WptCreator.create(clock, Duration.ofSeconds(60))
                 .create(credentials, TARGET, ProofBindings.accessToken(ACCESS_TOKEN));
-        String jwks = "{\"keys\":[" + issuerKey.publicJwk().toJSONString() + "]}";
+        String jwks = "{\"keys\":[" + issuerKey.publicJwk().toJson() + "]}";
         return new WimseTokens(jwks, wit, wpt, workloadKey, credentials);
     }
 
@@ -246,7 +246,7 @@ class NodeJoseInteropTest {
         WorkloadKeyPair issuerKey = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
         String otherWit = WitIssuer.builder().signer(issuerKey.signer()).trustDomain(DOMAIN).clock(clock).build()
                 .issue(WorkloadIdentifier.parse(SUBJECT), t.workloadKey().publicJwk(), Duration.ofHours(1), Map.of()).token();
-        String jwks = "{\"keys\":[" + issuerKey.publicJwk().toJSONString() + "]}";
+        String jwks = "{\"keys\":[" + issuerKey.publicJwk().toJson() + "]}";
         NodeResult r = node("verify", verifyInput(jwks, otherWit, t.wpt(), TARGET, ACCESS_TOKEN, now));
         assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
         assertThat(r.json().path("stage").asText()).isEqualTo("wth");

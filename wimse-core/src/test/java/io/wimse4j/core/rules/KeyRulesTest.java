@@ -38,17 +38,17 @@ class KeyRulesTest {
         assertThat(back.algorithm()).isEqualTo(alg);
         assertThat(back.keyId()).isEqualTo(key.keyId());
         assertThat(back.publicJwk()).isEqualTo(key.publicJwk());
-        assertThat(key.publicJwk().getAlgorithm().getName()).isEqualTo(alg.jwaName());
+        assertThat(key.publicJwk().algorithmName().orElseThrow()).isEqualTo(alg.jwaName());
         byte[] msg = "signing input".getBytes(StandardCharsets.US_ASCII);
         TrustBundle bundle = Fixture.bundle(new TrustDomain("example.org"), key);
-        assertThat(bundle.candidates(alg, Optional.of(key.keyId()))).singleElement()
-                .satisfies(k -> assertThat(k.verifier().verify(msg, 0, msg.length, back.signer().sign(msg))).isTrue());
+        assertThat(bundle.select(alg, Optional.of(key.keyId()), false)).singleElement()
+                .satisfies(v -> assertThat(v.verify(msg, 0, msg.length, back.signer().sign(msg))).isTrue());
     }
 
     @Test
     void KEY_1_privateKeyMaterialIsNeverShownOrPublished() {
         WorkloadKeyPair key = WorkloadKeyPair.generate(JwsAlgorithm.ES256);
-        String d = (String) key.publicJwk().toJSONObject().get("d");
+        String d = (String) key.publicJwk().toMap().get("d");
         assertThat(d).isNull();
         assertThat(key.toString()).doesNotContain(key.privateJwkJson().substring(key.privateJwkJson().indexOf("\"d\"")));
         assertThat(key.signer().toString()).doesNotContain("\"d\"");

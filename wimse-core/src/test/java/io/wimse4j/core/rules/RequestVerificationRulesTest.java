@@ -131,9 +131,10 @@ class RequestVerificationRulesTest {
     void V_7_expRequiredNotPassedAndNotTooFarAhead() throws WimseException {
         assertRejected(() -> verifier.verify(f.request(f.wit, f.craftWpt(f.wit, same(), c -> c.remove("exp"))).build()),
                 Reason.MISSING_CLAIM);
-        String atLeeway = f.craftWpt(f.wit, same(), c -> c.put("exp", NOW.getEpochSecond() - 60).put("iat", NOW.getEpochSecond() - 90));
-        assertThat(verifier.verify(f.request(f.wit, atLeeway).build()).workload()).isEqualTo(f.workload);
-        String past = f.craftWpt(f.wit, same(), c -> c.put("exp", NOW.getEpochSecond() - 61).put("iat", NOW.getEpochSecond() - 90));
+        String inLeeway = f.craftWpt(f.wit, same(), c -> c.put("exp", NOW.getEpochSecond() - 59).put("iat", NOW.getEpochSecond() - 90));
+        assertThat(verifier.verify(f.request(f.wit, inLeeway).build()).workload()).isEqualTo(f.workload);
+        // C2-5: exactly at exp + leeway the proof is expired
+        String past = f.craftWpt(f.wit, same(), c -> c.put("exp", NOW.getEpochSecond() - 60).put("iat", NOW.getEpochSecond() - 90));
         assertRejected(() -> verifier.verify(f.request(f.wit, past).build()), Reason.EXPIRED);
         String farAhead = f.craftWpt(f.wit, same(), c -> { c.remove("iat"); c.put("exp", NOW.getEpochSecond() + 361); });
         assertRejected(() -> verifier.verify(f.request(f.wit, farAhead).build()), Reason.LIFETIME_TOO_LONG);

@@ -75,7 +75,7 @@ public final class Fixture {
     public static TrustBundle bundle(TrustDomain td, WorkloadKeyPair... keys) {
         StringBuilder sb = new StringBuilder("{\"keys\":[");
         for (int i = 0; i < keys.length; i++) {
-            sb.append(i == 0 ? "" : ",").append(keys[i].publicJwk().toJSONString());
+            sb.append(i == 0 ? "" : ",").append(keys[i].publicJwk().toJson());
         }
         try {
             return TrustBundle.fromJwks(td, sb.append("]}").toString());
@@ -150,7 +150,7 @@ public final class Fixture {
         ObjectNode c = StrictJson.mapper().createObjectNode();
         c.put("iss", "https://issuer.example.org").put("sub", workload.value())
                 .put("iat", NOW.getEpochSecond() - 10).put("exp", NOW.getEpochSecond() + 3600).put("jti", "wit-jti-1");
-        c.putObject("cnf").set("jwk", StrictJson.mapper().valueToTree(workloadKey.publicJwk().toJSONObject()));
+        c.putObject("cnf").set("jwk", StrictJson.mapper().valueToTree(workloadKey.publicJwk().toMap()));
         return c;
     }
 

@@ -1,22 +1,17 @@
 package io.wimse4j.server.attest;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.nimbusds.jose.jwk.JWK;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
-import io.wimse4j.core.internal.Claims;
-import io.wimse4j.core.internal.CompactJws;
-import io.wimse4j.core.internal.JwkKeys;
+import io.wimse4j.core.jose.ClaimsValidator;
 import io.wimse4j.core.jose.JwsAlgorithm;
-import io.wimse4j.core.internal.StrictJson;
-import io.wimse4j.core.internal.Validity;
+import io.wimse4j.core.jose.JwsVerifier;
+import io.wimse4j.core.jose.JwtClaims;
+import io.wimse4j.core.jose.VerifiedJws;
 import io.wimse4j.core.key.TrustBundle;
 import io.wimse4j.core.key.TrustedKey;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -49,7 +44,7 @@ public final class KubernetesTokenVerifier {
     /** Default leeway for clock skew between the cluster and this server. */
     public static final Duration DEFAULT_LEEWAY = Duration.ofSeconds(30);
     /** Most entries accepted in an {@code aud} array. */
-    public static final int MAX_AUDIENCES = 32;
+    public static final int MAX_AUDIENCES = io.wimse4j.core.jose.JwtClaims.MAX_AUDIENCES;
 
     private static final String WHAT = "service-account token";
     private static final String SUBJECT_PREFIX = "system:serviceaccount:";
@@ -63,17 +58,18 @@ public final class KubernetesTokenVerifier {
     private final String issuer;
     private final String audience;
     private final List<TrustedKey> keys;
-    private final Clock clock;
-    private final Duration leeway;
-    private final int maxTokenLength;
+    private final JwsVerifier jwsVerifier;
 
     private KubernetesTokenVerifier(Builder b, List<TrustedKey> keys) {
         this.issuer = b.issuer;
         this.audience = b.audience;
         this.keys = List.copyOf(keys);
-        this.clock = b.clock;
-        this.leeway = b.leeway;
-        this.maxTokenLength = b.maxTokenLength;
+        // the shared pipeline (C2-5: exp boundary, iss expected, aud expected; C2-1: kid selection)
+        this.jwsVerifier = JwsVerifier.builder().label(WHAT).typeIfPresent("JWT").algorithms(ALGORITHMS)
+                .maxTokenLength(b.maxTokenLength)
+                .claims(ClaimsValidator.builder().clock(b.clock).leeway(b.leeway)
+                        .expectIssuers(Set.of(b.issuer)).expectAudience(Set.of(b.audience)).build())
+                .build();
     }
 
     /** A new builder; {@code issuer}, {@code audience} and {@code jwks} are required. */
@@ -83,92 +79,17 @@ public final class KubernetesTokenVerifier {
 
     /** Verifies {@code token} and answers the namespace, service account and pod it names. */
     public KubernetesIdentity verify(String token) throws WimseException {
-        CompactJws jws = CompactJws.parse(token, maxTokenLength);
-        jws.rejectCritical();
-        checkType(jws.header());
-        String algName = jws.algorithmName();
-        JwsAlgorithm alg = JwsAlgorithm.fromJwaName(algName).filter(ALGORITHMS::contains).orElseThrow(() ->
-                new WimseException(Reason.UNSUPPORTED_ALG, WHAT + " 'alg' " + printable(algName) + " is not RS256 or ES256"));
-        Optional<String> kid = jws.keyId();
-        List<TrustedKey> candidates = new ArrayList<>(2);
-        for (TrustedKey k : keys) {
-            if (k.algorithm() == alg && (kid.isEmpty() || kid.equals(k.keyId()))) {
-                candidates.add(k);
-            }
-        }
-        if (candidates.isEmpty()) {
-            throw new WimseException(Reason.UNKNOWN_KEY, "the cluster issuer's JWKS has no " + alg + " key"
-                    + (kid.isPresent() ? " with the token's 'kid'" : ""));
-        }
-        boolean verified = false;
-        for (TrustedKey k : candidates) {
-            if (jws.verifyWith(k.verifier())) {
-                verified = true;
-                break;
-            }
-        }
-        if (!verified) {
-            throw new WimseException(Reason.BAD_SIGNATURE, WHAT + " signature does not verify with the cluster issuer's keys");
-        }
-
-        ObjectNode claims = jws.payload();
-        String iss = Claims.requiredString(claims, "iss", WHAT);
-        if (!iss.equals(issuer)) {
-            throw new WimseException(Reason.UNTRUSTED_ISSUER, WHAT + " 'iss' is not the configured cluster issuer");
-        }
-        checkAudience(claims);
-        Validity.check(claims, clock.instant(), leeway, WHAT);
-        return identity(claims);
-    }
-
-    private static void checkType(ObjectNode header) throws WimseException {
-        JsonNode typ = header.get("typ");
-        if (typ != null && !(typ.isTextual() && typ.textValue().toLowerCase(Locale.ROOT).equals("jwt"))) {
-            throw new WimseException(Reason.WRONG_TYP, WHAT + " 'typ' must be absent or 'JWT'");
-        }
-    }
-
-    private void checkAudience(ObjectNode claims) throws WimseException {
-        JsonNode aud = claims.get("aud");
-        if (aud == null || aud.isNull()) {
-            throw new WimseException(Reason.MISSING_CLAIM, WHAT + " has no 'aud' claim");
-        }
-        if (aud.isTextual()) {
-            if (aud.textValue().equals(audience)) {
-                return;
-            }
-        } else if (aud.isArray()) {
-            if (aud.size() > MAX_AUDIENCES) {
-                throw new WimseException(Reason.INVALID_CLAIM, WHAT + " 'aud' has more than " + MAX_AUDIENCES + " entries");
-            }
-            for (JsonNode a : aud) {
-                if (!a.isTextual()) {
-                    throw new WimseException(Reason.INVALID_CLAIM, WHAT + " 'aud' entries must be strings");
-                }
-            }
-            for (JsonNode a : aud) {
-                if (a.textValue().equals(audience)) {
-                    return;
-                }
-            }
-        } else {
-            throw new WimseException(Reason.INVALID_CLAIM, WHAT + " 'aud' must be a string or an array of strings");
-        }
-        throw new WimseException(Reason.AUDIENCE_MISMATCH, WHAT + " 'aud' does not contain this server's audience");
+        VerifiedJws jws = jwsVerifier.verify(token, (header, claims) ->
+                TrustedKey.select(keys, header.algorithm(), header.keyId(), false, "the cluster issuer's JWKS"));
+        return identity(jws.claims());
     }
 
     /** Reads the {@code kubernetes.io} claim and requires {@code sub} to agree with it. */
-    private static KubernetesIdentity identity(ObjectNode claims) throws WimseException {
-        String sub = Claims.requiredString(claims, "sub", WHAT);
-        JsonNode k8s = claims.get(CLAIM);
-        if (k8s == null || k8s.isNull()) {
-            throw new WimseException(Reason.MISSING_CLAIM, WHAT + " has no '" + CLAIM + "' claim");
-        }
-        if (!k8s.isObject()) {
-            throw new WimseException(Reason.INVALID_CLAIM, WHAT + " '" + CLAIM + "' is not a JSON object");
-        }
-        ObjectNode info = (ObjectNode) k8s;
-        String namespace = Claims.requiredString(info, "namespace", WHAT + " '" + CLAIM + "'");
+    private static KubernetesIdentity identity(JwtClaims claims) throws WimseException {
+        String sub = claims.requiredString("sub");
+        JwtClaims info = claims.object(CLAIM).orElseThrow(() ->
+                new WimseException(Reason.MISSING_CLAIM, WHAT + " has no '" + CLAIM + "' claim"));
+        String namespace = info.requiredString("namespace");
         if (!DNS_LABEL.matcher(namespace).matches()) {
             throw new WimseException(Reason.INVALID_CLAIM, WHAT + " namespace is not a DNS-1123 label");
         }
@@ -183,29 +104,19 @@ public final class KubernetesTokenVerifier {
     }
 
     /** The {@code name} of object member {@code member} of the {@code kubernetes.io} claim (a DNS-1123 subdomain). */
-    private static Optional<String> name(ObjectNode info, String member, boolean required) throws WimseException {
-        String what = WHAT + " '" + CLAIM + "." + member + "'";
-        JsonNode n = info.get(member);
-        if (n == null || n.isNull()) {
+    private static Optional<String> name(JwtClaims info, String member, boolean required) throws WimseException {
+        Optional<JwtClaims> n = info.object(member);
+        if (n.isEmpty()) {
             if (required) {
                 throw new WimseException(Reason.MISSING_CLAIM, WHAT + " has no '" + CLAIM + "." + member + "' claim");
             }
             return Optional.empty();
         }
-        if (!n.isObject()) {
-            throw new WimseException(Reason.INVALID_CLAIM, what + " is not a JSON object");
-        }
-        String name = Claims.requiredString((ObjectNode) n, "name", what);
+        String name = n.get().requiredString("name");
         if (name.length() > MAX_SUBDOMAIN_LENGTH || !DNS_SUBDOMAIN.matcher(name).matches()) {
-            throw new WimseException(Reason.INVALID_CLAIM, what + " name is not a DNS-1123 subdomain");
+            throw new WimseException(Reason.INVALID_CLAIM, WHAT + " '" + CLAIM + "." + member + "' name is not a DNS-1123 subdomain");
         }
         return Optional.of(name);
-    }
-
-    /** An attacker-chosen value, bounded and without control characters, for a detail message. */
-    private static String printable(String s) {
-        String t = s.length() > 16 ? s.substring(0, 16) + "..." : s;
-        return t.codePoints().allMatch(c -> c >= 0x20 && c < 0x7f) ? t : "(unprintable)";
     }
 
     /** The configured cluster issuer. */
@@ -225,7 +136,7 @@ public final class KubernetesTokenVerifier {
         private String jwks;
         private Clock clock = Clock.systemUTC();
         private Duration leeway = DEFAULT_LEEWAY;
-        private int maxTokenLength = CompactJws.DEFAULT_MAX_TOKEN_LENGTH;
+        private int maxTokenLength = JwsVerifier.DEFAULT_MAX_TOKEN_LENGTH;
 
         private Builder() {
         }
@@ -262,7 +173,7 @@ public final class KubernetesTokenVerifier {
 
         /** Allowed clock skew, 0 to 5 minutes (default 30 s). */
         public Builder leeway(Duration leeway) {
-            this.leeway = Validity.checkLeeway(leeway);
+            this.leeway = ClaimsValidator.checkLeeway(leeway);
             return this;
         }
 
@@ -302,39 +213,8 @@ public final class KubernetesTokenVerifier {
         }
 
         private static List<TrustedKey> parseKeys(String json) throws WimseException {
-            ObjectNode root = StrictJson.parseObject(json, "JWKS");
-            JsonNode arr = root.get("keys");
-            if (arr == null || !arr.isArray()) {
-                throw new WimseException(Reason.INVALID_KEY, "a JWKS needs a 'keys' array");
-            }
-            List<TrustedKey> keys = new ArrayList<>();
-            for (JsonNode node : arr) {
-                JWK jwk = JwkKeys.parsePublic(node);
-                if (!JwkKeys.isForSignatures(jwk)) {
-                    continue;
-                }
-                Set<JwsAlgorithm> algs;
-                try {
-                    algs = JwkKeys.algorithmsFor(jwk);
-                } catch (WimseException e) {
-                    if (e.reason() == Reason.UNSUPPORTED_ALG) {
-                        continue; // a key for an algorithm wimse4j does not know, e.g. RS512
-                    }
-                    throw e;
-                }
-                for (JwsAlgorithm alg : algs) {
-                    if (ALGORITHMS.contains(alg)) {
-                        keys.add(new TrustedKey(Optional.ofNullable(jwk.getKeyID()), JwkKeys.verifier(jwk, alg)));
-                    }
-                }
-            }
-            if (keys.isEmpty()) {
-                throw new WimseException(Reason.INVALID_KEY, "the JWKS holds no RS256 or ES256 signature key");
-            }
-            if (keys.size() > TrustBundle.MAX_KEYS) {
-                throw new WimseException(Reason.INVALID_KEY, "the JWKS holds more than " + TrustBundle.MAX_KEYS + " keys");
-            }
-            return keys;
+            // the one JWKS reader; keys of algorithms wimse4j does not know (RS512, ...) are skipped
+            return TrustedKey.fromJwks(json, ALGORITHMS, false, true, TrustBundle.MAX_KEYS);
         }
 
         /**

@@ -203,7 +203,7 @@ public final class KeyRing {
         ObjectNode file = StrictJson.mapper().createObjectNode();
         ArrayNode fileKeys = file.putArray("keys");
         for (Entry e : entries) {
-            pubKeys.add(StrictJson.mapper().valueToTree(e.key().publicJwk().toJSONObject()));
+            pubKeys.add(StrictJson.mapper().valueToTree(e.key().publicJwk().toMap()));
             ObjectNode k = fileKeys.addObject();
             k.put("created_at", e.createdAt().getEpochSecond());
             k.put("signs_from", e.signsFrom().getEpochSecond());

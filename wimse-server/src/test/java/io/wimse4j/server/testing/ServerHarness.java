@@ -166,7 +166,7 @@ public final class ServerHarness implements AutoCloseable {
 
     /** The issuance body for {@code key}, {@code proof} and the attestation object. */
     public static String body(WorkloadKeyPair key, String proof, String attestationJson) {
-        return "{\"public_jwk\":" + key.publicJwk().toJSONString() + ",\"proof\":\"" + proof + "\",\"attestation\":"
+        return "{\"public_jwk\":" + key.publicJwk().toJson() + ",\"proof\":\"" + proof + "\",\"attestation\":"
                 + attestationJson + "}";
     }
 

@@ -54,7 +54,7 @@ public final class TestServiceAccountVerifier implements ServiceAccountTokenVeri
     public ServiceAccountIdentity verify(String jwt) throws WimseException {
         CompactJws jws = CompactJws.parse(jwt, 8192);
         if (!"ES256".equals(jws.algorithmName())
-                || !jws.verifyWith(io.wimse4j.core.internal.JwkKeys.verifier(clusterKey.publicJwk(), JwsAlgorithm.ES256))) {
+                || !jws.verifyWith(clusterKey.publicJwk().verifier(JwsAlgorithm.ES256))) {
             throw new WimseException(Reason.BAD_SIGNATURE, "service-account token signature does not verify");
         }
         ObjectNode c = jws.payload();
