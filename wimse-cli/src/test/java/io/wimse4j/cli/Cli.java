@@ -2,7 +2,7 @@ package io.wimse4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.wimse4j.core.testkit.DraftExample;
+import io.wimse4j.testkit.DraftExample;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

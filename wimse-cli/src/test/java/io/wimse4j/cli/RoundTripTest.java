@@ -1,6 +1,6 @@
 package io.wimse4j.cli;
 
-import io.wimse4j.core.testkit.DraftExample;
+import io.wimse4j.testkit.DraftExample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,7 +1,7 @@
 package io.wimse4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.wimse4j.core.testkit.DraftExample;
+import io.wimse4j.testkit.DraftExample;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -5,12 +5,12 @@ import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.internal.Hashes;
 import io.wimse4j.core.request.RequestVerifier;
 import io.wimse4j.core.request.VerifiedCaller;
-import io.wimse4j.core.testkit.DraftExample;
+import io.wimse4j.testkit.DraftExample;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 
-import static io.wimse4j.core.testkit.DraftExample.*;
+import static io.wimse4j.testkit.DraftExample.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -49,7 +49,7 @@ class DraftExampleTest {
     // ---- single mutations of the example, each with its reason ----
 
     static void assertExampleRejected(io.wimse4j.core.request.HttpRequestFacts facts, Reason reason) {
-        io.wimse4j.core.testkit.Fixture.assertRejected(() -> verifierAt(VALID_AT).verify(facts), reason);
+        io.wimse4j.testkit.Fixture.assertRejected(() -> verifierAt(VALID_AT).verify(facts), reason);
     }
 
     static io.wimse4j.core.key.WorkloadKeyPair workloadKey() throws WimseException {
@@ -68,7 +68,7 @@ class DraftExampleTest {
         var c = jws.payload().deepCopy();
         header.accept(h);
         claims.accept(c);
-        return io.wimse4j.core.testkit.Fixture.signRaw(workloadKey().signer(), h.toString(), c.toString());
+        return io.wimse4j.testkit.Fixture.signRaw(workloadKey().signer(), h.toString(), c.toString());
     }
 
     @Test
@@ -79,14 +79,14 @@ class DraftExampleTest {
 
     @Test
     void mutationFlippedSignatureByte() {
-        assertExampleRejected(requestWith("Workload-Proof-Token", io.wimse4j.core.testkit.Fixture.flipSignatureBit(WPT)), Reason.BAD_SIGNATURE);
-        assertExampleRejected(requestWith("Workload-Identity-Token", io.wimse4j.core.testkit.Fixture.flipSignatureBit(WIT)), Reason.BAD_SIGNATURE);
+        assertExampleRejected(requestWith("Workload-Proof-Token", io.wimse4j.testkit.Fixture.flipSignatureBit(WPT)), Reason.BAD_SIGNATURE);
+        assertExampleRejected(requestWith("Workload-Identity-Token", io.wimse4j.testkit.Fixture.flipSignatureBit(WIT)), Reason.BAD_SIGNATURE);
     }
 
     @Test
     void mutationExpPassed() {
-        io.wimse4j.core.testkit.Fixture.assertRejected(() -> verifierAt(WPT_EXP.plusSeconds(61)).verify(requestBuilder().build()), Reason.EXPIRED);
-        io.wimse4j.core.testkit.Fixture.assertRejected(() -> verifierAt(WIT_EXP.plusSeconds(61)).verify(requestBuilder().build()), Reason.EXPIRED);
+        io.wimse4j.testkit.Fixture.assertRejected(() -> verifierAt(WPT_EXP.plusSeconds(61)).verify(requestBuilder().build()), Reason.EXPIRED);
+        io.wimse4j.testkit.Fixture.assertRejected(() -> verifierAt(WIT_EXP.plusSeconds(61)).verify(requestBuilder().build()), Reason.EXPIRED);
     }
 
     @Test
@@ -95,7 +95,7 @@ class DraftExampleTest {
                 resignedWpt(h -> { }, c -> c.put("aud", "https://workload.example.com/other"))), Reason.AUDIENCE_MISMATCH);
         io.wimse4j.core.request.RequestVerifier elsewhere = RequestVerifier.builder().trust(DraftExample.trust()).clock(clockAt(VALID_AT))
                 .acceptTargetUri(false).audience("https://elsewhere.example.com/path").build();
-        io.wimse4j.core.testkit.Fixture.assertRejected(() -> elsewhere.verify(requestBuilder().build()), Reason.AUDIENCE_MISMATCH);
+        io.wimse4j.testkit.Fixture.assertRejected(() -> elsewhere.verify(requestBuilder().build()), Reason.AUDIENCE_MISMATCH);
     }
 
     @Test
@@ -145,7 +145,7 @@ class DraftExampleTest {
     void exampleFromAnotherTrustDomainsAnchorsFails() throws WimseException {
         io.wimse4j.core.key.WorkloadKeyPair other = io.wimse4j.core.key.WorkloadKeyPair.generate(io.wimse4j.core.jose.JwsAlgorithm.ES256);
         RequestVerifier v = RequestVerifier.builder().clock(clockAt(VALID_AT))
-                .trust(io.wimse4j.core.key.TrustBundleSet.of(io.wimse4j.core.testkit.Fixture.bundle(TRUST_DOMAIN, other))).build();
-        io.wimse4j.core.testkit.Fixture.assertRejected(() -> v.verify(requestBuilder().build()), Reason.UNKNOWN_KEY);
+                .trust(io.wimse4j.core.key.TrustBundleSet.of(io.wimse4j.testkit.Fixture.bundle(TRUST_DOMAIN, other))).build();
+        io.wimse4j.testkit.Fixture.assertRejected(() -> v.verify(requestBuilder().build()), Reason.UNKNOWN_KEY);
     }
 }

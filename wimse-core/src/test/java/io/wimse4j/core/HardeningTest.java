@@ -9,9 +9,9 @@ import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.key.TrustedKey;
 import io.wimse4j.core.key.WorkloadKeyPair;
 import io.wimse4j.core.request.RequestVerifier;
-import io.wimse4j.core.testkit.Fixture;
 import io.wimse4j.core.wit.WitVerifier;
 import io.wimse4j.core.wpt.ProofBindings;
+import io.wimse4j.testkit.Fixture;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +21,8 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-import static io.wimse4j.core.testkit.Fixture.assertRejected;
-import static io.wimse4j.core.testkit.Fixture.same;
+import static io.wimse4j.testkit.Fixture.assertRejected;
+import static io.wimse4j.testkit.Fixture.same;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The parser hardening every token goes through (design: "Hardening every parser must have"). */

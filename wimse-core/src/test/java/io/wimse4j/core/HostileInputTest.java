@@ -8,10 +8,10 @@ import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.key.TrustBundle;
 import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.core.request.RequestVerifier;
-import io.wimse4j.core.testkit.Fixture;
-import io.wimse4j.core.testkit.MutableClock;
 import io.wimse4j.core.wit.WitVerifier;
 import io.wimse4j.core.wpt.ProofBindings;
+import io.wimse4j.testkit.Fixture;
+import io.wimse4j.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;
@@ -20,9 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 
-import static io.wimse4j.core.testkit.Fixture.NOW;
-import static io.wimse4j.core.testkit.Fixture.assertRejected;
-import static io.wimse4j.core.testkit.Fixture.same;
+import static io.wimse4j.testkit.Fixture.NOW;
+import static io.wimse4j.testkit.Fixture.assertRejected;
+import static io.wimse4j.testkit.Fixture.same;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

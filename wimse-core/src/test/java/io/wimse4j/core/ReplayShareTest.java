@@ -5,16 +5,16 @@ import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.replay.InMemoryReplayCache;
 import io.wimse4j.core.request.RequestVerifier;
-import io.wimse4j.core.testkit.Fixture;
-import io.wimse4j.core.testkit.MutableClock;
+import io.wimse4j.testkit.Fixture;
+import io.wimse4j.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
-import static io.wimse4j.core.testkit.Fixture.assertRejected;
-import static io.wimse4j.core.testkit.Fixture.same;
+import static io.wimse4j.testkit.Fixture.assertRejected;
+import static io.wimse4j.testkit.Fixture.same;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

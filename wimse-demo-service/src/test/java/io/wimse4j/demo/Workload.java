@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wimse4j.client.SigningHttpClient;
 import io.wimse4j.core.error.Reason;
-import io.wimse4j.core.testkit.Fixture;
 import io.wimse4j.core.wpt.CredentialSource;
 import io.wimse4j.core.wpt.RequestSigner;
+import io.wimse4j.testkit.Fixture;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
@@ -21,7 +21,7 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A calling workload for the tests: the core testkit {@link Fixture} (trust domain
+ * A calling workload for the tests: the testkit {@link Fixture} (trust domain
  * {@code example.org}, workload {@code wimse://example.org/svc/caller}, fixed clock) signing with
  * {@link SigningHttpClient} over a real {@code java.net.http} client. Proofs name the service's
  * external base URI plus the request path, as a real caller addressing it by its public name would.

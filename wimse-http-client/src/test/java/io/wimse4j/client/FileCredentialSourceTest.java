@@ -3,10 +3,10 @@ package io.wimse4j.client;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.key.WorkloadKeyPair;
-import io.wimse4j.core.testkit.Fixture;
-import io.wimse4j.core.testkit.MutableClock;
 import io.wimse4j.core.wpt.RequestSigner;
 import io.wimse4j.core.wpt.WorkloadCredentials;
+import io.wimse4j.testkit.Fixture;
+import io.wimse4j.testkit.MutableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +23,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
-import static io.wimse4j.core.testkit.Fixture.assertRejected;
+import static io.wimse4j.testkit.Fixture.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -5,10 +5,10 @@ import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.key.TrustBundle;
 import io.wimse4j.core.key.WorkloadKeyPair;
-import io.wimse4j.core.testkit.Fixture;
-import io.wimse4j.core.testkit.MutableClock;
 import io.wimse4j.core.wit.WitIssuer;
 import io.wimse4j.core.wit.WitVerifier;
+import io.wimse4j.testkit.Fixture;
+import io.wimse4j.testkit.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
-import static io.wimse4j.core.testkit.Fixture.assertRejected;
+import static io.wimse4j.testkit.Fixture.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

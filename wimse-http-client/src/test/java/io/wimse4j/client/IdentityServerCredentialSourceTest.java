@@ -11,7 +11,6 @@ import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.internal.JwsWriter;
 import io.wimse4j.core.internal.StrictJson;
 import io.wimse4j.core.key.WorkloadKeyPair;
-import io.wimse4j.core.testkit.MutableClock;
 import io.wimse4j.core.wit.WitInfo;
 import io.wimse4j.core.wit.WitVerifier;
 import io.wimse4j.core.request.RequestVerifier;
@@ -19,6 +18,7 @@ import io.wimse4j.core.wpt.RequestSigner;
 import io.wimse4j.core.wpt.WorkloadCredentials;
 import io.wimse4j.core.wpt.WptCreator;
 import io.wimse4j.server.attest.ServiceAccountIdentity;
+import io.wimse4j.testkit.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import static io.wimse4j.core.testkit.Fixture.assertRejected;
+import static io.wimse4j.testkit.Fixture.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

@@ -4,9 +4,9 @@ import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.request.OthPolicy;
 import io.wimse4j.core.request.VerifiedCaller;
-import io.wimse4j.core.testkit.Fixture;
 import io.wimse4j.core.wpt.CredentialSource;
 import io.wimse4j.core.wpt.RequestSigner;
+import io.wimse4j.testkit.Fixture;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpClient;

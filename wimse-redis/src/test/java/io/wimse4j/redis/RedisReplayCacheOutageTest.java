@@ -3,25 +3,24 @@ package io.wimse4j.redis;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.request.RequestVerifier;
-import io.wimse4j.core.testkit.Fixture;
+import io.wimse4j.testkit.Fixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 
-import static io.wimse4j.core.testkit.Fixture.assertRejected;
+import static io.wimse4j.testkit.Fixture.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.fail;
 
 /** {@link RedisReplayCache} while its Redis server goes down and comes back: fail closed, then recover. */
 class RedisReplayCacheOutageTest {
-    private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
-    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    private static final Instant NOW = Fixture.NOW;
+    private static final Clock CLOCK = Fixture.fixedClock();
     private static final long RECOVERY_LIMIT_MILLIS = 10_000;
 
     private RedisServerProcess redis;

@@ -8,8 +8,8 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.core.request.RequestVerifier;
-import io.wimse4j.core.testkit.Fixture;
 import io.wimse4j.core.wpt.ProofBindings;
+import io.wimse4j.testkit.Fixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -30,14 +29,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import static io.wimse4j.core.testkit.Fixture.assertRejected;
+import static io.wimse4j.testkit.Fixture.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@link RedisReplayCache} against a real {@code redis-server} that stays up (V-9, SEC-4). */
 class RedisReplayCacheTest {
-    private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
-    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    private static final Instant NOW = Fixture.NOW;
+    private static final Clock CLOCK = Fixture.fixedClock();
 
     private static RedisServerProcess redis;
     private static RedisClient adminClient;

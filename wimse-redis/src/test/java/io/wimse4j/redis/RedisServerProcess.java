@@ -135,7 +135,7 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     static Path findExecutable(String name) {
-        return lookupExecutable(name).orElseThrow(() -> io.wimse4j.core.testkit.Prerequisite.missing(name
+        return lookupExecutable(name).orElseThrow(() -> io.wimse4j.testkit.Prerequisite.missing(name
                 + " was not found on the PATH. The wimse-redis tests run against a real Redis server: install it"
                 + " (e.g. apt-get install redis-server redis-tools)."));
     }

@@ -153,7 +153,7 @@ class IssuanceTest {
     @Test
     void witFromAnotherIssuerIsRefusedForRenewal_ID_3() throws Exception {
         // a WIT for the same identifier, signed by a key that is not the server's
-        var fixture = new io.wimse4j.core.testkit.Fixture();
+        var fixture = new io.wimse4j.testkit.Fixture();
         WorkloadKeyPair foreign = WorkloadKeyPair.generate(JwsAlgorithm.ES256);
         var issuer = io.wimse4j.core.wit.WitIssuer.builder().signer(foreign.signer()).trustDomain(new TrustDomain("example.org"))
                 .clock(h.clock).build();

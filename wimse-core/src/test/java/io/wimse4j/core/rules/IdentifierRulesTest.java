@@ -8,9 +8,9 @@ import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.key.TrustBundleSet;
 import io.wimse4j.core.key.WorkloadKeyPair;
-import io.wimse4j.core.testkit.Fixture;
 import io.wimse4j.core.wit.WitIssuer;
 import io.wimse4j.core.wit.WitVerifier;
+import io.wimse4j.testkit.Fixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.net.URI;
 import java.util.Optional;
 
-import static io.wimse4j.core.testkit.Fixture.assertRejected;
+import static io.wimse4j.testkit.Fixture.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Workload identifiers and trust domains: ID-1..ID-4. */

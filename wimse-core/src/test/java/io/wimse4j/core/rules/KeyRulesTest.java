@@ -7,13 +7,13 @@ import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.key.TrustBundle;
 import io.wimse4j.core.key.TrustBundleSet;
 import io.wimse4j.core.key.WorkloadKeyPair;
-import io.wimse4j.core.testkit.Fixture;
-import io.wimse4j.core.testkit.MutableClock;
 import io.wimse4j.core.wit.WitIssuer;
 import io.wimse4j.core.wit.WitVerifier;
 import io.wimse4j.core.wpt.ProofBindings;
 import io.wimse4j.core.wpt.WorkloadCredentials;
 import io.wimse4j.core.wpt.WptCreator;
+import io.wimse4j.testkit.Fixture;
+import io.wimse4j.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -23,8 +23,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static io.wimse4j.core.testkit.Fixture.NOW;
-import static io.wimse4j.core.testkit.Fixture.assertRejected;
+import static io.wimse4j.testkit.Fixture.NOW;
+import static io.wimse4j.testkit.Fixture.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Keys, JWKs and trust bundles: KEY-1..KEY-4, key rotation by kid. */

@@ -11,8 +11,8 @@ import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.core.request.OthPolicy;
 import io.wimse4j.core.request.RequestVerifier;
 import io.wimse4j.core.request.VerifiedCaller;
-import io.wimse4j.core.testkit.Fixture;
 import io.wimse4j.core.wpt.ProofBindings;
+import io.wimse4j.testkit.Fixture;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -22,10 +22,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import static io.wimse4j.core.testkit.Fixture.NOW;
-import static io.wimse4j.core.testkit.Fixture.TARGET;
-import static io.wimse4j.core.testkit.Fixture.assertRejected;
-import static io.wimse4j.core.testkit.Fixture.same;
+import static io.wimse4j.testkit.Fixture.NOW;
+import static io.wimse4j.testkit.Fixture.TARGET;
+import static io.wimse4j.testkit.Fixture.assertRejected;
+import static io.wimse4j.testkit.Fixture.same;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

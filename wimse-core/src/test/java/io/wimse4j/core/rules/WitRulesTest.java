@@ -7,10 +7,10 @@ import io.wimse4j.core.internal.CompactJws;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.core.request.VerifiedCaller;
-import io.wimse4j.core.testkit.Fixture;
 import io.wimse4j.core.wit.VerifiedWit;
 import io.wimse4j.core.wit.WitVerifier;
 import io.wimse4j.core.wpt.ProofBindings;
+import io.wimse4j.testkit.Fixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -22,9 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static io.wimse4j.core.testkit.Fixture.NOW;
-import static io.wimse4j.core.testkit.Fixture.assertRejected;
-import static io.wimse4j.core.testkit.Fixture.same;
+import static io.wimse4j.testkit.Fixture.NOW;
+import static io.wimse4j.testkit.Fixture.assertRejected;
+import static io.wimse4j.testkit.Fixture.same;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Workload Identity Token rules: WIT-1..WIT-11. */

@@ -7,12 +7,12 @@ import io.wimse4j.core.internal.Base64Url;
 import io.wimse4j.core.internal.CompactJws;
 import io.wimse4j.core.internal.Hashes;
 import io.wimse4j.core.jose.JwsAlgorithm;
-import io.wimse4j.core.testkit.DraftExample;
-import io.wimse4j.core.testkit.Fixture;
 import io.wimse4j.core.wpt.CredentialSource;
 import io.wimse4j.core.wpt.ProofBindings;
 import io.wimse4j.core.wpt.RequestSigner;
 import io.wimse4j.core.wpt.WptCreator;
+import io.wimse4j.testkit.DraftExample;
+import io.wimse4j.testkit.Fixture;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -22,8 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static io.wimse4j.core.testkit.Fixture.NOW;
-import static io.wimse4j.core.testkit.Fixture.assertRejected;
+import static io.wimse4j.testkit.Fixture.NOW;
+import static io.wimse4j.testkit.Fixture.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -6,11 +6,9 @@ import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.jose.SignatureVerifier;
 import io.wimse4j.core.key.TrustBundle;
-import io.wimse4j.core.key.TrustedKey;
-import io.wimse4j.core.testkit.Prerequisite;
-import io.wimse4j.core.testkit.WycheproofVectors;
-import io.wimse4j.core.testkit.WycheproofVectors.Case;
-import io.wimse4j.core.testkit.WycheproofVectors.Group;
+import io.wimse4j.testkit.Prerequisite;
+import io.wimse4j.core.rules.WycheproofVectors.Case;
+import io.wimse4j.core.rules.WycheproofVectors.Group;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -167,11 +165,12 @@ class WycheproofTest {
     private static Load load(Group g, JwsAlgorithm alg) {
         try {
             TrustBundle bundle = TrustBundle.fromJwks(TRUST_DOMAIN, g.jwks());
-            List<TrustedKey> candidates = bundle.candidates(alg, Optional.of(g.kid()));
+            // the key selection tokens use (C2-1): the kid names exactly one key of the alg
+            List<SignatureVerifier> candidates = bundle.select(alg, Optional.of(g.kid()), true);
             if (bundle.keys().size() != 1 || candidates.size() != 1) {
                 return new Load(null, null, new AssertionError("expected exactly one " + alg + " key, got " + bundle.keys()));
             }
-            return new Load(candidates.get(0).verifier(), null, null);
+            return new Load(candidates.get(0), null, null);
         } catch (WimseException e) {
             return new Load(null, e.reason() + ": " + e.getMessage(), null);
         } catch (RuntimeException e) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.internal.JwsWriter;
 import io.wimse4j.core.internal.StrictJson;
 import io.wimse4j.core.key.WorkloadKeyPair;
-import io.wimse4j.core.testkit.MutableClock;
 import io.wimse4j.core.wpt.ProofBindings;
 import io.wimse4j.core.wpt.WorkloadCredentials;
 import io.wimse4j.core.wpt.WptCreator;
@@ -13,6 +12,7 @@ import io.wimse4j.server.IdentityServer;
 import io.wimse4j.server.ServerConfig;
 import io.wimse4j.server.attest.ServiceAccountTokenVerifier;
 import io.wimse4j.server.tls.ServerTls;
+import io.wimse4j.testkit.MutableClock;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;

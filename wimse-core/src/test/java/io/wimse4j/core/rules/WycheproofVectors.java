@@ -1,4 +1,4 @@
-package io.wimse4j.core.testkit;
+package io.wimse4j.core.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
