@@ -4,6 +4,7 @@ import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.jose.JwtClaims;
+import io.wimse4j.core.jose.KeySource;
 import io.wimse4j.core.jose.PublicJwk;
 import io.wimse4j.core.jose.SignatureVerifier;
 import io.wimse4j.core.key.TrustBundle;
@@ -30,6 +31,7 @@ public final class VerifiedWit {
     private final SignatureVerifier proofVerifier;
     private final JwtClaims claims;
     final TrustBundle verifiedWith;
+    private final KeySource proofKeys;
 
     VerifiedWit(String token, String tokenHash, WorkloadIdentifier subject, Optional<String> issuer,
                 Optional<String> jwtId, Optional<Instant> issuedAt, Instant expiresAt, PublicJwk confirmationKey,
@@ -47,6 +49,7 @@ public final class VerifiedWit {
         this.proofVerifier = proofVerifier;
         this.claims = claims;
         this.verifiedWith = verifiedWith;
+        this.proofKeys = KeySource.single(proofVerifier, confirmationAlgorithmName, "WIT's cnf.jwk");
     }
 
     /** The compact token as presented. */
@@ -102,6 +105,14 @@ public final class VerifiedWit {
     /** The algorithm of {@link #confirmationAlgorithmName()}. */
     public JwsAlgorithm confirmationAlgorithm() {
         return proofVerifier.algorithm();
+    }
+
+    /**
+     * The key source of proofs made with this WIT (V-3, V-4): the {@code cnf} key, for a header
+     * {@code alg} exactly equal to {@link #confirmationAlgorithmName()}; made once per verified WIT.
+     */
+    public KeySource proofKeySource() {
+        return proofKeys;
     }
 
     /** Verifies proofs made with the workload's key (V-4). */

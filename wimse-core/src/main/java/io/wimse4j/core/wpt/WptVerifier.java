@@ -7,7 +7,6 @@ import io.wimse4j.core.jose.ClaimsValidator;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.jose.JwsVerifier;
 import io.wimse4j.core.jose.JwtClaims;
-import io.wimse4j.core.jose.KeySource;
 import io.wimse4j.core.jose.VerifiedJws;
 import io.wimse4j.core.wit.VerifiedWit;
 
@@ -51,8 +50,7 @@ public final class WptVerifier {
 
     /** Verifies {@code token} as a proof made with {@code wit}'s key, at instant {@code now}. */
     public VerifiedWpt verify(String token, VerifiedWit wit, Instant now) throws WimseException {
-        VerifiedJws jws = jwsVerifier.verify(token, now,
-                KeySource.single(wit.proofVerifier(), wit.confirmationAlgorithmName(), "WIT's cnf.jwk"));
+        VerifiedJws jws = jwsVerifier.verify(token, now, wit.proofKeySource());
         JwtClaims claims = jws.claims();
         String wth = claims.string("wth").orElseThrow(() ->
                 new WimseException(Reason.WTH_MISSING, "WPT has no 'wth' claim"));
