@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  * {@code wimse admin}: calls the Identity Server's admin API over HTTPS, trusting the server's CA
  * ({@code --ca}), with the bearer token read from {@code --admin-token-file} (never from a flag, so
  * it does not show in the process list). Prints the server's JSON answer; a refusal is one line on
- * standard error (problem type and detail) with exit code 1.
+ * standard error (problem code and detail) with exit code 1.
  */
 @Command(name = "admin", mixinStandardHelpOptions = true,
         description = "Administer an Identity Server: registrations, join tokens, signing keys.",
@@ -81,7 +81,7 @@ public final class AdminCommand implements Runnable {
                 HttpResponse<String> r = cb.build().send(rb.build(), HttpResponse.BodyHandlers.ofString());
                 JsonNode answer = r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
                 if (r.statusCode() / 100 != 2) {
-                    throw new CliException(WimseCli.REJECTED, "HTTP " + r.statusCode() + " " + answer.path("type").asText("")
+                    throw new CliException(WimseCli.REJECTED, "HTTP " + r.statusCode() + " " + answer.path("code").asText("")
                             + ": " + answer.path("detail").asText(""));
                 }
                 return answer;

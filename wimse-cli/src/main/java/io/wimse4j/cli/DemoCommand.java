@@ -151,7 +151,7 @@ public final class DemoCommand implements Callable<Integer> {
             say("ACCEPTED as " + verified.workload() + " (this should not happen)");
             expect(false, lesson);
         } catch (WimseException e) {
-            say("REJECTED: " + e.reason() + " (" + e.reason().problemType() + "): " + e.detail());
+            say("REJECTED: " + e.reason() + " (problem code " + e.reason().code() + "): " + e.detail());
             expect(expected.contains(e.reason()), lesson);
         }
     }

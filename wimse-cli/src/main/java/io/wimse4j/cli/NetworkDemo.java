@@ -7,6 +7,7 @@ import io.wimse4j.client.IdentityServerCredentialSource;
 import io.wimse4j.client.InitialAttestation;
 import io.wimse4j.client.SigningHttpClient;
 import io.wimse4j.client.TlsTrust;
+import io.wimse4j.core.error.ProblemDetails;
 import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.internal.Hashes;
@@ -48,14 +49,13 @@ import java.util.stream.Stream;
  * behind the WIMSE filter, trusting the server's published JWKS; service-a trades the join token for
  * a WIT (with a fresh key, KEY-4) and calls service-b. Then a replayed request (V-9), a stolen WIT
  * with a proof from another key (V-4/V-8 via the {@code cnf} key) and a WIT from a forged issuer
- * key (ID-3) are each rejected with their problem type. Everything lives in an owner-only temporary
+ * key (ID-3) are each rejected with their problem code. Everything lives in an owner-only temporary
  * directory, removed at the end. No token or key is printed.
  */
 final class NetworkDemo {
     static final String TRUST_DOMAIN = "demo.example";
     static final String SERVICE_A = "wimse://demo.example/service-a";
     static final String SERVICE_B = "wimse://demo.example/service-b";
-    private static final String PROBLEMS = "https://wimse4j.io/problems/";
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final PrintWriter out;
@@ -189,18 +189,19 @@ final class NetworkDemo {
         }
     }
 
-    private void expectProblem(HttpResponse<String> r, String code) throws IOException {
-        String type = null;
-        String detail = "";
-        if (r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json")) {
-            JsonNode p = StrictJson.mapper().readTree(r.body());
-            type = p.path("type").asText();
-            detail = p.path("detail").asText();
+    private void expectProblem(HttpResponse<String> r, String code) {
+        ProblemDetails p = null;
+        if (r.headers().firstValue("Content-Type").orElse("").startsWith(ProblemDetails.MEDIA_TYPE)) {
+            try {
+                p = ProblemDetails.parse(r.body());
+            } catch (IllegalArgumentException e) {
+                // not a wimse4j problem: reported below
+            }
         }
-        if (r.statusCode() == 400 && (PROBLEMS + code).equals(type)) {
-            say("REJECTED: service-b answered 400 with problem type " + type + ": " + detail);
+        if (r.statusCode() == 400 && p != null && p.code().equals(code)) {
+            say("REJECTED: service-b answered 400 with problem code " + p.code() + ": " + p.detail());
         } else {
-            fail("expected 400 " + PROBLEMS + code + ", got " + r.statusCode() + " " + type);
+            fail("expected 400 " + code + ", got " + r.statusCode() + " " + (p == null ? "no problem document" : p.code()));
         }
     }
 

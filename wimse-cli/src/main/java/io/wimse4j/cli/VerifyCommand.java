@@ -89,7 +89,8 @@ public final class VerifyCommand implements java.util.concurrent.Callable<Intege
                 ObjectNode o = StrictJson.mapper().createObjectNode();
                 o.put("valid", false);
                 o.put("reason", e.reason().name());
-                o.put("type", e.reason().problemType().toString());
+                o.put("code", e.reason().code());
+                o.put("type", e.reason().type().toString());
                 o.put("title", e.reason().title());
                 o.put("detail", e.detail());
                 out.println(o.toString());

@@ -24,9 +24,9 @@ class DemoCommandTest {
                 .contains("mints a one-time join token for service-a")
                 .contains("Its WIT names wimse://demo.example/service-a")
                 .contains("ACCEPTED: service-b answered 200 and knows its caller is wimse://demo.example/service-a")
-                .contains("REJECTED: service-b answered 400 with problem type https://wimse4j.io/problems/replay")
-                .contains("REJECTED: service-b answered 400 with problem type https://wimse4j.io/problems/bad-signature")
-                .contains("REJECTED: service-b answered 400 with problem type https://wimse4j.io/problems/unknown-key")
+                .contains("REJECTED: service-b answered 400 with problem code replay")
+                .contains("REJECTED: service-b answered 400 with problem code bad-signature")
+                .contains("REJECTED: service-b answered 400 with problem code unknown-key")
                 .doesNotContain("UNEXPECTED")
                 .endsWith("All steps behaved as expected." + Cli.NL);
         assertThat(LONG_SECRET.matcher(r.out()).find()).as(r.out()).isFalse();

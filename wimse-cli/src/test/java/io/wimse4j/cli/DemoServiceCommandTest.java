@@ -2,6 +2,7 @@ package io.wimse4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.key.WorkloadKeyPair;
@@ -209,7 +210,7 @@ class DemoServiceCommandTest {
             assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
             HttpResponse<String> replay = http.send(request, HttpResponse.BodyHandlers.ofString());
             assertThat(replay.statusCode()).isEqualTo(400);
-            assertThat(new ObjectMapper().readTree(replay.body()).get("type").asText()).isEqualTo("https://wimse4j.io/problems/replay");
+            assertThat(new ObjectMapper().readTree(replay.body()).get("code").asText()).isEqualTo(Reason.REPLAY.code());
             io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
             try (var connection = client.connect()) {
                 assertThat(connection.sync().keys("wimse:replay:*")).as("the proof is recorded in Redis").hasSize(1);

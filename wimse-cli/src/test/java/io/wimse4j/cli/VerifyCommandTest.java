@@ -1,12 +1,14 @@
 package io.wimse4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.wimse4j.core.error.Reason;
 import io.wimse4j.testkit.DraftExample;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,7 +98,8 @@ class VerifyCommandTest {
         JsonNode j = r.json();
         assertThat(j.get("valid").asBoolean()).isFalse();
         assertThat(j.get("reason").asText()).isEqualTo("EXPIRED");
-        assertThat(j.get("type").asText()).isEqualTo("https://wimse4j.io/problems/expired");
+        assertThat(j.get("code").asText()).isEqualTo("expired");
+        assertThat(URI.create(j.get("type").asText())).isEqualTo(Reason.EXPIRED.type());
         assertThat(j.get("title").asText()).isEqualTo("Token expired");
         assertThat(j.get("detail").asText()).isNotBlank();
     }

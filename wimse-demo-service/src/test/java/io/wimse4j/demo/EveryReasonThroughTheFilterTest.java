@@ -1,5 +1,6 @@
 package io.wimse4j.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.internal.Hashes;
@@ -33,8 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every {@link Reason} that a request can produce, produced by a real request over a socket
  * through the real {@code WimseFilter} of a running demo service, and answered with its status and
- * RFC 9457 problem type (V-14). wimse-servlet's {@code WimseFilterSocketTest} covers a subset (and
- * {@code ProblemDetailsTest} maps every reason without a request); this test covers all of them.
+ * an RFC 9457 problem carrying its {@code code} (V-14). wimse-servlet's {@code WimseFilterSocketTest}
+ * covers a subset (and core's {@code ProblemDetailsTest} writes every shape without a request); this
+ * test covers all of them.
  * {@link #allProducibleReasonsAreCovered()} fails when a new reason is added without a case here.
  */
 class EveryReasonThroughTheFilterTest {
@@ -181,10 +183,11 @@ class EveryReasonThroughTheFilterTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void v14ReasonAnswersItsStatusAndProblemType(Case c) throws Exception {
+    void v14ReasonAnswersItsStatusAndProblemCode(Case c) throws Exception {
         List<String[]> headers = c.headers().apply(W.f);
         HttpResponse<String> r = send(Workload.http(null), request(service, headers));
-        assertProblem(r, c.reason());
+        JsonNode problem = assertProblem(r, c.reason());
+        assertThat(Reason.fromCode(problem.get("code").asText())).as("the code names the reason").hasValue(c.reason());
         for (String[] hv : headers) {
             for (String part : hv[1].split("[. ]")) {
                 if (part.length() > 16) {

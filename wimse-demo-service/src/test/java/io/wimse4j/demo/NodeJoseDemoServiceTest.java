@@ -2,6 +2,7 @@ package io.wimse4j.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wimse4j.core.error.ProblemDetails;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.testkit.Fixture;
 import io.wimse4j.testkit.Prerequisite;
@@ -122,8 +123,8 @@ class NodeJoseDemoServiceTest {
         assertThat(answer.get("status").asInt()).as("%s", answer).isEqualTo(reason.httpStatus());
         assertThat(answer.get("contentType").asText()).isEqualTo("application/problem+json");
         JsonNode problem = Workload.json(answer.get("body").asText());
-        assertThat(problem.get("type").asText()).isEqualTo(reason.problemType().toString());
-        assertThat(problem.get("reason").asText()).isEqualTo(reason.name());
+        assertThat(problem.get("code").asText()).isEqualTo(reason.code());
+        assertThat(ProblemDetails.parse(answer.get("body").asText()).is(reason)).isTrue();
     }
 
     @Test

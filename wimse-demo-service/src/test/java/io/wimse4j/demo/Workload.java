@@ -3,6 +3,7 @@ package io.wimse4j.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wimse4j.client.SigningHttpClient;
+import io.wimse4j.core.error.ProblemDetails;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.wpt.CredentialSource;
 import io.wimse4j.core.wpt.RequestSigner;
@@ -92,15 +93,15 @@ final class Workload {
         assertThat(j.size()).isEqualTo(4);
     }
 
-    /** Asserts an RFC 9457 problem for {@code reason}: status, media type, type, title, reason. */
+    /** Asserts an RFC 9457 problem for {@code reason}: status, media type, code, title, and a type that is the code's. */
     static JsonNode assertProblem(HttpResponse<String> r, Reason reason) {
         assertThat(r.statusCode()).as("status; body %s", r.body()).isEqualTo(reason.httpStatus());
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         JsonNode j = json(r.body());
-        assertThat(j.get("type").asText()).as("problem type; body %s", r.body()).isEqualTo(reason.problemType().toString());
+        assertThat(j.get("code").asText()).as("problem code; body %s", r.body()).isEqualTo(reason.code());
         assertThat(j.get("title").asText()).isEqualTo(reason.title());
         assertThat(j.get("status").asInt()).isEqualTo(reason.httpStatus());
-        assertThat(j.get("reason").asText()).isEqualTo(reason.name());
+        assertThat(ProblemDetails.parse(r.body()).is(reason)).as("read back by the one parser").isTrue();
         return j;
     }
 }

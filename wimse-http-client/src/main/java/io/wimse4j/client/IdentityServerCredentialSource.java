@@ -168,7 +168,7 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
             } else if (attestation.usable()) {
                 fresh = issueInitial();
             } else {
-                throw new IdentityServerException(0, null, null, (current == null ? "no credentials" : "the credentials expired")
+                throw new IdentityServerException(0, null, (current == null ? "no credentials" : "the credentials expired")
                         + " and the " + attestation.method() + " attestation has already been used; a new one is needed");
             }
             install(fresh, now, renewal);
@@ -185,7 +185,7 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
             attestation.succeeded();
             return fresh;
         } catch (IdentityServerException e) {
-            if (e.problemType().filter(IdentityServerException.JOIN_TOKEN_INVALID::equals).isPresent()) {
+            if (e.code().filter(IdentityServerException.JOIN_TOKEN_INVALID::equals).isPresent()) {
                 attestation.rejectedForGood();
             }
             throw e;

@@ -2,6 +2,7 @@ package io.wimse4j.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wimse4j.core.error.ProblemDetails;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.internal.JwsWriter;
@@ -64,7 +65,7 @@ final class IssuanceClient {
         ObjectNode attestation = StrictJson.mapper().createObjectNode().put("method", "wit");
         WorkloadCredentials renewed = exchange(key, attestation, headers);
         if (!renewed.subject().equals(current.subject())) {
-            throw new IdentityServerException(0, null, null, "the renewed WIT is for " + renewed.subject()
+            throw new IdentityServerException(0, null, "the renewed WIT is for " + renewed.subject()
                     + ", not " + current.subject());
         }
         return renewed;
@@ -88,15 +89,15 @@ final class IssuanceClient {
         try {
             answer = StrictJson.parseObject(response.body(), "issuance response");
         } catch (WimseException e) {
-            throw new IdentityServerException(200, null, null, "the Identity Server's answer is not valid JSON (" + e.reason() + ")");
+            throw new IdentityServerException(200, null, "the Identity Server's answer is not valid JSON (" + e.reason() + ")");
         }
         JsonNode wit = answer.get("wit");
         if (wit == null || !wit.isTextual()) {
-            throw new IdentityServerException(200, null, null, "the Identity Server's answer has no 'wit'");
+            throw new IdentityServerException(200, null, "the Identity Server's answer has no 'wit'");
         }
         WorkloadCredentials credentials = WorkloadCredentials.of(wit.textValue(), key.signer());
         if (!clock.instant().isBefore(credentials.expiresAt())) {
-            throw new IdentityServerException(200, null, null, "the issued WIT already expired at " + credentials.expiresAt());
+            throw new IdentityServerException(200, null, "the issued WIT already expired at " + credentials.expiresAt());
         }
         return credentials;
     }
@@ -116,16 +117,13 @@ final class IssuanceClient {
         int status = response.status();
         if (response.isJson()) {
             try {
-                ObjectNode p = StrictJson.parseObject(response.body(), "problem");
-                URI type = p.path("type").isTextual() ? URI.create(p.get("type").textValue()) : null;
-                String title = p.path("title").isTextual() ? p.get("title").textValue() : null;
-                String detail = p.path("detail").isTextual() ? p.get("detail").textValue() : "";
-                return new IdentityServerException(status, type, title, "the Identity Server answered " + status
-                        + " " + type + " (" + title + ")" + (detail.isEmpty() ? "" : ": " + detail));
-            } catch (WimseException | IllegalArgumentException e) {
-                // not a usable problem document; fall through
+                ProblemDetails p = ProblemDetails.parse(response.body());
+                return new IdentityServerException(status, p, "the Identity Server answered " + status
+                        + " " + p.code() + " (" + p.title() + ")" + (p.detail().isEmpty() ? "" : ": " + p.detail()));
+            } catch (IllegalArgumentException e) {
+                // not a usable wimse4j problem document; fall through
             }
         }
-        return new IdentityServerException(status, null, null, "the Identity Server answered HTTP " + status);
+        return new IdentityServerException(status, null, "the Identity Server answered HTTP " + status);
     }
 }

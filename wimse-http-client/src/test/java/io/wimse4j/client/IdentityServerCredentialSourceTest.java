@@ -18,6 +18,7 @@ import io.wimse4j.core.wpt.RequestSigner;
 import io.wimse4j.core.wpt.WorkloadCredentials;
 import io.wimse4j.core.wpt.WptCreator;
 import io.wimse4j.server.attest.ServiceAccountIdentity;
+import io.wimse4j.server.http.Problem;
 import io.wimse4j.testkit.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -187,7 +188,7 @@ class IdentityServerCredentialSourceTest {
     }
 
     @Test
-    void problemAnswersAreSurfacedWithTypeAndTitleWithoutTheToken() throws Exception {
+    void problemAnswersAreSurfacedWithCodeAndTitleWithoutTheToken() throws Exception {
         server.register(ID, TTL, null, "join_token");
         String token = server.joinToken(ID);
         try (IdentityServerCredentialSource first = source(InitialAttestation.joinToken(token)).build()) {
@@ -199,7 +200,8 @@ class IdentityServerCredentialSourceTest {
             assertThat(e.reason()).isEqualTo(Reason.CREDENTIALS_EXPIRED);
             IdentityServerException cause = (IdentityServerException) e.getCause();
             assertThat(cause.status()).isEqualTo(400);
-            assertThat(cause.problemType()).contains(IdentityServerException.JOIN_TOKEN_INVALID);
+            assertThat(cause.code()).contains(IdentityServerException.JOIN_TOKEN_INVALID)
+                    .contains(Problem.Code.JOIN_TOKEN_INVALID.code());
             assertThat(cause.title()).get().asString().isNotBlank();
             assertThat(e.detail()).contains("join-token-invalid").doesNotContain(token);
             assertThat(reused.usable()).as("an invalid join token is never presented again").isFalse();
@@ -244,8 +246,7 @@ class IdentityServerCredentialSourceTest {
                 InitialAttestation.joinToken(server.joinToken(ID))).sslContext(server.clientTls()).clock(clock)
                 .checkInterval(Duration.ofHours(1)).build()) {
             WimseException e = catchThrowableOfType(source::current, WimseException.class);
-            assertThat(((IdentityServerException) e.getCause()).problemType())
-                    .contains(URI.create("https://wimse4j.io/problems/invalid-proof"));
+            assertThat(((IdentityServerException) e.getCause()).code()).contains(Problem.Code.INVALID_PROOF.code());
         }
     }
 

@@ -107,7 +107,7 @@ public final class IssuanceService {
             audit.record(clock.instant(), issued.jti(), issued.subject().value(), method[0], "issued");
             return issued;
         } catch (Problem p) {
-            String code = p.type().substring(Problem.TYPE_BASE.length());
+            String code = p.code();
             count(code);
             audit.record(clock.instant(), null, sub[0], method[0], code);
             throw p;

@@ -182,8 +182,7 @@ class SecurityReviewTest {
                 assertProblem(r, 401, "admin-unauthorized");
             }
             assertProblem(h.adminWith("Bearer ", mp[0], mp[1], null), r.statusCode(),
-                    r.statusCode() == 401 ? "admin-unauthorized" : json(r.body()).get("type").textValue()
-                            .substring(IssuanceTest.PROBLEMS.length()));
+                    r.statusCode() == 401 ? "admin-unauthorized" : json(r.body()).get("code").textValue());
         }
         h.admin("POST", "/admin/v1/keys/rotate", null);
         for (String path : new String[]{"/admin/v1/keys", "/.well-known/jwks.json"}) {

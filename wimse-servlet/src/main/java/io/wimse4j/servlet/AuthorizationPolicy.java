@@ -1,5 +1,7 @@
 package io.wimse4j.servlet;
 
+import io.wimse4j.core.authz.AuthorizationRequest;
+import io.wimse4j.core.authz.CallerAuthorizer;
 import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.id.WorkloadIdentifier;
 
@@ -20,8 +22,15 @@ import java.util.Set;
  * matching rule with the longest prefix wins (a rule naming the method beats one for all methods
  * at the same prefix). Once any rule exists, a request no rule matches is denied. A policy with no
  * rules ({@link #allowAll()}) allows every authenticated caller. Immutable and thread-safe.
+ *
+ * <p>This is the path and method implementation of core's {@link CallerAuthorizer}, which
+ * {@link WimseFilter.Builder#authorization(CallerAuthorizer)} accepts like any other: it decides from
+ * {@link AuthorizationRequest#method()} and {@link AuthorizationRequest#path()}; once any rule exists,
+ * a request that carries no path (e.g. a TLS handshake, {@link AuthorizationRequest#none()}) is denied.
+ * Compose it with other authorizers through {@link CallerAuthorizer#allOf(CallerAuthorizer...)} or
+ * {@link CallerAuthorizer#anyOf(CallerAuthorizer...)}.
  */
-public final class AuthorizationPolicy {
+public final class AuthorizationPolicy implements CallerAuthorizer {
     private static final AuthorizationPolicy ALLOW_ALL = new AuthorizationPolicy(List.of());
 
     private final List<Rule> rules;
@@ -58,6 +67,17 @@ public final class AuthorizationPolicy {
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    /** Whether {@code caller} may do {@code request}: the rule for its method and path decides (ID-2). */
+    @Override
+    public boolean permits(WorkloadIdentifier caller, AuthorizationRequest request) {
+        Objects.requireNonNull(caller, "caller");
+        Objects.requireNonNull(request, "request");
+        if (rules.isEmpty()) {
+            return true;
+        }
+        return request.path().isPresent() && permits(request.method().orElse(null), request.path().get(), caller);
     }
 
     /** Whether {@code caller} may send {@code method} to {@code path} (the path within the application). */

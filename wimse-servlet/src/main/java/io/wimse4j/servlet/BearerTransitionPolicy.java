@@ -1,5 +1,6 @@
 package io.wimse4j.servlet;
 
+import io.wimse4j.core.error.ProblemDetails;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.id.WorkloadIdentifier;
@@ -27,7 +28,7 @@ import java.util.Set;
  *   <li>The decision to accept the bearer token was taken before the caller was known, so it is
  *       re-checked once the caller is authenticated: a caller that is neither an allowed workload
  *       nor in an allowed trust domain supports WIMSE and is refused with
- *       {@link ProblemDetails#BEARER_NOT_ALLOWED_TYPE}.</li>
+ *       {@link FilterProblem#BEARER_NOT_ALLOWED}.</li>
  *   <li>{@link Builder#disableBearer()} ends the transition: the filter then behaves exactly as
  *       without a policy (a bearer-only request is refused with {@link Reason#MISSING_WIT}) and the
  *       authenticator is never called.</li>
@@ -110,11 +111,11 @@ public final class BearerTransitionPolicy {
             caller = Optional.empty();
         }
         if (caller == null || caller.isEmpty()) {
-            throw new Rejection(ProblemDetails.bearerInvalid(), null);
+            throw new Rejection(ProblemResponses.bearerInvalid(), null);
         }
         WorkloadIdentifier id = caller.get();
         if (!allowsBearer(id)) {
-            throw new Rejection(ProblemDetails.bearerNotAllowed(id), id);
+            throw new Rejection(ProblemResponses.bearerNotAllowed(id), id);
         }
         return id;
     }
@@ -132,7 +133,7 @@ public final class BearerTransitionPolicy {
         private final transient WorkloadIdentifier caller;
 
         Rejection(ProblemDetails problem, WorkloadIdentifier caller) {
-            super(problem.reason(), null, false, false);
+            super(problem.code(), null, false, false);
             this.problem = problem;
             this.caller = caller;
         }

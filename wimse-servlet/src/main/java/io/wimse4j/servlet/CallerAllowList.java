@@ -1,5 +1,7 @@
 package io.wimse4j.servlet;
 
+import io.wimse4j.core.authz.AuthorizationRequest;
+import io.wimse4j.core.authz.CallerAuthorizer;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.id.WorkloadIdentifier;
@@ -11,17 +13,21 @@ import java.util.Set;
 
 /**
  * Exact workload identifiers and whole trust domains that a caller may match: the allow list of an
- * {@link AuthorizationPolicy} rule and of a {@link BearerTransitionPolicy}. Identifiers are compared
- * whole and trust domains exactly (ID-2); there are no wildcards.
+ * {@link AuthorizationPolicy} rule and of a {@link BearerTransitionPolicy}. As a {@link CallerAuthorizer}
+ * it is {@code CallerAuthorizer.anyOf(oneOf(workloads), memberOf(trustDomains))}, kept as two sets so
+ * that both policies can list what they allow: identifiers are compared whole and trust domains
+ * exactly (ID-2); there are no wildcards. The request is not consulted.
  */
-record CallerAllowList(Set<WorkloadIdentifier> workloads, Set<TrustDomain> trustDomains) {
+record CallerAllowList(Set<WorkloadIdentifier> workloads, Set<TrustDomain> trustDomains) implements CallerAuthorizer {
     CallerAllowList {
         workloads = Collections.unmodifiableSet(new LinkedHashSet<>(workloads));
         trustDomains = Collections.unmodifiableSet(new LinkedHashSet<>(trustDomains));
     }
 
-    /** True when {@code caller} is listed, or its trust domain is. */
-    boolean permits(WorkloadIdentifier caller) {
+    /** True when {@code caller} is listed, or its trust domain is, whatever the request. */
+    @Override
+    public boolean permits(WorkloadIdentifier caller, AuthorizationRequest request) {
+        Objects.requireNonNull(request, "request");
         return workloads.contains(caller) || trustDomains.contains(caller.trustDomain());
     }
 

@@ -1,5 +1,8 @@
 package io.wimse4j.servlet;
 
+import io.wimse4j.core.authz.AuthorizationRequest;
+import io.wimse4j.core.authz.CallerAuthorizer;
+import io.wimse4j.core.error.ProblemDetails;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.WorkloadIdentifier;
@@ -31,7 +34,8 @@ import java.util.Set;
 
 /**
  * Verifies every request's {@code Workload-Identity-Token} and {@code Workload-Proof-Token} with a
- * {@link RequestVerifier}, then applies an {@link AuthorizationPolicy}.
+ * {@link RequestVerifier}, then asks a {@link CallerAuthorizer} (an {@link AuthorizationPolicy} of path
+ * and method rules, or any other) whether the caller may send this request.
  *
  * <p>The target URI handed to the verifier is the configured external base URI followed by the
  * request's raw path and query; it is never derived from {@code Host} or {@code X-Forwarded-Host}.
@@ -41,8 +45,9 @@ import java.util.Set;
  * {@link VerifiedCaller}, attribute {@value #AUTHENTICATION_METHOD_ATTRIBUTE} set to
  * {@link AuthenticationMethod#WIMSE} and {@link HttpServletRequest#getUserPrincipal()} answering a
  * {@link WorkloadPrincipal}. A rejected request gets {@code reason.httpStatus()} (400; 503 when the
- * replay store is down) with an RFC 9457 body (V-14); an authenticated but unauthorized caller gets
- * 403. Each request writes one line to the SLF4J logger {@value #AUDIT_LOGGER}: method, path,
+ * replay store is down) with an RFC 9457 body (V-14); an authenticated caller the authorizer denies
+ * gets 403 {@link FilterProblem#FORBIDDEN}. Every body is written by core's {@link ProblemDetails} and
+ * carries its {@code code}. Each request writes one line to the SLF4J logger {@value #AUDIT_LOGGER}: method, path,
  * caller, decision, reason and authentication mechanism ({@code auth=wimse|bearer|-}), never a token
  * or header value.
  *
@@ -50,7 +55,7 @@ import java.util.Set;
  * the opt-in {@link Builder#bearerTransition(BearerTransitionPolicy)} is configured (WIT-12): then a
  * request with only {@code Authorization: Bearer} is authenticated by the application's
  * {@link BearerAuthenticator}, re-checked against the policy's allow list, and authorized by the same
- * {@link AuthorizationPolicy}; it continues with the principal's {@link WorkloadPrincipal#method()}
+ * {@link CallerAuthorizer}; it continues with the principal's {@link WorkloadPrincipal#method()}
  * and the attribute {@value #AUTHENTICATION_METHOD_ATTRIBUTE} set to
  * {@link AuthenticationMethod#BEARER}, and <em>without</em> {@value #CALLER_ATTRIBUTE}, which only a
  * verified WIT and WPT produce. A request carrying any WIMSE header is always verified the WIMSE way.
@@ -75,7 +80,7 @@ public final class WimseFilter implements Filter {
 
     private final RequestVerifier verifier;
     private final String base;
-    private final AuthorizationPolicy authorization;
+    private final CallerAuthorizer authorization;
     private final BearerTransitionPolicy bearer;
 
     private WimseFilter(Builder b) {
@@ -99,17 +104,18 @@ public final class WimseFilter implements Filter {
         String path = applicationPath(request);
 
         URI target;
+        AuthorizationRequest asked;
         try {
             target = targetUri(request);
+            asked = AuthorizationRequest.http(method, path);
         } catch (IllegalArgumentException e) {
-            audit(method, path, null, "-", "reject", "INVALID_TARGET");
-            new ProblemDetails(ProblemDetails.INVALID_TARGET_TYPE, "Invalid request target", 400,
-                    "the request target cannot form a URI", "INVALID_TARGET").writeTo(response);
+            audit(method, path, null, "-", "reject", FilterProblem.INVALID_TARGET.name());
+            ProblemResponses.write(ProblemDetails.of(FilterProblem.INVALID_TARGET, "the request target cannot form a URI"), response);
             return;
         }
 
         if (isBearerOnly(request)) {
-            authenticateBearer(request, response, chain, method, path);
+            authenticateBearer(request, response, chain, asked);
             return;
         }
 
@@ -118,13 +124,13 @@ public final class WimseFilter implements Filter {
             caller = verifier.verify(facts(request, method, target));
         } catch (WimseException e) {
             audit(method, path, null, WIMSE, "reject", e.reason().name());
-            ProblemDetails.of(e).writeTo(response);
+            ProblemResponses.write(ProblemDetails.of(e), response);
             return;
         } catch (RuntimeException e) {
             audit(method, path, null, WIMSE, "reject", "INTERNAL_ERROR");
             throw e;
         }
-        authorizeAndContinue(request, response, chain, method, path, new WorkloadPrincipal(caller.workload()), caller);
+        authorizeAndContinue(request, response, chain, asked, new WorkloadPrincipal(caller.workload()), caller);
     }
 
     /**
@@ -148,36 +154,43 @@ public final class WimseFilter implements Filter {
 
     /** The bearer path of WIT-12: authenticate, re-check the caller against the policy, authorize. */
     private void authenticateBearer(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
-                                    String method, String path) throws IOException, ServletException {
+                                    AuthorizationRequest asked) throws IOException, ServletException {
         List<String> values = Collections.list(request.getHeaders(WimseHeaders.AUTHORIZATION));
         if (values.size() > 1) {
-            audit(method, path, null, BEARER, "reject", Reason.REPEATED_HEADER.name());
-            ProblemDetails.of(Reason.REPEATED_HEADER, "header 'Authorization' is repeated").writeTo(response);
+            audit(asked, null, BEARER, "reject", Reason.REPEATED_HEADER.name());
+            ProblemResponses.write(ProblemDetails.of(Reason.REPEATED_HEADER, "header 'Authorization' is repeated"), response);
             return;
         }
         WorkloadIdentifier caller;
         try {
             caller = bearer.authenticate(bearerToken(values.get(0)));
         } catch (BearerTransitionPolicy.Rejection r) {
-            audit(method, path, r.caller(), BEARER, "reject", r.problem().reason());
-            r.problem().writeTo(response);
+            audit(asked, r.caller(), BEARER, "reject", auditName(r.problem()));
+            ProblemResponses.write(r.problem(), response);
             return;
         }
-        authorizeAndContinue(request, response, chain, method, path, new WorkloadPrincipal(caller, AuthenticationMethod.BEARER),
-                null);
+        authorizeAndContinue(request, response, chain, asked, new WorkloadPrincipal(caller, AuthenticationMethod.BEARER), null);
     }
 
     private void authorizeAndContinue(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
-                                      String method, String path, WorkloadPrincipal principal, VerifiedCaller verified)
+                                      AuthorizationRequest asked, WorkloadPrincipal principal, VerifiedCaller verified)
             throws IOException, ServletException {
         String auth = principal.method().auditName();
-        if (!authorization.permits(method, path, principal.workload())) {
-            audit(method, path, principal.workload(), auth, "deny", ProblemDetails.FORBIDDEN_REASON);
-            ProblemDetails.forbidden("workload " + principal.getName() + " may not " + method + " this path")
-                    .writeTo(response);
+        boolean permitted;
+        try {
+            permitted = authorization.permits(principal.workload(), asked);
+        } catch (RuntimeException e) {
+            // fail closed: the request never reaches the application
+            audit(asked, principal.workload(), auth, "reject", "INTERNAL_ERROR");
+            throw e;
+        }
+        if (!permitted) {
+            audit(asked, principal.workload(), auth, "deny", FilterProblem.FORBIDDEN.name());
+            ProblemResponses.write(ProblemResponses.forbidden("workload " + principal.getName() + " may not "
+                    + asked.method().orElse("-") + " this path"), response);
             return;
         }
-        audit(method, path, principal.workload(), auth, "allow", "-");
+        audit(asked, principal.workload(), auth, "allow", "-");
         if (verified != null) {
             request.setAttribute(CALLER_ATTRIBUTE, verified);
         }
@@ -238,6 +251,16 @@ public final class WimseFilter implements Filter {
         return p.isEmpty() ? "/" : p;
     }
 
+    private static void audit(AuthorizationRequest asked, WorkloadIdentifier caller, String auth, String decision,
+                              String reason) {
+        audit(asked.method().orElse(null), asked.path().orElse(null), caller, auth, decision, reason);
+    }
+
+    /** The audit name of a problem: its code in upper case with {@code _}, i.e. the {@link Reason} or {@link FilterProblem} name. */
+    private static String auditName(ProblemDetails problem) {
+        return problem.code().toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
     private static void audit(String method, String path, WorkloadIdentifier caller, String auth, String decision,
                               String reason) {
         if (AUDIT.isInfoEnabled()) {
@@ -291,7 +314,7 @@ public final class WimseFilter implements Filter {
     public static final class Builder {
         private RequestVerifier verifier;
         private String base;
-        private AuthorizationPolicy authorization = AuthorizationPolicy.allowAll();
+        private CallerAuthorizer authorization = AuthorizationPolicy.allowAll();
         private BearerTransitionPolicy bearer;
 
         private Builder() {
@@ -324,9 +347,17 @@ public final class WimseFilter implements Filter {
             return this;
         }
 
-        /** The authorization policy (default {@link AuthorizationPolicy#allowAll()}). */
-        public Builder authorization(AuthorizationPolicy policy) {
-            this.authorization = Objects.requireNonNull(policy, "policy");
+        /**
+         * Who may send which request (default {@link AuthorizationPolicy#allowAll()}): an
+         * {@link AuthorizationPolicy} of path and method rules, or any {@link CallerAuthorizer}, e.g.
+         * {@code CallerAuthorizer.memberOf(trustDomain)} or a composition. It is asked with the
+         * caller's identifier and {@link AuthorizationRequest#http(String, String)} of the request's
+         * method and path within the application, for WIMSE and bearer callers alike; a denial answers
+         * 403 {@link FilterProblem#FORBIDDEN}. An exception it throws propagates and the request never
+         * reaches the application.
+         */
+        public Builder authorization(CallerAuthorizer authorizer) {
+            this.authorization = Objects.requireNonNull(authorizer, "authorizer");
             return this;
         }
 

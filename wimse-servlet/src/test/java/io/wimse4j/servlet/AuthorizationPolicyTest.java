@@ -1,7 +1,13 @@
 package io.wimse4j.servlet;
 
+import io.wimse4j.core.authz.AuthorizationRequest;
+import io.wimse4j.core.authz.CallerAuthorizer;
 import io.wimse4j.core.id.WorkloadIdentifier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -112,5 +118,38 @@ class AuthorizationPolicyTest {
         assertThatThrownBy(() -> p.rules().clear()).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> p.rules().get(0).methods().add("POST")).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> p.rules().get(0).workloads().clear()).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    private record AsAuthorizer(String rule, CallerAuthorizer policy, WorkloadIdentifier caller, AuthorizationRequest request,
+                                boolean allowed) {
+        @Override
+        public String toString() {
+            return rule;
+        }
+    }
+
+    /** The policy as a core {@link CallerAuthorizer}: the same decisions through {@link AuthorizationRequest}. */
+    static Stream<AsAuthorizer> asAuthorizer() {
+        AuthorizationPolicy orders = AuthorizationPolicy.builder()
+                .path("/orders").allowWorkloads(CALLER).add()
+                .path("/orders").methods("DELETE").allowWorkloads(OTHER).add().build();
+        return Stream.of(
+                new AsAuthorizer("no rules: a TLS handshake is allowed", AuthorizationPolicy.allowAll(), FOREIGN_SAME_PATH,
+                        AuthorizationRequest.none(), true),
+                new AsAuthorizer("rules: a TLS handshake has no path and is denied", orders, CALLER, AuthorizationRequest.none(), false),
+                new AsAuthorizer("rules: the rule for the path allows", orders, CALLER, AuthorizationRequest.http("GET", "/orders/1"), true),
+                new AsAuthorizer("ID-2 rules: the same path in another trust domain is denied", orders, FOREIGN_SAME_PATH,
+                        AuthorizationRequest.http("GET", "/orders/1"), false),
+                new AsAuthorizer("rules: the method rule decides its method", orders, CALLER, AuthorizationRequest.http("DELETE", "/orders"), false),
+                new AsAuthorizer("rules: the method rule allows its workload", orders, OTHER, AuthorizationRequest.http("DELETE", "/orders"), true),
+                new AsAuthorizer("rules: an unmatched path is denied", orders, CALLER, AuthorizationRequest.http("GET", "/admin"), false),
+                new AsAuthorizer("allOf: the policy and a trust domain", CallerAuthorizer.allOf(orders,
+                        CallerAuthorizer.memberOf(CALLER.trustDomain())), CALLER, AuthorizationRequest.http("GET", "/orders"), true));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("asAuthorizer")
+    void decidesAsACallerAuthorizer(AsAuthorizer row) {
+        assertThat(row.policy().permits(row.caller(), row.request())).isEqualTo(row.allowed());
     }
 }

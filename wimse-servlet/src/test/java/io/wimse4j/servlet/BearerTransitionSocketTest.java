@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
+import io.wimse4j.core.error.ProblemDetails;
+import io.wimse4j.core.error.ProblemType;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.request.VerifiedCaller;
@@ -140,21 +142,19 @@ class BearerTransitionSocketTest {
         return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
-    private static JsonNode assertProblem(HttpResponse<String> r, int status, String type, String reason) throws Exception {
-        assertThat(r.statusCode()).as("status; body %s", r.body()).isEqualTo(status);
+    /** Asserts an exact problem response (status, code, title) and returns its body. */
+    private static JsonNode assertProblem(HttpResponse<String> r, ProblemType expected) throws Exception {
+        assertThat(r.statusCode()).as("status; body %s", r.body()).isEqualTo(expected.status());
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         JsonNode json = MAPPER.readTree(r.body());
-        assertThat(json.get("type").asText()).isEqualTo(type);
-        assertThat(json.get("status").asInt()).isEqualTo(status);
-        assertThat(json.get("reason").asText()).isEqualTo(reason);
+        assertThat(json.get("code").asText()).as("code; body %s", r.body()).isEqualTo(expected.code());
+        assertThat(json.get("status").asInt()).isEqualTo(expected.status());
+        assertThat(json.get("title").asText()).isEqualTo(expected.title());
+        assertThat(ProblemDetails.parse(r.body()).is(expected)).isTrue();
         for (String token : List.of(LEGACY_TOKEN, CALLER_TOKEN, DOMAIN_TOKEN, THROWING_TOKEN)) {
             assertThat(r.body()).doesNotContain(token);
         }
         return json;
-    }
-
-    private static JsonNode assertProblem(HttpResponse<String> r, Reason reason) throws Exception {
-        return assertProblem(r, reason.httpStatus(), reason.problemType().toString(), reason.name());
     }
 
     private static List<String> auditLines(String path) throws IOException {
@@ -201,16 +201,14 @@ class BearerTransitionSocketTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).isEqualTo(LEGACY_DOMAIN_WORKLOAD + "|BEARER|BEARER|BEARER|none");
         // the same domain does not cover a workload of another trust domain
-        assertProblem(send(bearer("/orders", LEGACY_TOKEN)), 400, "https://wimse4j.io/problems/bearer-not-allowed",
-                "BEARER_NOT_ALLOWED");
+        assertProblem(send(bearer("/orders", LEGACY_TOKEN)), FilterProblem.BEARER_NOT_ALLOWED);
     }
 
     @Test
     void WIT_12_aCallerThatSupportsWimseIsRefusedAfterBearerAuthentication() throws Exception {
         start(legacyPolicy().build());
         String path = probe("/orders/recheck");
-        JsonNode json = assertProblem(send(bearer(path, CALLER_TOKEN)), 400,
-                "https://wimse4j.io/problems/bearer-not-allowed", "BEARER_NOT_ALLOWED");
+        JsonNode json = assertProblem(send(bearer(path, CALLER_TOKEN)), FilterProblem.BEARER_NOT_ALLOWED);
         assertThat(json.get("title").asText()).isEqualTo("Bearer token not allowed");
         assertThat(json.get("detail").asText()).contains(CALLER).contains("Workload-Identity-Token");
         assertThat(authenticatorCalls).hasValue(1);
@@ -336,14 +334,12 @@ class BearerTransitionSocketTest {
     void WIT_12_anAuthenticatorFailureIsRefusedWithoutItsDetails() throws Exception {
         start(legacyPolicy().build());
         String path = probe("/orders/throwing");
-        JsonNode json = assertProblem(send(bearer(path, THROWING_TOKEN)), 400,
-                "https://wimse4j.io/problems/bearer-invalid", "BEARER_INVALID");
+        JsonNode json = assertProblem(send(bearer(path, THROWING_TOKEN)), FilterProblem.BEARER_INVALID);
         assertThat(json.get("detail").asText()).isEqualTo("the bearer token was not accepted");
         assertThat(json.toString()).doesNotContain(SECRET_DETAIL).doesNotContain("IllegalState");
         // an unknown token (empty answer) gets the same problem
         String unknown = probe("/orders/unknown");
-        assertProblem(send(bearer(unknown, "no-such-token-0123456789")), 400,
-                "https://wimse4j.io/problems/bearer-invalid", "BEARER_INVALID");
+        assertProblem(send(bearer(unknown, "no-such-token-0123456789")), FilterProblem.BEARER_INVALID);
         assertThat(authenticatorCalls).hasValue(2);
         assertThat(servletCalls).hasValue(0);
         assertThat(auditLines(path)).containsExactly(audit(path, "-", "reject", "BEARER_INVALID", "bearer"));
@@ -359,7 +355,7 @@ class BearerTransitionSocketTest {
         HttpResponse<String> orders = send(bearer("/orders", LEGACY_TOKEN));
         assertThat(orders.statusCode()).as(orders.body()).isEqualTo(200);
         String path = probe("/admin/x");
-        assertProblem(send(bearer(path, LEGACY_TOKEN)), 403, "https://wimse4j.io/problems/forbidden", "FORBIDDEN");
+        assertProblem(send(bearer(path, LEGACY_TOKEN)), FilterProblem.FORBIDDEN);
         assertThat(auditLines(path)).containsExactly(audit(path, LEGACY, "deny", "FORBIDDEN", "bearer"));
     }
 

@@ -2,6 +2,8 @@ package io.wimse4j.servlet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wimse4j.core.error.ProblemDetails;
+import io.wimse4j.core.error.ProblemType;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.request.RequestVerifier;
@@ -108,22 +110,18 @@ class WimseFilterSocketTest {
         return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
-    /** Asserts an exact problem response and returns its body. */
-    private JsonNode assertProblem(HttpResponse<String> r, int status, String type, String reason) throws Exception {
-        assertThat(r.statusCode()).as("status; body %s", r.body()).isEqualTo(status);
+    /** Asserts an exact problem response (status, code, title) and returns its body. */
+    private JsonNode assertProblem(HttpResponse<String> r, ProblemType expected) throws Exception {
+        assertThat(r.statusCode()).as("status; body %s", r.body()).isEqualTo(expected.status());
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         JsonNode json = MAPPER.readTree(r.body());
-        assertThat(json.get("type").asText()).isEqualTo(type);
-        assertThat(json.get("status").asInt()).isEqualTo(status);
-        assertThat(json.get("reason").asText()).isEqualTo(reason);
+        assertThat(json.get("code").asText()).as("code; body %s", r.body()).isEqualTo(expected.code());
+        assertThat(json.get("status").asInt()).isEqualTo(expected.status());
+        assertThat(json.get("title").asText()).isEqualTo(expected.title());
         assertThat(json.get("detail").isTextual()).isTrue();
+        // the one reader accepts it: its type is the type of its code
+        assertThat(ProblemDetails.parse(r.body()).is(expected)).isTrue();
         assertNoTokenIn(r.body());
-        return json;
-    }
-
-    private JsonNode assertProblem(HttpResponse<String> r, Reason reason) throws Exception {
-        JsonNode json = assertProblem(r, reason.httpStatus(), reason.problemType().toString(), reason.name());
-        assertThat(json.get("title").asText()).isEqualTo(reason.title());
         return json;
     }
 
@@ -162,7 +160,7 @@ class WimseFilterSocketTest {
     void missingWpt() throws Exception {
         start(f.verifier().build());
         JsonNode json = assertProblem(send(get("/orders").header("Workload-Identity-Token", f.wit)), Reason.MISSING_WPT);
-        assertThat(json.get("type").asText()).isEqualTo("https://wimse4j.io/problems/missing-wpt");
+        assertThat(json.get("code").asText()).isEqualTo("missing-wpt");
         assertThat(json.get("status").asInt()).isEqualTo(400);
     }
 
@@ -185,7 +183,7 @@ class WimseFilterSocketTest {
         assertThat(send(once).statusCode()).isEqualTo(200);
         HttpResponse<String> again = send(get("/orders").header("Workload-Identity-Token", f.wit).header("Workload-Proof-Token", wpt));
         JsonNode json = assertProblem(again, Reason.REPLAY);
-        assertThat(json.get("type").asText()).isEqualTo("https://wimse4j.io/problems/replay");
+        assertThat(json.get("code").asText()).isEqualTo("replay");
     }
 
     @Test
@@ -285,7 +283,7 @@ class WimseFilterSocketTest {
     void otherWorkloadOfTheSameTrustDomainIsForbidden() throws Exception {
         start(f.verifier().build(), AuthorizationPolicy.builder()
                 .path("/orders").allowWorkloads("wimse://example.org/svc/other").add().build());
-        JsonNode json = assertProblem(send(signed("/orders")), 403, "https://wimse4j.io/problems/forbidden", "FORBIDDEN");
+        JsonNode json = assertProblem(send(signed("/orders")), FilterProblem.FORBIDDEN);
         assertThat(json.get("title").asText()).isEqualTo("Forbidden");
     }
 
@@ -300,7 +298,7 @@ class WimseFilterSocketTest {
         assertThat(orders.statusCode()).as(orders.body()).isEqualTo(200);
         HttpResponse<String> admin = send(get("/admin").header("Workload-Identity-Token", f.wit)
                 .header("Workload-Proof-Token", f.wpt("https://api.example.org/admin", ProofBindings.NONE)));
-        assertProblem(admin, 403, "https://wimse4j.io/problems/forbidden", "FORBIDDEN");
+        assertProblem(admin, FilterProblem.FORBIDDEN);
     }
 
     @Test
@@ -311,13 +309,13 @@ class WimseFilterSocketTest {
         assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
         HttpResponse<String> delete = send(get("/orders").method("DELETE", HttpRequest.BodyPublishers.noBody())
                 .header("Workload-Identity-Token", f.wit).header("Workload-Proof-Token", f.wpt(ProofBindings.NONE)));
-        assertProblem(delete, 403, "https://wimse4j.io/problems/forbidden", "FORBIDDEN");
+        assertProblem(delete, FilterProblem.FORBIDDEN);
     }
 
     @Test
     void unmatchedPathIsDeniedOnceRulesExist() throws Exception {
         start(f.verifier().build(), AuthorizationPolicy.builder().path("/admin").allowWorkloads(CALLER).add().build());
-        assertProblem(send(signed("/orders")), 403, "https://wimse4j.io/problems/forbidden", "FORBIDDEN");
+        assertProblem(send(signed("/orders")), FilterProblem.FORBIDDEN);
     }
 
     @Test

@@ -1,18 +1,22 @@
 package io.wimse4j.core.error;
 
 import java.net.URI;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Every distinct way a WIMSE credential or request can fail, each with a stable RFC 9457 problem
  * {@code type} URI, a title and the HTTP status a receiver should answer (V-14: 400, never 401;
  * 503 only when a dependency such as the replay store is down and the policy fails closed).
  *
- * <p>The problem type is {@code https://wimse4j.io/problems/<slug>}, where the slug is the enum
- * name in lower case with {@code -} for {@code _}. Names and slugs are part of the public API and
- * never change meaning.
+ * <p>Each reason is a {@link ProblemType}: its {@link #code()} is the enum name in lower case with
+ * {@code -} for {@code _} (e.g. {@code audience-mismatch}), and its problem type URI is
+ * {@link ProblemType#BASE} followed by that code. Names and codes are part of the public API and
+ * never change meaning; clients compare codes ({@link #fromCode(String)}), never type URIs.
  */
-public enum Reason {
+public enum Reason implements ProblemType {
     /** Not a compact JWS: wrong number of parts, empty part, or not a JSON object (V-2). */
     MALFORMED_TOKEN("Malformed token", 400),
     /** A token or header exceeds the configured size limit; rejected before parsing. */
@@ -94,26 +98,58 @@ public enum Reason {
     /** The caller's own credentials have expired; the private key must not be used (KEY-3). */
     CREDENTIALS_EXPIRED("Credentials expired", 400);
 
-    private static final String TYPE_BASE = "https://wimse4j.io/problems/";
+    private static final Map<String, Reason> BY_CODE = new HashMap<>();
+
+    static {
+        for (Reason r : values()) {
+            BY_CODE.put(r.code, r);
+        }
+    }
 
     private final String title;
     private final int httpStatus;
-    private final URI problemType;
+    private final String code;
+    private final URI type;
 
     Reason(String title, int httpStatus) {
         this.title = title;
         this.httpStatus = httpStatus;
-        this.problemType = URI.create(TYPE_BASE + name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        this.code = name().toLowerCase(Locale.ROOT).replace('_', '-');
+        this.type = ProblemType.typeOf(code);
     }
 
-    /** The stable RFC 9457 problem {@code type} URI for this reason. */
+    /** The reason whose {@link #code()} is {@code code}, e.g. {@code expired}; empty for any other string. */
+    public static Optional<Reason> fromCode(String code) {
+        return Optional.ofNullable(code == null ? null : BY_CODE.get(code));
+    }
+
+    /** The stable code: the name in lower case with {@code -} for {@code _}, e.g. {@code wth-mismatch}. */
+    @Override
+    public String code() {
+        return code;
+    }
+
+    /** The stable RFC 9457 problem {@code type} URI: {@link ProblemType#BASE} followed by {@link #code()}. */
+    @Override
+    public URI type() {
+        return type;
+    }
+
+    /** The same as {@link #type()}: the stable RFC 9457 problem {@code type} URI for this reason. */
     public URI problemType() {
-        return problemType;
+        return type;
     }
 
     /** A short human-readable title, suitable for the problem {@code title} member. */
+    @Override
     public String title() {
         return title;
+    }
+
+    /** The HTTP status a receiving workload should answer (V-14); the same as {@link #httpStatus()}. */
+    @Override
+    public int status() {
+        return httpStatus;
     }
 
     /** The HTTP status a receiving workload should answer (V-14). */

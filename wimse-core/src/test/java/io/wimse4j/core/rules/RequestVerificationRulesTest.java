@@ -247,10 +247,11 @@ class RequestVerificationRulesTest {
 
     @Test
     void V_14_everyReasonHasAStableProblemTypeTitleAndA400Or503Status() {
-        Set<String> types = new HashSet<>();
+        Set<String> codes = new HashSet<>();
         for (Reason r : Reason.values()) {
-            assertThat(r.problemType().toString()).isEqualTo("https://wimse4j.io/problems/" + r.name().toLowerCase().replace('_', '-'));
-            assertThat(types.add(r.problemType().toString())).isTrue();
+            assertThat(r.code()).isEqualTo(r.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            assertThat(r.problemType()).isEqualTo(io.wimse4j.core.error.ProblemType.typeOf(r.code()));
+            assertThat(codes.add(r.code())).isTrue();
             assertThat(r.title()).isNotBlank();
             assertThat(r.httpStatus()).isEqualTo(r == Reason.REPLAY_CACHE_UNAVAILABLE ? 503 : 400);
         }

@@ -1,24 +1,34 @@
 package io.wimse4j.server.http;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wimse4j.core.error.ProblemDetails;
+import io.wimse4j.core.error.ProblemType;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
-import io.wimse4j.core.internal.StrictJson;
 
+import java.net.URI;
 import java.util.Objects;
 
 /**
- * An RFC 9457 problem the server answers with: {@code type} {@code https://wimse4j.io/problems/<code>},
- * a title, the HTTP status and a detail that never echoes a token, key or secret. Thrown by the
- * request handling code and turned into the response by the router.
+ * An RFC 9457 problem the server answers with, written by core's {@link ProblemDetails}: the
+ * {@code type} ({@link ProblemType#BASE} followed by the code), a title, the HTTP status, a detail
+ * that never echoes a token, key or secret, and the {@code code} member clients compare (V-14).
+ * Thrown by the request handling code and turned into the response by the router.
  */
 public final class Problem extends Exception {
     private static final long serialVersionUID = 1L;
-    /** Base of every problem type URI. */
-    public static final String TYPE_BASE = "https://wimse4j.io/problems/";
+    /**
+     * Base of every problem type URI: {@link ProblemType#BASE} as a string.
+     *
+     * @deprecated compare {@link #code()} instead of cutting type URIs
+     */
+    @Deprecated
+    public static final String TYPE_BASE = ProblemType.BASE.toString();
 
-    /** The problem codes of the Identity Server API (see {@code docs/identity-server-api.md}). */
-    public enum Code {
+    /**
+     * The problem codes of the Identity Server API (see {@code docs/identity-server-api.md}); each is a
+     * {@link ProblemType} whose code is unique among all wimse4j problem types.
+     */
+    public enum Code implements ProblemType {
         /** The body is not the expected JSON. */
         MALFORMED_REQUEST("malformed-request", "Malformed request", 400),
         /** The body exceeds the limit (enforced before parsing). */
@@ -58,46 +68,60 @@ public final class Problem extends Exception {
         /** An unexpected server failure. */
         INTERNAL_ERROR("internal-error", "Internal error", 500);
 
-        private final String slug;
+        private final String code;
         private final String title;
         private final int status;
+        private final URI type;
 
-        Code(String slug, String title, int status) {
-            this.slug = slug;
+        Code(String code, String title, int status) {
+            this.code = code;
             this.title = title;
             this.status = status;
+            this.type = ProblemType.typeOf(code);
         }
 
-        /** The type URI. */
-        public String type() {
-            return TYPE_BASE + slug;
+        /** The stable code, e.g. {@code server-busy}. */
+        @Override
+        public String code() {
+            return code;
         }
 
-        /** The last segment of the type URI, e.g. {@code server-busy}. */
+        /** The title. */
+        @Override
+        public String title() {
+            return title;
+        }
+
+        /** The HTTP status. */
+        @Override
+        public int status() {
+            return status;
+        }
+
+        /** The type URI: {@link ProblemType#BASE} followed by {@link #code()}. */
+        @Override
+        public URI type() {
+            return type;
+        }
+
+        /** The same as {@link #code()}. */
         public String slug() {
-            return slug;
+            return code;
         }
     }
 
-    private final String type;
-    private final String title;
-    private final int status;
-    private final String detail;
+    private final transient ProblemDetails details;
 
-    private Problem(String type, String title, int status, String detail) {
-        super(type + ": " + detail, null, false, false);
-        this.type = type;
-        this.title = title;
-        this.status = status;
-        this.detail = detail;
+    private Problem(ProblemDetails details) {
+        super(details.code() + ": " + details.detail(), null, false, false);
+        this.details = details;
     }
 
     /** A problem of {@code code}. */
     public static Problem of(Code code, String detail) {
-        return new Problem(code.type(), code.title, code.status, Objects.requireNonNull(detail));
+        return new Problem(ProblemDetails.of(code, Objects.requireNonNull(detail)));
     }
 
-    /** A problem with the core {@link Reason}'s type, title and status (WIT/WPT failures). */
     /**
      * Refuses the first member of {@code object} that is not in {@code allowed}, naming it (cut to 40
      * characters) in a {@code code} problem: a typo in a request is an error, never silently ignored.
@@ -113,33 +137,33 @@ public final class Problem extends Exception {
         }
     }
 
+    /** A problem with the core {@link Reason}'s code, title and status (WIT/WPT failures). */
     public static Problem of(WimseException e) {
-        Reason r = e.reason();
-        return new Problem(r.problemType().toString(), r.title(), r.httpStatus(), e.detail());
+        return new Problem(ProblemDetails.of(e));
     }
 
-    /** The type URI. */
+    /** The stable code, e.g. {@code join-token-invalid} or a {@link Reason}'s code; what metrics and audit record. */
+    public String code() {
+        return details.code();
+    }
+
+    /** The type URI, as a string. */
     public String type() {
-        return type;
+        return details.type().toString();
     }
 
     /** The HTTP status. */
     public int status() {
-        return status;
+        return details.status();
     }
 
     /** The detail. */
     public String detail() {
-        return detail;
+        return details.detail();
     }
 
-    /** The {@code application/problem+json} body. */
-    public ObjectNode body() {
-        ObjectNode o = StrictJson.mapper().createObjectNode();
-        o.put("type", type);
-        o.put("title", title);
-        o.put("status", status);
-        o.put("detail", detail);
-        return o;
+    /** The RFC 9457 document, as core's one writer writes it. */
+    public ProblemDetails details() {
+        return details;
     }
 }

@@ -2,6 +2,7 @@ package io.wimse4j.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.wimse4j.core.error.ProblemDetails;
 import io.wimse4j.core.internal.StrictJson;
 
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,7 @@ public record Reply(int status, String contentType, byte[] body, Map<String, Str
             case 503 -> Map.of("Retry-After", "1", "Cache-Control", "no-store");
             default -> Map.of("Cache-Control", "no-store");
         };
-        return new Reply(p.status(), "application/problem+json", bytes(p.body()), h);
+        return new Reply(p.status(), ProblemDetails.MEDIA_TYPE, p.details().toJsonBytes(), h);
     }
 
     private static byte[] bytes(JsonNode n) {
