@@ -167,11 +167,12 @@ class WycheproofTest {
     private static Load load(Group g, JwsAlgorithm alg) {
         try {
             TrustBundle bundle = TrustBundle.fromJwks(TRUST_DOMAIN, g.jwks());
-            List<TrustedKey> candidates = bundle.candidates(alg, Optional.of(g.kid()));
+            // the key selection tokens use (C2-1): the kid names exactly one key of the alg
+            List<SignatureVerifier> candidates = bundle.select(alg, Optional.of(g.kid()), true);
             if (bundle.keys().size() != 1 || candidates.size() != 1) {
                 return new Load(null, null, new AssertionError("expected exactly one " + alg + " key, got " + bundle.keys()));
             }
-            return new Load(candidates.get(0).verifier(), null, null);
+            return new Load(candidates.get(0), null, null);
         } catch (WimseException e) {
             return new Load(null, e.reason() + ": " + e.getMessage(), null);
         } catch (RuntimeException e) {
