@@ -8,7 +8,7 @@ import io.wimse4j.core.internal.JwsWriter;
 import io.wimse4j.core.internal.StrictJson;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.key.WorkloadKeyPair;
-import io.wimse4j.core.testkit.Fixture;
+import io.wimse4j.testkit.Fixture;
 import io.wimse4j.server.attest.KubernetesIdentity;
 import io.wimse4j.server.attest.KubernetesTokenVerifier;
 import io.wimse4j.server.http.Problem;
@@ -24,9 +24,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-import static io.wimse4j.core.testkit.Fixture.NOW;
-import static io.wimse4j.core.testkit.Fixture.assertRejected;
-import static io.wimse4j.core.testkit.Fixture.same;
+import static io.wimse4j.testkit.Fixture.NOW;
+import static io.wimse4j.testkit.Fixture.assertRejected;
+import static io.wimse4j.testkit.Fixture.same;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

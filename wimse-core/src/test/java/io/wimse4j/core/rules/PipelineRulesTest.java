@@ -9,7 +9,7 @@ import io.wimse4j.core.key.TrustBundleSet;
 import io.wimse4j.core.key.WorkloadKeyPair;
 import io.wimse4j.core.request.RequestVerifier;
 import io.wimse4j.core.request.VerifiedCaller;
-import io.wimse4j.core.testkit.Fixture;
+import io.wimse4j.testkit.Fixture;
 import io.wimse4j.core.wit.VerifiedWit;
 import io.wimse4j.core.wit.WitVerifier;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,10 +24,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
-import static io.wimse4j.core.testkit.Fixture.NOW;
-import static io.wimse4j.core.testkit.Fixture.TARGET;
-import static io.wimse4j.core.testkit.Fixture.assertRejected;
-import static io.wimse4j.core.testkit.Fixture.same;
+import static io.wimse4j.testkit.Fixture.NOW;
+import static io.wimse4j.testkit.Fixture.TARGET;
+import static io.wimse4j.testkit.Fixture.assertRejected;
+import static io.wimse4j.testkit.Fixture.same;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
