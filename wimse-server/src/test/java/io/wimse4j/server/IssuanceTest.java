@@ -158,7 +158,7 @@ class IssuanceTest {
         var fixture = new io.wimse4j.testkit.Fixture();
         WorkloadKeyPair foreign = WorkloadKeyPair.generate(JwsAlgorithm.ES256);
         var issuer = io.wimse4j.core.wit.WitIssuer.builder().signer(foreign.signer()).trustDomain(new TrustDomain("example.org"))
-                .clock(h.clock).build();
+                .clock(h.clock).defaultTtl(java.time.Duration.ofMinutes(5)).build(); // within the server's lifetime cap
         String wit = issuer.issue(io.wimse4j.core.id.WorkloadIdentifier.parse(SVC), fixture.workloadKey.publicJwk()).token();
         WorkloadKeyPair k2 = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
         assertProblem(h.renew(wit, fixture.workloadKey, k2), 400, "unknown-key");

@@ -74,7 +74,7 @@ class PipelineRulesServerTest {
         } else {
             assertThatThrownBy(() -> checker.check(POP_JWK, row.proof(), row.at()))
                     .isInstanceOfSatisfying(Problem.class, p -> {
-                        assertThat(p.type()).as("problem type (detail: %s)", p.detail()).isEqualTo(Problem.Code.INVALID_PROOF.type());
+                        assertThat(p.code()).as("problem code (detail: %s)", p.detail()).isEqualTo(Problem.Code.INVALID_PROOF.code());
                         assertThat(p.detail()).startsWith("proof: ").contains(row.refusal());
                     });
         }

@@ -130,7 +130,9 @@ class RotationTest {
         String wpt = io.wimse4j.core.internal.JwsWriter.sign(lastOldKey.signer(), "wpt+jwt", claims);
         WorkloadKeyPair next = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
         assertProblem(h.post("/v1/wit", "application/json", ServerHarness.body(next, h.proof(next, c -> { }), "{\"method\":\"wit\"}"),
-                java.util.Map.of("Workload-Identity-Token", lastOldWit, "Workload-Proof-Token", wpt)), 400, "unknown-key");
+                java.util.Map.of("Workload-Identity-Token", lastOldWit, "Workload-Proof-Token", wpt)), 400, "expired");
+        // C2-5: retire_after is exactly when the old key's last WIT stops being acceptable (exp + leeway),
+        // so the pipeline refuses it as expired before it looks for the (now unpublished) key
     }
 
     @Test

@@ -94,7 +94,7 @@ public record TrustedKey(Optional<String> keyId, SignatureVerifier verifier, Opt
             }
         }
         if (keys.isEmpty()) {
-            throw new WimseException(Reason.INVALID_KEY, "the JWKS holds no usable signature key");
+            throw new WimseException(Reason.INVALID_KEY, "the JWKS holds no usable signature key for " + new java.util.TreeSet<>(algorithms));
         }
         if (keys.size() > maxKeys) {
             throw new WimseException(Reason.INVALID_KEY, "the JWKS holds more than " + maxKeys + " keys");

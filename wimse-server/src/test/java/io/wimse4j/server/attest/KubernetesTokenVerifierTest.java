@@ -156,10 +156,13 @@ class KubernetesTokenVerifierTest {
 
     @Test
     void expiryWithinTheLeewayIsAccepted() throws Exception {
-        assertThat(verifier().verify(rs256(c -> c.put("exp", NOW.getEpochSecond() - 30))).namespace()).isEqualTo("payments");
+        assertThat(verifier().verify(rs256(c -> c.put("exp", NOW.getEpochSecond() - 29))).namespace()).isEqualTo("payments");
+        // C2-5: at exactly exp + leeway the token is expired
+        assertRejected(() -> verifier().verify(rs256(c -> c.put("exp", NOW.getEpochSecond() - 30))), Reason.EXPIRED);
         KubernetesTokenVerifier strict = KubernetesTokenVerifier.builder().issuer(ISSUER).audience(AUDIENCE).jwks(jwks)
                 .clock(clock).leeway(Duration.ZERO).build();
         assertRejected(() -> strict.verify(rs256(c -> c.put("exp", NOW.getEpochSecond() - 1))), Reason.EXPIRED);
+        assertRejected(() -> strict.verify(rs256(c -> c.put("exp", NOW.getEpochSecond()))), Reason.EXPIRED);
     }
 
     @Test
