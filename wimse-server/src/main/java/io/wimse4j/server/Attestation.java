@@ -1,7 +1,7 @@
 package io.wimse4j.server;
 
 import io.wimse4j.core.id.WorkloadIdentifier;
-import io.wimse4j.server.registry.AttestationMethod;
+import io.wimse4j.server.internal.AttestationMethod;
 
 import java.time.Instant;
 import java.util.Objects;

@@ -1,7 +1,7 @@
 package io.wimse4j.server;
 
 import io.wimse4j.server.http.Problem;
-import io.wimse4j.server.registry.AttestationMethod;
+import io.wimse4j.server.internal.AttestationMethod;
 
 /**
  * Checks the evidence of one attestation method ({@code attestation.method} of {@code POST /v1/wit})

@@ -8,11 +8,11 @@ import io.wimse4j.server.attest.KubernetesIdentity;
 import io.wimse4j.server.attest.KubernetesTokenVerifier;
 import io.wimse4j.server.attest.ServiceAccountIdentity;
 import io.wimse4j.server.attest.ServiceAccountTokenVerifier;
-import io.wimse4j.server.keys.KeyRing;
-import io.wimse4j.server.registry.JoinTokenStore;
-import io.wimse4j.server.registry.RegistrationStore;
-import io.wimse4j.server.state.StateDir;
-import io.wimse4j.server.tls.ServerTls;
+import io.wimse4j.server.internal.KeyRing;
+import io.wimse4j.server.internal.JoinTokenStore;
+import io.wimse4j.server.internal.RegistrationStore;
+import io.wimse4j.server.internal.StateDir;
+import io.wimse4j.server.internal.ServerTls;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -227,9 +227,23 @@ public final class IdentityServer implements AutoCloseable {
         return port;
     }
 
-    /** The signing keys (for rotation by the embedding program and for tests). */
-    public KeyRing keys() {
-        return requireStarted(keys);
+    /**
+     * Rotates the WIT signing key now, as {@code POST /admin/v1/keys/rotate} does: the new key is
+     * published at once and signs after the publish-ahead period.
+     *
+     * @return the new key's {@code kid}
+     */
+    public String rotateKeys() {
+        return requireStarted(keys).rotate().kid();
+    }
+
+    /**
+     * Runs the key schedule now (retirement of keys whose WITs have all expired, a scheduled
+     * rotation that is due); it also runs every second on its own and on every use of the keys.
+     * For embedding programs and tests that move their clock.
+     */
+    public void maintainKeys() {
+        requireStarted(keys).maintain();
     }
 
     /** The TLS CA certificate, PEM (the trust anchor clients need). */

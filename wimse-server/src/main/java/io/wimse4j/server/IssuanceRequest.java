@@ -6,7 +6,7 @@ import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.internal.StrictJson;
 import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.server.http.Problem;
-import io.wimse4j.server.registry.AttestationMethod;
+import io.wimse4j.server.internal.AttestationMethod;
 
 import java.util.Objects;
 import java.util.Set;

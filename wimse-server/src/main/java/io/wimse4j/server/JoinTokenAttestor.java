@@ -2,8 +2,8 @@ package io.wimse4j.server;
 
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.server.http.Problem;
-import io.wimse4j.server.registry.AttestationMethod;
-import io.wimse4j.server.registry.JoinTokenStore;
+import io.wimse4j.server.internal.AttestationMethod;
+import io.wimse4j.server.internal.JoinTokenStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

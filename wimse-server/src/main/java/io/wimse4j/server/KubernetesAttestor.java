@@ -4,9 +4,9 @@ import io.wimse4j.core.error.WimseException;
 import io.wimse4j.server.attest.ServiceAccountIdentity;
 import io.wimse4j.server.attest.ServiceAccountTokenVerifier;
 import io.wimse4j.server.http.Problem;
-import io.wimse4j.server.registry.AttestationMethod;
-import io.wimse4j.server.registry.Registration;
-import io.wimse4j.server.registry.RegistrationStore;
+import io.wimse4j.server.internal.AttestationMethod;
+import io.wimse4j.server.internal.Registration;
+import io.wimse4j.server.internal.RegistrationStore;
 
 import java.util.Objects;
 import java.util.Optional;

@@ -4,7 +4,7 @@ import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.request.RequestVerifier;
 import io.wimse4j.core.request.VerifiedCaller;
 import io.wimse4j.server.http.Problem;
-import io.wimse4j.server.registry.AttestationMethod;
+import io.wimse4j.server.internal.AttestationMethod;
 
 import java.time.Instant;
 import java.util.Objects;

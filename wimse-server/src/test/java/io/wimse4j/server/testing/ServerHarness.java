@@ -12,7 +12,7 @@ import io.wimse4j.core.wpt.WptCreator;
 import io.wimse4j.server.IdentityServer;
 import io.wimse4j.server.ServerConfig;
 import io.wimse4j.server.attest.ServiceAccountTokenVerifier;
-import io.wimse4j.server.tls.ServerTls;
+import io.wimse4j.server.internal.ServerTls;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;

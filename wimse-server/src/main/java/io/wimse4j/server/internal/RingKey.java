@@ -1,4 +1,4 @@
-package io.wimse4j.server.keys;
+package io.wimse4j.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

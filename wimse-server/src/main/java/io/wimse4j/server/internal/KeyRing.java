@@ -1,4 +1,4 @@
-package io.wimse4j.server.keys;
+package io.wimse4j.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,7 +12,6 @@ import io.wimse4j.core.key.TrustBundle;
 import io.wimse4j.core.key.WorkloadKeyPair;
 import io.wimse4j.server.SigningKey;
 import io.wimse4j.server.SigningKeyProvider;
-import io.wimse4j.server.state.StateDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
