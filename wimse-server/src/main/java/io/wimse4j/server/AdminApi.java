@@ -8,8 +8,9 @@ import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.internal.StrictJson;
 import io.wimse4j.server.http.Problem;
-import io.wimse4j.server.internal.KeyRing;
+import io.wimse4j.server.internal.AttestationMethod;
 import io.wimse4j.server.internal.JoinTokenStore;
+import io.wimse4j.server.internal.KeyRing;
 import io.wimse4j.server.internal.Registration;
 import io.wimse4j.server.internal.RegistrationStore;
 import org.slf4j.Logger;
@@ -171,7 +172,7 @@ final class AdminApi {
         }
         var registration = registrations.find(id).orElseThrow(() ->
                 Problem.of(Problem.Code.REGISTRATION_NOT_FOUND, id + " is not registered"));
-        if (!registration.allows(io.wimse4j.server.internal.AttestationMethod.JOIN_TOKEN)) {
+        if (!registration.allows(AttestationMethod.JOIN_TOKEN)) {
             throw Problem.of(Problem.Code.METHOD_NOT_ALLOWED_FOR_IDENTIFIER,
                     "the registration of " + id + " does not allow the join_token method");
         }

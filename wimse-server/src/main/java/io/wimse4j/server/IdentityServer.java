@@ -8,11 +8,11 @@ import io.wimse4j.server.attest.KubernetesIdentity;
 import io.wimse4j.server.attest.KubernetesTokenVerifier;
 import io.wimse4j.server.attest.ServiceAccountIdentity;
 import io.wimse4j.server.attest.ServiceAccountTokenVerifier;
-import io.wimse4j.server.internal.KeyRing;
 import io.wimse4j.server.internal.JoinTokenStore;
+import io.wimse4j.server.internal.KeyRing;
 import io.wimse4j.server.internal.RegistrationStore;
-import io.wimse4j.server.internal.StateDir;
 import io.wimse4j.server.internal.ServerTls;
+import io.wimse4j.server.internal.StateDir;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -47,8 +47,8 @@ public final class IdentityServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final Clock clock;
-    private Optional<ServiceAccountTokenVerifier> kubernetes;
     private final Optional<SigningKeyProvider> signingKeys;
+    private Optional<ServiceAccountTokenVerifier> kubernetes;
     private Server jetty;
     private ScheduledExecutorService scheduler;
     private StateDir state;

@@ -12,9 +12,9 @@ import io.wimse4j.core.request.RequestVerifier;
 import io.wimse4j.core.wit.WitIssuer;
 import io.wimse4j.server.attest.ServiceAccountTokenVerifier;
 import io.wimse4j.server.http.Problem;
-import io.wimse4j.server.internal.KeyRing;
 import io.wimse4j.server.internal.AttestationMethod;
 import io.wimse4j.server.internal.JoinTokenStore;
+import io.wimse4j.server.internal.KeyRing;
 import io.wimse4j.server.internal.Registration;
 import io.wimse4j.server.internal.RegistrationStore;
 
