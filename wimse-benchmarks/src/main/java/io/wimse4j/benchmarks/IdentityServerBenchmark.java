@@ -12,7 +12,7 @@ import io.wimse4j.core.wpt.WorkloadCredentials;
 import io.wimse4j.core.wpt.WptCreator;
 import io.wimse4j.server.IdentityServer;
 import io.wimse4j.server.ServerConfig;
-import io.wimse4j.server.tls.ServerTls;
+import io.wimse4j.server.internal.ServerTls;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;

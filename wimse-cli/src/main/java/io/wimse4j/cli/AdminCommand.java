@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
         description = "Administer an Identity Server: registrations, join tokens, signing keys.",
         subcommands = {AdminCommand.Register.class, AdminCommand.Deregister.class, AdminCommand.Registrations.class,
                 AdminCommand.JoinToken.class, AdminCommand.Rotate.class, AdminCommand.Keys.class})
-public final class AdminCommand implements Runnable {
+final class AdminCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 

@@ -6,7 +6,7 @@ import io.wimse4j.core.error.WimseException;
  * A failure a command reports as one line on standard error with a given exit code. Messages
  * must never contain tokens or key material.
  */
-public final class CliException extends RuntimeException {
+final class CliException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final int exitCode;

@@ -41,7 +41,7 @@ import java.util.concurrent.Callable;
         description = {"Start an Identity Server, register two workloads and let service-a call service-b's",
                 "demo service with a WIT from the server; then show a replay and two forgeries rejected.",
                 "With --offline: the same protocol walked through in process, without sockets."})
-public final class DemoCommand implements Callable<Integer> {
+final class DemoCommand implements Callable<Integer> {
     static final String TRUST_DOMAIN = "demo.example";
     static final String CALLER = "wimse://demo.example/service-a";
     static final String TARGET = "https://service-b.demo.example/orders";

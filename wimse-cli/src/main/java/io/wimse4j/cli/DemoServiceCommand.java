@@ -35,7 +35,7 @@ import java.util.concurrent.CountDownLatch;
         description = {"Run an echo service protected by WIMSE request verification until stopped (Ctrl-C).",
                 "GET and POST /echo answer {\"workload\", \"trust_domain\", \"method\", \"path\"} for a verified caller;",
                 "rejected requests get an RFC 9457 problem (400, or 503 when Redis is down)."})
-public final class DemoServiceCommand implements Callable<Integer> {
+final class DemoServiceCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 

@@ -1,6 +1,6 @@
 package io.wimse4j.cli;
 
-import io.wimse4j.server.state.StateDir;
+import io.wimse4j.server.internal.StateDir;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;

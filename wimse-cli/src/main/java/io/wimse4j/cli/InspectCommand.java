@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
 @Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Decode a WIT or WPT WITHOUT verifying it: header, claims, kind and times.",
                 "The signature is not checked; use 'wimse verify' to authenticate a request."})
-public final class InspectCommand implements Callable<Integer> {
+final class InspectCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 

@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
 @Command(name = "keygen", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Generate a key pair. The private JWK goes to a new file readable only by its owner (rw-------);",
                 "the public JWK (with 'alg' and 'kid') is printed or written to --public-out."})
-public final class KeygenCommand implements Callable<Integer> {
+final class KeygenCommand implements Callable<Integer> {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     @CommandLine.Spec

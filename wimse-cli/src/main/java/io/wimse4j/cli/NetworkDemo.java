@@ -23,7 +23,7 @@ import io.wimse4j.core.wpt.WorkloadCredentials;
 import io.wimse4j.demo.DemoService;
 import io.wimse4j.server.IdentityServer;
 import io.wimse4j.server.ServerConfig;
-import io.wimse4j.server.state.StateDir;
+import io.wimse4j.server.internal.StateDir;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;

@@ -21,7 +21,7 @@ import java.util.Map;
  * @param headers       header (name as written, value) pairs in order
  * @param body          the body, possibly empty
  */
-public record RawHttpRequest(String method, String requestTarget, URI targetUri, List<Map.Entry<String, String>> headers,
+record RawHttpRequest(String method, String requestTarget, URI targetUri, List<Map.Entry<String, String>> headers,
                              String body) {
     private static final String TCHARS = "!#$%&'*+-.^_`|~";
 

@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
 @Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the WIMSE Identity Server (HTTPS with its own CA, bound to 127.0.0.1 by default) until killed.",
                 "Settings: --config file, then WIMSE_SERVER_<KEY> environment variables, then flags."})
-public final class ServerCommand implements Callable<Integer> {
+final class ServerCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 

@@ -34,7 +34,7 @@ import java.util.Set;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:valid; prints the caller's workload identifier",
                 "1:rejected; prints REASON: detail", "2:usage error"})
-public final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
+final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "wit", mixinStandardHelpOptions = true,
         description = "Workload Identity Token (wit+jwt) commands.",
         subcommands = {WitIssueCommand.class})
-public final class WitCommand implements Runnable {
+final class WitCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 

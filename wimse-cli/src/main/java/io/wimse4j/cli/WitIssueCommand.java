@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 @Command(name = "issue", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Issue a Workload Identity Token, as the Identity Server of the subject's trust domain would.",
                 "Prints the compact WIT."})
-public final class WitIssueCommand implements Callable<Integer> {
+final class WitIssueCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 

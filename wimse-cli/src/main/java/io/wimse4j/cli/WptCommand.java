@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "wpt", mixinStandardHelpOptions = true,
         description = "Workload Proof Token (wpt+jwt) commands.",
         subcommands = {WptCreateCommand.class})
-public final class WptCommand implements Runnable {
+final class WptCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 

@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
 @Command(name = "create", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Create a Workload Proof Token for one request, signed with the workload's private key.",
                 "Prints the compact WPT; send it in the Workload-Proof-Token header next to the WIT."})
-public final class WptCreateCommand implements Callable<Integer> {
+final class WptCreateCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 

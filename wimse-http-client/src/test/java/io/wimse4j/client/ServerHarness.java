@@ -101,7 +101,7 @@ final class ServerHarness implements AutoCloseable {
 
     /** Runs the server's key schedule now (it also runs every second on its own). */
     void maintainKeys() {
-        server.keys().maintain();
+        server.maintainKeys();
     }
 
     private HttpResponse<String> admin(String path, ObjectNode body) throws Exception {

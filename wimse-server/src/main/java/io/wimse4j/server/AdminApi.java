@@ -8,11 +8,11 @@ import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.internal.StrictJson;
 import io.wimse4j.server.http.Problem;
-import io.wimse4j.server.http.Reply;
-import io.wimse4j.server.keys.KeyRing;
-import io.wimse4j.server.registry.JoinTokenStore;
-import io.wimse4j.server.registry.Registration;
-import io.wimse4j.server.registry.RegistrationStore;
+import io.wimse4j.server.internal.AttestationMethod;
+import io.wimse4j.server.internal.JoinTokenStore;
+import io.wimse4j.server.internal.KeyRing;
+import io.wimse4j.server.internal.Registration;
+import io.wimse4j.server.internal.RegistrationStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -172,7 +172,7 @@ final class AdminApi {
         }
         var registration = registrations.find(id).orElseThrow(() ->
                 Problem.of(Problem.Code.REGISTRATION_NOT_FOUND, id + " is not registered"));
-        if (!registration.allows(io.wimse4j.server.registry.AttestationMethod.JOIN_TOKEN)) {
+        if (!registration.allows(AttestationMethod.JOIN_TOKEN)) {
             throw Problem.of(Problem.Code.METHOD_NOT_ALLOWED_FOR_IDENTIFIER,
                     "the registration of " + id + " does not allow the join_token method");
         }

@@ -2,7 +2,7 @@ package io.wimse4j.server;
 
 import io.wimse4j.core.internal.Base64Url;
 import io.wimse4j.core.internal.Hashes;
-import io.wimse4j.server.state.StateDir;
+import io.wimse4j.server.internal.StateDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +17,7 @@ import java.util.Optional;
  * hashed to a fixed length first, so neither content nor length leaks). The admin API is never
  * open without it, nor with a hand-written token shorter than 22 characters (128 bits).
  */
-public final class AdminToken {
+final class AdminToken {
     /** The file holding the token. */
     public static final String FILE = "admin-token";
     /** Shortest token accepted from an existing file: 22 base64url characters carry 128 bits. */

@@ -3,7 +3,7 @@ package io.wimse4j.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.internal.StrictJson;
-import io.wimse4j.server.state.StateDir;
+import io.wimse4j.server.internal.StateDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +22,7 @@ import java.time.Instant;
  * written says how many were left out ({@code "result":"suppressed","count":N}). Issuances and
  * refusals of an attested identifier are always written. The metrics count every attempt.
  */
-public final class AuditLog {
+final class AuditLog {
     /** The audit file. */
     public static final String FILE = "audit.log";
     private static final Logger LOG = LoggerFactory.getLogger("io.wimse4j.server.audit");

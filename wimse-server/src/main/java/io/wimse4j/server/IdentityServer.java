@@ -8,11 +8,11 @@ import io.wimse4j.server.attest.KubernetesIdentity;
 import io.wimse4j.server.attest.KubernetesTokenVerifier;
 import io.wimse4j.server.attest.ServiceAccountIdentity;
 import io.wimse4j.server.attest.ServiceAccountTokenVerifier;
-import io.wimse4j.server.keys.KeyRing;
-import io.wimse4j.server.registry.JoinTokenStore;
-import io.wimse4j.server.registry.RegistrationStore;
-import io.wimse4j.server.state.StateDir;
-import io.wimse4j.server.tls.ServerTls;
+import io.wimse4j.server.internal.JoinTokenStore;
+import io.wimse4j.server.internal.KeyRing;
+import io.wimse4j.server.internal.RegistrationStore;
+import io.wimse4j.server.internal.ServerTls;
+import io.wimse4j.server.internal.StateDir;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -28,6 +28,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -46,6 +47,7 @@ public final class IdentityServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final Clock clock;
+    private final Optional<SigningKeyProvider> signingKeys;
     private Optional<ServiceAccountTokenVerifier> kubernetes;
     private Server jetty;
     private ScheduledExecutorService scheduler;
@@ -61,6 +63,7 @@ public final class IdentityServer implements AutoCloseable {
         this.config = b.config;
         this.clock = b.clock;
         this.kubernetes = Optional.ofNullable(b.kubernetes);
+        this.signingKeys = Optional.ofNullable(b.signingKeys);
     }
 
     /**
@@ -128,7 +131,7 @@ public final class IdentityServer implements AutoCloseable {
         }
         adminToken = AdminToken.loadOrCreate(state);
         keys = KeyRing.open(state, config.trustDomain(), config.keyAlgorithm(), config.publishAhead(),
-                config.maxWitTtl().plus(config.leeway()), config.rotateEvery(), clock);
+                config.maxWitTtl().plus(config.leeway()), config.rotateEvery(), signingKeys, clock);
         RegistrationStore registrations = RegistrationStore.open(state, clock);
         JoinTokenStore joinTokens = JoinTokenStore.open(state, clock);
         tls = ServerTls.bootstrap(state, config.dnsNames(), clock);
@@ -165,8 +168,10 @@ public final class IdentityServer implements AutoCloseable {
 
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ReplayCache replay = new InMemoryReplayCache(InMemoryReplayCache.DEFAULT_CAPACITY, clock);
-        IssuanceService issuance = new IssuanceService(config, base, keys, registrations, joinTokens, kubernetes,
-                replay, new AuditLog(state), metrics, clock);
+        List<Attestor> attestors = IssuanceService.attestors(config, base + "/v1/wit", keys, registrations, joinTokens,
+                kubernetes, replay, clock);
+        IssuanceService issuance = new IssuanceService(config, base, keys, registrations, attestors, replay,
+                new AuditLog(state), metrics, clock);
         AdminApi admin = new AdminApi(adminToken, config.trustDomain(), registrations, joinTokens, keys);
         server.setHandler(new ServerHandler(issuance, admin, keys, tls.caPem(), metrics, config.jwksMaxAge().toSeconds(),
                 config.maxConcurrentIssuances()));
@@ -222,9 +227,23 @@ public final class IdentityServer implements AutoCloseable {
         return port;
     }
 
-    /** The signing keys (for rotation by the embedding program and for tests). */
-    public KeyRing keys() {
-        return requireStarted(keys);
+    /**
+     * Rotates the WIT signing key now, as {@code POST /admin/v1/keys/rotate} does: the new key is
+     * published at once and signs after the publish-ahead period.
+     *
+     * @return the new key's {@code kid}
+     */
+    public String rotateKeys() {
+        return requireStarted(keys).rotate().kid();
+    }
+
+    /**
+     * Runs the key schedule now (retirement of keys whose WITs have all expired, a scheduled
+     * rotation that is due); it also runs every second on its own and on every use of the keys.
+     * For embedding programs and tests that move their clock.
+     */
+    public void maintainKeys() {
+        requireStarted(keys).maintain();
     }
 
     /** The TLS CA certificate, PEM (the trust anchor clients need). */
@@ -280,6 +299,7 @@ public final class IdentityServer implements AutoCloseable {
         private final ServerConfig config;
         private Clock clock = Clock.systemUTC();
         private ServiceAccountTokenVerifier kubernetes;
+        private SigningKeyProvider signingKeys;
 
         private Builder(ServerConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -294,6 +314,17 @@ public final class IdentityServer implements AutoCloseable {
         /** Enables the {@code kubernetes} attestation method with this token verifier. */
         public Builder kubernetesVerifier(ServiceAccountTokenVerifier verifier) {
             this.kubernetes = Objects.requireNonNull(verifier, "verifier");
+            return this;
+        }
+
+        /**
+         * Where new WIT signing keys come from: a KMS or HSM behind {@link SigningKeyProvider} (default:
+         * keys generated by the server and stored in {@code keys.json}). Keys already in the state
+         * directory stay as they are, so a provider set on an existing state directory signs from
+         * the next rotation on.
+         */
+        public Builder signingKeys(SigningKeyProvider provider) {
+            this.signingKeys = Objects.requireNonNull(provider, "provider");
             return this;
         }
 

@@ -13,7 +13,7 @@ import io.wimse4j.core.wit.VerifiedWit;
 import io.wimse4j.core.wit.WitVerifier;
 import io.wimse4j.server.testing.ServerHarness;
 import io.wimse4j.server.testing.ServerMain;
-import io.wimse4j.server.tls.ServerTls;
+import io.wimse4j.server.internal.ServerTls;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -99,7 +99,7 @@ class KubernetesAttestationTest {
         // a state directory carried over from another trust domain (or edited by hand) maps a
         // service account to an identifier this server must never issue for
         h.server().close();
-        java.nio.file.Files.writeString(h.stateDir.resolve(io.wimse4j.server.registry.RegistrationStore.FILE),
+        java.nio.file.Files.writeString(h.stateDir.resolve(io.wimse4j.server.internal.RegistrationStore.FILE),
                 "{\"registrations\":[{\"id\":\"wimse://evil.example/x\",\"attestation\":[\"kubernetes\"],"
                         + "\"kubernetes\":{\"namespace\":\"prod\",\"service_account\":\"payments\"}}]}");
         h.start();

@@ -2,7 +2,7 @@ package io.wimse4j.server;
 
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.key.WorkloadKeyPair;
-import io.wimse4j.server.state.StateDir;
+import io.wimse4j.server.internal.StateDir;
 import io.wimse4j.server.testing.ServerHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

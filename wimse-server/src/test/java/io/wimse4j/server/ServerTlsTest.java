@@ -1,7 +1,7 @@
 package io.wimse4j.server;
 
-import io.wimse4j.server.state.StateDir;
-import io.wimse4j.server.tls.ServerTls;
+import io.wimse4j.server.internal.StateDir;
+import io.wimse4j.server.internal.ServerTls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

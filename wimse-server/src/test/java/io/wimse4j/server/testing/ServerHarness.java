@@ -11,7 +11,7 @@ import io.wimse4j.core.wpt.WptCreator;
 import io.wimse4j.server.IdentityServer;
 import io.wimse4j.server.ServerConfig;
 import io.wimse4j.server.attest.ServiceAccountTokenVerifier;
-import io.wimse4j.server.tls.ServerTls;
+import io.wimse4j.server.internal.ServerTls;
 import io.wimse4j.testkit.MutableClock;
 
 import javax.net.ssl.SSLContext;
@@ -45,15 +45,23 @@ public final class ServerHarness implements AutoCloseable {
     public final Path stateDir;
     private final Consumer<ServerConfig.Builder> customizer;
     private final ServiceAccountTokenVerifier kubernetes;
+    private final Consumer<IdentityServer.Builder> serverCustomizer;
     private IdentityServer server;
     private HttpClient client;
 
     public ServerHarness(Path stateDir, Consumer<ServerConfig.Builder> customizer, ServiceAccountTokenVerifier kubernetes)
             throws Exception {
+        this(stateDir, customizer, kubernetes, b -> { });
+    }
+
+    /** A harness whose server builder is also adjusted by {@code serverCustomizer} (e.g. a signing-key provider). */
+    public ServerHarness(Path stateDir, Consumer<ServerConfig.Builder> customizer, ServiceAccountTokenVerifier kubernetes,
+                         Consumer<IdentityServer.Builder> serverCustomizer) throws Exception {
         this.clock = new MutableClock(Instant.ofEpochSecond(Instant.now().getEpochSecond()));
         this.stateDir = stateDir;
         this.customizer = customizer;
         this.kubernetes = kubernetes;
+        this.serverCustomizer = serverCustomizer;
         start();
     }
 
@@ -71,6 +79,7 @@ public final class ServerHarness implements AutoCloseable {
         if (kubernetes != null) {
             sb.kubernetesVerifier(kubernetes);
         }
+        serverCustomizer.accept(sb);
         server = sb.build().start();
         String caPem = Files.readString(server.caCertFile());
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());

@@ -1,4 +1,4 @@
-package io.wimse4j.server.registry;
+package io.wimse4j.server.internal;
 
 import java.util.Optional;
 

@@ -1,9 +1,10 @@
-package io.wimse4j.server.http;
+package io.wimse4j.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wimse4j.core.error.ProblemDetails;
 import io.wimse4j.core.internal.StrictJson;
+import io.wimse4j.server.http.Problem;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -16,7 +17,7 @@ import java.util.Map;
  * @param body        the body (empty for none)
  * @param headers     extra response headers
  */
-public record Reply(int status, String contentType, byte[] body, Map<String, String> headers) {
+record Reply(int status, String contentType, byte[] body, Map<String, String> headers) {
     /** JSON media type. */
     public static final String JSON = "application/json";
 

@@ -1,6 +1,5 @@
-package io.wimse4j.server.tls;
+package io.wimse4j.server.internal;
 
-import io.wimse4j.server.state.StateDir;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;

@@ -1,4 +1,4 @@
-package io.wimse4j.server.registry;
+package io.wimse4j.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,7 +8,6 @@ import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.internal.Base64Url;
 import io.wimse4j.core.internal.Hashes;
 import io.wimse4j.core.internal.StrictJson;
-import io.wimse4j.server.state.StateDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.wimse4j.server.registry;
+package io.wimse4j.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.internal.StrictJson;
-import io.wimse4j.server.state.StateDir;
 
 import java.io.IOException;
 import java.time.Clock;

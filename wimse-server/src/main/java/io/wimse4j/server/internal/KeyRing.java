@@ -1,4 +1,4 @@
-package io.wimse4j.server.keys;
+package io.wimse4j.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.jose.JwsAlgorithm;
+import io.wimse4j.core.jose.JwsSigner;
 import io.wimse4j.core.internal.StrictJson;
 import io.wimse4j.core.key.TrustBundle;
 import io.wimse4j.core.key.WorkloadKeyPair;
-import io.wimse4j.server.state.StateDir;
+import io.wimse4j.server.SigningKey;
+import io.wimse4j.server.SigningKeyProvider;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,14 +31,21 @@ import java.util.Optional;
  * key ({@code retiring}) stays published until its successor's {@code signs_from} + the maximum WIT
  * lifetime + leeway, when every WIT it signed has expired, and is then removed. Rotation runs on
  * {@link #rotate()} and, when a period is set, from {@link #maintain()}. Keys are persisted in
- * {@code <state dir>/keys.json} (owner-only, atomic) so a restart keeps them. Thread-safe.
+ * {@code <state dir>/keys.json} (owner-only, atomic) so a restart keeps them. It hands out the
+ * {@link JwsSigner} of the key signing now ({@link #signer()}).
+ *
+ * <p>A key is either generated here ({@code keys.json} holds its private JWK, KEY-1: owner-only) or,
+ * when a {@link SigningKeyProvider} is configured, created by the provider ({@code keys.json} holds
+ * only its handle and public JWK; the provider is asked for the key again after a restart). Keys
+ * already in {@code keys.json} keep their kind, so configuring a provider takes effect with the
+ * next rotation. Thread-safe.
  */
 public final class KeyRing {
     /** The file holding the keys (private keys: owner-only). */
     public static final String FILE = "keys.json";
 
     /** One key with its schedule. */
-    private record Entry(WorkloadKeyPair key, Instant createdAt, Instant signsFrom) {
+    private record Entry(RingKey key, Instant createdAt, Instant signsFrom) {
     }
 
     /** The state of a key, as the admin API reports it. */
@@ -68,19 +77,21 @@ public final class KeyRing {
     private final Duration publishAhead;
     private final Duration retention;
     private final Optional<Duration> rotateEvery;
+    private final Optional<SigningKeyProvider> provider;
     private final Clock clock;
     private final List<Entry> entries = new ArrayList<>();
     private TrustBundle bundle;
     private String jwks;
 
     private KeyRing(StateDir state, TrustDomain trustDomain, JwsAlgorithm algorithm, Duration publishAhead,
-                    Duration retention, Optional<Duration> rotateEvery, Clock clock) {
+                    Duration retention, Optional<Duration> rotateEvery, Optional<SigningKeyProvider> provider, Clock clock) {
         this.state = state;
         this.trustDomain = trustDomain;
         this.algorithm = algorithm;
         this.publishAhead = publishAhead;
         this.retention = retention;
         this.rotateEvery = rotateEvery;
+        this.provider = provider;
         this.clock = clock;
     }
 
@@ -89,17 +100,20 @@ public final class KeyRing {
      *
      * @param retention how long a superseded key stays published after it stopped signing: the
      *                  maximum WIT lifetime plus the leeway
+     * @param provider  where new keys come from; empty: generated here, stored in {@code keys.json}
+     * @throws IllegalStateException when the provider hands over an unusable key
      */
     public static KeyRing open(StateDir state, TrustDomain trustDomain, JwsAlgorithm algorithm, Duration publishAhead,
-                               Duration retention, Optional<Duration> rotateEvery, Clock clock) throws IOException {
+                               Duration retention, Optional<Duration> rotateEvery, Optional<SigningKeyProvider> provider,
+                               Clock clock) throws IOException {
         KeyRing ring = new KeyRing(Objects.requireNonNull(state), Objects.requireNonNull(trustDomain),
                 Objects.requireNonNull(algorithm), Objects.requireNonNull(publishAhead), Objects.requireNonNull(retention),
-                Objects.requireNonNull(rotateEvery), Objects.requireNonNull(clock));
+                Objects.requireNonNull(rotateEvery), Objects.requireNonNull(provider), Objects.requireNonNull(clock));
         synchronized (ring) {
             ring.load();
             if (ring.entries.isEmpty()) {
                 Instant now = ring.now();
-                ring.entries.add(new Entry(WorkloadKeyPair.generate(algorithm), now, now));
+                ring.entries.add(new Entry(ring.newKey(), now, now));
                 ring.changed();
             }
             ring.maintain();
@@ -111,10 +125,10 @@ public final class KeyRing {
         return Instant.ofEpochSecond(clock.instant().getEpochSecond());
     }
 
-    /** The key that signs now (after {@link #maintain()}). */
-    public synchronized WorkloadKeyPair signingKey() {
+    /** The signer of the key that signs now (after {@link #maintain()}); its {@code kid} is the key's. */
+    public synchronized JwsSigner signer() {
         maintain();
-        return activeIndex(now()).key();
+        return activeIndex(now()).key().signer();
     }
 
     private Entry activeIndex(Instant now) {
@@ -127,13 +141,38 @@ public final class KeyRing {
         return active;
     }
 
-    /** Creates a key, published now and signing after the publish-ahead period. */
+    /**
+     * Creates a key, published now and signing after the publish-ahead period.
+     *
+     * @throws UncheckedIOException  when the provider cannot create a key (nothing changes then)
+     * @throws IllegalStateException when the provider hands over an unusable key (nothing changes then)
+     */
     public synchronized Rotation rotate() {
         Instant now = now();
-        Entry e = new Entry(WorkloadKeyPair.generate(algorithm), now, now.plus(publishAhead));
+        Entry e = new Entry(newKey(), now, now.plus(publishAhead));
         entries.add(e);
         changed();
-        return new Rotation(e.key().keyId(), now, e.signsFrom());
+        return new Rotation(e.key().kid(), now, e.signsFrom());
+    }
+
+    private RingKey newKey() {
+        if (provider.isEmpty()) {
+            return RingKey.local(WorkloadKeyPair.generate(algorithm));
+        }
+        SigningKey k;
+        try {
+            k = provider.get().create(algorithm);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the signing-key provider cannot create a key", e);
+        }
+        RingKey key = RingKey.provided(Objects.requireNonNull(k, "the signing-key provider returned no key"), trustDomain);
+        if (key.algorithm() != algorithm) {
+            throw RingKey.unusable(key.kid(), "it signs with " + key.algorithm() + ", not the configured " + algorithm);
+        }
+        if (entries.stream().anyMatch(e -> e.key().kid().equals(key.kid()))) {
+            throw RingKey.unusable(key.kid(), "a key with that kid is already in the ring");
+        }
+        return key;
     }
 
     /**
@@ -174,7 +213,7 @@ public final class KeyRing {
             State s = e == active ? State.ACTIVE : e.signsFrom().isAfter(now) ? State.NEXT : State.RETIRING;
             Optional<Instant> retire = i + 1 < entries.size()
                     ? Optional.of(entries.get(i + 1).signsFrom().plus(retention)) : Optional.empty();
-            out.add(new KeyInfo(e.key().keyId(), e.key().algorithm(), s, e.createdAt(), e.signsFrom(), retire));
+            out.add(new KeyInfo(e.key().kid(), e.key().algorithm(), s, e.createdAt(), e.signsFrom(), retire));
         }
         return out;
     }
@@ -203,12 +242,12 @@ public final class KeyRing {
         ObjectNode file = StrictJson.mapper().createObjectNode();
         ArrayNode fileKeys = file.putArray("keys");
         for (Entry e : entries) {
-            pubKeys.add(StrictJson.mapper().valueToTree(e.key().publicJwk().toMap()));
+            pubKeys.add(e.key().publicJwk());
             ObjectNode k = fileKeys.addObject();
             k.put("created_at", e.createdAt().getEpochSecond());
             k.put("signs_from", e.signsFrom().getEpochSecond());
             try {
-                k.set("jwk", StrictJson.mapper().readTree(e.key().privateJwkJson()));
+                e.key().writeTo(k);
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
             }
@@ -232,10 +271,13 @@ public final class KeyRing {
         try {
             ObjectNode file = StrictJson.parseObject(bytes.get(), FILE);
             for (JsonNode k : file.withArray("keys")) {
-                WorkloadKeyPair kp = WorkloadKeyPair.fromPrivateJwk(StrictJson.mapper().writeValueAsString(k.get("jwk")), null);
-                entries.add(new Entry(kp, Instant.ofEpochSecond(k.get("created_at").longValue()),
+                RingKey key = k.has("handle") ? RingKey.open(k, provider, trustDomain) : RingKey.local(
+                        WorkloadKeyPair.fromPrivateJwk(StrictJson.mapper().writeValueAsString(k.get("jwk")), null));
+                entries.add(new Entry(key, Instant.ofEpochSecond(k.get("created_at").longValue()),
                         Instant.ofEpochSecond(k.get("signs_from").longValue())));
             }
+        } catch (RingKey.UnusableKey e) {
+            throw e;
         } catch (WimseException | RuntimeException e) {
             throw new IOException("state file " + FILE + " is unreadable", e);
         }

@@ -1,7 +1,6 @@
-package io.wimse4j.server.registry;
+package io.wimse4j.server.internal;
 
 import io.wimse4j.core.id.WorkloadIdentifier;
-import io.wimse4j.server.state.StateDir;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package io.wimse4j.server.state;
+package io.wimse4j.server.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

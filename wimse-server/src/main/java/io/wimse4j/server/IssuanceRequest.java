@@ -1,0 +1,114 @@
+package io.wimse4j.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.internal.StrictJson;
+import io.wimse4j.core.request.HttpRequestFacts;
+import io.wimse4j.server.http.Problem;
+import io.wimse4j.server.internal.AttestationMethod;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A {@code POST /v1/wit} request whose body has the contract's shape: strict JSON (duplicate members
+ * refused) with exactly the members {@code public_jwk} (object), {@code proof} (string) and
+ * {@code attestation} (object with a known string {@code method}), and the request's headers (a
+ * renewal's WIT and WPT, WIT-10). Nothing in it is checked beyond that shape: the key and proof are
+ * {@link ProofChecker}'s, the evidence an {@link Attestor}'s. Immutable: the JSON parts are copies.
+ */
+final class IssuanceRequest {
+    private static final Set<String> MEMBERS = Set.of("public_jwk", "proof", "attestation");
+    /** Longest {@code attestation.token}. */
+    static final int MAX_TOKEN_LENGTH = 8192;
+
+    private final AttestationMethod method;
+    private final JsonNode publicJwk;
+    private final String proof;
+    private final ObjectNode attestation;
+    private final HttpRequestFacts facts;
+
+    private IssuanceRequest(AttestationMethod method, JsonNode publicJwk, String proof, ObjectNode attestation,
+                            HttpRequestFacts facts) {
+        this.method = method;
+        this.publicJwk = publicJwk.deepCopy();
+        this.proof = proof;
+        this.attestation = attestation.deepCopy();
+        this.facts = Objects.requireNonNull(facts, "facts");
+    }
+
+    /**
+     * Parses a body that has already been size-checked.
+     *
+     * @throws Problem {@code malformed-request} for a body of another shape,
+     *                 {@code unknown-attestation-method} for a method the server does not know
+     */
+    static IssuanceRequest parse(byte[] body, HttpRequestFacts facts) throws Problem {
+        ObjectNode req;
+        try {
+            req = StrictJson.parseObject(body, "request body");
+        } catch (WimseException e) {
+            throw Problem.of(Problem.Code.MALFORMED_REQUEST, e.detail());
+        }
+        Problem.requireOnlyMembers(req, MEMBERS, Problem.Code.MALFORMED_REQUEST, "request body");
+        JsonNode jwk = req.get("public_jwk");
+        JsonNode proof = req.get("proof");
+        JsonNode att = req.get("attestation");
+        if (jwk == null || !jwk.isObject() || proof == null || !proof.isTextual() || att == null || !att.isObject()) {
+            throw Problem.of(Problem.Code.MALFORMED_REQUEST,
+                    "the body needs 'public_jwk' (object), 'proof' (string) and 'attestation' (object)");
+        }
+        JsonNode m = att.get("method");
+        if (m == null || !m.isTextual()) {
+            throw Problem.of(Problem.Code.MALFORMED_REQUEST, "'attestation.method' must be a string");
+        }
+        AttestationMethod method = AttestationMethod.fromWireName(m.textValue()).orElseThrow(() ->
+                Problem.of(Problem.Code.UNKNOWN_ATTESTATION_METHOD, "attestation method '" + truncate(m.textValue())
+                        + "' is not known"));
+        return new IssuanceRequest(method, jwk, proof.textValue(), (ObjectNode) att, facts);
+    }
+
+    /** {@code attestation.method}. */
+    AttestationMethod method() {
+        return method;
+    }
+
+    /** {@code public_jwk}, unchecked (a copy). */
+    JsonNode publicJwk() {
+        return publicJwk.deepCopy();
+    }
+
+    /** {@code proof}, unchecked. */
+    String proof() {
+        return proof;
+    }
+
+    /** The request's method, target URI and headers. */
+    HttpRequestFacts facts() {
+        return facts;
+    }
+
+    /**
+     * {@code attestation.token}, for the methods that carry one.
+     *
+     * @throws Problem {@code malformed-request} when it is missing, not a string, empty or longer
+     *                 than {@value #MAX_TOKEN_LENGTH} characters
+     */
+    String attestationToken() throws Problem {
+        JsonNode t = attestation.get("token");
+        if (t == null || !t.isTextual() || t.textValue().isEmpty() || t.textValue().length() > MAX_TOKEN_LENGTH) {
+            throw Problem.of(Problem.Code.MALFORMED_REQUEST, "'attestation.token' must be a non-empty string");
+        }
+        return t.textValue();
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    }
+
+    @Override
+    public String toString() {
+        return "IssuanceRequest[" + method.wireName() + "]";
+    }
+}
