@@ -213,7 +213,7 @@ class DemoServiceCommandTest {
             assertThat(new ObjectMapper().readTree(replay.body()).get("code").asText()).isEqualTo(Reason.REPLAY.code());
             io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
             try (var connection = client.connect()) {
-                assertThat(connection.sync().keys("wimse:replay:*")).as("the proof is recorded in Redis").hasSize(1);
+                assertThat(connection.sync().keys("wimse:replay:*")).as("the proof and its sender's count are recorded in Redis").hasSize(2);
             } finally {
                 client.shutdown();
             }

@@ -4,6 +4,7 @@ import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.replay.InMemoryReplayCache;
+import io.wimse4j.core.replay.ReplayKey;
 import io.wimse4j.core.request.RequestVerifier;
 import io.wimse4j.testkit.Fixture;
 import io.wimse4j.testkit.MutableClock;
@@ -64,26 +65,26 @@ class ReplayShareTest {
         InMemoryReplayCache cache = new InMemoryReplayCache(10, 2, clock);
         Instant soon = Fixture.NOW.plusSeconds(10);
         Instant later = Fixture.NOW.plusSeconds(600);
-        assertThat(cache.firstUse(A, "a1", soon)).isTrue();
-        assertThat(cache.firstUse(A, "a2", later)).isTrue();
-        assertRejected(() -> cache.firstUse(A, "a3", later), Reason.REPLAY_CACHE_UNAVAILABLE);
-        assertThat(cache.firstUse(B, "b1", later)).isTrue();
-        assertThat(cache.firstUse(A, "a2", later)).as("a replay is still a replay, not a quota error").isFalse();
+        assertThat(cache.firstUse(ReplayKey.of(A, "a1"), soon)).isTrue();
+        assertThat(cache.firstUse(ReplayKey.of(A, "a2"), later)).isTrue();
+        assertRejected(() -> cache.firstUse(ReplayKey.of(A, "a3"), later), Reason.REPLAY_CACHE_UNAVAILABLE);
+        assertThat(cache.firstUse(ReplayKey.of(B, "b1"), later)).isTrue();
+        assertThat(cache.firstUse(ReplayKey.of(A, "a2"), later)).as("a replay is still a replay, not a quota error").isFalse();
 
         clock.advance(Duration.ofSeconds(12));
-        assertThat(cache.firstUse(A, "a3", later)).as("a1 expired, freeing one place of A's share").isTrue();
-        assertRejected(() -> cache.firstUse(A, "a4", later), Reason.REPLAY_CACHE_UNAVAILABLE);
+        assertThat(cache.firstUse(ReplayKey.of(A, "a3"), later)).as("a1 expired, freeing one place of A's share").isTrue();
+        assertRejected(() -> cache.firstUse(ReplayKey.of(A, "a4"), later), Reason.REPLAY_CACHE_UNAVAILABLE);
     }
 
     @Test
     void V_9_anExpiredEntryReplacedByTheSameKeyIsNotCountedTwice() throws WimseException {
         MutableClock clock = new MutableClock(Fixture.NOW);
         InMemoryReplayCache cache = new InMemoryReplayCache(10, 2, clock);
-        assertThat(cache.firstUse(A, "x", Fixture.NOW.plusSeconds(10))).isTrue();
+        assertThat(cache.firstUse(ReplayKey.of(A, "x"), Fixture.NOW.plusSeconds(10))).isTrue();
         clock.advance(Duration.ofSeconds(12));
-        assertThat(cache.firstUse(A, "x", Fixture.NOW.plusSeconds(600))).as("x expired: a first use again").isTrue();
-        assertThat(cache.firstUse(A, "y", Fixture.NOW.plusSeconds(600))).as("A holds 2 live entries, its share").isTrue();
-        assertRejected(() -> cache.firstUse(A, "z", Fixture.NOW.plusSeconds(600)), Reason.REPLAY_CACHE_UNAVAILABLE);
+        assertThat(cache.firstUse(ReplayKey.of(A, "x"), Fixture.NOW.plusSeconds(600))).as("x expired: a first use again").isTrue();
+        assertThat(cache.firstUse(ReplayKey.of(A, "y"), Fixture.NOW.plusSeconds(600))).as("A holds 2 live entries, its share").isTrue();
+        assertRejected(() -> cache.firstUse(ReplayKey.of(A, "z"), Fixture.NOW.plusSeconds(600)), Reason.REPLAY_CACHE_UNAVAILABLE);
     }
 
     /**
@@ -116,20 +117,32 @@ class ReplayShareTest {
         LeapingClock clock = new LeapingClock();
         InMemoryReplayCache cache = new InMemoryReplayCache(10, 2, clock);
         // each proof expires "now": its entry is gone before record() returns
-        assertThat(cache.firstUse(A, "x1", clock.instant())).isTrue();
-        assertThat(cache.firstUse(A, "x2", clock.instant())).isTrue();
+        assertThat(cache.firstUse(ReplayKey.of(A, "x1"), clock.instant())).isTrue();
+        assertThat(cache.firstUse(ReplayKey.of(A, "x2"), clock.instant())).isTrue();
         assertThat(cache.size()).as("both entries expired").isZero();
         // A holds no live entry, so its share is free: a lost decrement must not refuse it forever
-        assertThat(cache.firstUse(A, "x3", clock.instant().plusSeconds(3600))).isTrue();
-        assertThat(cache.firstUse(A, "x4", clock.instant().plusSeconds(3600))).isTrue();
+        assertThat(cache.firstUse(ReplayKey.of(A, "x3"), clock.instant().plusSeconds(3600))).isTrue();
+        assertThat(cache.firstUse(ReplayKey.of(A, "x4"), clock.instant().plusSeconds(3600))).isTrue();
     }
 
     @Test
     void V_9_aFailedInsertionHoldsNoPlaceOfTheShare() throws WimseException {
         InMemoryReplayCache cache = new InMemoryReplayCache(10, 1, new MutableClock(Fixture.NOW));
         // an expiry beyond the millisecond range cannot be scheduled
-        assertThatThrownBy(() -> cache.firstUse(A, "never", Instant.MAX)).isInstanceOf(ArithmeticException.class);
-        assertThat(cache.firstUse(A, "next", Fixture.NOW.plusSeconds(60))).isTrue();
+        assertThatThrownBy(() -> cache.firstUse(ReplayKey.of(A, "never"), Instant.MAX)).isInstanceOf(ArithmeticException.class);
+        assertThat(cache.firstUse(ReplayKey.of(A, "next"), Fixture.NOW.plusSeconds(60))).isTrue();
+    }
+
+    @Test
+    void V_9_aNonWorkloadScopeHoldsItsOwnShareApartFromWorkloads() throws WimseException {
+        InMemoryReplayCache cache = new InMemoryReplayCache(10, 2, new MutableClock(Fixture.NOW));
+        Instant later = Fixture.NOW.plusSeconds(600);
+        assertThat(cache.firstUse(ReplayKey.ofScope("wimse-pop", "p1"), later)).isTrue();
+        assertThat(cache.firstUse(ReplayKey.ofScope("wimse-pop", "p2"), later)).isTrue();
+        assertRejected(() -> cache.firstUse(ReplayKey.ofScope("wimse-pop", "p3"), later), Reason.REPLAY_CACHE_UNAVAILABLE);
+        assertThat(cache.firstUse(ReplayKey.ofScope("wimse-pop", "p1"), later)).as("a replay, not a quota error").isFalse();
+        assertThat(cache.firstUse(ReplayKey.ofScope("other-scope", "p3"), later)).isTrue();
+        assertThat(cache.firstUse(ReplayKey.of(A, "p3"), later)).as("the same jti from a workload").isTrue();
     }
 
     @Test

@@ -1,14 +1,20 @@
 package io.wimse4j.redis;
 
-import io.lettuce.core.SetArgs;
-
 /**
  * One open connection to the Redis deployment, standalone/Sentinel or Cluster alike: the replay
- * cache needs nothing but {@code SET key value NX PX ttl}.
+ * cache needs nothing but running its one Lua script ({@code EVALSHA}, and {@code EVAL} when the
+ * server does not have it cached). On a Cluster the command goes to the master owning the slot of
+ * {@code keys[0]}; all keys of one call must share that slot.
  */
 interface RedisLink extends AutoCloseable {
-    /** {@code SET key value <args>}: {@code "OK"}, or {@code null} when NX found the key. */
-    String set(String key, String value, SetArgs args);
+    /**
+     * {@code EVALSHA sha1 keys args}: the script's integer reply; throws Lettuce's
+     * {@link io.lettuce.core.RedisNoScriptException} when the server does not know {@code sha1}.
+     */
+    Long evalsha(String sha1, String[] keys, String... args);
+
+    /** {@code EVAL script keys args} (which also caches the script on that server): its integer reply. */
+    Long eval(String script, String[] keys, String... args);
 
     @Override
     void close();

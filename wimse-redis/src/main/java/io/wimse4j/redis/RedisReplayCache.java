@@ -1,6 +1,5 @@
 package io.wimse4j.redis;
 
-import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.resource.ClientResources;
@@ -8,13 +7,12 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
-import io.wimse4j.core.internal.Base64Url;
-import io.wimse4j.core.internal.Hashes;
+import io.wimse4j.core.replay.InMemoryReplayCache;
 import io.wimse4j.core.replay.ReplayCache;
+import io.wimse4j.core.replay.ReplayKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,12 +22,25 @@ import java.util.concurrent.TimeUnit;
 /**
  * A {@link ReplayCache} shared by a cluster of verifiers, on Redis: every verifier of the cluster
  * sees every proof identifier, so a proof replayed to another instance is refused too (SEC-4).
- * Each {@link #firstUse} is one atomic {@code SET <namespace><hash> 1 NX PX <ttl>} (V-9): {@code OK}
- * means first use, a nil reply means the key was already there.
+ * Each {@link #firstUse} is one atomic Lua script (V-9; see {@code ReplayScript}): a key already
+ * recorded answers {@code false}; otherwise, if its sender holds fewer than its share of live
+ * entries, the key is recorded ({@code SET PX}) and counted, and the answer is {@code true}.
  *
- * <p>The key stored in Redis is the namespace followed by base64url(SHA-256(key)): fixed size, and
- * no proof identifier in clear in the store. The TTL is {@code max(1 s, expiresAt - now)} plus a
- * 1 s margin (as {@link io.wimse4j.core.replay.InMemoryReplayCache}), capped at one day.
+ * <p><b>Per-sender share.</b> As in {@link io.wimse4j.core.replay.InMemoryReplayCache}, no single
+ * sender (the workload or scope of a {@link ReplayKey}) may hold more than
+ * {@link Builder#perSenderLimit(long) perSenderLimit} live entries, default
+ * {@value #DEFAULT_PER_SENDER_LIMIT} (a quarter of the in-memory cache's default capacity): a
+ * sender past its share is refused with {@link Reason#REPLAY_CACHE_UNAVAILABLE} while the others
+ * go on, and a replay is still answered {@code false}. Unlike the in-memory share this one is exact:
+ * the count and the insertion are one script, across all verifiers sharing the store.
+ *
+ * <p><b>Keys.</b> A proof is stored as {@code <namespace>{<share id>}:<digest>} and its sender's
+ * count as the sorted set {@code <namespace>{<share id>}:held} (base64url SHA-256 values from
+ * {@link ReplayKey#shareId()} and {@link ReplayKey#base64Url()}): fixed size, no proof identifier
+ * in clear in the store, and on Redis Cluster the hash tag puts a sender's keys in one slot. The
+ * TTL is {@code max(1 s, expiresAt - now)} plus a 1 s margin (as the in-memory cache), capped at one
+ * day. (Versions before this layout stored {@code <namespace><hash>}: while verifiers of both
+ * layouts share a store, neither sees the other's entries, so switch them in one step.)
  *
  * <p><b>Fail closed.</b> When Redis cannot answer (down, disconnected, timed out, unexpected reply)
  * {@code firstUse} throws {@link Reason#REPLAY_CACHE_UNAVAILABLE}; it never answers {@code true}
@@ -37,19 +48,21 @@ import java.util.concurrent.TimeUnit;
  * connection is re-established in the background (Lettuce auto-reconnect, back-off capped at 1 s).
  * If the first connection cannot be made, it is retried by later calls, at most once a second.
  * {@link Builder#failOpen(boolean) failOpen(true)} is an explicit opt-in that accepts proofs without
- * a replay check while Redis is unavailable, logging a WARN each time.
+ * a replay check while Redis is unavailable, logging a WARN each time (never past a full share).
  *
  * <p>One URI names the deployment: {@code redis://} or {@code rediss://} (a single server, TLS with
  * the second), {@code redis-sentinel://} (Lettuce's Sentinel syntax) or
  * {@code redis-cluster://[password@]host:port[,host:port...]} / {@code rediss-cluster://...} (Redis
- * Cluster: the listed nodes are seeds, the topology is discovered and refreshed; a key lives on the
- * master owning its slot, so while that master is unreachable the proofs hashed to it fail closed).
+ * Cluster: the listed nodes are seeds, the topology is discovered and refreshed; a sender's keys live
+ * on the master owning their slot, so while that master is unreachable its proofs fail closed).
  *
  * <p>Messages never contain the key or the Redis URI (which may carry a password).
  */
 public final class RedisReplayCache implements ReplayCache, AutoCloseable {
     /** Default key prefix. */
     public static final String DEFAULT_NAMESPACE = "wimse:replay:";
+    /** Default per-sender limit: the share a default in-memory cache gives (a quarter of its capacity). */
+    public static final long DEFAULT_PER_SENDER_LIMIT = InMemoryReplayCache.DEFAULT_CAPACITY / 4;
     /** Default command timeout. */
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(500);
     /** Shortest TTL given to an entry, before the margin. */
@@ -66,6 +79,7 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
     private final ClientResources resources;
     private final RedisLink.Connector connector;
     private final String namespace;
+    private final long perSenderLimit;
     private final Duration commandTimeout;
     private final boolean failOpen;
     private final Clock clock;
@@ -77,6 +91,7 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
 
     private RedisReplayCache(Builder b, RedisTarget target) {
         this.namespace = b.namespace;
+        this.perSenderLimit = b.perSenderLimit;
         this.commandTimeout = b.commandTimeout;
         this.failOpen = b.failOpen;
         this.clock = b.clock;
@@ -104,33 +119,42 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
     }
 
     @Override
-    public boolean firstUse(String key, Instant expiresAt) throws WimseException {
+    public boolean firstUse(ReplayKey key, Instant expiresAt) throws WimseException {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(expiresAt, "expiresAt");
-        String redisKey = redisKey(key);
         long ttl = ttlMillis(expiresAt);
-        String reply;
+        Long reply;
         try {
-            reply = connection().set(redisKey, "1", SetArgs.Builder.nx().px(ttl));
+            reply = ReplayScript.run(connection(), redisKey(key), shareKey(key), ttl, perSenderLimit, key.base64Url());
         } catch (WimseException e) {
             return unavailable(e);
         } catch (RuntimeException e) {
             return unavailable(new WimseException(Reason.REPLAY_CACHE_UNAVAILABLE,
                     "Redis replay cache did not answer (" + e.getClass().getSimpleName() + ")", e));
         }
-        if (reply == null) {
-            return false;
-        }
-        if ("OK".equals(reply)) {
+        if (reply != null && reply == ReplayScript.FIRST_USE) {
             return true;
         }
+        if (reply != null && reply == ReplayScript.REPLAY) {
+            return false;
+        }
+        if (reply != null && reply == ReplayScript.SHARE_FULL) {
+            // Redis answered: this is a refusal, not an outage, so failOpen does not apply.
+            throw new WimseException(Reason.REPLAY_CACHE_UNAVAILABLE,
+                    "this sender holds its whole share of the replay cache (" + perSenderLimit + " live proofs)");
+        }
         return unavailable(new WimseException(Reason.REPLAY_CACHE_UNAVAILABLE,
-                "Redis replay cache gave an unexpected reply to SET NX"));
+                "Redis replay cache gave an unexpected reply to its script"));
     }
 
-    /** The key as stored in Redis: the namespace and base64url(SHA-256(key)). */
-    String redisKey(String key) {
-        return namespace + Base64Url.encode(Hashes.sha256(key.getBytes(StandardCharsets.UTF_8)));
+    /** The proof's entry in Redis: {@code <namespace>{<share id>}:<digest>}. */
+    String redisKey(ReplayKey key) {
+        return namespace + '{' + key.shareId() + "}:" + key.base64Url();
+    }
+
+    /** Its sender's count, a sorted set in the entry's slot: {@code <namespace>{<share id>}:held}. */
+    String shareKey(ReplayKey key) {
+        return namespace + '{' + key.shareId() + "}:held";
     }
 
     /** {@code max(MIN_TTL, expiresAt - now) + MARGIN}, with {@code expiresAt - now} capped at a day. */
@@ -199,7 +223,8 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
     @Override
     public String toString() {
         // Never the URI: it may carry a password.
-        return "RedisReplayCache[namespace=" + namespace + ", commandTimeout=" + commandTimeout
+        return "RedisReplayCache[namespace=" + namespace + ", perSenderLimit=" + perSenderLimit
+                + ", commandTimeout=" + commandTimeout
                 + ", failOpen=" + failOpen + ", clock=" + clock + "]";
     }
 
@@ -207,6 +232,7 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
     public static final class Builder {
         private String uri;
         private String namespace = DEFAULT_NAMESPACE;
+        private long perSenderLimit = DEFAULT_PER_SENDER_LIMIT;
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
         private boolean failOpen;
         private Clock clock = Clock.systemUTC();
@@ -223,13 +249,33 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
             return this;
         }
 
-        /** Prefix of every key written (default {@value RedisReplayCache#DEFAULT_NAMESPACE}). */
+        /**
+         * Prefix of every key written (default {@value RedisReplayCache#DEFAULT_NAMESPACE}); without
+         * {@code '{'} or {@code '}'}, since the cache places its own hash tag after it.
+         */
         public Builder namespace(String namespace) {
             Objects.requireNonNull(namespace, "namespace");
             if (namespace.isEmpty()) {
                 throw new IllegalArgumentException("namespace must not be empty");
             }
+            if (namespace.indexOf('{') >= 0 || namespace.indexOf('}') >= 0) {
+                throw new IllegalArgumentException("namespace must not contain '{' or '}'");
+            }
             this.namespace = namespace;
+            return this;
+        }
+
+        /**
+         * Most live entries one sender may hold (default {@value RedisReplayCache#DEFAULT_PER_SENDER_LIMIT});
+         * past it that sender's new proofs are refused with {@link Reason#REPLAY_CACHE_UNAVAILABLE}.
+         * Size it as the in-memory cache's share: above what one honest workload sends in a proof
+         * lifetime plus leeway, far below what the Redis memory holds.
+         */
+        public Builder perSenderLimit(long limit) {
+            if (limit < 1) {
+                throw new IllegalArgumentException("perSenderLimit must be at least 1");
+            }
+            this.perSenderLimit = limit;
             return this;
         }
 
@@ -245,7 +291,8 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
 
         /**
          * When {@code true}, {@code firstUse} answers {@code true} (and logs a WARN) while Redis cannot
-         * answer, so replays go undetected during an outage. Default {@code false}: fail closed.
+         * answer, so replays go undetected during an outage. Default {@code false}: fail closed. A
+         * sender past its share is refused either way (Redis answered).
          */
         public Builder failOpen(boolean failOpen) {
             this.failOpen = failOpen;

@@ -3,9 +3,11 @@ package io.wimse4j.redis;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisScriptingCommands;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -157,7 +159,7 @@ final class RedisTarget {
                 @Override
                 public RedisLink connect() {
                     StatefulRedisConnection<String, String> c = client.connect(uri);
-                    return link(c.sync()::set, c::close);
+                    return link(c.sync(), c::close);
                 }
 
                 @Override
@@ -181,7 +183,7 @@ final class RedisTarget {
             @Override
             public RedisLink connect() {
                 StatefulRedisClusterConnection<String, String> c = client.connect();
-                return link(c.sync()::set, c::close);
+                return link(c.sync(), c::close);
             }
 
             @Override
@@ -191,15 +193,17 @@ final class RedisTarget {
         };
     }
 
-    private interface SetCommand {
-        String set(String key, String value, io.lettuce.core.SetArgs args);
-    }
-
-    private static RedisLink link(SetCommand set, Runnable close) {
+    /** Standalone and Cluster sync commands alike ({@code RedisScriptingCommands}); the Cluster one routes by the first key. */
+    private static RedisLink link(RedisScriptingCommands<String, String> commands, Runnable close) {
         return new RedisLink() {
             @Override
-            public String set(String key, String value, io.lettuce.core.SetArgs args) {
-                return set.set(key, value, args);
+            public Long evalsha(String sha1, String[] keys, String... args) {
+                return commands.evalsha(sha1, ScriptOutputType.INTEGER, keys, args);
+            }
+
+            @Override
+            public Long eval(String script, String[] keys, String... args) {
+                return commands.eval(script, ScriptOutputType.INTEGER, keys, args);
             }
 
             @Override

@@ -91,6 +91,23 @@ final class RedisClusterProcess implements AutoCloseable {
         return command(node, c -> c.sync().dbsize());
     }
 
+    /** True when {@code node} itself holds {@code key} (a node that does not own its slot answers MOVED). */
+    boolean holds(RedisServerProcess node, String key) {
+        try {
+            return command(node, c -> c.sync().exists(key)) == 1L;
+        } catch (io.lettuce.core.RedisCommandExecutionException e) {
+            if (String.valueOf(e.getMessage()).startsWith("MOVED")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** The Cluster slot of {@code key}, as the server computes it. */
+    long slot(String key) {
+        return command(nodes.get(0), c -> c.sync().clusterKeyslot(key));
+    }
+
     private static <T> T command(RedisServerProcess node, java.util.function.Function<StatefulRedisConnection<String, String>, T> f) {
         RedisClient client = RedisClient.create(RedisURI.create("redis://127.0.0.1:" + node.port()));
         try (StatefulRedisConnection<String, String> c = client.connect()) {

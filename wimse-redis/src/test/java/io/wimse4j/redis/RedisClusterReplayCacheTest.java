@@ -2,14 +2,16 @@ package io.wimse4j.redis;
 
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.replay.ReplayKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -40,19 +42,16 @@ class RedisClusterReplayCacheTest {
         return RedisReplayCache.builder().uri(cluster.uri()).namespace(namespace).build();
     }
 
-    private static List<String> keys(String prefix, int n) {
-        List<String> keys = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            keys.add(prefix + i);
-        }
-        return keys;
+    /** Keys of {@code n} senders: a sender's keys share a slot, different senders spread over the masters. */
+    private static List<ReplayKey> keys(String prefix, int n) {
+        return Keys.spread(prefix, n);
     }
 
     @Test
     void v9_firstUseIsAtomicAcrossTheClusterAndKeysSpreadOverEveryMaster() throws Exception {
         Instant exp = Clock.systemUTC().instant().plus(Duration.ofMinutes(5));
         try (RedisReplayCache a = cache("wimse:spread:"); RedisReplayCache b = cache("wimse:spread:")) {
-            for (String key : keys("td|wimse://example.org/a|jti-", 60)) {
+            for (ReplayKey key : keys("a", 60)) {
                 assertThat(a.firstUse(key, exp)).as("first use of %s", key).isTrue();
                 assertThat(b.firstUse(key, exp)).as("replay of %s through another verifier", key).isFalse();
             }
@@ -62,24 +61,58 @@ class RedisClusterReplayCacheTest {
         }
     }
 
+    @ParameterizedTest(name = "Cluster: {0}")
+    @MethodSource("io.wimse4j.redis.ShareTable#rows")
+    void perSenderShareOnTheCluster(ShareTable.Row row) throws Exception {
+        ShareTable.run(row, cluster.uri(), Clock.systemUTC());
+    }
+
+    @Test
+    void v9_aSendersEntriesAndItsCountShareOneSlotAndOneMaster() throws Exception {
+        Instant exp = Clock.systemUTC().instant().plus(Duration.ofMinutes(5));
+        java.util.Set<Integer> masters = new java.util.HashSet<>();
+        try (RedisReplayCache cache = cache("wimse:slots:")) {
+            for (int s = 0; s < 12; s++) {
+                String sender = "slots/" + s;
+                String share = Keys.storedShare("wimse:slots:", sender);
+                for (int j = 0; j < 3; j++) {
+                    ReplayKey key = Keys.key(sender, "jti-" + j);
+                    assertThat(cache.firstUse(key, exp)).isTrue();
+                    String entry = Keys.storedKey("wimse:slots:", sender, "jti-" + j);
+                    assertThat(cluster.slot(entry)).as("slot of %s", entry).isEqualTo(cluster.slot(share));
+                    int holder = -1;
+                    for (int n = 0; n < cluster.nodes().size(); n++) {
+                        if (cluster.holds(cluster.nodes().get(n), entry)) {
+                            holder = n;
+                        }
+                    }
+                    assertThat(holder).as("one master holds %s", entry).isNotNegative();
+                    assertThat(cluster.holds(cluster.nodes().get(holder), share)).as("and its sender's count").isTrue();
+                    masters.add(holder);
+                }
+            }
+        }
+        assertThat(masters).as("senders spread over the masters").hasSizeGreaterThan(1);
+    }
+
     @Test
     void sec4_aStoppedMasterFailsClosedAndTheCacheRecoversWithoutARestart() throws Exception {
         Instant exp = Clock.systemUTC().instant().plus(Duration.ofMinutes(5));
-        List<String> recorded = keys("td|wimse://example.org/b|jti-", 30);
+        List<ReplayKey> recorded = keys("b", 30);
         try (RedisReplayCache cache = cache("wimse:outage:")) {
-            for (String key : recorded) {
+            for (ReplayKey key : recorded) {
                 assertThat(cache.firstUse(key, exp)).isTrue();
             }
             RedisServerProcess victim = cluster.nodes().get(2);
             victim.stop();
             try {
                 int unavailable = 0;
-                for (String key : recorded) {
+                for (ReplayKey key : recorded) {
                     try {
                         assertThat(cache.firstUse(key, exp)).as("a recorded proof is never accepted again").isFalse();
                     } catch (WimseException e) {
                         assertThat(e.reason()).isEqualTo(Reason.REPLAY_CACHE_UNAVAILABLE);
-                        assertThat(e.detail()).doesNotContain(key).doesNotContain("127.0.0.1");
+                        assertThat(e.detail()).doesNotContain(key.jti()).doesNotContain(key.base64Url()).doesNotContain("127.0.0.1");
                         unavailable++;
                     }
                 }
@@ -88,7 +121,7 @@ class RedisClusterReplayCacheTest {
                 victim.startAgain();
             }
             cluster.awaitHealthy();
-            List<String> fresh = keys("td|wimse://example.org/b|after-", 30);
+            List<ReplayKey> fresh = keys("b-after", 30);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             int next = 0;
             while (next < fresh.size()) {
@@ -101,7 +134,7 @@ class RedisClusterReplayCacheTest {
                     Thread.sleep(100);
                 }
             }
-            for (String key : fresh) {
+            for (ReplayKey key : fresh) {
                 assertThat(cache.firstUse(key, exp)).as("replay after recovery").isFalse();
             }
         }
@@ -112,10 +145,10 @@ class RedisClusterReplayCacheTest {
         // redis:// (no cluster support in the client) pointed at one master: keys of the other
         // masters' slots get MOVED, which must never count as a first use
         Instant exp = Clock.systemUTC().instant().plus(Duration.ofMinutes(5));
-        List<String> keys = keys("td|wimse://example.org/c|jti-", 30);
+        List<ReplayKey> keys = keys("c", 30);
         int moved = 0;
         try (RedisReplayCache cache = RedisReplayCache.builder().uri(cluster.nodes().get(0).uri()).namespace("wimse:moved:").build()) {
-            for (String key : keys) {
+            for (ReplayKey key : keys) {
                 boolean first;
                 try {
                     first = cache.firstUse(key, exp);
@@ -137,7 +170,7 @@ class RedisClusterReplayCacheTest {
         String uri = "rediss-cluster://127.0.0.1:" + cluster.nodes().get(0).port();
         long countBefore = totalKeys();
         try (RedisReplayCache cache = RedisReplayCache.builder().uri(uri).namespace("wimse:tls:").build()) {
-            assertThatThrownBy(() -> cache.firstUse("k", Clock.systemUTC().instant().plusSeconds(60)))
+            assertThatThrownBy(() -> cache.firstUse(Keys.key("s", "k"), Clock.systemUTC().instant().plusSeconds(60)))
                     .isInstanceOfSatisfying(WimseException.class,
                             e -> assertThat(e.reason()).isEqualTo(Reason.REPLAY_CACHE_UNAVAILABLE));
         }
@@ -163,7 +196,7 @@ class RedisClusterReplayCacheTest {
             do {
                 Thread.sleep(100);
                 thrown = org.assertj.core.api.Assertions.catchThrowable(
-                        () -> cache.firstUse("k", Clock.systemUTC().instant().plusSeconds(60)));
+                        () -> cache.firstUse(Keys.key("s", "k"), Clock.systemUTC().instant().plusSeconds(60)));
                 assertThat(thrown).isInstanceOfSatisfying(WimseException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.REPLAY_CACHE_UNAVAILABLE));
             } while (thrown.getCause() == null && System.nanoTime() - deadline < 0);

@@ -44,16 +44,16 @@ class RedisReplayCacheOutageTest {
     @Test
     void failsClosedWithinTwoSecondsWhenRedisStops() throws Exception {
         try (RedisReplayCache cache = builder().build()) {
-            assertThat(cache.firstUse("before", NOW.plusSeconds(60))).isTrue();
+            assertThat(cache.firstUse(Keys.key("s", "before"), NOW.plusSeconds(60))).isTrue();
             redis.stop();
 
             long start = System.nanoTime();
-            assertRejected(() -> cache.firstUse("during", NOW.plusSeconds(60)), Reason.REPLAY_CACHE_UNAVAILABLE);
+            assertRejected(() -> cache.firstUse(Keys.key("s", "during"), NOW.plusSeconds(60)), Reason.REPLAY_CACHE_UNAVAILABLE);
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2_000);
 
             // Still closed on later calls, and quickly (commands are rejected, not queued).
             start = System.nanoTime();
-            assertRejected(() -> cache.firstUse("during-2", NOW.plusSeconds(60)), Reason.REPLAY_CACHE_UNAVAILABLE);
+            assertRejected(() -> cache.firstUse(Keys.key("s", "during-2"), NOW.plusSeconds(60)), Reason.REPLAY_CACHE_UNAVAILABLE);
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2_000);
         }
     }
@@ -72,15 +72,15 @@ class RedisReplayCacheOutageTest {
     @Test
     void theSameInstanceWorksAgainAfterRedisRestartsOnTheSamePort() throws Exception {
         try (RedisReplayCache cache = builder().build()) {
-            assertThat(cache.firstUse("before", NOW.plusSeconds(60))).isTrue();
+            assertThat(cache.firstUse(Keys.key("s", "before"), NOW.plusSeconds(60))).isTrue();
             redis.stop();
-            assertRejected(() -> cache.firstUse("during", NOW.plusSeconds(60)), Reason.REPLAY_CACHE_UNAVAILABLE);
+            assertRejected(() -> cache.firstUse(Keys.key("s", "during"), NOW.plusSeconds(60)), Reason.REPLAY_CACHE_UNAVAILABLE);
             Thread.sleep(1_500); // let the reconnect back-off grow to its cap
             redis.startAgain();
 
             long recoveredAfter = awaitFirstUse(cache, "after");
             assertThat(recoveredAfter).isLessThan(RECOVERY_LIMIT_MILLIS);
-            assertThat(cache.firstUse("after", NOW.plusSeconds(60))).isFalse();
+            assertThat(cache.firstUse(Keys.key("s", "after"), NOW.plusSeconds(60))).isFalse();
         }
     }
 
@@ -88,38 +88,38 @@ class RedisReplayCacheOutageTest {
     void aCacheBuiltWhileRedisIsDownConnectsWhenItComesUp() throws Exception {
         redis.stop();
         try (RedisReplayCache cache = builder().build()) {
-            assertRejected(() -> cache.firstUse("k", NOW.plusSeconds(60)), Reason.REPLAY_CACHE_UNAVAILABLE);
-            assertRejected(() -> cache.firstUse("k", NOW.plusSeconds(60)), Reason.REPLAY_CACHE_UNAVAILABLE);
+            assertRejected(() -> cache.firstUse(Keys.key("s", "k"), NOW.plusSeconds(60)), Reason.REPLAY_CACHE_UNAVAILABLE);
+            assertRejected(() -> cache.firstUse(Keys.key("s", "k"), NOW.plusSeconds(60)), Reason.REPLAY_CACHE_UNAVAILABLE);
             redis.startAgain();
 
             long recoveredAfter = awaitFirstUse(cache, "k");
             assertThat(recoveredAfter).isLessThan(RECOVERY_LIMIT_MILLIS);
-            assertThat(cache.firstUse("k", NOW.plusSeconds(60))).isFalse();
+            assertThat(cache.firstUse(Keys.key("s", "k"), NOW.plusSeconds(60))).isFalse();
         }
     }
 
     @Test
     void failOpenAnswersTrueWhileRedisIsDownButStillDetectsReplaysWhenUp() throws Exception {
         try (RedisReplayCache cache = builder().failOpen(true).build()) {
-            assertThat(cache.firstUse("k", NOW.plusSeconds(60))).isTrue();
-            assertThat(cache.firstUse("k", NOW.plusSeconds(60))).isFalse();
+            assertThat(cache.firstUse(Keys.key("s", "k"), NOW.plusSeconds(60))).isTrue();
+            assertThat(cache.firstUse(Keys.key("s", "k"), NOW.plusSeconds(60))).isFalse();
             redis.stop();
             // No answer from Redis: fail open accepts, even a key it has seen.
-            assertThat(cache.firstUse("k", NOW.plusSeconds(60))).isTrue();
-            assertThat(cache.firstUse("k", NOW.plusSeconds(60))).isTrue();
+            assertThat(cache.firstUse(Keys.key("s", "k"), NOW.plusSeconds(60))).isTrue();
+            assertThat(cache.firstUse(Keys.key("s", "k"), NOW.plusSeconds(60))).isTrue();
         }
     }
 
     @Test
     void failOpenIsOffByDefaultAndAClosedCacheFailsClosed() throws Exception {
         RedisReplayCache cache = builder().build();
-        assertThat(cache.firstUse("k", NOW.plusSeconds(60))).isTrue();
+        assertThat(cache.firstUse(Keys.key("s", "k"), NOW.plusSeconds(60))).isTrue();
         cache.close();
-        assertRejected(() -> cache.firstUse("other", NOW.plusSeconds(60)), Reason.REPLAY_CACHE_UNAVAILABLE);
+        assertRejected(() -> cache.firstUse(Keys.key("s", "other"), NOW.plusSeconds(60)), Reason.REPLAY_CACHE_UNAVAILABLE);
 
         RedisReplayCache openCache = builder().failOpen(true).build();
         openCache.close();
-        assertRejected(() -> openCache.firstUse("other", NOW.plusSeconds(60)), Reason.REPLAY_CACHE_UNAVAILABLE);
+        assertRejected(() -> openCache.firstUse(Keys.key("s", "other"), NOW.plusSeconds(60)), Reason.REPLAY_CACHE_UNAVAILABLE);
     }
 
     @Test
@@ -129,7 +129,7 @@ class RedisReplayCacheOutageTest {
         String uri = "redis://:" + password + "@127.0.0.1:" + redis.port();
         redis.stop();
         try (RedisReplayCache cache = RedisReplayCache.builder().uri(uri).clock(CLOCK).build()) {
-            Throwable thrown = catchThrowable(() -> cache.firstUse(key, NOW.plusSeconds(60)));
+            Throwable thrown = catchThrowable(() -> cache.firstUse(Keys.key("s", key), NOW.plusSeconds(60)));
             assertThat(thrown).isInstanceOf(WimseException.class);
             assertThat(((WimseException) thrown).reason()).isEqualTo(Reason.REPLAY_CACHE_UNAVAILABLE);
             for (Throwable t = thrown; t != null; t = t.getCause()) {
@@ -147,7 +147,7 @@ class RedisReplayCacheOutageTest {
         WimseException last = null;
         while (System.nanoTime() - deadline < 0) {
             try {
-                if (cache.firstUse(key, NOW.plusSeconds(60))) {
+                if (cache.firstUse(Keys.key("s", key), NOW.plusSeconds(60))) {
                     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 }
                 fail("firstUse answered false for a key never written to the restarted (empty) Redis");

@@ -6,6 +6,9 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.wimse4j.core.error.Reason;
+import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.replay.InMemoryReplayCache;
+import io.wimse4j.core.replay.ReplayKey;
 import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.core.request.RequestVerifier;
 import io.wimse4j.core.wpt.ProofBindings;
@@ -14,6 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -69,6 +74,11 @@ class RedisReplayCacheTest {
         admin.flushall();
     }
 
+    /** A proof of the one sender most tests use. */
+    private static ReplayKey key(String jti) {
+        return Keys.key("s", jti);
+    }
+
     private static RedisReplayCache cache() {
         return RedisReplayCache.builder().uri(redis.uri()).clock(CLOCK).build();
     }
@@ -76,44 +86,50 @@ class RedisReplayCacheTest {
     @Test
     void firstUseIsTrueThenFalse() throws Exception {
         try (RedisReplayCache cache = cache()) {
-            assertThat(cache.firstUse("k1", NOW.plusSeconds(60))).isTrue();
-            assertThat(cache.firstUse("k1", NOW.plusSeconds(60))).isFalse();
-            assertThat(cache.firstUse("k1", NOW.plusSeconds(600))).isFalse();
-            assertThat(cache.firstUse("k2", NOW.plusSeconds(60))).isTrue();
+            assertThat(cache.firstUse(key("k1"), NOW.plusSeconds(60))).isTrue();
+            assertThat(cache.firstUse(key("k1"), NOW.plusSeconds(60))).isFalse();
+            assertThat(cache.firstUse(key("k1"), NOW.plusSeconds(600))).isFalse();
+            assertThat(cache.firstUse(key("k2"), NOW.plusSeconds(60))).isTrue();
         }
     }
 
     @Test
     void ttlInRedisIsExpiresAtMinusNowPlusMargin() throws Exception {
         try (RedisReplayCache cache = cache()) {
-            assertThat(cache.firstUse("ttl-60", NOW.plusSeconds(60))).isTrue();
-            long pttl = admin.pttl(cache.redisKey("ttl-60"));
+            assertThat(cache.firstUse(key("ttl-60"), NOW.plusSeconds(60))).isTrue();
+            long pttl = admin.pttl(cache.redisKey(key("ttl-60")));
             // 60 s until expiresAt + 1 s margin, minus the little time since the SET.
             assertThat(pttl).isBetween(60_000L, 61_000L);
 
             // Already expired (or about to): the 1 s minimum plus the margin.
-            assertThat(cache.firstUse("ttl-past", NOW.minusSeconds(30))).isTrue();
-            assertThat(admin.pttl(cache.redisKey("ttl-past"))).isBetween(1_000L, 2_000L);
+            assertThat(cache.firstUse(key("ttl-past"), NOW.minusSeconds(30))).isTrue();
+            assertThat(admin.pttl(cache.redisKey(key("ttl-past")))).isBetween(1_000L, 2_000L);
 
             // Far future: capped at one day plus the margin.
-            assertThat(cache.firstUse("ttl-far", NOW.plus(Duration.ofDays(3650)))).isTrue();
-            assertThat(admin.pttl(cache.redisKey("ttl-far"))).isBetween(86_000_000L, 86_401_000L);
+            assertThat(cache.firstUse(key("ttl-far"), NOW.plus(Duration.ofDays(3650)))).isTrue();
+            assertThat(admin.pttl(cache.redisKey(key("ttl-far")))).isBetween(86_000_000L, 86_401_000L);
+            // The sender's count lives as long as its longest entry, and is never shortened.
+            assertThat(admin.pttl(cache.shareKey(key("ttl-far")))).isBetween(86_000_000L, 86_401_000L);
+            assertThat(admin.zcard(cache.shareKey(key("ttl-far")))).isEqualTo(3);
         }
     }
 
     @Test
-    void keysAreNamespacedAndHashed() throws Exception {
+    void keysAreNamespacedHashedAndTaggedBySender() throws Exception {
         String raw = "raw-jti-should-not-appear-123";
         try (RedisReplayCache cache = RedisReplayCache.builder().uri(redis.uri()).clock(CLOCK)
                 .namespace("test:ns:").build()) {
-            assertThat(cache.firstUse(raw, NOW.plusSeconds(60))).isTrue();
+            assertThat(cache.firstUse(key(raw), NOW.plusSeconds(60))).isTrue();
         }
-        List<String> keys = admin.keys("*");
-        assertThat(keys).hasSize(1);
-        String key = keys.get(0);
-        assertThat(key).startsWith("test:ns:").doesNotContain(raw).doesNotContain("raw-jti");
-        // base64url of a SHA-256: 43 characters, no padding.
-        assertThat(key.substring("test:ns:".length())).matches("[A-Za-z0-9_-]{43}");
+        // the entry and its sender's count, named as computed apart from the cache
+        assertThat(admin.keys("*")).containsExactlyInAnyOrder(Keys.storedKey("test:ns:", "s", raw), Keys.storedShare("test:ns:", "s"));
+        for (String key : admin.keys("*")) {
+            assertThat(key).doesNotContain(raw).doesNotContain("raw-jti").doesNotContain("example.org");
+            // base64url SHA-256s, 43 characters, no padding; the sender's as the hash tag
+            assertThat(key).matches("test:ns:\\{[A-Za-z0-9_-]{43}\\}:([A-Za-z0-9_-]{43}|held)");
+        }
+        assertThat(admin.zrange(Keys.storedShare("test:ns:", "s"), 0, -1))
+                .containsExactly(Keys.storedKey("test:ns:", "s", raw).substring("test:ns:".length() + 46));
     }
 
     @Test
@@ -124,11 +140,12 @@ class RedisReplayCacheTest {
         try (RedisReplayCache cache = RedisReplayCache.builder().uri(redis.uri()).clock(f.clock).build()) {
             f.verifier().replayCache(cache).build().verify(f.request(f.wit, wpt).build());
         }
-        List<String> keys = admin.keys("*");
-        assertThat(keys).hasSize(1);
-        assertThat(keys.get(0)).startsWith(RedisReplayCache.DEFAULT_NAMESPACE).doesNotContain(jti);
+        String stored = RedisReplayCache.DEFAULT_NAMESPACE + "{" + ReplayKey.of(f.workload, jti).shareId() + "}:"
+                + ReplayKey.of(f.workload, jti).base64Url();
+        assertThat(admin.keys("*")).hasSize(2).contains(stored).allSatisfy(k -> assertThat(k)
+                .startsWith(RedisReplayCache.DEFAULT_NAMESPACE).doesNotContain(jti));
         // The proof lives 60 s from the fixture's clock: the entry must be kept at least that long.
-        assertThat(admin.pttl(keys.get(0))).isGreaterThan(59_000L);
+        assertThat(admin.pttl(stored)).isGreaterThan(59_000L);
     }
 
     @Test
@@ -153,9 +170,9 @@ class RedisReplayCacheTest {
     void namespacesAreIndependent() throws Exception {
         try (RedisReplayCache one = RedisReplayCache.builder().uri(redis.uri()).clock(CLOCK).namespace("one:").build();
              RedisReplayCache two = RedisReplayCache.builder().uri(redis.uri()).clock(CLOCK).namespace("two:").build()) {
-            assertThat(one.firstUse("same", NOW.plusSeconds(60))).isTrue();
-            assertThat(two.firstUse("same", NOW.plusSeconds(60))).isTrue();
-            assertThat(one.firstUse("same", NOW.plusSeconds(60))).isFalse();
+            assertThat(one.firstUse(key("same"), NOW.plusSeconds(60))).isTrue();
+            assertThat(two.firstUse(key("same"), NOW.plusSeconds(60))).isTrue();
+            assertThat(one.firstUse(key("same"), NOW.plusSeconds(60))).isFalse();
         }
     }
 
@@ -170,7 +187,7 @@ class RedisReplayCacheTest {
                 RedisReplayCache c = i % 2 == 0 ? cacheA : cacheB;
                 Callable<Boolean> task = () -> {
                     go.await();
-                    return c.firstUse("contended", NOW.plusSeconds(60));
+                    return c.firstUse(key("contended"), NOW.plusSeconds(60));
                 };
                 results.add(pool.submit(task));
             }
@@ -182,6 +199,64 @@ class RedisReplayCacheTest {
             assertThat(winners).isEqualTo(1);
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.wimse4j.redis.ShareTable#rows")
+    void perSenderShare(ShareTable.Row row) throws Exception {
+        ShareTable.run(row, redis.uri(), CLOCK);
+    }
+
+    @Test
+    void SEC_4_concurrentFirstUsesOfOneSenderThroughTwoVerifiersNeverExceedItsShare() throws Exception {
+        int threads = 16;
+        int proofs = 200;
+        int limit = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (RedisReplayCache cacheA = RedisReplayCache.builder().uri(redis.uri()).clock(CLOCK).perSenderLimit(limit).build();
+             RedisReplayCache cacheB = RedisReplayCache.builder().uri(redis.uri()).clock(CLOCK).perSenderLimit(limit).build()) {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < proofs; i++) {
+                RedisReplayCache c = i % 2 == 0 ? cacheA : cacheB;
+                ReplayKey k = key("flood-" + i);
+                results.add(pool.submit(() -> {
+                    go.await();
+                    try {
+                        return c.firstUse(k, NOW.plusSeconds(60)) ? "first" : "replay";
+                    } catch (WimseException e) {
+                        return e.reason() == Reason.REPLAY_CACHE_UNAVAILABLE && e.detail().contains("share") ? "refused" : e.toString();
+                    }
+                }));
+            }
+            go.countDown();
+            java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+            for (Future<String> r : results) {
+                counts.merge(r.get(20, TimeUnit.SECONDS), 1, Integer::sum);
+            }
+            // exact, not soft: the count and the insertion are one script
+            assertThat(counts).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("first", limit, "refused", proofs - limit));
+            assertThat(admin.zcard(cacheA.shareKey(key("x")))).isEqualTo(limit);
+            assertRejected(() -> cacheB.firstUse(key("one-more"), NOW.plusSeconds(60)), Reason.REPLAY_CACHE_UNAVAILABLE);
+            assertThat(cacheB.firstUse(Keys.key("another-sender", "flood-0"), NOW.plusSeconds(60))).isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void V_9_theDefaultShareIsTheInMemoryCachesDefault() {
+        assertThat(RedisReplayCache.DEFAULT_PER_SENDER_LIMIT).isEqualTo(InMemoryReplayCache.DEFAULT_CAPACITY / 4);
+    }
+
+    @Test
+    void V_9_aServerThatLostTheScriptIsGivenItAgain() throws Exception {
+        try (RedisReplayCache cache = cache()) {
+            assertThat(cache.firstUse(key("before-flush"), NOW.plusSeconds(60))).isTrue();
+            admin.scriptFlush();
+            assertThat(cache.firstUse(key("after-flush"), NOW.plusSeconds(60))).as("EVAL after NOSCRIPT").isTrue();
+            assertThat(cache.firstUse(key("before-flush"), NOW.plusSeconds(60))).isFalse();
         }
     }
 
@@ -198,13 +273,20 @@ class RedisReplayCacheTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RedisReplayCache.builder().namespace(""))
                 .isInstanceOf(IllegalArgumentException.class);
+        for (String tagged : List.of("{wimse}:", "wimse:{", "wimse}:")) {
+            assertThatThrownBy(() -> RedisReplayCache.builder().namespace(tagged)).as(tagged)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'{'");
+        }
+        assertThatThrownBy(() -> RedisReplayCache.builder().perSenderLimit(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("perSenderLimit");
     }
 
     @Test
     void toStringHasNoPassword() {
         try (RedisReplayCache cache = RedisReplayCache.builder()
                 .uri("redis://:tostring-secret@127.0.0.1:" + redis.port()).clock(CLOCK).build()) {
-            assertThat(cache.toString()).contains("wimse:replay:").doesNotContain("tostring-secret");
+            assertThat(cache.toString()).contains("wimse:replay:").contains("perSenderLimit=250000")
+                    .doesNotContain("tostring-secret");
         }
     }
 

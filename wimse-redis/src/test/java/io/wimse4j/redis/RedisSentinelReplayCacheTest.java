@@ -2,17 +2,15 @@ package io.wimse4j.redis;
 
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.replay.ReplayKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -50,25 +48,20 @@ class RedisSentinelReplayCacheTest {
         return RedisReplayCache.builder().uri(uri).namespace(namespace).build();
     }
 
-    /** namespace + base64url(SHA-256(key)), computed here independently of the cache. */
-    private static String storedKey(String namespace, String key) throws Exception {
-        byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-        return namespace + Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
-    }
-
     @Test
     void v9_firstUseThroughTheSentinelDiscoveredMasterIsRecordedInTheMaster() throws Exception {
         String namespace = "wimse:sentinel:";
-        String key = "td|wimse://example.org/a|jti-1";
+        ReplayKey key = Keys.key("a", "jti-1");
         Instant exp = Clock.systemUTC().instant().plus(Duration.ofMinutes(5));
         try (RedisReplayCache a = cache(sentinel.uri(), namespace); RedisReplayCache b = cache(sentinel.uri(), namespace)) {
             assertThat(a.firstUse(key, exp)).as("first use").isTrue();
             assertThat(a.firstUse(key, exp)).as("replay to the same verifier").isFalse();
             assertThat(b.firstUse(key, exp)).as("replay to another verifier").isFalse();
         }
-        String stored = storedKey(namespace, key);
+        String stored = Keys.storedKey(namespace, "a", "jti-1");
         assertThat(sentinel.<Long>onMaster(c -> c.sync().exists(stored))).as("hashed key in the master").isEqualTo(1L);
-        assertThat(sentinel.<Long>onMaster(c -> c.sync().exists(key))).as("the key in clear").isZero();
+        assertThat(sentinel.<Long>onMaster(c -> c.sync().zcard(Keys.storedShare(namespace, "a")))).as("counted once").isEqualTo(1L);
+        assertThat(sentinel.<java.util.List<String>>onMaster(c -> c.sync().keys("*jti-1*"))).as("the jti in clear").isEmpty();
         long pttl = sentinel.<Long>onMaster(c -> c.sync().pttl(stored));
         // expiresAt is 5 min away, plus the 1 s margin
         assertThat(pttl).as("TTL of the stored key").isPositive().isLessThanOrEqualTo(301_000L);
@@ -77,13 +70,13 @@ class RedisSentinelReplayCacheTest {
     @Test
     void sec4_aStoppedMasterFailsClosedAndTheSameCacheRecoversWhenItIsBack() throws Exception {
         Instant exp = Clock.systemUTC().instant().plus(Duration.ofMinutes(5));
-        String recorded = "td|wimse://example.org/b|jti-recorded";
+        ReplayKey recorded = Keys.key("b", "jti-recorded");
         try (RedisReplayCache cache = cache(sentinel.uri(), "wimse:sentinel-outage:")) {
             assertThat(cache.firstUse(recorded, exp)).isTrue();
             RedisServerProcess master = sentinel.master();
             master.stop();
             try {
-                for (String key : List.of(recorded, "td|wimse://example.org/b|jti-new-1", "td|wimse://example.org/b|jti-new-2")) {
+                for (ReplayKey key : List.of(recorded, Keys.key("b", "jti-new-1"), Keys.key("b", "jti-new-2"))) {
                     Throwable thrown = catchThrowable(() -> cache.firstUse(key, exp));
                     assertThat(thrown).as("firstUse(%s) with the master down", key)
                             .isInstanceOfSatisfying(WimseException.class,
@@ -92,7 +85,7 @@ class RedisSentinelReplayCacheTest {
             } finally {
                 master.startAgain();
             }
-            String fresh = "td|wimse://example.org/b|jti-after";
+            ReplayKey fresh = Keys.key("b", "jti-after");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RECOVERY_LIMIT_SECONDS);
             WimseException last = null;
             boolean recovered = false;
@@ -112,7 +105,7 @@ class RedisSentinelReplayCacheTest {
                 throw new AssertionError("the cache did not recover within " + RECOVERY_LIMIT_SECONDS + " s", last);
             }
             assertThat(cache.firstUse(fresh, exp)).as("replay after recovery").isFalse();
-            String stored = storedKey("wimse:sentinel-outage:", fresh);
+            String stored = Keys.storedKey("wimse:sentinel-outage:", "b", "jti-after");
             assertThat(sentinel.<Long>onMaster(c -> c.sync().exists(stored))).as("recorded in the restarted master").isEqualTo(1L);
         }
     }
@@ -127,7 +120,7 @@ class RedisSentinelReplayCacheTest {
             Instant exp = Clock.systemUTC().instant().plusSeconds(60);
             try (RedisReplayCache cache = cache(uri, "wimse:sentinel-secret:")) {
                 assertThat(cache.toString()).doesNotContain(password).doesNotContain(uri);
-                assertThat(cache.firstUse(key, exp)).as("the password reaches the master").isTrue();
+                assertThat(cache.firstUse(Keys.key("s", key), exp)).as("the password reaches the master").isTrue();
             }
             // a wrong password: the master refuses AUTH, the cache fails closed
             String wrong = "pw-wr0ng-sentinel";
@@ -148,7 +141,7 @@ class RedisSentinelReplayCacheTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         Throwable thrown;
         do {
-            thrown = catchThrowable(() -> cache.firstUse(key, Clock.systemUTC().instant().plusSeconds(60)));
+            thrown = catchThrowable(() -> cache.firstUse(Keys.key("s", key), Clock.systemUTC().instant().plusSeconds(60)));
             assertThat(thrown).isInstanceOfSatisfying(WimseException.class,
                     e -> assertThat(e.reason()).isEqualTo(Reason.REPLAY_CACHE_UNAVAILABLE));
             if (thrown.getCause() == null) {

@@ -189,7 +189,7 @@ final class IssuanceService {
                     "the registration of " + id + " does not allow attestation method " + attestation.method().wireName());
         }
         try {
-            if (!proofReplay.firstUse("wimse-pop:" + Hashes.tokenHash(pop.jwtId()), pop.expiresAt().plus(config.leeway()))) {
+            if (!proofReplay.firstUse(io.wimse4j.core.replay.ReplayKey.ofScope("wimse-pop", pop.jwtId()), pop.expiresAt().plus(config.leeway()))) {
                 throw Problem.of(Problem.Code.PROOF_REPLAYED, "the proof 'jti' was already used");
             }
         } catch (WimseException e) {

@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
-import io.wimse4j.core.id.WorkloadIdentifier;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -19,12 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link Reason#REPLAY_CACHE_UNAVAILABLE} (fail closed) rather than forget one and let a replay
  * through. A cluster of verifiers needs a shared cache instead (SEC-4).
  *
- * <p><b>Per-sender share.</b> Through {@link #firstUse(WorkloadIdentifier, String, Instant)} (what
- * {@link io.wimse4j.core.request.RequestVerifier} calls) no single authenticated workload may hold
- * more than {@code perSenderLimit} live entries (default a quarter of the capacity): a sender past
- * its share is refused with {@link Reason#REPLAY_CACHE_UNAVAILABLE} while the others go on, so one
- * workload flooding fresh proofs cannot fill the cache and lock every other caller out. The share is
- * soft under concurrency (a few entries over at most).
+ * <p><b>Per-sender share.</b> No single sender (the workload or scope of a {@link ReplayKey}, by
+ * its {@link ReplayKey#shareId()}) may hold more than {@code perSenderLimit} live entries (default a
+ * quarter of the capacity): a sender past its share is refused with
+ * {@link Reason#REPLAY_CACHE_UNAVAILABLE} while the others go on, so one workload flooding fresh
+ * proofs cannot fill the cache and lock every other caller out. A replay is still answered
+ * {@code false}, share or not. The share is soft under concurrency (a few entries over at most).
  */
 public final class InMemoryReplayCache implements ReplayCache {
     /** Default capacity. */
@@ -34,7 +33,7 @@ public final class InMemoryReplayCache implements ReplayCache {
     /** No entry is kept longer than a day (proof lifetimes are capped far below). */
     static final long MAX_ENTRY_MILLIS = 86_400_000L;
 
-    /** A recorded proof: when it may be forgotten, and which sender's share it counts against. */
+    /** A recorded proof: when it may be forgotten, and which share ({@link ReplayKey#shareId()}) it counts against. */
     private record Entry(Instant expiresAt, String sender) {
     }
 
@@ -73,7 +72,7 @@ public final class InMemoryReplayCache implements ReplayCache {
                 .executor(Runnable::run)
                 .ticker(() -> clock.millis() * 1_000_000L)
                 .evictionListener((String key, Entry entry, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
-                    if (entry != null && entry.sender() != null) {
+                    if (entry != null) {
                         release(entry.sender());
                     }
                 })
@@ -99,20 +98,12 @@ public final class InMemoryReplayCache implements ReplayCache {
     }
 
     @Override
-    public boolean firstUse(String key, Instant expiresAt) throws WimseException {
-        return record(null, key, expiresAt);
-    }
-
-    @Override
-    public boolean firstUse(WorkloadIdentifier sender, String key, Instant expiresAt) throws WimseException {
-        Objects.requireNonNull(sender, "sender");
-        return record(sender.value(), key, expiresAt);
-    }
-
-    private boolean record(String sender, String key, Instant expiresAt) throws WimseException {
-        Objects.requireNonNull(key, "key");
+    public boolean firstUse(ReplayKey replayKey, Instant expiresAt) throws WimseException {
+        Objects.requireNonNull(replayKey, "key");
         Objects.requireNonNull(expiresAt, "expiresAt");
-        if (entries.estimatedSize() >= capacity || (sender != null && held(sender) >= perSenderLimit)) {
+        String key = replayKey.base64Url();
+        String sender = replayKey.shareId();
+        if (entries.estimatedSize() >= capacity || held(sender) >= perSenderLimit) {
             entries.cleanUp();
             if (entries.asMap().containsKey(key)) {
                 return false; // a replay is reported as one, even from a sender past its share
@@ -121,7 +112,7 @@ public final class InMemoryReplayCache implements ReplayCache {
                 throw new WimseException(Reason.REPLAY_CACHE_UNAVAILABLE,
                         "in-memory replay cache is full (" + capacity + " live entries)");
             }
-            if (sender != null && held(sender) >= perSenderLimit) {
+            if (held(sender) >= perSenderLimit) {
                 throw new WimseException(Reason.REPLAY_CACHE_UNAVAILABLE,
                         "this sender holds its whole share of the replay cache (" + perSenderLimit + " live proofs)");
             }
@@ -129,15 +120,13 @@ public final class InMemoryReplayCache implements ReplayCache {
         // Count the entry before it exists: its eviction (which may run on any thread, even inside
         // putIfAbsent, once it has expired) then always finds the count to decrement. Counting after
         // the insertion would lose that decrement and hold a place of the sender's share forever.
-        if (sender != null) {
-            perSender.merge(sender, 1L, Long::sum);
-        }
+        perSender.merge(sender, 1L, Long::sum);
         boolean inserted = false;
         try {
             inserted = entries.asMap().putIfAbsent(key, new Entry(expiresAt, sender)) == null;
             return inserted;
         } finally {
-            if (!inserted && sender != null) {
+            if (!inserted) {
                 release(sender); // a replay, or a failed insertion: nothing to count
             }
         }

@@ -1,30 +1,28 @@
 package io.wimse4j.core.replay;
 
 import io.wimse4j.core.error.WimseException;
-import io.wimse4j.core.id.WorkloadIdentifier;
 
 import java.time.Instant;
 
 /**
- * Remembers proof identifiers until their proof can no longer be accepted (V-9, SEC-4). One atomic
- * operation: the first call for a key returns {@code true}, every later call before
- * {@code expiresAt} returns {@code false}. Keys are opaque, already hashed and scoped (see
- * {@link ReplayKeys}). An implementation that cannot answer throws
- * {@link io.wimse4j.core.error.Reason#REPLAY_CACHE_UNAVAILABLE}: it must never answer
- * {@code true} when unsure.
+ * Remembers proof identifiers until their proof can no longer be accepted (V-9, SEC-4), keyed by
+ * {@link ReplayKey} (sender and {@code jti}, hashed). One operation, which must be atomic even
+ * when several verifiers share the cache: of any number of concurrent or later calls with one key
+ * before {@code expiresAt}, exactly one returns {@code true}.
+ *
+ * <p>An implementation that cannot answer for sure (store down, timed out, full, or the sender
+ * past its share of the cache) throws {@link io.wimse4j.core.error.Reason#REPLAY_CACHE_UNAVAILABLE}:
+ * it never answers {@code true} when unsure. A key already recorded is answered {@code false}
+ * even when the cache would refuse a new one: a replay is reported as a replay.
  */
 @FunctionalInterface
 public interface ReplayCache {
-    /** Records {@code key} until {@code expiresAt}; true when it was not recorded before. */
-    boolean firstUse(String key, Instant expiresAt) throws WimseException;
-
     /**
-     * As {@link #firstUse(String, Instant)}, telling the cache which authenticated workload sent the
-     * proof, so that it can keep one sender from filling it (the in-memory cache gives each sender
-     * a share). {@link io.wimse4j.core.request.RequestVerifier} calls this one; the default ignores
-     * {@code sender}.
+     * Records {@code key} until at least {@code expiresAt}.
+     *
+     * @return {@code true} only on the first use of {@code key}; {@code false} when it was recorded before
+     * @throws WimseException {@link io.wimse4j.core.error.Reason#REPLAY_CACHE_UNAVAILABLE} when the
+     *                        cache cannot record it or cannot tell
      */
-    default boolean firstUse(WorkloadIdentifier sender, String key, Instant expiresAt) throws WimseException {
-        return firstUse(key, expiresAt);
-    }
+    boolean firstUse(ReplayKey key, Instant expiresAt) throws WimseException;
 }

@@ -9,7 +9,7 @@ import io.wimse4j.core.jose.ClaimsValidator;
 import io.wimse4j.core.key.TrustBundleSource;
 import io.wimse4j.core.replay.InMemoryReplayCache;
 import io.wimse4j.core.replay.ReplayCache;
-import io.wimse4j.core.replay.ReplayKeys;
+import io.wimse4j.core.replay.ReplayKey;
 import io.wimse4j.core.wit.VerifiedWit;
 import io.wimse4j.core.wit.WitVerifier;
 import io.wimse4j.core.wpt.Audiences;
@@ -104,9 +104,8 @@ public final class RequestVerifier {
         Set<String> bound = checkOtherTokens(proof.otherTokenHashes(), facts);
 
         if (replayCache != null) {
-            String key = ReplayKeys.of(verifiedWit.subject(), proof.jwtId());
             Instant keepUntil = proof.expiresAt().plus(leeway);
-            if (!replayCache.firstUse(verifiedWit.subject(), key, keepUntil)) {
+            if (!replayCache.firstUse(ReplayKey.of(verifiedWit.subject(), proof.jwtId()), keepUntil)) {
                 throw new WimseException(Reason.REPLAY, "WPT 'jti' was already used by " + verifiedWit.subject());
             }
             // A replay cache may already have dropped the first use's entry if the proof expired while

@@ -1,0 +1,152 @@
+package io.wimse4j.core.replay;
+
+import io.wimse4j.core.id.WorkloadIdentifier;
+import io.wimse4j.core.internal.Base64Url;
+import io.wimse4j.core.internal.Hashes;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a {@link ReplayCache} remembers (V-9, SEC-4): one proof identifier ({@code jti}) and the
+ * sender it is scoped to, so that a {@code jti} is unique per sending workload (WPT-6) and caches
+ * can give each sender a share. Immutable; two keys are equal when their digests are.
+ *
+ * <p><b>Digest.</b> {@link #digest()} is SHA-256 over the UTF-8 bytes of
+ * <ul>
+ *   <li>{@code trustDomain NUL identifier NUL jti} for a workload ({@link #of(WorkloadIdentifier, String)};
+ *       the encoding {@code ReplayKeys} used, so the digest of a workload's proof is unchanged), or</li>
+ *   <li>{@code NUL scope NUL jti} for a non-workload scope ({@link #ofScope(String, String)}).</li>
+ * </ul>
+ * A trust domain is never empty and neither it nor an identifier contains NUL, so the first NUL
+ * ends the trust domain and the second the identifier; a scope key starts with NUL, which no
+ * workload key does. Keys of different senders therefore never share a digest, whatever the
+ * {@code jti}. (Strings are encoded as the JDK does, so an unpaired surrogate in a {@code jti}
+ * becomes {@code ?}: two such {@code jti}s of one sender share a digest, which can only refuse a
+ * proof, never admit a replay.)
+ *
+ * <p><b>Share.</b> {@link #shareId()} names the sender the key counts against, base64url(SHA-256) of
+ * {@code trustDomain NUL identifier} or {@code NUL scope}: the per-sender limit of
+ * {@link InMemoryReplayCache} and of the Redis cache are kept per share id.
+ *
+ * <p>The {@code jti} is attacker-controlled: {@link #toString()} shows the sender and a prefix of
+ * the digest, never the {@code jti}.
+ */
+public final class ReplayKey {
+    /** Longest {@code jti}, in characters (the limit the WIT, WPT and proof parsers enforce). */
+    public static final int MAX_JTI_LENGTH = 256;
+    /** Longest non-workload scope name, in characters. */
+    public static final int MAX_SCOPE_LENGTH = 64;
+    /** Length of {@link #digest()}, in bytes. */
+    public static final int DIGEST_LENGTH = 32;
+
+    private final WorkloadIdentifier sender;
+    private final String scope;
+    private final String jti;
+    private final byte[] digest;
+    private final String base64Url;
+    private final String shareId;
+
+    private ReplayKey(WorkloadIdentifier sender, String scope, String jti, String senderMaterial) {
+        this.sender = sender;
+        this.scope = scope;
+        this.jti = jti;
+        this.digest = Hashes.sha256((senderMaterial + '\0' + jti).getBytes(StandardCharsets.UTF_8));
+        this.base64Url = Base64Url.encode(digest);
+        this.shareId = Base64Url.encode(Hashes.sha256(senderMaterial.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * The key of proof {@code jti} sent by the authenticated workload {@code sender} (what
+     * {@link io.wimse4j.core.request.RequestVerifier} records).
+     *
+     * @throws IllegalArgumentException when {@code jti} is empty or longer than {@value #MAX_JTI_LENGTH} characters
+     */
+    public static ReplayKey of(WorkloadIdentifier sender, String jti) {
+        Objects.requireNonNull(sender, "sender");
+        checkJti(jti);
+        return new ReplayKey(sender, null, jti, sender.trustDomain().name() + '\0' + sender.value());
+    }
+
+    /**
+     * The key of {@code jti} in a scope that is not a workload, e.g. {@code "wimse-pop"} for the
+     * proofs of possession the Identity Server receives before it knows the workload. A scope is
+     * 1..{@value #MAX_SCOPE_LENGTH} characters of {@code [A-Za-z0-9._:-]}; its keys never collide
+     * with a workload's (see the class comment), and all keys of one scope count against one share.
+     *
+     * @throws IllegalArgumentException when {@code scope} or {@code jti} is invalid
+     */
+    public static ReplayKey ofScope(String scope, String jti) {
+        Objects.requireNonNull(scope, "scope");
+        if (scope.isEmpty() || scope.length() > MAX_SCOPE_LENGTH) {
+            throw new IllegalArgumentException("a replay scope must have 1 to " + MAX_SCOPE_LENGTH + " characters");
+        }
+        for (int i = 0; i < scope.length(); i++) {
+            char c = scope.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == ':' || c == '-';
+            if (!ok) {
+                throw new IllegalArgumentException("a replay scope may only contain [A-Za-z0-9._:-]");
+            }
+        }
+        checkJti(jti);
+        return new ReplayKey(null, scope, jti, '\0' + scope);
+    }
+
+    private static void checkJti(String jti) {
+        Objects.requireNonNull(jti, "jti");
+        if (jti.isEmpty() || jti.length() > MAX_JTI_LENGTH) {
+            throw new IllegalArgumentException("a jti must have 1 to " + MAX_JTI_LENGTH + " characters");
+        }
+    }
+
+    /** The workload that sent the proof; empty for a {@linkplain #ofScope(String, String) scope} key. */
+    public Optional<WorkloadIdentifier> sender() {
+        return Optional.ofNullable(sender);
+    }
+
+    /** The non-workload scope; empty for a workload's key. */
+    public Optional<String> scope() {
+        return Optional.ofNullable(scope);
+    }
+
+    /** The proof identifier, as received (attacker-controlled: never log it). */
+    public String jti() {
+        return jti;
+    }
+
+    /** SHA-256 of the encoding in the class comment: {@value #DIGEST_LENGTH} bytes (a copy). */
+    public byte[] digest() {
+        return digest.clone();
+    }
+
+    /** {@link #digest()} in base64url without padding: 43 characters. */
+    public String base64Url() {
+        return base64Url;
+    }
+
+    /**
+     * The share this key counts against: base64url(SHA-256) of the sender alone (43 characters),
+     * equal for every key of one workload or one scope, and different for different senders.
+     */
+    public String shareId() {
+        return shareId;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ReplayKey other && base64Url.equals(other.base64Url);
+    }
+
+    @Override
+    public int hashCode() {
+        return base64Url.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        String who = sender != null ? "sender=" + sender.value() : "scope=" + scope;
+        return "ReplayKey[" + who + ", digest=" + base64Url.substring(0, 8) + "...]";
+    }
+}
