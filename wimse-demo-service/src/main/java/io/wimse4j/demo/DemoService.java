@@ -57,7 +57,7 @@ public final class DemoService implements AutoCloseable {
     /** The checked, immutable settings. */
     private record Config(TrustBundleSource trust, URI externalBaseUri, String redisUrl, int port,
                           String bindAddress, PemTls tls, Clock clock, boolean filter, Set<String> allowedIssuers,
-                          OthPolicy othPolicy) {
+                          OthPolicy othPolicy, boolean requireKid, Set<String> witAudiences) {
     }
 
     private final Config config;
@@ -119,7 +119,8 @@ public final class DemoService implements AutoCloseable {
 
     private RequestVerifier verifier() {
         RequestVerifier.Builder v = RequestVerifier.builder().trust(config.trust)
-                .clock(config.clock).allowedIssuers(config.allowedIssuers).othPolicy(config.othPolicy);
+                .clock(config.clock).allowedIssuers(config.allowedIssuers).othPolicy(config.othPolicy)
+                .requireKid(config.requireKid).witAudiences(config.witAudiences);
         ReplayCache cache;
         if (config.redisUrl != null) {
             redisCache = RedisReplayCache.builder().uri(config.redisUrl).clock(config.clock).build();
@@ -211,8 +212,22 @@ public final class DemoService implements AutoCloseable {
         private boolean filter = true;
         private Set<String> allowedIssuers = Set.of();
         private OthPolicy othPolicy = OthPolicy.none();
+        private boolean requireKid;
+        private Set<String> witAudiences = Set.of();
 
         private Builder() {
+        }
+
+        /** Requires every WIT to carry {@code kid} (C2-1; default false: one key of the alg may go without). */
+        public Builder requireKid(boolean require) {
+            this.requireKid = require;
+            return this;
+        }
+
+        /** The audiences a WIT's {@code aud} may name (C2-5; default none: a WIT carrying {@code aud} is refused). */
+        public Builder witAudiences(Set<String> audiences) {
+            this.witAudiences = Set.copyOf(audiences);
+            return this;
         }
 
         /** Trusts {@code bundle} for its trust domain (ID-3); one bundle per trust domain, at least one. */
@@ -355,7 +370,7 @@ public final class DemoService implements AutoCloseable {
             }
             PemTls tls = tlsCert != null ? PemTls.load(tlsCert, tlsKey) : null;
             return new DemoService(new Config(trustSource != null ? trustSource : TrustBundleSet.of(bundles.values()), externalBaseUri, redisUrl, port, bindAddress, tls,
-                    clock, filter, allowedIssuers, othPolicy));
+                    clock, filter, allowedIssuers, othPolicy, requireKid, witAudiences));
         }
     }
 }

@@ -55,6 +55,10 @@ class EveryReasonThroughTheFilterTest {
     private static final Workload W = new Workload();
     private static DemoService service;
     private static DemoService redisless;
+    /** Requires {@code kid} (C2-1). */
+    private static DemoService kidRequired;
+    /** Trusts two keys of the issuer's algorithm for the fixture's trust domain (C2-1). */
+    private static DemoService twoKeys;
 
     @BeforeAll
     static void start() throws Exception {
@@ -66,6 +70,10 @@ class EveryReasonThroughTheFilterTest {
         }
         // A real Redis client pointed at a port nobody listens on: the replay store is unreachable.
         redisless = W.service().insecureHttp().redisUrl("redis://127.0.0.1:" + closedPort).build().start();
+        kidRequired = W.service().insecureHttp().requireKid(true).build().start();
+        twoKeys = DemoService.builder().trust(Fixture.bundle(W.f.trustDomain, W.f.issuerKey,
+                        io.wimse4j.core.key.WorkloadKeyPair.generate(W.f.issuerKey.algorithm())))
+                .externalBaseUri(Workload.BASE).clock(W.f.clock).insecureHttp().build().start();
     }
 
     @AfterAll
@@ -73,12 +81,21 @@ class EveryReasonThroughTheFilterTest {
         if (service != null) {
             service.close();
         }
-        if (redisless != null) {
-            redisless.close();
+        for (DemoService s : new DemoService[] {redisless, kidRequired, twoKeys}) {
+            if (s != null) {
+                s.close();
+            }
         }
     }
 
-    private record Case(Reason reason, Function<Fixture, List<String[]>> headers) {
+    /** Which running service a case is sent to. */
+    private enum Target { MAIN, KID_REQUIRED, TWO_KEYS }
+
+    private record Case(Reason reason, Function<Fixture, List<String[]>> headers, Target target) {
+        Case(Reason reason, Function<Fixture, List<String[]>> headers) {
+            this(reason, headers, Target.MAIN);
+        }
+
         @Override
         public String toString() {
             return reason.name();
@@ -144,6 +161,8 @@ class EveryReasonThroughTheFilterTest {
                 new Case(Reason.BAD_SIGNATURE, f -> List.of(h("Workload-Identity-Token", Fixture.flipSignatureBit(f.wit)),
                         h("Workload-Proof-Token", f.craftWpt(Fixture.flipSignatureBit(f.wit), Fixture.same(), aud(c -> { }))))),
                 new Case(Reason.UNKNOWN_KEY, wit(hd -> hd.put("kid", "no-such-key"), Fixture.same())),
+                new Case(Reason.KID_REQUIRED, wit(hd -> hd.remove("kid"), Fixture.same()), Target.KID_REQUIRED),
+                new Case(Reason.AMBIGUOUS_KEY, wit(hd -> hd.remove("kid"), Fixture.same()), Target.TWO_KEYS),
                 new Case(Reason.UNTRUSTED_TRUST_DOMAIN, wit(Fixture.same(), c -> c.put("sub", "wimse://other.example/svc/caller"))),
                 new Case(Reason.INVALID_IDENTIFIER, wit(Fixture.same(), c -> c.put("sub", "https://example.org/svc/caller"))),
                 new Case(Reason.UNTRUSTED_ISSUER, wit(Fixture.same(), c -> c.put("iss", "https://evil.example"))),
@@ -185,7 +204,12 @@ class EveryReasonThroughTheFilterTest {
     @MethodSource("cases")
     void v14ReasonAnswersItsStatusAndProblemCode(Case c) throws Exception {
         List<String[]> headers = c.headers().apply(W.f);
-        HttpResponse<String> r = send(Workload.http(null), request(service, headers));
+        DemoService target = switch (c.target()) {
+            case MAIN -> service;
+            case KID_REQUIRED -> kidRequired;
+            case TWO_KEYS -> twoKeys;
+        };
+        HttpResponse<String> r = send(Workload.http(null), request(target, headers));
         JsonNode problem = assertProblem(r, c.reason());
         assertThat(Reason.fromCode(problem.get("code").asText())).as("the code names the reason").hasValue(c.reason());
         for (String[] hv : headers) {
