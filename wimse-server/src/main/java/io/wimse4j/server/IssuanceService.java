@@ -57,7 +57,12 @@ final class IssuanceService {
     private final MeterRegistry meters;
     private final Timer timer;
     private final Clock clock;
-    private final Map<String, WitIssuer> issuers = new ConcurrentHashMap<>();
+    /** One WIT issuer per signing key, by kid, with the signer it was built for (a kid may come back with another key). */
+    private final Map<String, KeyIssuer> issuers = new ConcurrentHashMap<>();
+
+    /** The issuer of one ring key's signer. */
+    private record KeyIssuer(JwsSigner signer, WitIssuer issuer) {
+    }
 
     /**
      * A service with one attestor per {@link AttestationMethod}.
@@ -201,9 +206,12 @@ final class IssuanceService {
             ttl = config.maxWitTtl();
         }
         JwsSigner signer = keys.signer();
-        WitIssuer issuer = issuers.computeIfAbsent(signer.keyId().orElseThrow(), k -> WitIssuer.builder().signer(signer)
-                .trustDomain(keys.trustDomain()).issuer(baseUri).clock(clock)
-                .defaultTtl(config.defaultWitTtl()).maxTtl(config.maxWitTtl()).build());
+        // keyed by kid but kept only for the very signer it was built with: a provider may hand out a
+        // new key under the kid of a removed one, which must never sign again
+        WitIssuer issuer = issuers.compute(signer.keyId().orElseThrow(), (k, cached) -> cached != null && cached.signer() == signer
+                ? cached : new KeyIssuer(signer, WitIssuer.builder().signer(signer)
+                        .trustDomain(keys.trustDomain()).issuer(baseUri).clock(clock)
+                        .defaultTtl(config.defaultWitTtl()).maxTtl(config.maxWitTtl()).build())).issuer();
         issuers.keySet().retainAll(keys.keys().stream().map(KeyRing.KeyInfo::kid).toList());
         try {
             WitIssuer.IssuedWit w = issuer.issue(id, pop.publicKey(), ttl, Map.of());
