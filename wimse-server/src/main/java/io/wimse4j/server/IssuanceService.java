@@ -193,12 +193,18 @@ final class IssuanceService {
             throw Problem.of(Problem.Code.METHOD_NOT_ALLOWED_FOR_IDENTIFIER,
                     "the registration of " + id + " does not allow attestation method " + attestation.method().wireName());
         }
+        Instant keepUntil = pop.expiresAt().plus(config.leeway());
         try {
-            if (!proofReplay.firstUse(io.wimse4j.core.replay.ReplayKey.ofScope("wimse-pop", pop.jwtId()), pop.expiresAt().plus(config.leeway()))) {
+            if (!proofReplay.firstUse(io.wimse4j.core.replay.ReplayKey.ofScope("wimse-pop", pop.jwtId()), keepUntil)) {
                 throw Problem.of(Problem.Code.PROOF_REPLAYED, "the proof 'jti' was already used");
             }
         } catch (WimseException e) {
             throw Problem.of(e);
+        }
+        // The proof was checked at an earlier instant: if it expired meanwhile (a slow attestation),
+        // the replay cache may already have dropped its first use's entry, so refuse it (C2-5, V-9).
+        if (!clock.instant().isBefore(keepUntil)) {
+            throw Problem.of(Problem.Code.INVALID_PROOF, "the proof expired while the request was being checked");
         }
         attestor.commit(attestation);
         Duration ttl = registration.witTtl().orElse(config.defaultWitTtl());
