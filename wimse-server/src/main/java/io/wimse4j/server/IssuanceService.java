@@ -57,7 +57,12 @@ final class IssuanceService {
     private final MeterRegistry meters;
     private final Timer timer;
     private final Clock clock;
-    private final Map<String, WitIssuer> issuers = new ConcurrentHashMap<>();
+    /** One WIT issuer per signing key, by kid, with the signer it was built for (a kid may come back with another key). */
+    private final Map<String, KeyIssuer> issuers = new ConcurrentHashMap<>();
+
+    /** The issuer of one ring key's signer. */
+    private record KeyIssuer(JwsSigner signer, WitIssuer issuer) {
+    }
 
     /**
      * A service with one attestor per {@link AttestationMethod}.
@@ -188,12 +193,18 @@ final class IssuanceService {
             throw Problem.of(Problem.Code.METHOD_NOT_ALLOWED_FOR_IDENTIFIER,
                     "the registration of " + id + " does not allow attestation method " + attestation.method().wireName());
         }
+        Instant keepUntil = pop.expiresAt().plus(config.leeway());
         try {
-            if (!proofReplay.firstUse(io.wimse4j.core.replay.ReplayKey.ofScope("wimse-pop", pop.jwtId()), pop.expiresAt().plus(config.leeway()))) {
+            if (!proofReplay.firstUse(io.wimse4j.core.replay.ReplayKey.ofScope("wimse-pop", pop.jwtId()), keepUntil)) {
                 throw Problem.of(Problem.Code.PROOF_REPLAYED, "the proof 'jti' was already used");
             }
         } catch (WimseException e) {
             throw Problem.of(e);
+        }
+        // The proof was checked at an earlier instant: if it expired meanwhile (a slow attestation),
+        // the replay cache may already have dropped its first use's entry, so refuse it (C2-5, V-9).
+        if (!clock.instant().isBefore(keepUntil)) {
+            throw Problem.of(Problem.Code.INVALID_PROOF, "the proof expired while the request was being checked");
         }
         attestor.commit(attestation);
         Duration ttl = registration.witTtl().orElse(config.defaultWitTtl());
@@ -201,9 +212,12 @@ final class IssuanceService {
             ttl = config.maxWitTtl();
         }
         JwsSigner signer = keys.signer();
-        WitIssuer issuer = issuers.computeIfAbsent(signer.keyId().orElseThrow(), k -> WitIssuer.builder().signer(signer)
-                .trustDomain(keys.trustDomain()).issuer(baseUri).clock(clock)
-                .defaultTtl(config.defaultWitTtl()).maxTtl(config.maxWitTtl()).build());
+        // keyed by kid but kept only for the very signer it was built with: a provider may hand out a
+        // new key under the kid of a removed one, which must never sign again
+        WitIssuer issuer = issuers.compute(signer.keyId().orElseThrow(), (k, cached) -> cached != null && cached.signer() == signer
+                ? cached : new KeyIssuer(signer, WitIssuer.builder().signer(signer)
+                        .trustDomain(keys.trustDomain()).issuer(baseUri).clock(clock)
+                        .defaultTtl(config.defaultWitTtl()).maxTtl(config.maxWitTtl()).build())).issuer();
         issuers.keySet().retainAll(keys.keys().stream().map(KeyRing.KeyInfo::kid).toList());
         try {
             WitIssuer.IssuedWit w = issuer.issue(id, pop.publicKey(), ttl, Map.of());

@@ -250,6 +250,64 @@ class SigningKeyProviderTest {
         assertThat(kms.signatures(kmsKid)).isEqualTo(2);
     }
 
+    /** A signer announcing {@code kid} instead of its key pair's. */
+    record KidSigner(JwsSigner delegate, String kid) implements JwsSigner {
+        @Override
+        public JwsAlgorithm algorithm() {
+            return delegate.algorithm();
+        }
+
+        @Override
+        public Optional<String> keyId() {
+            return Optional.of(kid);
+        }
+
+        @Override
+        public byte[] sign(byte[] signingInput) {
+            return delegate.sign(signingInput);
+        }
+    }
+
+    /**
+     * A provider that names its keys after two alternating slots (a KMS key name without its
+     * version, say): a kid comes back once the key that had it has been retired and removed. The
+     * server must then sign with the new key of that kid, never again with the removed one.
+     */
+    @Test
+    void aKidReusedAfterItsKeyWasRemovedSignsWithTheNewKeyNotTheRemovedOne() throws Exception {
+        Map<String, WorkloadKeyPair> byHandle = new ConcurrentHashMap<>();
+        AtomicInteger created = new AtomicInteger();
+        SigningKeyProvider slots = new SigningKeyProvider() {
+            @Override
+            public SigningKey create(JwsAlgorithm algorithm) {
+                String handle = "slot/" + created.incrementAndGet();
+                byHandle.put(handle, WorkloadKeyPair.generate(algorithm));
+                return open(handle);
+            }
+
+            @Override
+            public SigningKey open(String handle) {
+                String kid = Integer.parseInt(handle.substring("slot/".length())) % 2 == 1 ? "slot-a" : "slot-b";
+                WorkloadKeyPair kp = byHandle.get(handle);
+                return SigningKey.of(handle, new KidSigner(kp.signer(), kid), withMember(kp, "kid", kid));
+            }
+        };
+        start(slots).register(SVC, "\"join_token\",\"wit\"", null);
+        assertThat(kidOf(issue())).isEqualTo("slot-a");                                   // key 1
+
+        assertThat(h.server().rotateKeys()).isEqualTo("slot-b");                          // key 2
+        h.clock.advance(Duration.ofSeconds(300 + 660));                                   // key 1 retired and removed
+        h.server().maintainKeys();
+        assertThat(publishedKids()).containsExactly("slot-b");
+        assertThat(h.server().rotateKeys()).isEqualTo("slot-a");                          // key 3, key 1's kid
+        h.clock.advance(Duration.ofSeconds(300));                                         // key 3 signs
+
+        String wit = issue();
+        assertThat(kidOf(wit)).isEqualTo("slot-a");
+        // signed by key 3 (the published slot-a), not by the removed key 1
+        assertThat(verifyThroughServedJwks(wit).subject().value()).isEqualTo(SVC);
+    }
+
     /** A provider handing out one fixed key, made from a fresh ES256 key pair by {@code make}. */
     record FixedKey(Function<WorkloadKeyPair, SigningKey> make) implements SigningKeyProvider {
         @Override
