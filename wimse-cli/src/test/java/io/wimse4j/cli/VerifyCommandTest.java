@@ -119,11 +119,12 @@ class VerifyCommandTest {
     }
 
     @Test
-    void expiryBoundaryIsExpPlusLeeway() throws IOException {
+    void C2_5_expiryBoundaryIsExpPlusLeeway() throws IOException {
         long exp = DraftExample.WPT_EXP.getEpochSecond();
-        Cli.Result atLeeway = verify(Cli.draftRequest(), exp + 60, AUD);
-        assertThat(atLeeway.exit()).as(atLeeway.out()).isZero();
-        assertRejected(verify(Cli.draftRequest(), exp + 61, AUD), "EXPIRED");
+        Cli.Result inLeeway = verify(Cli.draftRequest(), exp + 59, AUD);
+        assertThat(inLeeway.exit()).as(inLeeway.out()).isZero();
+        // C2-5: the current time must be before exp + leeway, so exactly at it the proof is expired
+        assertRejected(verify(Cli.draftRequest(), exp + 60, AUD), "EXPIRED");
     }
 
     @Test

@@ -150,7 +150,7 @@ final class AdminApi {
         } catch (WimseException e) {
             throw Problem.of(Problem.Code.MALFORMED_REQUEST, e.detail());
         }
-        Problem.requireOnlyMembers(req, JOIN_TOKEN_MEMBERS, Problem.Code.MALFORMED_REQUEST, "join-token request");
+        Members.requireOnly(req, JOIN_TOKEN_MEMBERS, Problem.Code.MALFORMED_REQUEST, "join-token request");
         JsonNode idNode = req.get("id");
         JsonNode ttlNode = req.get("ttl_seconds");
         if (idNode == null || !idNode.isTextual()) {

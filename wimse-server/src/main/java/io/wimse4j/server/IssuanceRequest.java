@@ -51,7 +51,7 @@ final class IssuanceRequest {
         } catch (WimseException e) {
             throw Problem.of(Problem.Code.MALFORMED_REQUEST, e.detail());
         }
-        Problem.requireOnlyMembers(req, MEMBERS, Problem.Code.MALFORMED_REQUEST, "request body");
+        Members.requireOnly(req, MEMBERS, Problem.Code.MALFORMED_REQUEST, "request body");
         JsonNode jwk = req.get("public_jwk");
         JsonNode proof = req.get("proof");
         JsonNode att = req.get("attestation");

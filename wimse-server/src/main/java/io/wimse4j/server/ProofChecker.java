@@ -64,7 +64,7 @@ final class ProofChecker {
         SignatureVerifier verifier;
         if (publicJwk != null && publicJwk.isObject()) {
             // x5c/x5u/x5t... would be signed into cnf.jwk as the workload chose them
-            Problem.requireOnlyMembers(publicJwk, JWK_MEMBERS, Problem.Code.INVALID_PUBLIC_KEY, "public_jwk");
+            Members.requireOnly(publicJwk, JWK_MEMBERS, Problem.Code.INVALID_PUBLIC_KEY, "public_jwk");
         }
         try {
             jwk = JwkBridge.wrap(JwkKeys.parsePublic(publicJwk));

@@ -16,13 +16,6 @@ import java.util.Objects;
  */
 public final class Problem extends Exception {
     private static final long serialVersionUID = 1L;
-    /**
-     * Base of every problem type URI: {@link ProblemType#BASE} as a string.
-     *
-     * @deprecated compare {@link #code()} instead of cutting type URIs
-     */
-    @Deprecated
-    public static final String TYPE_BASE = ProblemType.BASE.toString();
 
     /**
      * The problem codes of the Identity Server API (see {@code docs/identity-server-api.md}); each is a
@@ -120,21 +113,6 @@ public final class Problem extends Exception {
     /** A problem of {@code code}. */
     public static Problem of(Code code, String detail) {
         return new Problem(ProblemDetails.of(code, Objects.requireNonNull(detail)));
-    }
-
-    /**
-     * Refuses the first member of {@code object} that is not in {@code allowed}, naming it (cut to 40
-     * characters) in a {@code code} problem: a typo in a request is an error, never silently ignored.
-     */
-    public static void requireOnlyMembers(com.fasterxml.jackson.databind.JsonNode object, java.util.Set<String> allowed,
-                                          Code code, String what) throws Problem {
-        for (var it = object.fieldNames(); it.hasNext(); ) {
-            String member = it.next();
-            if (!allowed.contains(member)) {
-                throw of(code, what + " member '" + (member.length() <= 40 ? member : member.substring(0, 40) + "...")
-                        + "' is not accepted");
-            }
-        }
     }
 
     /** A problem with the core {@link Reason}'s code, title and status (WIT/WPT failures). */
