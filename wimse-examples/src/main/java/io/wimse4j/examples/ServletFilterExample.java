@@ -1,5 +1,8 @@
 package io.wimse4j.examples;
 
+import io.wimse4j.core.authz.CallerAuthorizer;
+import io.wimse4j.core.id.TrustDomain;
+
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.request.RequestVerifier;
 import io.wimse4j.servlet.AuthorizationPolicy;
@@ -33,6 +36,26 @@ public final class ServletFilterExample {
                 .build();
         // register it before your servlets; they read request.getUserPrincipal().getName()
         // end::servlet-filter[]
+        return filter;
+    }
+
+    /**
+     * The filter with an authorizer composed from core's {@code CallerAuthorizer} factories (ID-2):
+     * {@code wimse://partner.example/billing}, or any workload of {@code example.com} reading with GET.
+     */
+    public static WimseFilter filterWithAuthorizer(RequestVerifier verifier) throws io.wimse4j.core.error.WimseException {
+        // tag::caller-authorizer[]
+        TrustDomain ours = new TrustDomain("example.com");
+        CallerAuthorizer authorizer = CallerAuthorizer.anyOf(
+                CallerAuthorizer.id(WorkloadIdentifier.parse("wimse://partner.example/billing")), // one identifier
+                CallerAuthorizer.allOf(
+                        CallerAuthorizer.memberOf(ours),                                  // any workload of our domain...
+                        (caller, request) -> request.method().filter("GET"::equals).isPresent()));  // ...reading only
+        WimseFilter filter = WimseFilter.builder().verifier(verifier)
+                .externalBaseUri(URI.create("https://payments.example.com"))
+                .authorization(authorizer)                                             // a denial: 403 "forbidden"
+                .build();
+        // end::caller-authorizer[]
         return filter;
     }
 

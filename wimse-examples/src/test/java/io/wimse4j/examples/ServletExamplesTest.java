@@ -83,6 +83,15 @@ class ServletExamplesTest {
     }
 
     @Test
+    void ID_2_theComposedAuthorizerLetsAWorkloadOfOurDomainReadButNotWrite() throws Exception {
+        jetty = new JettyHarness(ServletFilterExample.filterWithAuthorizer(verifier));
+        HttpResponse<String> read = sendSigned("GET");
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        assertThat(read.body()).isEqualTo("wimse://example.com/orders|WIMSE");
+        assertProblem(sendSigned("POST"), 403, "forbidden");
+    }
+
+    @Test
     void theFilterLetsTheAuthorizedCallerPostToCharge() throws Exception {
         jetty = new JettyHarness(ServletFilterExample.filter(verifier));
         HttpResponse<String> r = sendSigned("POST");
