@@ -98,7 +98,7 @@ class WitRulesTest {
         }
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "WIT-1 a WIT signed {0} verifies")
     @EnumSource(JwsAlgorithm.class)
     void WIT_1_witsSignedWithEveryAsymmetricAlgorithmVerify(JwsAlgorithm issuerAlg) throws WimseException {
         Fixture g = new Fixture(issuerAlg, JwsAlgorithm.EdDSA);
