@@ -74,13 +74,13 @@ class DemoServiceCommandTest {
     }
 
     @Test
-    void sec1NeitherTlsNorInsecureHttpIsAUsageError() throws Exception {
+    void SEC_1_neitherTlsNorInsecureHttpIsAUsageError() throws Exception {
         assertUsage(Cli.run("demo-service", "--trust", "example.org=" + jwksFile(), "--base-uri", BASE, "--port", "0"),
                 "wimse demo-service: TLS is required (SEC-1): give --tls-cert and --tls-key, or --insecure-http explicitly");
     }
 
     @Test
-    void sec1BothTlsAndInsecureHttpIsAUsageError() throws Exception {
+    void SEC_1_bothTlsAndInsecureHttpIsAUsageError() throws Exception {
         TestPki.ServerPem pem = TestPki.create().writeServerPem(dir);
         assertUsage(Cli.run("demo-service", "--trust", "example.org=" + jwksFile(), "--base-uri", BASE, "--port", "0",
                 "--tls-cert", pem.cert().toString(), "--tls-key", pem.key().toString(), "--insecure-http"),
@@ -130,7 +130,7 @@ class DemoServiceCommandTest {
     }
 
     @Test
-    void sec1TlsStartsOnPort0AndAnswersASignedRequest() throws Exception {
+    void SEC_1_tlsStartsOnPort0AndAnswersASignedRequest() throws Exception {
         TestPki pki = TestPki.create();
         TestPki.ServerPem pem = pki.writeServerPem(dir);
         URI url = start("--tls-cert", pem.cert().toString(), "--tls-key", pem.key().toString());
@@ -169,7 +169,7 @@ class DemoServiceCommandTest {
     }
 
     @Test
-    void id3TrustsAnIdentityServersPublishedJwksOverHttps() throws Exception {
+    void ID_3_trustsAnIdentityServersPublishedJwksOverHttps() throws Exception {
         ServerConfig config = ServerConfig.builder("example.org").port(0).stateDir(dir.resolve("identity-server")).build();
         try (IdentityServer server = IdentityServer.builder(config).build().start()) {
             SSLContext ca = TlsTrust.fromCaPem(server.caCertFile());
@@ -202,7 +202,7 @@ class DemoServiceCommandTest {
     }
 
     @Test
-    void sec4WithRedisAReplayIsRefusedAndTheProofIsRecordedInRedis() throws Exception {
+    void SEC_4_withRedisAReplayIsRefusedAndTheProofIsRecordedInRedis() throws Exception {
         try (io.wimse4j.redis.RedisServerProcess redis = io.wimse4j.redis.RedisServerProcess.start()) {
             URI url = startWith(List.of("--trust", "example.org=" + jwksFile(), "--redis", redis.uri(), "--insecure-http"));
             HttpRequest request = signedEcho(fixedSigner("wimse://example.org/cli-caller"), url);
@@ -221,7 +221,7 @@ class DemoServiceCommandTest {
     }
 
     @Test
-    void sec1AJwksUrlMustBeHttpsAndTrustCaNeedsOne() throws Exception {
+    void SEC_1_aJwksUrlMustBeHttpsAndTrustCaNeedsOne() throws Exception {
         assertUsage(Cli.run("demo-service", "--trust", "example.org=http://localhost:8443/.well-known/jwks.json",
                 "--base-uri", BASE, "--insecure-http"), "a JWKS URL must be https (SEC-1)");
         assertUsage(Cli.run("demo-service", "--trust", "example.org=" + jwksFile(), "--trust-ca", jwksFile(),

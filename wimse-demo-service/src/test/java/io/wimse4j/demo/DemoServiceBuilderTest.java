@@ -23,13 +23,13 @@ class DemoServiceBuilderTest {
     private final Workload w = new Workload();
 
     @Test
-    void sec1NeitherTlsNorExplicitInsecureHttpIsRefused() {
+    void SEC_1_neitherTlsNorExplicitInsecureHttpIsRefused() {
         assertThatThrownBy(() -> w.service().build()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("TLS is required").hasMessageContaining("insecure HTTP");
     }
 
     @Test
-    void sec1BothTlsAndInsecureHttpIsRefused() {
+    void SEC_1_bothTlsAndInsecureHttpIsRefused() {
         TestPki.ServerPem pem = TestPki.create().writeServerPem(dir);
         assertThatThrownBy(() -> w.service().tls(pem.cert(), pem.key()).insecureHttp().build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("not both");
@@ -75,7 +75,7 @@ class DemoServiceBuilderTest {
     }
 
     @Test
-    void sec1TraditionalEcPrivateKeyPemIsReadToo() throws Exception {
+    void SEC_1_traditionalEcPrivateKeyPemIsReadToo() throws Exception {
         TestPki pki = TestPki.create();
         TestPki.ServerPem pem = pki.writeServerPem(dir);
         Path traditional = pki.writeTraditionalKeyPem(dir, "server.ec.pem");

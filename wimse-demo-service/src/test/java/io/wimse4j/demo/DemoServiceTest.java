@@ -40,7 +40,7 @@ class DemoServiceTest {
     }
 
     @Test
-    void sec1TlsCallIsEchoedAndItsReplayRejected() throws Exception {
+    void SEC_1_tlsCallIsEchoedAndItsReplayRejected() throws Exception {
         TestPki pki = TestPki.create();
         TestPki.ServerPem pem = pki.writeServerPem(dir);
         service = w.service().tls(pem.cert(), pem.key()).build().start();
@@ -62,7 +62,7 @@ class DemoServiceTest {
     }
 
     @Test
-    void sec1AClientNotTrustingTheServerCaCannotConnect() throws Exception {
+    void SEC_1_aClientNotTrustingTheServerCaCannotConnect() throws Exception {
         TestPki pki = TestPki.create();
         TestPki.ServerPem pem = pki.writeServerPem(dir);
         service = w.service().tls(pem.cert(), pem.key()).build().start();
@@ -74,7 +74,7 @@ class DemoServiceTest {
     }
 
     @Test
-    void sec1TheClientValidatesTheServerName() throws Exception {
+    void SEC_1_theClientValidatesTheServerName() throws Exception {
         TestPki pki = TestPki.createFor("other.example.org");
         TestPki.ServerPem pem = pki.writeServerPem(dir);
         service = w.service().tls(pem.cert(), pem.key()).build().start();
@@ -97,7 +97,7 @@ class DemoServiceTest {
     }
 
     @Test
-    void v6ProofForTheLocalAddressInsteadOfTheExternalBaseUriIsRejected() throws Exception {
+    void V_6_proofForTheLocalAddressInsteadOfTheExternalBaseUriIsRejected() throws Exception {
         service = w.service().insecureHttp().build().start();
         String local = service.localUri() + "/echo";
         HttpResponse<String> r = send(Workload.http(null), request(service, "/echo")

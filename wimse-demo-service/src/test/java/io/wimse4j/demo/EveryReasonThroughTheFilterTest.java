@@ -202,7 +202,7 @@ class EveryReasonThroughTheFilterTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void v14ReasonAnswersItsStatusAndProblemCode(Case c) throws Exception {
+    void V_14_reasonAnswersItsStatusAndProblemCode(Case c) throws Exception {
         List<String[]> headers = c.headers().apply(W.f);
         DemoService target = switch (c.target()) {
             case MAIN -> service;
@@ -222,14 +222,14 @@ class EveryReasonThroughTheFilterTest {
     }
 
     @Test
-    void v9ReplayAnswers400Replay() throws Exception {
+    void V_9_replayAnswers400Replay() throws Exception {
         HttpRequest once = request(service, List.of(h("Workload-Identity-Token", W.f.wit), h("Workload-Proof-Token", valid(W.f))));
         Workload.assertEcho(send(Workload.http(null), once), "GET", "/echo");
         assertProblem(send(Workload.http(null), once), Reason.REPLAY);
     }
 
     @Test
-    void sec4UnreachableReplayStoreAnswers503() throws Exception {
+    void SEC_4_unreachableReplayStoreAnswers503() throws Exception {
         HttpResponse<String> r = send(Workload.http(null),
                 request(redisless, List.of(h("Workload-Identity-Token", W.f.wit), h("Workload-Proof-Token", valid(W.f)))));
         assertProblem(r, Reason.REPLAY_CACHE_UNAVAILABLE);

@@ -141,38 +141,38 @@ class NodeJoseDemoServiceTest {
     }
 
     @Test
-    void v9TheSameNodeRequestTwiceIsAReplay() throws Exception {
+    void V_9_theSameNodeRequestTwiceIsAReplay() throws Exception {
         Minted m = MINTED.get(Case.REPLAYED.ordinal());
         assertThat(fetch(m.wit(), m.wpt()).get("status").asInt()).isEqualTo(200);
         assertProblem(fetch(m.wit(), m.wpt()), Reason.REPLAY);
     }
 
     @Test
-    void v6ProofForAnotherAudienceIsRejected() throws Exception {
+    void V_6_proofForAnotherAudienceIsRejected() throws Exception {
         Minted m = MINTED.get(Case.WRONG_AUDIENCE.ordinal());
         assertProblem(fetch(m.wit(), m.wpt()), Reason.AUDIENCE_MISMATCH);
     }
 
     @Test
-    void v4ModifiedWitSignatureIsRejected() throws Exception {
+    void V_4_modifiedWitSignatureIsRejected() throws Exception {
         Minted m = MINTED.get(Case.WIT_SIGNATURE.ordinal());
         assertProblem(fetch(Fixture.flipSignatureBit(m.wit()), m.wpt()), Reason.BAD_SIGNATURE);
     }
 
     @Test
-    void v8ProofMadeForAnotherWitIsRejected() throws Exception {
+    void V_8_proofMadeForAnotherWitIsRejected() throws Exception {
         Minted m = MINTED.get(Case.WRONG_WTH.ordinal());
         assertProblem(fetch(m.otherWit(), m.wpt()), Reason.WTH_MISMATCH);
     }
 
     @Test
-    void v7ExpiredProofIsRejected() throws Exception {
+    void V_7_expiredProofIsRejected() throws Exception {
         Minted m = MINTED.get(Case.EXPIRED.ordinal());
         assertProblem(fetch(m.wit(), m.wpt()), Reason.EXPIRED);
     }
 
     @Test
-    void v5ProofWithTheWrongTypIsRejected() throws Exception {
+    void V_5_proofWithTheWrongTypIsRejected() throws Exception {
         Minted m = MINTED.get(Case.WRONG_TYP.ordinal());
         assertProblem(fetch(m.wit(), m.wpt()), Reason.WRONG_TYP);
     }

@@ -40,7 +40,7 @@ class ProblemCodesTest {
     }
 
     @Test
-    void v14EveryCodeIsUniqueAcrossReasonServerAndServletProblems() {
+    void V_14_everyCodeIsUniqueAcrossReasonServerAndServletProblems() {
         Map<String, List<String>> owners = new LinkedHashMap<>();
         all().forEach(o -> owners.computeIfAbsent(o.problem().code(), c -> new ArrayList<>()).add(o.toString()));
         Map<String, List<String>> shared = new LinkedHashMap<>();
@@ -55,7 +55,7 @@ class ProblemCodesTest {
 
     @ParameterizedTest(name = "V-14 {0}")
     @MethodSource("all")
-    void v14EachCodeIsLowerCaseHyphenAndNamesItsType(Owned o) {
+    void V_14_eachCodeIsLowerCaseHyphenAndNamesItsType(Owned o) {
         ProblemType p = o.problem();
         assertThat(p.code()).matches("[a-z][a-z0-9]*(-[a-z0-9]+)*");
         assertThat(ProblemType.isCode(p.code())).isTrue();

@@ -52,7 +52,7 @@ class RedisReplayEndToEndTest {
     }
 
     @Test
-    void sec4ProofReplayedToAnotherInstanceIsRejected() throws Exception {
+    void SEC_4_proofReplayedToAnotherInstanceIsRejected() throws Exception {
         a = redisService();
         b = redisService();
         assertThat(a.port()).isNotEqualTo(b.port());
@@ -72,7 +72,7 @@ class RedisReplayEndToEndTest {
     }
 
     @Test
-    void sec4RedisDownFailsClosedWith503AndTheSameServiceRecoversWhenItIsBack() throws Exception {
+    void SEC_4_redisDownFailsClosedWith503AndTheSameServiceRecoversWhenItIsBack() throws Exception {
         a = redisService();
         SigningHttpClient client = w.client(a, null);
         assertEcho(send(client, request(a, "/echo").GET().build()), "GET", "/echo");

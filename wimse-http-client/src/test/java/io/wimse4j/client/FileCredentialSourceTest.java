@@ -83,7 +83,7 @@ class FileCredentialSourceTest {
     }
 
     @Test
-    void key4_reloadsANewWitWithANewKeyAfterTheCheckInterval() throws Exception {
+    void KEY_4_reloadsANewWitWithANewKeyAfterTheCheckInterval() throws Exception {
         FileCredentialSource source = source();
         WorkloadCredentials first = source.current();
 
@@ -107,7 +107,7 @@ class FileCredentialSourceTest {
     }
 
     @Test
-    void key3_expiredWitIsNeverReturned() throws Exception {
+    void KEY_3_expiredWitIsNeverReturned() throws Exception {
         FileCredentialSource source = source();
         WorkloadCredentials creds = source.current();
 
@@ -128,7 +128,7 @@ class FileCredentialSourceTest {
     }
 
     @Test
-    void key3_anAlreadyExpiredWitOnFirstLoadIsRefused() throws Exception {
+    void KEY_3_anAlreadyExpiredWitOnFirstLoadIsRefused() throws Exception {
         clock.set(Fixture.NOW.plus(Duration.ofDays(1)));
         assertRejected(source()::current, Reason.CREDENTIALS_EXPIRED);
     }

@@ -48,7 +48,7 @@ class RedisClusterReplayCacheTest {
     }
 
     @Test
-    void v9_firstUseIsAtomicAcrossTheClusterAndKeysSpreadOverEveryMaster() throws Exception {
+    void V_9_firstUseIsAtomicAcrossTheClusterAndKeysSpreadOverEveryMaster() throws Exception {
         Instant exp = Clock.systemUTC().instant().plus(Duration.ofMinutes(5));
         try (RedisReplayCache a = cache("wimse:spread:"); RedisReplayCache b = cache("wimse:spread:")) {
             for (ReplayKey key : keys("a", 60)) {
@@ -68,7 +68,7 @@ class RedisClusterReplayCacheTest {
     }
 
     @Test
-    void v9_aSendersEntriesAndItsCountShareOneSlotAndOneMaster() throws Exception {
+    void V_9_aSendersEntriesAndItsCountShareOneSlotAndOneMaster() throws Exception {
         Instant exp = Clock.systemUTC().instant().plus(Duration.ofMinutes(5));
         java.util.Set<Integer> masters = new java.util.HashSet<>();
         try (RedisReplayCache cache = cache("wimse:slots:")) {
@@ -96,7 +96,7 @@ class RedisClusterReplayCacheTest {
     }
 
     @Test
-    void sec4_aStoppedMasterFailsClosedAndTheCacheRecoversWithoutARestart() throws Exception {
+    void SEC_4_aStoppedMasterFailsClosedAndTheCacheRecoversWithoutARestart() throws Exception {
         Instant exp = Clock.systemUTC().instant().plus(Duration.ofMinutes(5));
         List<ReplayKey> recorded = keys("b", 30);
         try (RedisReplayCache cache = cache("wimse:outage:")) {
@@ -141,7 +141,7 @@ class RedisClusterReplayCacheTest {
     }
 
     @Test
-    void v9_aSingleServerUriNamingAClusterNodeFailsClosedOnMovedReplies() throws Exception {
+    void V_9_aSingleServerUriNamingAClusterNodeFailsClosedOnMovedReplies() throws Exception {
         // redis:// (no cluster support in the client) pointed at one master: keys of the other
         // masters' slots get MOVED, which must never count as a first use
         Instant exp = Clock.systemUTC().instant().plus(Duration.ofMinutes(5));

@@ -49,7 +49,7 @@ class RedisSentinelReplayCacheTest {
     }
 
     @Test
-    void v9_firstUseThroughTheSentinelDiscoveredMasterIsRecordedInTheMaster() throws Exception {
+    void V_9_firstUseThroughTheSentinelDiscoveredMasterIsRecordedInTheMaster() throws Exception {
         String namespace = "wimse:sentinel:";
         ReplayKey key = Keys.key("a", "jti-1");
         Instant exp = Clock.systemUTC().instant().plus(Duration.ofMinutes(5));
@@ -68,7 +68,7 @@ class RedisSentinelReplayCacheTest {
     }
 
     @Test
-    void sec4_aStoppedMasterFailsClosedAndTheSameCacheRecoversWhenItIsBack() throws Exception {
+    void SEC_4_aStoppedMasterFailsClosedAndTheSameCacheRecoversWhenItIsBack() throws Exception {
         Instant exp = Clock.systemUTC().instant().plus(Duration.ofMinutes(5));
         ReplayKey recorded = Keys.key("b", "jti-recorded");
         try (RedisReplayCache cache = cache(sentinel.uri(), "wimse:sentinel-outage:")) {

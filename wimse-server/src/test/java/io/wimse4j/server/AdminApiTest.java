@@ -64,7 +64,7 @@ class AdminApiTest {
     }
 
     @Test
-    void registrationOutsideTrustDomainIsRefused_ID_3() throws Exception {
+    void ID_3_registrationOutsideTrustDomainIsRefused() throws Exception {
         assertProblem(h.admin("POST", "/admin/v1/registrations",
                 "{\"id\":\"wimse://evil.example/svc\",\"attestation\":[\"join_token\"]}"), 400, "identifier-outside-trust-domain");
     }

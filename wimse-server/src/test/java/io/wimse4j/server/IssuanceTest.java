@@ -67,7 +67,7 @@ class IssuanceTest {
     }
 
     @Test
-    void joinTokenIssuesWitThatVerifiesAgainstServedJwks_WIT_1_to_WIT_8() throws Exception {
+    void WIT_1_to_8_joinTokenIssuesWitThatVerifiesAgainstServedJwks() throws Exception {
         WorkloadKeyPair key = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
         String token = h.joinToken(SVC);
         HttpResponse<String> r = h.issueWithJoinToken(key, token);
@@ -116,7 +116,7 @@ class IssuanceTest {
     }
 
     @Test
-    void renewalReplayingTheSameWptIsRefused_V_9() throws Exception {
+    void V_9_renewalReplayingTheSameWptIsRefused() throws Exception {
         WorkloadKeyPair k1 = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
         String wit1 = json(h.issueWithJoinToken(k1, h.joinToken(SVC)).body()).get("wit").textValue();
         var creds = io.wimse4j.core.wpt.WorkloadCredentials.of(wit1, k1.signer());
@@ -132,7 +132,7 @@ class IssuanceTest {
     }
 
     @Test
-    void renewalWithoutWptIsRefusedWithCoreReason_V_1() throws Exception {
+    void V_1_renewalWithoutWptIsRefusedWithCoreReason() throws Exception {
         WorkloadKeyPair k1 = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
         String wit1 = json(h.issueWithJoinToken(k1, h.joinToken(SVC)).body()).get("wit").textValue();
         WorkloadKeyPair k2 = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
@@ -141,7 +141,7 @@ class IssuanceTest {
     }
 
     @Test
-    void renewalWithWptForAnotherAudienceIsRefused_V_6() throws Exception {
+    void V_6_renewalWithWptForAnotherAudienceIsRefused() throws Exception {
         WorkloadKeyPair k1 = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
         String wit1 = json(h.issueWithJoinToken(k1, h.joinToken(SVC)).body()).get("wit").textValue();
         var creds = io.wimse4j.core.wpt.WorkloadCredentials.of(wit1, k1.signer());
@@ -153,7 +153,7 @@ class IssuanceTest {
     }
 
     @Test
-    void witFromAnotherIssuerIsRefusedForRenewal_ID_3() throws Exception {
+    void ID_3_witFromAnotherIssuerIsRefusedForRenewal() throws Exception {
         // a WIT for the same identifier, signed by a key that is not the server's
         var fixture = new io.wimse4j.testkit.Fixture();
         WorkloadKeyPair foreign = WorkloadKeyPair.generate(JwsAlgorithm.ES256);
@@ -283,7 +283,7 @@ class IssuanceTest {
     }
 
     @Test
-    void privateOrAlgLessPublicKeyIsRefused_WIT_8() throws Exception {
+    void WIT_8_privateOrAlgLessPublicKeyIsRefused() throws Exception {
         String token = h.joinToken(SVC);
         WorkloadKeyPair key = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
         String att = "{\"method\":\"join_token\",\"token\":\"" + token + "\"}";

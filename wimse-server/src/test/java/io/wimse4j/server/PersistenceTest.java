@@ -80,7 +80,7 @@ class PersistenceTest {
     }
 
     @Test
-    void stateDirAndEveryFileAreOwnerOnly_KEY_1() throws Exception {
+    void KEY_1_stateDirAndEveryFileAreOwnerOnly() throws Exception {
         h.issueWithJoinToken(WorkloadKeyPair.generate(JwsAlgorithm.EdDSA), h.joinToken(SVC));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(h.stateDir))).isEqualTo("rwx------");
         List<Path> files;

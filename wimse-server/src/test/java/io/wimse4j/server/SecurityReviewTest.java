@@ -208,7 +208,7 @@ class SecurityReviewTest {
     }
 
     @Test
-    void publicJwkWithCertificateOrUrlMembersIsRefused_WIT_7() throws Exception {
+    void WIT_7_publicJwkWithCertificateOrUrlMembersIsRefused() throws Exception {
         // the server would otherwise sign, inside cnf.jwk, an X.509 chain or URL the workload chose
         WorkloadKeyPair key = WorkloadKeyPair.generate(JwsAlgorithm.ES256);
         String token = h.joinToken(SVC);
@@ -225,7 +225,7 @@ class SecurityReviewTest {
     }
 
     @Test
-    void witLifetimeIsTheRegistrationsCappedByTheMaximum_WIT_5() throws Exception {
+    void WIT_5_witLifetimeIsTheRegistrationsCappedByTheMaximum() throws Exception {
         h.register("wimse://example.org/long", "\"join_token\"", "\"wit_ttl_seconds\":999999");
         WorkloadKeyPair key = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
         String wit = json(h.issueWithJoinToken(key, h.joinToken("wimse://example.org/long")).body()).get("wit").textValue();

@@ -59,7 +59,7 @@ class FilterProblemTest {
 
     @ParameterizedTest
     @EnumSource(FilterProblem.class)
-    void v14EachFilterProblemIsAProblemTypeOfItsOwnCode(FilterProblem p) {
+    void V_14_eachFilterProblemIsAProblemTypeOfItsOwnCode(FilterProblem p) {
         assertThat(p.code()).isEqualTo(p.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
         assertThat(p.type()).isEqualTo(ProblemType.typeOf(p.code()));
         assertThat(p.status()).isEqualTo(p == FilterProblem.FORBIDDEN ? 403 : 400);
@@ -67,7 +67,7 @@ class FilterProblemTest {
     }
 
     @Test
-    void v14NoProblemOfTheFilterAnswers401() {
+    void V_14_noProblemOfTheFilterAnswers401() {
         // a 401 must carry a WWW-Authenticate challenge, which would invite bearer retries (V-14, WIT-12)
         assertThat(List.of(Reason.values())).allSatisfy(r -> assertThat(r.status()).isNotEqualTo(401));
         assertThat(List.of(FilterProblem.values())).allSatisfy(p -> assertThat(p.status()).isNotEqualTo(401));

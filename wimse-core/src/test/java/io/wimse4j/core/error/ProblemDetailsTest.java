@@ -254,7 +254,7 @@ class ProblemDetailsTest {
 
     @ParameterizedTest(name = "V-14 {0}")
     @MethodSource("codes")
-    void v14CodeShape(Code row) {
+    void V_14_codeShape(Code row) {
         assertThat(ProblemType.isCode(row.code())).isEqualTo(row.valid());
         if (row.valid()) {
             assertThat(ProblemType.codeOf(ProblemType.typeOf(row.code()))).hasValue(row.code());
@@ -265,7 +265,7 @@ class ProblemDetailsTest {
     }
 
     @Test
-    void v14CodeOfIsEmptyForTypesOfOtherVocabularies() {
+    void V_14_codeOfIsEmptyForTypesOfOtherVocabularies() {
         assertThat(ProblemType.codeOf(URI.create("about:blank"))).isEmpty();
         assertThat(ProblemType.codeOf(URI.create("https://example.org/problems/replay"))).isEmpty();
         assertThat(ProblemType.codeOf(ProblemType.BASE)).isEmpty();
@@ -273,7 +273,7 @@ class ProblemDetailsTest {
     }
 
     @Test
-    void v14EveryReasonIsAProblemTypeFoundByItsCode() {
+    void V_14_everyReasonIsAProblemTypeFoundByItsCode() {
         Set<String> codes = new HashSet<>();
         for (Reason r : Reason.values()) {
             assertThat(codes.add(r.code())).as("duplicate code %s", r.code()).isTrue();

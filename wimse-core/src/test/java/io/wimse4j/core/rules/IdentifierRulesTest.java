@@ -37,7 +37,7 @@ class IdentifierRulesTest {
         assertThat(WorkloadIdentifier.parse("wimse://example.com/a%2Fb/c:d@e").path()).isEqualTo("/a%2Fb/c:d@e");
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "ID-1 invalid identifier \"{0}\" → INVALID_IDENTIFIER")
     @ValueSource(strings = {
             "", "https://example.com/a", "WIMSE://example.com/a", "wimse:example.com/a", "wimse:///a",
             "wimse://example.com/a?x=1", "wimse://example.com/a#f", "wimse://user@example.com/a",

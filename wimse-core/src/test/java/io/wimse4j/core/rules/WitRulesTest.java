@@ -1,5 +1,6 @@
 package io.wimse4j.core.rules;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.internal.Base64Url;
@@ -14,20 +15,24 @@ import io.wimse4j.testkit.Fixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 import static io.wimse4j.testkit.Fixture.NOW;
 import static io.wimse4j.testkit.Fixture.assertRejected;
 import static io.wimse4j.testkit.Fixture.same;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Workload Identity Token rules: WIT-1..WIT-11. */
+/** Workload Identity Token rules: WIT-1..WIT-11; one table per rule where a rule has several mutations. */
 class WitRulesTest {
     final Fixture f = new Fixture();
 
@@ -35,7 +40,65 @@ class WitRulesTest {
         return WitVerifier.builder().trust(f.trust()).clock(f.clock).build();
     }
 
-    @ParameterizedTest
+    /**
+     * One row of a rule table: a WIT made from a fresh {@link Fixture}, how the verifier differs from the
+     * fixture's, and the verdict: a {@link Reason}, or accepted and checked.
+     */
+    record Row(String name, Function<Fixture, String> wit, UnaryOperator<WitVerifier.Builder> config, Reason refusal,
+               Accepted accepted) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** What an accepted row checks of the verified WIT (and the token it was made from). */
+    interface Accepted {
+        void check(Fixture f, String token, VerifiedWit wit) throws Exception;
+    }
+
+    static Row refused(String name, Function<Fixture, String> wit, Reason reason) {
+        return new Row(name, wit, b -> b, reason, null);
+    }
+
+    static Row refused(String name, UnaryOperator<WitVerifier.Builder> config, Function<Fixture, String> wit, Reason reason) {
+        return new Row(name, wit, config, reason, null);
+    }
+
+    static Row accepted(String name, Function<Fixture, String> wit, Accepted check) {
+        return new Row(name, wit, b -> b, null, check);
+    }
+
+    static Row accepted(String name, UnaryOperator<WitVerifier.Builder> config, Function<Fixture, String> wit, Accepted check) {
+        return new Row(name, wit, config, null, check);
+    }
+
+    /** The fixture's WIT with its claims changed. */
+    static Function<Fixture, String> claims(Consumer<ObjectNode> change) {
+        return x -> x.craftWit(same(), change);
+    }
+
+    /** The fixture's WIT with its header changed. */
+    static Function<Fixture, String> header(Consumer<ObjectNode> change) {
+        return x -> x.craftWit(change, same());
+    }
+
+    /** The fixture's WIT with its {@code cnf.jwk} changed. */
+    static Function<Fixture, String> cnfJwk(Consumer<ObjectNode> change) {
+        return claims(c -> change.accept((ObjectNode) c.get("cnf").get("jwk")));
+    }
+
+    void check(Row row) throws Exception {
+        WitVerifier v = row.config().apply(WitVerifier.builder().trust(f.trust()).clock(f.clock)).build();
+        String token = row.wit().apply(f);
+        if (row.refusal() != null) {
+            assertRejected(() -> v.verify(token), row.refusal());
+        } else {
+            row.accepted().check(f, token, v.verify(token));
+        }
+    }
+
+    @ParameterizedTest(name = "WIT-1 a WIT signed {0} verifies")
     @EnumSource(JwsAlgorithm.class)
     void WIT_1_witsSignedWithEveryAsymmetricAlgorithmVerify(JwsAlgorithm issuerAlg) throws WimseException {
         Fixture g = new Fixture(issuerAlg, JwsAlgorithm.EdDSA);
@@ -44,15 +107,21 @@ class WitRulesTest {
         assertThat(CompactJws.parse(g.wit, 8192).algorithmName()).isEqualTo(issuerAlg.jwaName());
     }
 
-    @Test
-    void WIT_1_algNoneAndHmacAreRejected() {
-        String unsigned = Base64Url.encode("{\"alg\":\"none\",\"typ\":\"wit+jwt\"}".getBytes()) + "."
-                + Base64Url.encode(f.witClaims().toString().getBytes()) + ".AA";
-        assertRejected(() -> verifier().verify(unsigned), Reason.UNSUPPORTED_ALG);
-        String hs = f.craftWit(h -> h.put("alg", "HS256"), same());
-        assertRejected(() -> verifier().verify(hs), Reason.UNSUPPORTED_ALG);
-        String lower = f.craftWit(h -> h.put("alg", "es256"), same());
-        assertRejected(() -> verifier().verify(lower), Reason.UNSUPPORTED_ALG);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("wit1")
+    void WIT_1_algNoneAndHmacAreRejected(Row row) throws Exception {
+        check(row);
+    }
+
+    static Stream<Row> wit1() {
+        return Stream.of(
+                refused("WIT-1 alg none (with a signature part) → UNSUPPORTED_ALG",
+                        x -> Base64Url.encode("{\"alg\":\"none\",\"typ\":\"wit+jwt\"}".getBytes()) + "."
+                                + Base64Url.encode(x.witClaims().toString().getBytes()) + ".AA",
+                        Reason.UNSUPPORTED_ALG),
+                refused("WIT-1 alg HS256 → UNSUPPORTED_ALG", header(h -> h.put("alg", "HS256")), Reason.UNSUPPORTED_ALG),
+                refused("WIT-1 alg es256 (not the string ES256) → UNSUPPORTED_ALG", header(h -> h.put("alg", "es256")),
+                        Reason.UNSUPPORTED_ALG));
     }
 
     @Test
@@ -62,45 +131,79 @@ class WitRulesTest {
         assertRejected(() -> onlyEd.verify(f.wit), Reason.UNSUPPORTED_ALG);
     }
 
-    @Test
-    void WIT_2_typMustBeWitJwtInAnyCaseWithOrWithoutApplicationPrefix() throws WimseException {
-        assertThat(verifier().verify(f.craftWit(h -> h.put("typ", "application/WIT+JWT"), same())).subject()).isEqualTo(f.workload);
-        assertRejected(() -> verifier().verify(f.craftWit(h -> h.put("typ", "jwt"), same())), Reason.WRONG_TYP);
-        assertRejected(() -> verifier().verify(f.craftWit(h -> h.put("typ", "wpt+jwt"), same())), Reason.WRONG_TYP);
-        assertRejected(() -> verifier().verify(f.craftWit(h -> h.remove("typ"), same())), Reason.WRONG_TYP);
-        assertThat(CompactJws.parse(f.wit, 8192).header().get("typ").asText()).isEqualTo("wit+jwt");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("wit2")
+    void WIT_2_typMustBeWitJwtInAnyCaseWithOrWithoutApplicationPrefix(Row row) throws Exception {
+        check(row);
     }
 
-    @Test
-    void WIT_3_issIsOptionalUnlessAnAllowlistIsConfigured() throws WimseException {
-        String noIss = f.craftWit(same(), c -> c.remove("iss"));
-        assertThat(verifier().verify(noIss).issuer()).isEmpty();
-        WitVerifier strict = WitVerifier.builder().trust(f.trust()).clock(f.clock)
-                .allowedIssuers(Set.of("https://issuer.example.org")).build();
-        assertThat(strict.verify(f.wit).issuer()).contains("https://issuer.example.org");
-        // the one claims validator: an expected claim that is absent is MISSING_CLAIM, in every token kind
-        assertRejected(() -> strict.verify(noIss), Reason.MISSING_CLAIM);
-        assertRejected(() -> strict.verify(f.craftWit(same(), c -> c.put("iss", "https://evil.example"))), Reason.UNTRUSTED_ISSUER);
-        assertRejected(() -> verifier().verify(f.craftWit(same(), c -> c.put("iss", 7))), Reason.INVALID_CLAIM);
+    static Stream<Row> wit2() {
+        return Stream.of(
+                accepted("WIT-2 typ application/WIT+JWT (any case, with the prefix) → accepted",
+                        header(h -> h.put("typ", "application/WIT+JWT")), (x, token, wit) -> assertThat(wit.subject()).isEqualTo(x.workload)),
+                refused("WIT-2 typ jwt → WRONG_TYP", header(h -> h.put("typ", "jwt")), Reason.WRONG_TYP),
+                refused("WIT-2 typ wpt+jwt → WRONG_TYP", header(h -> h.put("typ", "wpt+jwt")), Reason.WRONG_TYP),
+                refused("WIT-2 typ absent → WRONG_TYP", header(h -> h.remove("typ")), Reason.WRONG_TYP),
+                accepted("WIT-2 an issued WIT carries typ wit+jwt → accepted", x -> x.wit, (x, token, wit) -> {
+                    assertThat(CompactJws.parse(token, 8192).header().get("typ").asText()).isEqualTo("wit+jwt");
+                    assertThat(wit.subject()).isEqualTo(x.workload);
+                }));
     }
 
-    @Test
-    void WIT_4_subIsRequiredAndMustBeAWorkloadIdentifier() {
-        assertRejected(() -> verifier().verify(f.craftWit(same(), c -> c.remove("sub"))), Reason.MISSING_CLAIM);
-        assertRejected(() -> verifier().verify(f.craftWit(same(), c -> c.put("sub", "https://example.org/x"))), Reason.INVALID_IDENTIFIER);
-        assertRejected(() -> verifier().verify(f.craftWit(same(), c -> c.put("sub", 42))), Reason.INVALID_CLAIM);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("wit3")
+    void WIT_3_issIsOptionalUnlessAnAllowlistIsConfigured(Row row) throws Exception {
+        check(row);
     }
 
-    @Test
-    void WIT_5_expIsRequiredAndEnforcedWithLeeway() throws WimseException {
-        assertRejected(() -> verifier().verify(f.craftWit(same(), c -> c.remove("exp"))), Reason.MISSING_CLAIM);
-        assertRejected(() -> verifier().verify(f.craftWit(same(), c -> c.put("exp", "tomorrow"))), Reason.INVALID_CLAIM);
-        String justInLeeway = f.craftWit(same(), c -> c.put("exp", NOW.getEpochSecond() - 59));
-        assertThat(verifier().verify(justInLeeway).expiresAt().getEpochSecond()).isEqualTo(NOW.getEpochSecond() - 59);
-        // C2-5: the current time must be before exp + leeway, so exactly at it the WIT is expired
-        assertRejected(() -> verifier().verify(f.craftWit(same(), c -> c.put("exp", NOW.getEpochSecond() - 60))), Reason.EXPIRED);
-        assertRejected(() -> verifier().verify(f.craftWit(same(), c -> c.put("nbf", NOW.getEpochSecond() + 61))), Reason.NOT_YET_VALID);
-        assertRejected(() -> verifier().verify(f.craftWit(same(), c -> c.put("iat", NOW.getEpochSecond() + 61))), Reason.ISSUED_IN_FUTURE);
+    static Stream<Row> wit3() {
+        UnaryOperator<WitVerifier.Builder> strict = b -> b.allowedIssuers(Set.of("https://issuer.example.org"));
+        return Stream.of(
+                accepted("WIT-3 iss absent, no issuer allowlist → accepted, no issuer", claims(c -> c.remove("iss")),
+                        (x, token, wit) -> assertThat(wit.issuer()).isEmpty()),
+                accepted("WIT-3 iss on the allowlist → accepted, its issuer", strict, x -> x.wit,
+                        (x, token, wit) -> assertThat(wit.issuer()).contains("https://issuer.example.org")),
+                // the one claims validator: an expected claim that is absent is MISSING_CLAIM, in every token kind
+                refused("WIT-3 iss absent with an allowlist → MISSING_CLAIM", strict, claims(c -> c.remove("iss")),
+                        Reason.MISSING_CLAIM),
+                refused("WIT-3 iss not on the allowlist → UNTRUSTED_ISSUER", strict, claims(c -> c.put("iss", "https://evil.example")),
+                        Reason.UNTRUSTED_ISSUER),
+                refused("WIT-3 iss a number → INVALID_CLAIM", claims(c -> c.put("iss", 7)), Reason.INVALID_CLAIM));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("wit4")
+    void WIT_4_subIsRequiredAndMustBeAWorkloadIdentifier(Row row) throws Exception {
+        check(row);
+    }
+
+    static Stream<Row> wit4() {
+        return Stream.of(
+                refused("WIT-4 sub absent → MISSING_CLAIM", claims(c -> c.remove("sub")), Reason.MISSING_CLAIM),
+                refused("WIT-4 sub an https URI, not a workload identifier → INVALID_IDENTIFIER",
+                        claims(c -> c.put("sub", "https://example.org/x")), Reason.INVALID_IDENTIFIER),
+                refused("WIT-4 sub a number → INVALID_CLAIM", claims(c -> c.put("sub", 42)), Reason.INVALID_CLAIM));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("wit5")
+    void WIT_5_expIsRequiredAndEnforcedWithLeeway(Row row) throws Exception {
+        check(row);
+    }
+
+    static Stream<Row> wit5() {
+        long now = NOW.getEpochSecond();
+        return Stream.of(
+                refused("WIT-5 exp absent → MISSING_CLAIM", claims(c -> c.remove("exp")), Reason.MISSING_CLAIM),
+                refused("WIT-5 exp a string → INVALID_CLAIM", claims(c -> c.put("exp", "tomorrow")), Reason.INVALID_CLAIM),
+                accepted("WIT-5 exp 59 s ago, within the 60 s leeway → accepted, its expiry", claims(c -> c.put("exp", now - 59)),
+                        (x, token, wit) -> assertThat(wit.expiresAt().getEpochSecond()).isEqualTo(now - 59)),
+                // C2-5: the current time must be before exp + leeway, so exactly at it the WIT is expired
+                refused("WIT-5 exp exactly at now − leeway (C2-5) → EXPIRED", claims(c -> c.put("exp", now - 60)), Reason.EXPIRED),
+                refused("WIT-5 nbf 61 s ahead (beyond the leeway) → NOT_YET_VALID", claims(c -> c.put("nbf", now + 61)),
+                        Reason.NOT_YET_VALID),
+                refused("WIT-5 iat 61 s ahead (beyond the leeway) → ISSUED_IN_FUTURE", claims(c -> c.put("iat", now + 61)),
+                        Reason.ISSUED_IN_FUTURE));
     }
 
     @Test
@@ -117,31 +220,46 @@ class WitRulesTest {
         assertThat(verifier().verify(f.craftWit(same(), c -> c.remove("jti"))).jwtId()).isEmpty();
     }
 
-    @Test
-    void WIT_7_cnfJwkIsRequiredAndMustBeAPublicKey() throws WimseException {
-        assertRejected(() -> verifier().verify(f.craftWit(same(), c -> c.remove("cnf"))), Reason.MISSING_CLAIM);
-        assertRejected(() -> verifier().verify(f.craftWit(same(), c -> c.putObject("cnf"))), Reason.MISSING_CLAIM);
-        assertRejected(() -> verifier().verify(f.craftWit(same(), c -> c.putObject("cnf").put("jwk", "x"))), Reason.INVALID_CNF_KEY);
-        assertRejected(() -> verifier().verify(f.craftWit(same(),
-                c -> ((com.fasterxml.jackson.databind.node.ObjectNode) c.get("cnf").get("jwk")).put("d", "AAAA"))), Reason.INVALID_CNF_KEY);
-        assertThat(verifier().verify(f.wit).confirmationKey()).isEqualTo(f.workloadKey.publicJwk());
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("wit7")
+    void WIT_7_cnfJwkIsRequiredAndMustBeAPublicKey(Row row) throws Exception {
+        check(row);
+    }
+
+    static Stream<Row> wit7() {
+        return Stream.of(
+                refused("WIT-7 cnf absent → MISSING_CLAIM", claims(c -> c.remove("cnf")), Reason.MISSING_CLAIM),
+                refused("WIT-7 cnf without jwk → MISSING_CLAIM", claims(c -> c.putObject("cnf")), Reason.MISSING_CLAIM),
+                refused("WIT-7 cnf.jwk a string → INVALID_CNF_KEY", claims(c -> c.putObject("cnf").put("jwk", "x")),
+                        Reason.INVALID_CNF_KEY),
+                refused("WIT-7 cnf.jwk with a private part d → INVALID_CNF_KEY", cnfJwk(jwk -> jwk.put("d", "AAAA")),
+                        Reason.INVALID_CNF_KEY),
+                accepted("WIT-7 cnf.jwk the workload's public key → accepted, its confirmation key", x -> x.wit,
+                        (x, token, wit) -> assertThat(wit.confirmationKey()).isEqualTo(x.workloadKey.publicJwk())));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("wit8")
+    void WIT_8_cnfJwkAlgIsRequiredAndMustBeAnAsymmetricSignatureAlgorithm(Row row) throws Exception {
+        check(row);
+    }
+
+    static Stream<Row> wit8() {
+        return Stream.concat(Stream.of(
+                        refused("WIT-8 cnf.jwk.alg absent → INVALID_CNF_KEY", cnfJwk(jwk -> jwk.remove("alg")), Reason.INVALID_CNF_KEY),
+                        // the cnf alg must fit the key: an Ed25519 key announced as ES256 is unusable
+                        refused("WIT-8 cnf.jwk.alg ES256 on an Ed25519 key → INVALID_CNF_KEY", cnfJwk(jwk -> jwk.put("alg", "ES256")),
+                                Reason.INVALID_CNF_KEY)),
+                Stream.of("none", "HS256", "RSA-OAEP", "A128GCM").map(bad -> refused(
+                        "WIT-8 cnf.jwk.alg " + bad + " (not an asymmetric signature algorithm) → UNSUPPORTED_ALG",
+                        cnfJwk(jwk -> jwk.put("alg", bad)), Reason.UNSUPPORTED_ALG)));
     }
 
     @Test
-    void WIT_8_cnfJwkAlgIsRequiredAndMustBeAnAsymmetricSignatureAlgorithm() throws WimseException {
-        assertRejected(() -> verifier().verify(f.craftWit(same(),
-                c -> ((com.fasterxml.jackson.databind.node.ObjectNode) c.get("cnf").get("jwk")).remove("alg"))), Reason.INVALID_CNF_KEY);
-        for (String bad : List.of("none", "HS256", "RSA-OAEP", "A128GCM")) {
-            assertRejected(() -> verifier().verify(f.craftWit(same(),
-                    c -> ((com.fasterxml.jackson.databind.node.ObjectNode) c.get("cnf").get("jwk")).put("alg", bad))), Reason.UNSUPPORTED_ALG);
-        }
-        // ES256 is mandatory to support
+    void WIT_8_es256IsMandatoryToSupport() throws WimseException {
         Fixture es = new Fixture(JwsAlgorithm.ES256, JwsAlgorithm.ES256);
         VerifiedCaller caller = es.verifier().build().verify(es.validRequest());
         assertThat(caller.wit().confirmationAlgorithmName()).isEqualTo("ES256");
-        // the cnf alg must fit the key: an Ed25519 key announced as ES256 is unusable
-        assertRejected(() -> verifier().verify(f.craftWit(same(),
-                c -> ((com.fasterxml.jackson.databind.node.ObjectNode) c.get("cnf").get("jwk")).put("alg", "ES256"))), Reason.INVALID_CNF_KEY);
     }
 
     @Test
