@@ -102,7 +102,7 @@ public final class InMemoryReplayCache implements ReplayCache {
         Objects.requireNonNull(replayKey, "key");
         Objects.requireNonNull(expiresAt, "expiresAt");
         String key = replayKey.base64Url();
-        String sender = replayKey.shareId();
+        String sender = replayKey.shareKey();
         if (entries.estimatedSize() >= capacity || held(sender) >= perSenderLimit) {
             entries.cleanUp();
             if (entries.asMap().containsKey(key)) {

@@ -46,7 +46,9 @@ public final class ReplayKey {
     private final String jti;
     private final byte[] digest;
     private final String base64Url;
-    private final String shareId;
+    private final String senderMaterial;
+    /** Computed on first use: only the Redis cache needs the hashed form. */
+    private volatile String shareId;
 
     private ReplayKey(WorkloadIdentifier sender, String scope, String jti, String senderMaterial) {
         this.sender = sender;
@@ -54,7 +56,7 @@ public final class ReplayKey {
         this.jti = jti;
         this.digest = Hashes.sha256((senderMaterial + '\0' + jti).getBytes(StandardCharsets.UTF_8));
         this.base64Url = Base64Url.encode(digest);
-        this.shareId = Base64Url.encode(Hashes.sha256(senderMaterial.getBytes(StandardCharsets.UTF_8)));
+        this.senderMaterial = senderMaterial;
     }
 
     /**
@@ -131,7 +133,20 @@ public final class ReplayKey {
      * equal for every key of one workload or one scope, and different for different senders.
      */
     public String shareId() {
-        return shareId;
+        String id = shareId;
+        if (id == null) {
+            id = Base64Url.encode(Hashes.sha256(senderMaterial.getBytes(StandardCharsets.UTF_8)));
+            shareId = id;
+        }
+        return id;
+    }
+
+    /**
+     * The share as an unhashed value, equal exactly when {@link #shareId()} is: the sender's encoding
+     * (trust domain and identifier, or the scope). For in-process maps, which need no fixed size.
+     */
+    String shareKey() {
+        return senderMaterial;
     }
 
     @Override

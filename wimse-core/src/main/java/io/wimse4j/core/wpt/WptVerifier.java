@@ -70,6 +70,18 @@ public final class WptVerifier {
         if (!claims.has("aud")) {
             throw new WimseException(Reason.MISSING_CLAIM, "WPT has no 'aud' claim");
         }
+        if (!claims.audienceIsArray()) { // the usual single string, read without a list
+            String single;
+            try {
+                single = claims.string("aud").orElseThrow();
+            } catch (WimseException notAString) {
+                throw new WimseException(Reason.INVALID_CLAIM, "WPT 'aud' is not a non-empty string");
+            }
+            if (single.isEmpty()) {
+                throw new WimseException(Reason.INVALID_CLAIM, "WPT 'aud' is not a non-empty string");
+            }
+            return single;
+        }
         List<String> aud;
         try {
             aud = claims.audiences();
