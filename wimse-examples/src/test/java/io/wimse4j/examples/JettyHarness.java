@@ -29,6 +29,7 @@ final class JettyHarness implements AutoCloseable {
 
         @Override
         protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            req.getInputStream().readAllBytes(); // read the body, so the connection stays reusable
             resp.setContentType("text/plain;charset=utf-8");
             resp.getWriter().print(req.getUserPrincipal().getName() + "|" + req.getAuthType());
         }
