@@ -13,28 +13,47 @@ import io.wimse4j.core.wit.WitVerifier;
 import io.wimse4j.testkit.Fixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URI;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import static io.wimse4j.testkit.Fixture.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Workload identifiers and trust domains: ID-1..ID-4. */
 class IdentifierRulesTest {
 
-    @Test
-    void ID_1_wimseAndSpiffeIdentifiersParseIntoTrustDomainAndPath() throws WimseException {
-        WorkloadIdentifier w = WorkloadIdentifier.parse("wimse://example.com/specific-workload");
-        assertThat(w.scheme()).isEqualTo("wimse");
-        assertThat(w.trustDomain()).isEqualTo(new TrustDomain("example.com"));
-        assertThat(w.path()).isEqualTo("/specific-workload");
-        assertThat(w.value()).isEqualTo("wimse://example.com/specific-workload");
-        WorkloadIdentifier s = WorkloadIdentifier.parse("spiffe://prod.acme/ns/web/sa/front");
-        assertThat(s.scheme()).isEqualTo("spiffe");
-        assertThat(s.trustDomain().name()).isEqualTo("prod.acme");
-        assertThat(WorkloadIdentifier.parse("wimse://example.com/a%2Fb/c:d@e").path()).isEqualTo("/a%2Fb/c:d@e");
+    /** One row of an accepted-identifier table: the input and what it parses into. */
+    record Parsed(String name, String value, String scheme, String trustDomain, String path) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("id1Parsed")
+    void ID_1_wimseAndSpiffeIdentifiersParseIntoTrustDomainAndPath(Parsed row) throws WimseException {
+        WorkloadIdentifier w = WorkloadIdentifier.parse(row.value());
+        assertThat(w.scheme()).isEqualTo(row.scheme());
+        assertThat(w.trustDomain()).isEqualTo(new TrustDomain(row.trustDomain()));
+        assertThat(w.trustDomain().name()).isEqualTo(row.trustDomain());
+        assertThat(w.path()).isEqualTo(row.path());
+        assertThat(w.value()).isEqualTo(row.value());
+    }
+
+    static Stream<Parsed> id1Parsed() {
+        return Stream.of(
+                new Parsed("ID-1 wimse://example.com/specific-workload → wimse, example.com, /specific-workload",
+                        "wimse://example.com/specific-workload", "wimse", "example.com", "/specific-workload"),
+                new Parsed("ID-1 spiffe://prod.acme/ns/web/sa/front → spiffe, prod.acme, /ns/web/sa/front",
+                        "spiffe://prod.acme/ns/web/sa/front", "spiffe", "prod.acme", "/ns/web/sa/front"),
+                new Parsed("ID-1 a path with %2F, ':' and '@' → kept as written",
+                        "wimse://example.com/a%2Fb/c:d@e", "wimse", "example.com", "/a%2Fb/c:d@e"));
     }
 
     @ParameterizedTest(name = "ID-1 invalid identifier \"{0}\" → INVALID_IDENTIFIER")
@@ -49,14 +68,35 @@ class IdentifierRulesTest {
         assertRejected(() -> WorkloadIdentifier.parse(value), Reason.INVALID_IDENTIFIER);
     }
 
-    @Test
-    void ID_1_identifiersLongerThan2048BytesAreRejected() throws WimseException {
+    /** One row of the length table: an identifier of a given size, and whether it is too long. */
+    record Sized(String name, String value, boolean tooLong) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("id1Sized")
+    void ID_1_identifiersLongerThan2048BytesAreRejected(Sized row) throws WimseException {
+        if (row.tooLong()) {
+            assertRejected(() -> WorkloadIdentifier.parse(row.value()), Reason.INVALID_IDENTIFIER);
+            // and for its length, not for another fault of the identifier
+            assertThatThrownBy(() -> WorkloadIdentifier.parse(row.value())).isInstanceOfSatisfying(WimseException.class,
+                    e -> assertThat(e.detail()).contains("longer than 2048 bytes"));
+        } else {
+            assertThat(WorkloadIdentifier.parse(row.value()).value()).isEqualTo(row.value()).hasSize(2048);
+        }
+    }
+
+    static Stream<Sized> id1Sized() {
         String base = "wimse://example.com/";
         String ok = base + "a".repeat(2048 - base.length());
-        assertThat(WorkloadIdentifier.parse(ok).value()).hasSize(2048);
-        assertRejected(() -> WorkloadIdentifier.parse(ok + "a"), Reason.INVALID_IDENTIFIER);
-        String multiByte = base + "%C3%A9".repeat(100) + "é".repeat(1000);
-        assertRejected(() -> WorkloadIdentifier.parse(multiByte), Reason.INVALID_IDENTIFIER);
+        return Stream.of(
+                new Sized("ID-1 exactly 2048 bytes → parsed", ok, false),
+                new Sized("ID-1 2049 bytes → INVALID_IDENTIFIER (longer than 2048 bytes)", ok + "a", true),
+                new Sized("ID-1 1620 characters, 2620 UTF-8 bytes → INVALID_IDENTIFIER (longer than 2048 bytes)",
+                        base + "%C3%A9".repeat(100) + "é".repeat(1000), true));
     }
 
     @Test
@@ -94,19 +134,45 @@ class IdentifierRulesTest {
         assertThat(verifier.verify(a.wit).subject()).isEqualTo(a.workload);
     }
 
-    @Test
-    void ID_4_handlesMapToIdentifiersByHostAndLongestPathPrefix() throws WimseException {
-        WorkloadIdentifier orders = WorkloadIdentifier.parse("wimse://example.com/orders");
-        WorkloadIdentifier admin = WorkloadIdentifier.parse("wimse://example.com/orders-admin");
-        WorkloadIdentifier gw = WorkloadIdentifier.parse("wimse://example.com/gateway");
+    /** One row of the ID-4 table: a target URI and the identifier it resolves to, if any. */
+    record Resolved(String name, String uri, WorkloadIdentifier expected) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static WorkloadIdentifier id(String value) {
+        try {
+            return WorkloadIdentifier.parse(value);
+        } catch (WimseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static final WorkloadIdentifier ORDERS = id("wimse://example.com/orders");
+    static final WorkloadIdentifier ADMIN = id("wimse://example.com/orders-admin");
+    static final WorkloadIdentifier GW = id("wimse://example.com/gateway");
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("id4")
+    void ID_4_handlesMapToIdentifiersByHostAndLongestPathPrefix(Resolved row) {
         StaticIdentifierResolver r = StaticIdentifierResolver.builder()
-                .map("gw.example.com", gw)
-                .map("gw.example.com", "/orders", orders)
-                .map("gw.example.com", "/orders/admin", admin)
+                .map("gw.example.com", GW)
+                .map("gw.example.com", "/orders", ORDERS)
+                .map("gw.example.com", "/orders/admin", ADMIN)
                 .build();
-        assertThat(r.resolve(URI.create("https://GW.example.com/orders/42"))).contains(orders);
-        assertThat(r.resolve(URI.create("https://gw.example.com/orders/admin/x"))).contains(admin);
-        assertThat(r.resolve(URI.create("https://gw.example.com/ordersX"))).contains(gw);
-        assertThat(r.resolve(URI.create("https://other.example.com/orders"))).isEqualTo(Optional.empty());
+        assertThat(r.resolve(URI.create(row.uri()))).isEqualTo(Optional.ofNullable(row.expected()));
+    }
+
+    static Stream<Resolved> id4() {
+        return Stream.of(
+                new Resolved("ID-4 host in another case, under /orders → the /orders identifier",
+                        "https://GW.example.com/orders/42", ORDERS),
+                new Resolved("ID-4 under /orders/admin (the longer prefix) → the admin identifier",
+                        "https://gw.example.com/orders/admin/x", ADMIN),
+                new Resolved("ID-4 /ordersX (a prefix of the string, not of the path) → the host's identifier",
+                        "https://gw.example.com/ordersX", GW),
+                new Resolved("ID-4 an unmapped host → none", "https://other.example.com/orders", null));
     }
 }
