@@ -12,6 +12,7 @@ import io.wimse4j.core.jose.KeySource;
 import io.wimse4j.core.jose.PublicJwk;
 import io.wimse4j.core.jose.SignatureVerifier;
 import io.wimse4j.core.jose.VerifiedJws;
+import io.wimse4j.core.wit.WitVerifier;
 import io.wimse4j.server.http.Problem;
 
 import java.time.Duration;
@@ -75,9 +76,14 @@ final class ProofChecker {
                 throw Problem.of(Problem.Code.INVALID_PUBLIC_KEY, "public_jwk 'use'/'key_ops' do not allow signatures");
             }
             alg = jwk.algorithms().iterator().next();
+            if (!WitVerifier.DEFAULT_PROOF_ALGORITHMS.contains(alg)) {
+                // a WIT whose cnf.jwk.alg default verifiers refuse would be useless: RSA proofs are opt-in there
+                throw Problem.of(Problem.Code.INVALID_PUBLIC_KEY, "public_jwk 'alg' " + alg.jwaName()
+                        + " is not a proof algorithm verifiers accept by default (ES256, ES384, EdDSA)");
+            }
             verifier = jwk.verifier(alg);
         } catch (WimseException e) {
-            throw Problem.of(Problem.Code.INVALID_PUBLIC_KEY, "public_jwk: " + e.detail());
+            throw Problem.of(Problem.Code.INVALID_PUBLIC_KEY, "public_jwk: " + e.detail(), e);
         }
         try {
             VerifiedJws jws = proofs.verify(proof, now, KeySource.single(verifier, alg.jwaName(), "public_jwk"));
@@ -97,7 +103,7 @@ final class ProofChecker {
             Optional<String> sub = claims.string("sub");
             return new CheckedProof(jwk, alg, jti, exp, sub);
         } catch (WimseException e) {
-            throw invalid("proof: " + e.detail());
+            throw Problem.of(Problem.Code.INVALID_PROOF, "proof: " + e.detail(), e); // reason() keeps e's Reason
         }
     }
 

@@ -296,6 +296,20 @@ class IssuanceTest {
     }
 
     @Test
+    void WIT_8_aPublicKeyForAnRsaProofIsRefusedBecauseVerifiersRefuseRsaProofsByDefault() throws Exception {
+        WorkloadKeyPair rsa = WorkloadKeyPair.generate(JwsAlgorithm.RS256);
+        String att = "{\"method\":\"join_token\",\"token\":\"" + h.joinToken(SVC) + "\"}";
+        var r = h.post("/v1/wit", "application/json", ServerHarness.body(rsa, h.proof(rsa, c -> { }), att), Map.of());
+        assertProblem(r, 400, "invalid-public-key");
+        assertThat(r.body()).contains("ES256, ES384, EdDSA");
+        // the same request with an ES256 key is issued: the refusal is the algorithm's alone
+        WorkloadKeyPair ec = WorkloadKeyPair.generate(JwsAlgorithm.ES256);
+        String att2 = "{\"method\":\"join_token\",\"token\":\"" + h.joinToken(SVC) + "\"}";
+        assertThat(h.post("/v1/wit", "application/json", ServerHarness.body(ec, h.proof(ec, c -> { }), att2), Map.of())
+                .statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void replayedPopJtiIsRefused() throws Exception {
         WorkloadKeyPair key = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
         String proof = h.proof(key, c -> { });

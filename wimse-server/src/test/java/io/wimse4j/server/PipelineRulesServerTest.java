@@ -76,6 +76,10 @@ class PipelineRulesServerTest {
                     .isInstanceOfSatisfying(Problem.class, p -> {
                         assertThat(p.code()).as("problem code (detail: %s)", p.detail()).isEqualTo(Problem.Code.INVALID_PROOF.code());
                         assertThat(p.detail()).startsWith("proof: ").contains(row.refusal());
+                        // the wire code is invalid-proof (the server's contract); the pipeline's Reason is kept
+                        java.util.regex.Matcher expected = java.util.regex.Pattern.compile("→ ([A-Z_]+)").matcher(row.name());
+                        assertThat(expected.find()).as("a refusal row names its Reason: %s", row.name()).isTrue();
+                        assertThat(p.reason()).as("the pipeline's reason").hasValue(Reason.valueOf(expected.group(1)));
                     });
         }
     }
@@ -110,7 +114,7 @@ class PipelineRulesServerTest {
                 // exp boundary
                 proofRow("C2-5 proof exp boundary: at exp+leeway-1s accepted", proof(same(), same()),
                         PROOF_EXP.plus(LEEWAY).minusSeconds(1), null),
-                proofRow("C2-5 proof exp boundary: at exp+leeway expired", proof(same(), same()), PROOF_EXP.plus(LEEWAY),
+                proofRow("C2-5 proof exp boundary: at exp+leeway → EXPIRED", proof(same(), same()), PROOF_EXP.plus(LEEWAY),
                         "proof expired at " + PROOF_EXP),
                 proofRow("C2-5 proof exp missing → MISSING_CLAIM", proof(same(), c -> c.remove("exp")), now, "no 'exp' claim"),
                 // only the shared parser answers these
@@ -278,21 +282,16 @@ class PipelineRulesServerTest {
 
     // ---------------------------------------------------------------- helpers
 
-    /** Header and claims as given, with {@code signature} as the third part (no signing). */
     private static String unsigned(String headerJson, ObjectNode claims, String signature) {
-        return Base64Url.encode(headerJson.getBytes(StandardCharsets.UTF_8)) + "."
-                + Base64Url.encode(claims.toString().getBytes(StandardCharsets.UTF_8)) + "." + signature;
+        return Fixture.unsignedJws(headerJson, claims.toString(), signature);
     }
 
-    /** A non-empty, well-encoded signature part of 64 zero bytes. */
     private static String junkSignature() {
-        return Base64Url.encode(new byte[64]);
+        return Fixture.junkSignature();
     }
 
-    /** Marks a critical extension no verifier understands. */
     private static void crit(ObjectNode header) {
-        header.putArray("crit").add("urn:example:unknown");
-        header.put("urn:example:unknown", true);
+        Fixture.criticalUnknownExtension(header);
     }
 
     /** The header's JSON text with a second {@code typ} member (same value). */
@@ -306,7 +305,6 @@ class PipelineRulesServerTest {
     }
 
     private static String duplicate(ObjectNode header, String member) {
-        String json = header.toString();
-        return json.substring(0, json.length() - 1) + ",\"" + member + "\":" + header.get(member).toString() + "}";
+        return Fixture.withDuplicateMember(header, member);
     }
 }

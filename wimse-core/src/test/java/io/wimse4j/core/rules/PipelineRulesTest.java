@@ -231,26 +231,20 @@ class PipelineRulesTest {
         return Clock.fixed(instant, ZoneOffset.UTC);
     }
 
-    /** Header and claims as given, with {@code signature} as the third part (no signing). */
     private static String unsigned(String headerJson, ObjectNode claims, String signature) {
-        return Base64Url.encode(headerJson.getBytes(StandardCharsets.UTF_8)) + "."
-                + Base64Url.encode(claims.toString().getBytes(StandardCharsets.UTF_8)) + "." + signature;
+        return Fixture.unsignedJws(headerJson, claims.toString(), signature);
     }
 
-    /** A non-empty, well-encoded signature part of 64 zero bytes. */
     private static String junkSignature() {
-        return Base64Url.encode(new byte[64]);
+        return Fixture.junkSignature();
     }
 
-    /** Marks a critical extension no verifier understands. */
     private static void crit(ObjectNode header) {
-        header.putArray("crit").add("urn:example:unknown");
-        header.put("urn:example:unknown", true);
+        Fixture.criticalUnknownExtension(header);
     }
 
     /** The header's JSON text with a second {@code typ} member (same value). */
     private static String duplicateTyp(ObjectNode header) {
-        String json = header.toString();
-        return json.substring(0, json.length() - 1) + ",\"typ\":" + header.get("typ").toString() + "}";
+        return Fixture.withDuplicateMember(header, "typ");
     }
 }

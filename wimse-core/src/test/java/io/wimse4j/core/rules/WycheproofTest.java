@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.fail;
  * group's public key becomes a public JWK ({@code alg} the JWS algorithm, {@code use} {@code sig}),
  * is loaded with {@link TrustBundle#fromJwks} (the trust anchors of ID-3; a WIT's {@code cnf.jwk},
  * WIT-7/WIT-8, goes through the same {@code JwkKeys.parsePublic} and {@code JwkKeys.verifier}),
- * picked by {@code kid} with {@link TrustBundle#candidates}, and each case is verified with the
+ * picked by {@code kid} with {@link TrustBundle#select} (C2-1), and each case is verified with the
  * key's {@link SignatureVerifier} (WIT-1: only these asymmetric algorithms; V-4: the signature
  * verifies with the key, and nothing else does).
  *

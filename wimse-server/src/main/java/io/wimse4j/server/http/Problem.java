@@ -106,13 +106,31 @@ public final class Problem extends Exception {
     private final transient ProblemDetails details;
 
     private Problem(ProblemDetails details) {
-        super(details.code() + ": " + details.detail(), null, false, false);
+        this(details, null);
+    }
+
+    private Problem(ProblemDetails details, WimseException cause) {
+        super(details.code() + ": " + details.detail(), cause, false, false);
         this.details = details;
     }
 
     /** A problem of {@code code}. */
     public static Problem of(Code code, String detail) {
         return new Problem(ProblemDetails.of(code, Objects.requireNonNull(detail)));
+    }
+
+    /**
+     * A problem of {@code code} whose underlying core failure is {@code cause}: the wire answer stays
+     * {@code code} (the Identity Server's contract), while {@link #reason()} keeps the distinct
+     * {@link Reason} (the proof of possession's {@code UNSUPPORTED_CRIT}, {@code EXPIRED}, ...).
+     */
+    public static Problem of(Code code, String detail, WimseException cause) {
+        return new Problem(ProblemDetails.of(code, Objects.requireNonNull(detail)), Objects.requireNonNull(cause, "cause"));
+    }
+
+    /** The core {@link Reason} behind this problem, when it came from one. */
+    public java.util.Optional<Reason> reason() {
+        return getCause() instanceof WimseException e ? java.util.Optional.of(e.reason()) : java.util.Optional.empty();
     }
 
     /** A problem with the core {@link Reason}'s code, title and status (WIT/WPT failures). */
