@@ -68,7 +68,7 @@ class DraftExampleTest {
         var c = jws.payload().deepCopy();
         header.accept(h);
         claims.accept(c);
-        return io.wimse4j.testkit.Fixture.signRaw(workloadKey().signer(), h.toString(), c.toString());
+        return io.wimse4j.testkit.RawJws.signRaw(workloadKey().signer(), h.toString(), c.toString());
     }
 
     @Test
@@ -79,8 +79,8 @@ class DraftExampleTest {
 
     @Test
     void mutationFlippedSignatureByte() {
-        assertExampleRejected(requestWith("Workload-Proof-Token", io.wimse4j.testkit.Fixture.flipSignatureBit(WPT)), Reason.BAD_SIGNATURE);
-        assertExampleRejected(requestWith("Workload-Identity-Token", io.wimse4j.testkit.Fixture.flipSignatureBit(WIT)), Reason.BAD_SIGNATURE);
+        assertExampleRejected(requestWith("Workload-Proof-Token", io.wimse4j.testkit.RawJws.flipSignatureBit(WPT)), Reason.BAD_SIGNATURE);
+        assertExampleRejected(requestWith("Workload-Identity-Token", io.wimse4j.testkit.RawJws.flipSignatureBit(WIT)), Reason.BAD_SIGNATURE);
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.wimse4j.core.request.RequestVerifier;
 import io.wimse4j.core.wit.WitVerifier;
 import io.wimse4j.core.wpt.ProofBindings;
 import io.wimse4j.testkit.Fixture;
+import io.wimse4j.testkit.RawJws;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.junit.jupiter.api.Test;
 
@@ -55,19 +56,19 @@ class HardeningTest {
 
     @Test
     void duplicateJsonMembersTrailingDataAndDeepNestingAreRejected() {
-        String dupHeader = Fixture.signRaw(f.issuerKey.signer(),
+        String dupHeader = RawJws.signRaw(f.issuerKey.signer(),
                 "{\"alg\":\"ES256\",\"typ\":\"wit+jwt\",\"typ\":\"wit+jwt\"}", f.witClaims().toString());
         assertRejected(() -> witVerifier.verify(dupHeader), Reason.INVALID_JSON);
         String claims = f.witClaims().toString();
-        String dupSub = Fixture.signRaw(f.issuerKey.signer(), f.witHeader().toString(),
+        String dupSub = RawJws.signRaw(f.issuerKey.signer(), f.witHeader().toString(),
                 claims.substring(0, claims.length() - 1) + ",\"sub\":\"wimse://example.org/admin\"}");
         assertRejected(() -> witVerifier.verify(dupSub), Reason.INVALID_JSON);
-        String trailing = Fixture.signRaw(f.issuerKey.signer(), f.witHeader().toString(), claims + "{}");
+        String trailing = RawJws.signRaw(f.issuerKey.signer(), f.witHeader().toString(), claims + "{}");
         assertRejected(() -> witVerifier.verify(trailing), Reason.INVALID_JSON);
-        String deep = Fixture.signRaw(f.issuerKey.signer(), f.witHeader().toString(),
+        String deep = RawJws.signRaw(f.issuerKey.signer(), f.witHeader().toString(),
                 claims.substring(0, claims.length() - 1) + ",\"x\":" + "[".repeat(40) + "]".repeat(40) + "}");
         assertRejected(() -> witVerifier.verify(deep), Reason.INVALID_JSON);
-        String array = Fixture.signRaw(f.issuerKey.signer(), f.witHeader().toString(), "[1]");
+        String array = RawJws.signRaw(f.issuerKey.signer(), f.witHeader().toString(), "[1]");
         assertRejected(() -> witVerifier.verify(array), Reason.MALFORMED_TOKEN);
     }
 

@@ -11,6 +11,7 @@ import io.wimse4j.core.request.RequestVerifier;
 import io.wimse4j.core.wit.WitVerifier;
 import io.wimse4j.core.wpt.ProofBindings;
 import io.wimse4j.testkit.Fixture;
+import io.wimse4j.testkit.RawJws;
 import io.wimse4j.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 
@@ -115,7 +116,7 @@ class HostileInputTest {
         String input16 = header + "." + Base64Url.encode(utf16);
         String t16 = input16 + "." + Base64Url.encode(f.issuerKey.signer().sign(input16.getBytes(StandardCharsets.US_ASCII)));
         assertRejected(() -> witVerifier.verify(t16), Reason.INVALID_JSON);
-        assertRejected(() -> witVerifier.verify(Fixture.signRaw(f.issuerKey.signer(), f.witHeader().toString(),
+        assertRejected(() -> witVerifier.verify(RawJws.signRaw(f.issuerKey.signer(), f.witHeader().toString(),
                 "\uFEFF" + f.witClaims())), Reason.INVALID_JSON);
         byte[] overlong = "{\"sub\":\"a\u0000\"}".getBytes(StandardCharsets.UTF_8);
         byte[] withC080 = new byte[overlong.length + 1];

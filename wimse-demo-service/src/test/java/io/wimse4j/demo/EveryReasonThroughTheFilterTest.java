@@ -7,6 +7,7 @@ import io.wimse4j.core.internal.Hashes;
 import io.wimse4j.core.request.OthPolicy;
 import io.wimse4j.core.wpt.ProofBindings;
 import io.wimse4j.testkit.Fixture;
+import io.wimse4j.testkit.RawJws;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -152,14 +153,14 @@ class EveryReasonThroughTheFilterTest {
                     String header = "{\"alg\":\"EdDSA\",\"typ\":\"wpt+jwt\",\"typ\":\"wpt+jwt\"}";
                     String claims = f.wptClaims(f.wit).put("aud", AUD).toString();
                     return List.of(h("Workload-Identity-Token", f.wit),
-                            h("Workload-Proof-Token", Fixture.signRaw(f.workloadKey.signer(), header, claims)));
+                            h("Workload-Proof-Token", RawJws.signRaw(f.workloadKey.signer(), header, claims)));
                 }),
                 new Case(Reason.WRONG_TYP, proof(hd -> hd.put("typ", "jwt"), Fixture.same())),
                 new Case(Reason.UNSUPPORTED_ALG, proof(hd -> hd.put("alg", "HS256"), Fixture.same())),
                 new Case(Reason.ALG_MISMATCH, proof(hd -> hd.put("alg", "ES256"), Fixture.same())),
                 new Case(Reason.UNSUPPORTED_CRIT, wit(hd -> hd.putArray("crit").add("exp"), Fixture.same())),
-                new Case(Reason.BAD_SIGNATURE, f -> List.of(h("Workload-Identity-Token", Fixture.flipSignatureBit(f.wit)),
-                        h("Workload-Proof-Token", f.craftWpt(Fixture.flipSignatureBit(f.wit), Fixture.same(), aud(c -> { }))))),
+                new Case(Reason.BAD_SIGNATURE, f -> List.of(h("Workload-Identity-Token", RawJws.flipSignatureBit(f.wit)),
+                        h("Workload-Proof-Token", f.craftWpt(RawJws.flipSignatureBit(f.wit), Fixture.same(), aud(c -> { }))))),
                 new Case(Reason.UNKNOWN_KEY, wit(hd -> hd.put("kid", "no-such-key"), Fixture.same())),
                 new Case(Reason.KID_REQUIRED, wit(hd -> hd.remove("kid"), Fixture.same()), Target.KID_REQUIRED),
                 new Case(Reason.AMBIGUOUS_KEY, wit(hd -> hd.remove("kid"), Fixture.same()), Target.TWO_KEYS),

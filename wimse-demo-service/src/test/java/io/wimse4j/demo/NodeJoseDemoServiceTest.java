@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.ProblemDetails;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.testkit.Fixture;
+import io.wimse4j.testkit.RawJws;
 import io.wimse4j.testkit.Prerequisite;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -156,7 +157,7 @@ class NodeJoseDemoServiceTest {
     @Test
     void V_4_modifiedWitSignatureIsRejected() throws Exception {
         Minted m = MINTED.get(Case.WIT_SIGNATURE.ordinal());
-        assertProblem(fetch(Fixture.flipSignatureBit(m.wit()), m.wpt()), Reason.BAD_SIGNATURE);
+        assertProblem(fetch(RawJws.flipSignatureBit(m.wit()), m.wpt()), Reason.BAD_SIGNATURE);
     }
 
     @Test

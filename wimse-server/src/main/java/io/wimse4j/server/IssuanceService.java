@@ -160,7 +160,7 @@ final class IssuanceService {
 
     /** Counts an issuance request shed by load shedding (503 {@code server-busy}); not audited. */
     void countBusy() {
-        count(Problem.Code.SERVER_BUSY.slug());
+        count(Problem.Code.SERVER_BUSY.code());
     }
 
     private void count(String result) {

@@ -9,6 +9,7 @@ import io.wimse4j.core.internal.StrictJson;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.key.WorkloadKeyPair;
 import io.wimse4j.testkit.Fixture;
+import io.wimse4j.testkit.RawJws;
 import io.wimse4j.server.attest.KubernetesIdentity;
 import io.wimse4j.server.attest.KubernetesTokenVerifier;
 import io.wimse4j.server.http.Problem;
@@ -121,7 +122,7 @@ class PipelineRulesServerTest {
                 proofRow("hardening proof longer than 8192 characters → TOKEN_TOO_LARGE",
                         proof(same(), c -> c.put("pad", "x".repeat(9000))), now, "the limit is 8192"),
                 proofRow("hardening proof header with a duplicate member → INVALID_JSON",
-                        Fixture.signRaw(POP_KEY.signer(), duplicateTyp(proofHeader()), proofClaims().toString()), now,
+                        RawJws.signRaw(POP_KEY.signer(), duplicateTyp(proofHeader()), proofClaims().toString()), now,
                         "JOSE header is not valid JSON"));
     }
 
@@ -146,7 +147,7 @@ class PipelineRulesServerTest {
         ObjectNode c = proofClaims();
         header.accept(h);
         claims.accept(c);
-        return Fixture.signRaw(POP_KEY.signer(), h.toString(), c.toString());
+        return RawJws.signRaw(POP_KEY.signer(), h.toString(), c.toString());
     }
 
     // ---------------------------------------------------------------- the Kubernetes service-account token
@@ -238,7 +239,7 @@ class PipelineRulesServerTest {
                 k8s("hardening k8s longer than the maximum token length → TOKEN_TOO_LARGE",
                         k8s(EC1, same(), c -> c.put("pad", "x".repeat(9000))), ONE_EC, now, Reason.TOKEN_TOO_LARGE),
                 k8s("hardening k8s header with a duplicate member → INVALID_JSON",
-                        Fixture.signRaw(EC1.signer(), duplicateKid(k8sHeader(EC1)), k8sClaims().toString()), ONE_EC, now,
+                        RawJws.signRaw(EC1.signer(), duplicateKid(k8sHeader(EC1)), k8sClaims().toString()), ONE_EC, now,
                         Reason.INVALID_JSON));
     }
 
@@ -269,7 +270,7 @@ class PipelineRulesServerTest {
         ObjectNode c = k8sClaims();
         header.accept(h);
         claims.accept(c);
-        return Fixture.signRaw(key.signer(), h.toString(), c.toString());
+        return RawJws.signRaw(key.signer(), h.toString(), c.toString());
     }
 
     private static String jwks(WorkloadKeyPair... keys) {
@@ -283,15 +284,15 @@ class PipelineRulesServerTest {
     // ---------------------------------------------------------------- helpers
 
     private static String unsigned(String headerJson, ObjectNode claims, String signature) {
-        return Fixture.unsignedJws(headerJson, claims.toString(), signature);
+        return RawJws.unsignedJws(headerJson, claims.toString(), signature);
     }
 
     private static String junkSignature() {
-        return Fixture.junkSignature();
+        return RawJws.junkSignature();
     }
 
     private static void crit(ObjectNode header) {
-        Fixture.criticalUnknownExtension(header);
+        RawJws.criticalUnknownExtension(header);
     }
 
     /** The header's JSON text with a second {@code typ} member (same value). */
@@ -305,6 +306,6 @@ class PipelineRulesServerTest {
     }
 
     private static String duplicate(ObjectNode header, String member) {
-        return Fixture.withDuplicateMember(header, member);
+        return RawJws.withDuplicateMember(header, member);
     }
 }

@@ -3,7 +3,6 @@ package io.wimse4j.servlet;
 import io.wimse4j.core.error.ProblemType;
 import io.wimse4j.core.error.Reason;
 
-import java.net.URI;
 
 /**
  * The problems {@link WimseFilter} answers besides the core {@link Reason}s, each a
@@ -27,13 +26,11 @@ public enum FilterProblem implements ProblemType {
     private final String code;
     private final String title;
     private final int status;
-    private final URI type;
 
     FilterProblem(String code, String title, int status) {
         this.code = code;
         this.title = title;
         this.status = status;
-        this.type = ProblemType.typeOf(code);
     }
 
     @Override
@@ -51,8 +48,4 @@ public enum FilterProblem implements ProblemType {
         return status;
     }
 
-    @Override
-    public URI type() {
-        return type;
-    }
 }

@@ -10,6 +10,7 @@ import io.wimse4j.core.request.RequestVerifier;
 import io.wimse4j.core.request.VerifiedCaller;
 import io.wimse4j.core.wpt.ProofBindings;
 import io.wimse4j.testkit.Fixture;
+import io.wimse4j.testkit.RawJws;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -169,7 +170,7 @@ class WimseFilterSocketTest {
         start(f.verifier().build());
         String wpt = f.wpt(ProofBindings.NONE);
         HttpResponse<String> r = send(get("/orders").header("Workload-Identity-Token", f.wit)
-                .header("Workload-Proof-Token", Fixture.flipSignatureBit(wpt)));
+                .header("Workload-Proof-Token", RawJws.flipSignatureBit(wpt)));
         assertProblem(r, Reason.BAD_SIGNATURE);
         assertThat(r.body()).doesNotContain(wpt.substring(wpt.lastIndexOf('.') + 1));
         assertThat(r.body()).doesNotContain(wpt.substring(0, wpt.indexOf('.')));

@@ -106,6 +106,11 @@ public final class CompactJws {
 
     /** The header {@code kid}, if it is a string. */
     public Optional<String> keyId() throws WimseException {
+        return keyId(header);
+    }
+
+    /** The {@code kid} of JOSE header {@code header}, if present ({@link Reason#MALFORMED_TOKEN} when not a string). */
+    public static Optional<String> keyId(ObjectNode header) throws WimseException {
         JsonNode kid = header.get("kid");
         if (kid == null) {
             return Optional.empty();

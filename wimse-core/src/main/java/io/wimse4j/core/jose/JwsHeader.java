@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.internal.CompactJws;
 
 import java.util.Optional;
 
@@ -35,14 +36,7 @@ public final class JwsHeader {
 
     /** The {@code kid}, if present ({@link Reason#MALFORMED_TOKEN} when it is not a string). */
     public Optional<String> keyId() throws WimseException {
-        JsonNode kid = header.get("kid");
-        if (kid == null) {
-            return Optional.empty();
-        }
-        if (!kid.isTextual()) {
-            throw new WimseException(Reason.MALFORMED_TOKEN, "JOSE header 'kid' is not a string");
-        }
-        return Optional.of(kid.textValue());
+        return CompactJws.keyId(header);
     }
 
     /** The {@code typ} as written, if it is a string. */

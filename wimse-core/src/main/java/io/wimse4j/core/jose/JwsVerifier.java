@@ -61,14 +61,7 @@ public final class JwsVerifier {
 
     /** Verifies {@code token} at instant {@code now}, with the keys {@code keys} selects. */
     public VerifiedJws verify(String token, Instant now, KeySource keys) throws WimseException {
-        if (token == null || token.isEmpty()) {
-            throw new WimseException(Reason.MALFORMED_TOKEN, label + " is empty");
-        }
-        if (token.length() > maxTokenLength) {
-            throw new WimseException(Reason.TOKEN_TOO_LARGE,
-                    label + " is " + token.length() + " characters, the limit is " + maxTokenLength);
-        }
-        CompactJws jws = CompactJws.parse(token, maxTokenLength);
+        CompactJws jws = CompactJws.parse(token, maxTokenLength); // empty and size first, before any decoding
         jws.rejectCritical();
         checkType(jws);
         String algName = jws.algorithmName();

@@ -101,10 +101,10 @@ public final class JwtClaims {
         return out;
     }
 
-    /** True when {@code aud} is an array (even of one entry) rather than a single string. */
-    public boolean audienceIsArray() {
+    /** The number of entries when {@code aud} is an array (even of one entry), -1 when it is not an array. */
+    public int audienceArraySize() {
         JsonNode aud = claims.get("aud");
-        return aud != null && aud.isArray();
+        return aud != null && aud.isArray() ? aud.size() : -1;
     }
 
     /** A nested JSON object claim, if present; present but not an object is {@link Reason#INVALID_CLAIM}. */

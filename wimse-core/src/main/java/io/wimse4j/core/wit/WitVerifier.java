@@ -169,7 +169,7 @@ public final class WitVerifier {
         }
         TrustBundle current = trust.bundleFor(wit.trustDomain()).orElse(null);
         // equal keys, not the same object: a source that rebuilds an unchanged bundle keeps the cache hot
-        return current == wit.verifiedWith || wit.verifiedWith.equals(current);
+        return wit.verifiedWith.equals(current);
     }
 
     private VerifiedWit verifyUncached(String token, String tokenHash, Instant now) throws WimseException {

@@ -70,36 +70,21 @@ public final class WptVerifier {
         if (!claims.has("aud")) {
             throw new WimseException(Reason.MISSING_CLAIM, "WPT has no 'aud' claim");
         }
-        if (!claims.audienceIsArray()) { // the usual single string, read without a list
-            String single;
-            try {
-                single = claims.string("aud").orElseThrow();
-            } catch (WimseException notAString) {
-                throw new WimseException(Reason.INVALID_CLAIM, "WPT 'aud' is not a non-empty string");
-            }
-            if (single.isEmpty()) {
-                throw new WimseException(Reason.INVALID_CLAIM, "WPT 'aud' is not a non-empty string");
-            }
-            return single;
-        }
-        List<String> aud;
-        try {
-            aud = claims.audiences();
-        } catch (WimseException e) {
-            boolean notOne = claims.audienceIsArray()
-                    && claims.value("aud").map(v -> ((List<?>) v).size() != 1).orElse(false);
-            if (notOne) {
-                throw new WimseException(Reason.AUDIENCE_MISMATCH, "a WPT must name exactly one audience (SEC-3)");
-            }
-            throw new WimseException(Reason.INVALID_CLAIM, "WPT 'aud' is not a non-empty string");
-        }
-        if (aud.size() != 1) {
+        int entries = claims.audienceArraySize();
+        if (entries >= 0 && entries != 1) {
             throw new WimseException(Reason.AUDIENCE_MISMATCH, "a WPT must name exactly one audience (SEC-3)");
         }
-        if (aud.get(0).isEmpty()) {
+        // a single string, or an array of exactly one: read without building a list
+        String aud;
+        try {
+            aud = entries < 0 ? claims.string("aud").orElseThrow() : claims.audiences().get(0);
+        } catch (WimseException notAString) {
+            aud = "";
+        }
+        if (aud.isEmpty()) {
             throw new WimseException(Reason.INVALID_CLAIM, "WPT 'aud' is not a non-empty string");
         }
-        return aud.get(0);
+        return aud;
     }
 
     /** The maximum proof lifetime. */

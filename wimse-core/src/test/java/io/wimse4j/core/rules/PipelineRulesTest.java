@@ -10,6 +10,7 @@ import io.wimse4j.core.key.WorkloadKeyPair;
 import io.wimse4j.core.request.RequestVerifier;
 import io.wimse4j.core.request.VerifiedCaller;
 import io.wimse4j.testkit.Fixture;
+import io.wimse4j.testkit.RawJws;
 import io.wimse4j.core.wit.VerifiedWit;
 import io.wimse4j.core.wit.WitVerifier;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -154,7 +155,7 @@ class PipelineRulesTest {
                 wit("hardening WIT longer than the maximum token length → TOKEN_TOO_LARGE",
                         F.craftWit(same(), c -> c.put("pad", "x".repeat(9000))), b -> b, Reason.TOKEN_TOO_LARGE),
                 wit("hardening WIT header with a duplicate member → INVALID_JSON",
-                        Fixture.signRaw(F.issuerKey.signer(), duplicateTyp(F.witHeader()), F.witClaims().toString()), b -> b,
+                        RawJws.signRaw(F.issuerKey.signer(), duplicateTyp(F.witHeader()), F.witClaims().toString()), b -> b,
                         Reason.INVALID_JSON));
     }
 
@@ -217,7 +218,7 @@ class PipelineRulesTest {
                 wpt("V-2 WPT longer than the maximum token length → TOKEN_TOO_LARGE",
                         F.craftWpt(wit, same(), c -> c.put("pad", "x".repeat(9000))), b -> b, Reason.TOKEN_TOO_LARGE),
                 wpt("V-2 WPT header with a duplicate member → INVALID_JSON",
-                        Fixture.signRaw(F.workloadKey.signer(), duplicateTyp(F.wptHeader()), F.wptClaims(wit).toString()), b -> b,
+                        RawJws.signRaw(F.workloadKey.signer(), duplicateTyp(F.wptHeader()), F.wptClaims(wit).toString()), b -> b,
                         Reason.INVALID_JSON));
     }
 
@@ -232,19 +233,19 @@ class PipelineRulesTest {
     }
 
     private static String unsigned(String headerJson, ObjectNode claims, String signature) {
-        return Fixture.unsignedJws(headerJson, claims.toString(), signature);
+        return RawJws.unsignedJws(headerJson, claims.toString(), signature);
     }
 
     private static String junkSignature() {
-        return Fixture.junkSignature();
+        return RawJws.junkSignature();
     }
 
     private static void crit(ObjectNode header) {
-        Fixture.criticalUnknownExtension(header);
+        RawJws.criticalUnknownExtension(header);
     }
 
     /** The header's JSON text with a second {@code typ} member (same value). */
     private static String duplicateTyp(ObjectNode header) {
-        return Fixture.withDuplicateMember(header, "typ");
+        return RawJws.withDuplicateMember(header, "typ");
     }
 }

@@ -14,6 +14,7 @@ import io.wimse4j.core.request.RequestVerifier;
 import io.wimse4j.core.request.VerifiedCaller;
 import io.wimse4j.core.wpt.ProofBindings;
 import io.wimse4j.testkit.Fixture;
+import io.wimse4j.testkit.RawJws;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -179,7 +180,7 @@ class RequestVerificationRulesTest {
                     WorkloadKeyPair thief = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
                     return x.craftWpt(thief.signer(), x.wit, same(), same());
                 }), Reason.BAD_SIGNATURE),
-                refused("V-4 one signature bit flipped → BAD_SIGNATURE", proof(x -> Fixture.flipSignatureBit(x.wpt(ProofBindings.NONE))),
+                refused("V-4 one signature bit flipped → BAD_SIGNATURE", proof(x -> RawJws.flipSignatureBit(x.wpt(ProofBindings.NONE))),
                         Reason.BAD_SIGNATURE),
                 accepted("V-4 a crafted proof signed with the cnf key → accepted", claims(same()), WORKLOAD_ONLY));
     }

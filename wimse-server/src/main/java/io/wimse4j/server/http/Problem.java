@@ -5,7 +5,6 @@ import io.wimse4j.core.error.ProblemType;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 
-import java.net.URI;
 import java.util.Objects;
 
 /**
@@ -64,13 +63,11 @@ public final class Problem extends Exception {
         private final String code;
         private final String title;
         private final int status;
-        private final URI type;
 
         Code(String code, String title, int status) {
             this.code = code;
             this.title = title;
             this.status = status;
-            this.type = ProblemType.typeOf(code);
         }
 
         /** The stable code, e.g. {@code server-busy}. */
@@ -91,16 +88,6 @@ public final class Problem extends Exception {
             return status;
         }
 
-        /** The type URI: {@link ProblemType#BASE} followed by {@link #code()}. */
-        @Override
-        public URI type() {
-            return type;
-        }
-
-        /** The same as {@link #code()}. */
-        public String slug() {
-            return code;
-        }
     }
 
     private final transient ProblemDetails details;

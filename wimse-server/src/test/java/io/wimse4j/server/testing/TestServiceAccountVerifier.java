@@ -3,18 +3,20 @@ package io.wimse4j.server.testing;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
-import io.wimse4j.core.internal.Claims;
-import io.wimse4j.core.internal.CompactJws;
+import io.wimse4j.core.jose.ClaimsValidator;
 import io.wimse4j.core.jose.JwsAlgorithm;
+import io.wimse4j.core.jose.JwsVerifier;
+import io.wimse4j.core.jose.KeySource;
 import io.wimse4j.core.internal.JwsWriter;
 import io.wimse4j.core.internal.StrictJson;
-import io.wimse4j.core.internal.Validity;
 import io.wimse4j.core.key.WorkloadKeyPair;
 import io.wimse4j.server.attest.ServiceAccountIdentity;
 import io.wimse4j.server.attest.ServiceAccountTokenVerifier;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * A small real-crypto stand-in for the cluster: signs projected service-account tokens with an
@@ -27,9 +29,22 @@ public final class TestServiceAccountVerifier implements ServiceAccountTokenVeri
 
     private final WorkloadKeyPair clusterKey = WorkloadKeyPair.generate(JwsAlgorithm.ES256);
     private final Clock clock;
+    private final JwsVerifier tokens;
+    private final KeySource clusterKeys;
 
     public TestServiceAccountVerifier(Clock clock) {
         this.clock = clock;
+        // the shared pipeline, as KubernetesTokenVerifier uses it: signature, exp, iss, aud
+        this.tokens = JwsVerifier.builder().label("service-account token").typeIfPresent("JWT")
+                .algorithms(EnumSet.of(JwsAlgorithm.ES256))
+                .claims(ClaimsValidator.builder().clock(clock).leeway(Duration.ofSeconds(60))
+                        .expectIssuers(Set.of(ISSUER)).expectAudience(Set.of(AUDIENCE)).build())
+                .build();
+        try {
+            this.clusterKeys = KeySource.single(clusterKey.publicJwk().verifier(JwsAlgorithm.ES256), "ES256", "cluster key");
+        } catch (WimseException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A token for {@code ns}/{@code sa} signed by {@code key} with {@code audience}. */
@@ -52,20 +67,7 @@ public final class TestServiceAccountVerifier implements ServiceAccountTokenVeri
 
     @Override
     public ServiceAccountIdentity verify(String jwt) throws WimseException {
-        CompactJws jws = CompactJws.parse(jwt, 8192);
-        if (!"ES256".equals(jws.algorithmName())
-                || !jws.verifyWith(clusterKey.publicJwk().verifier(JwsAlgorithm.ES256))) {
-            throw new WimseException(Reason.BAD_SIGNATURE, "service-account token signature does not verify");
-        }
-        ObjectNode c = jws.payload();
-        Validity.check(c, clock.instant(), Duration.ofSeconds(60), "service-account token");
-        if (!ISSUER.equals(Claims.requiredString(c, "iss", "service-account token"))) {
-            throw new WimseException(Reason.UNTRUSTED_ISSUER, "wrong issuer");
-        }
-        if (!AUDIENCE.equals(Claims.requiredString(c, "aud", "service-account token"))) {
-            throw new WimseException(Reason.AUDIENCE_MISMATCH, "wrong audience");
-        }
-        String[] sub = Claims.requiredString(c, "sub", "service-account token").split(":");
+        String[] sub = tokens.verify(jwt, clusterKeys).claims().requiredString("sub").split(":");
         if (sub.length != 4 || !sub[0].equals("system") || !sub[1].equals("serviceaccount")) {
             throw new WimseException(Reason.INVALID_CLAIM, "not a service-account subject");
         }
