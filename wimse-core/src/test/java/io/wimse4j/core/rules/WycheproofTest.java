@@ -88,6 +88,20 @@ class WycheproofTest {
 
     private static final TrustDomain TRUST_DOMAIN = new TrustDomain("wycheproof.example");
 
+    /** The committed copy of the vectors is byte for byte the project's shared one, when that is here. */
+    @org.junit.jupiter.api.Test
+    void committedVectorsAreTheSharedOnes() throws java.io.IOException {
+        Optional<Path> shared = WycheproofVectors.sharedDirectory();
+        org.junit.jupiter.api.Assumptions.assumeTrue(shared.isPresent(), "shared/vectors/wycheproof is not beside this clone");
+        Path copy = WycheproofVectors.committedCopy().orElseThrow(() -> new AssertionError("no committed copy on the class path"));
+        try (Stream<Path> files = java.nio.file.Files.list(shared.get())) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                assertThat(java.nio.file.Files.readAllBytes(copy.resolve(f.getFileName().toString())))
+                        .as("committed copy of %s", f.getFileName()).isEqualTo(java.nio.file.Files.readAllBytes(f));
+            }
+        }
+    }
+
     @TestFactory
     Stream<DynamicNode> es256() {
         return table(ES256_FILE, JwsAlgorithm.ES256);

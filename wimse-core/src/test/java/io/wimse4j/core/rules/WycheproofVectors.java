@@ -68,6 +68,12 @@ public record WycheproofVectors(String file, JwsAlgorithm algorithm, int numberO
 
     /** The {@code shared/vectors/wycheproof} directory, searched upward from the working directory. */
     public static Optional<Path> directory() {
+        Optional<Path> shared = sharedDirectory();
+        return shared.isPresent() ? shared : committedCopy();
+    }
+
+    /** {@code shared/vectors/wycheproof} above the working directory, where the project's specs live. */
+    public static Optional<Path> sharedDirectory() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             Path candidate = dir.resolve("shared").resolve("vectors").resolve("wycheproof");
             if (Files.isRegularFile(candidate.resolve("NOTICE.md"))) {
@@ -75,6 +81,22 @@ public record WycheproofVectors(String file, JwsAlgorithm algorithm, int numberO
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The copy committed under {@code src/test/resources/wycheproof} (unmodified, with its LICENSE and
+     * NOTICE), so a clone without {@code shared/} beside it still runs the vectors.
+     */
+    public static Optional<Path> committedCopy() {
+        java.net.URL notice = WycheproofVectors.class.getResource("/wycheproof/NOTICE.md");
+        if (notice == null || !"file".equals(notice.getProtocol())) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Path.of(notice.toURI()).getParent());
+        } catch (java.net.URISyntaxException e) {
+            return Optional.empty();
+        }
     }
 
     /** Reads {@code file} of {@code dir} to be run under {@code alg}; fails on a file that does not fit {@code alg}. */
