@@ -5,6 +5,7 @@ import io.wimse4j.core.internal.Base64Url;
 import io.wimse4j.core.internal.Hashes;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -40,14 +41,17 @@ public final class ReplayKey {
     public static final int MAX_SCOPE_LENGTH = 64;
     /** Length of {@link #digest()}, in bytes. */
     public static final int DIGEST_LENGTH = 32;
+    /** Length of the digest prefix {@link #compactId()} encodes, in bytes. */
+    public static final int COMPACT_LENGTH = 12;
 
     private final WorkloadIdentifier sender;
     private final String scope;
     private final String jti;
     private final byte[] digest;
-    private final String base64Url;
     private final String senderMaterial;
-    /** Computed on first use: only the Redis cache needs the hashed form. */
+    /** The textual forms, computed on first use: the in-memory cache needs none of them. */
+    private volatile String base64Url;
+    private volatile String compactId;
     private volatile String shareId;
 
     private ReplayKey(WorkloadIdentifier sender, String scope, String jti, String senderMaterial) {
@@ -55,7 +59,6 @@ public final class ReplayKey {
         this.scope = scope;
         this.jti = jti;
         this.digest = Hashes.sha256((senderMaterial + '\0' + jti).getBytes(StandardCharsets.UTF_8));
-        this.base64Url = Base64Url.encode(digest);
         this.senderMaterial = senderMaterial;
     }
 
@@ -125,7 +128,42 @@ public final class ReplayKey {
 
     /** {@link #digest()} in base64url without padding: 43 characters. */
     public String base64Url() {
-        return base64Url;
+        String b = base64Url;
+        if (b == null) {
+            b = Base64Url.encode(digest);
+            base64Url = b;
+        }
+        return b;
+    }
+
+    /**
+     * The first {@value #COMPACT_LENGTH} bytes (96 bits) of {@link #digest()} in base64url: 16
+     * characters, the fixed-size form both replay caches store (the in-memory cache the same 96 bits
+     * as two numbers, the Redis cache this text). Two different keys share it with probability
+     * 2<sup>-96</sup>, and sharing it can only make a first use look like a replay (a refusal), never
+     * the reverse.
+     */
+    public String compactId() {
+        String c = compactId;
+        if (c == null) {
+            c = Base64Url.encode(Arrays.copyOf(digest, COMPACT_LENGTH));
+            compactId = c;
+        }
+        return c;
+    }
+
+    /** Bits 0..63 of the digest (big-endian): the first half of the in-memory cache's compact key. */
+    long compactHigh() {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (digest[i] & 0xff);
+        }
+        return v;
+    }
+
+    /** Bits 64..95 of the digest (big-endian): the rest of the compact key. */
+    int compactLow() {
+        return ((digest[8] & 0xff) << 24) | ((digest[9] & 0xff) << 16) | ((digest[10] & 0xff) << 8) | (digest[11] & 0xff);
     }
 
     /**
@@ -151,17 +189,17 @@ public final class ReplayKey {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ReplayKey other && base64Url.equals(other.base64Url);
+        return o instanceof ReplayKey other && Arrays.equals(digest, other.digest);
     }
 
     @Override
     public int hashCode() {
-        return base64Url.hashCode();
+        return Arrays.hashCode(digest);
     }
 
     @Override
     public String toString() {
         String who = sender != null ? "sender=" + sender.value() : "scope=" + scope;
-        return "ReplayKey[" + who + ", digest=" + base64Url.substring(0, 8) + "...]";
+        return "ReplayKey[" + who + ", digest=" + base64Url().substring(0, 8) + "...]";
     }
 }
