@@ -33,13 +33,21 @@ class ReplayShareTest {
     }
 
     private static final WorkloadIdentifier A = id("wimse://example.org/a");
+
+    /** A small cache whose senders may each hold {@code limit} live entries (1 proof per second over {@code limit} s). */
+    private static InMemoryReplayCache limited(int limit, java.time.Clock clock) {
+        InMemoryReplayCache cache = InMemoryReplayCache.builder().maxBytes(4096).perSenderRate(1)
+                .retention(Duration.ofSeconds(limit)).clock(clock).build();
+        assertThat(cache.perSenderLimit()).isEqualTo(limit);
+        return cache;
+    }
     private static final WorkloadIdentifier B = id("wimse://example.org/b");
 
     @Test
     void V_9_aFloodingSenderIsRefusedWhileOthersAreServed() throws WimseException {
         Fixture f = new Fixture();
         Fixture other = new Fixture();
-        InMemoryReplayCache cache = new InMemoryReplayCache(100, 3, f.clock);
+        InMemoryReplayCache cache = limited(3, f.clock);
         RequestVerifier v = RequestVerifier.builder().clock(f.clock).replayCache(cache)
                 .trust(td -> td.equals(f.trustDomain) ? Optional.of(Fixture.bundle(td, f.issuerKey, other.issuerKey)) : Optional.empty())
                 .build();
@@ -62,7 +70,7 @@ class ReplayShareTest {
     @Test
     void V_9_aSharePartlyFreedByExpiryAdmitsTheSenderAgain() throws WimseException {
         MutableClock clock = new MutableClock(Fixture.NOW);
-        InMemoryReplayCache cache = new InMemoryReplayCache(10, 2, clock);
+        InMemoryReplayCache cache = limited(2, clock);
         Instant soon = Fixture.NOW.plusSeconds(10);
         Instant later = Fixture.NOW.plusSeconds(600);
         assertThat(cache.firstUse(ReplayKey.of(A, "a1"), soon)).isTrue();
@@ -79,7 +87,7 @@ class ReplayShareTest {
     @Test
     void V_9_anExpiredEntryReplacedByTheSameKeyIsNotCountedTwice() throws WimseException {
         MutableClock clock = new MutableClock(Fixture.NOW);
-        InMemoryReplayCache cache = new InMemoryReplayCache(10, 2, clock);
+        InMemoryReplayCache cache = limited(2, clock);
         assertThat(cache.firstUse(ReplayKey.of(A, "x"), Fixture.NOW.plusSeconds(10))).isTrue();
         clock.advance(Duration.ofSeconds(12));
         assertThat(cache.firstUse(ReplayKey.of(A, "x"), Fixture.NOW.plusSeconds(600))).as("x expired: a first use again").isTrue();
@@ -115,7 +123,7 @@ class ReplayShareTest {
     @Test
     void V_9_anEntryEvictedBeforeItIsCountedDoesNotLockItsSenderOut() throws WimseException {
         LeapingClock clock = new LeapingClock();
-        InMemoryReplayCache cache = new InMemoryReplayCache(10, 2, clock);
+        InMemoryReplayCache cache = limited(2, clock);
         // each proof expires "now": its entry is gone before record() returns
         assertThat(cache.firstUse(ReplayKey.of(A, "x1"), clock.instant())).isTrue();
         assertThat(cache.firstUse(ReplayKey.of(A, "x2"), clock.instant())).isTrue();
@@ -127,15 +135,17 @@ class ReplayShareTest {
 
     @Test
     void V_9_aFailedInsertionHoldsNoPlaceOfTheShare() throws WimseException {
-        InMemoryReplayCache cache = new InMemoryReplayCache(10, 1, new MutableClock(Fixture.NOW));
-        // an expiry beyond the millisecond range cannot be scheduled
-        assertThatThrownBy(() -> cache.firstUse(ReplayKey.of(A, "never"), Instant.MAX)).isInstanceOf(ArithmeticException.class);
+        InMemoryReplayCache cache = limited(1, new MutableClock(Fixture.NOW));
+        // an entry asked to live longer than a day is refused (never kept for less), and counts for nothing
+        assertRejected(() -> cache.firstUse(ReplayKey.of(A, "never"), Instant.MAX), Reason.REPLAY_CACHE_UNAVAILABLE);
+        assertRejected(() -> cache.firstUse(ReplayKey.of(A, "later"), Fixture.NOW.plus(Duration.ofDays(1)).plusSeconds(1)),
+                Reason.REPLAY_CACHE_UNAVAILABLE);
         assertThat(cache.firstUse(ReplayKey.of(A, "next"), Fixture.NOW.plusSeconds(60))).isTrue();
     }
 
     @Test
     void V_9_aNonWorkloadScopeHoldsItsOwnShareApartFromWorkloads() throws WimseException {
-        InMemoryReplayCache cache = new InMemoryReplayCache(10, 2, new MutableClock(Fixture.NOW));
+        InMemoryReplayCache cache = limited(2, new MutableClock(Fixture.NOW));
         Instant later = Fixture.NOW.plusSeconds(600);
         assertThat(cache.firstUse(ReplayKey.ofScope("wimse-pop", "p1"), later)).isTrue();
         assertThat(cache.firstUse(ReplayKey.ofScope("wimse-pop", "p2"), later)).isTrue();
@@ -147,9 +157,14 @@ class ReplayShareTest {
 
     @Test
     void theShareMustFitTheCapacity() {
-        assertThatThrownBy(() -> new InMemoryReplayCache(10, 11, java.time.Clock.systemUTC()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("perSenderLimit");
-        assertThatThrownBy(() -> new InMemoryReplayCache(10, 0, java.time.Clock.systemUTC()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("perSenderLimit");
+        // 256 bytes: 16 slots, 12 live entries; 1 per second over 13 s is 13
+        assertThatThrownBy(() -> InMemoryReplayCache.builder().maxBytes(256).perSenderRate(1).retention(Duration.ofSeconds(13)).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exceeds the capacity");
+        assertThatThrownBy(() -> InMemoryReplayCache.builder().perSenderRate(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("perSenderRate");
+        assertThatThrownBy(() -> InMemoryReplayCache.builder().maxBytes(255))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxBytes");
+        assertThatThrownBy(() -> InMemoryReplayCache.builder().retention(Duration.ofMillis(999)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retention");
     }
 }

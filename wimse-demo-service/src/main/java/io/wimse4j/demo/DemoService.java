@@ -126,7 +126,7 @@ public final class DemoService implements AutoCloseable {
             redisCache = RedisReplayCache.builder().uri(config.redisUrl).clock(config.clock).build();
             cache = redisCache;
         } else {
-            cache = new InMemoryReplayCache(InMemoryReplayCache.DEFAULT_CAPACITY, config.clock);
+            cache = InMemoryReplayCache.builder().clock(config.clock).build();
         }
         return v.replayCache(cache).build();
     }

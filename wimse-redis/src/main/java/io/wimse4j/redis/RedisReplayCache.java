@@ -62,7 +62,7 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
     /** Default key prefix. */
     public static final String DEFAULT_NAMESPACE = "wimse:replay:";
     /** Default per-sender limit: the share a default in-memory cache gives (a quarter of its capacity). */
-    public static final long DEFAULT_PER_SENDER_LIMIT = InMemoryReplayCache.DEFAULT_CAPACITY / 4;
+    public static final long DEFAULT_PER_SENDER_LIMIT = InMemoryReplayCache.DEFAULT_PER_SENDER_RATE * InMemoryReplayCache.DEFAULT_RETENTION.toSeconds();
     /** Default command timeout. */
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(500);
     /** Shortest TTL given to an entry, before the margin. */

@@ -247,7 +247,7 @@ class RedisReplayCacheTest {
 
     @Test
     void V_9_theDefaultShareIsTheInMemoryCachesDefault() {
-        assertThat(RedisReplayCache.DEFAULT_PER_SENDER_LIMIT).isEqualTo(InMemoryReplayCache.DEFAULT_CAPACITY / 4);
+        assertThat(RedisReplayCache.DEFAULT_PER_SENDER_LIMIT).isEqualTo(InMemoryReplayCache.DEFAULT_PER_SENDER_RATE * InMemoryReplayCache.DEFAULT_RETENTION.toSeconds());
     }
 
     @Test

@@ -167,7 +167,7 @@ public final class IdentityServer implements AutoCloseable {
                 : baseUri.toString();
 
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        ReplayCache replay = new InMemoryReplayCache(InMemoryReplayCache.DEFAULT_CAPACITY, clock);
+        ReplayCache replay = InMemoryReplayCache.builder().clock(clock).build();
         List<Attestor> attestors = IssuanceService.attestors(config, base + "/v1/wit", keys, registrations, joinTokens,
                 kubernetes, replay, clock);
         IssuanceService issuance = new IssuanceService(config, base, keys, registrations, attestors, replay,

@@ -73,7 +73,7 @@ public final class RequestVerifier {
         this.audiences = Set.copyOf(normalized);
         this.othPolicy = b.othPolicy;
         this.replayCache = b.replayCache != null ? b.replayCache
-                : b.replayProtection ? new InMemoryReplayCache(InMemoryReplayCache.DEFAULT_CAPACITY, b.clock) : null;
+                : b.replayProtection ? InMemoryReplayCache.builder().clock(b.clock).build() : null;
     }
 
     /** A new builder; {@link Builder#trust(TrustBundleSource)} is required. */

@@ -296,7 +296,7 @@ class RequestVerificationRulesTest {
         assertThat(verifier.verify(request).workload()).isEqualTo(f.workload);
         assertRejected(() -> verifier.verify(request), Reason.REPLAY);
 
-        InMemoryReplayCache shared = new InMemoryReplayCache(1000, f.clock);
+        InMemoryReplayCache shared = InMemoryReplayCache.builder().clock(f.clock).build();
         RequestVerifier wrongAudience = f.verifier().acceptTargetUri(false).audience("https://elsewhere.example/").replayCache(shared).build();
         RequestVerifier right = f.verifier().replayCache(shared).build();
         HttpRequestFacts fresh = f.validRequest();
@@ -309,7 +309,7 @@ class RequestVerificationRulesTest {
     void V_9_sameJtiFromAnotherWorkloadIsNotAReplay() throws WimseException {
         Fixture other = new Fixture();
         String jti = "shared-jti-value";
-        InMemoryReplayCache cache = new InMemoryReplayCache(1000, f.clock);
+        InMemoryReplayCache cache = InMemoryReplayCache.builder().clock(f.clock).build();
         RequestVerifier v = RequestVerifier.builder().clock(f.clock).replayCache(cache)
                 .trust(td -> td.equals(f.trustDomain) ? Optional.of(Fixture.bundle(td, f.issuerKey, other.issuerKey)) : Optional.empty())
                 .build();
@@ -456,7 +456,7 @@ class RequestVerificationRulesTest {
 
     @Test
     void SEC_4_verifiersSharingOneReplayCacheRejectAReplayAcrossThem() throws WimseException {
-        ReplayCache shared = new InMemoryReplayCache(1000, f.clock);
+        ReplayCache shared = InMemoryReplayCache.builder().clock(f.clock).build();
         RequestVerifier a = f.verifier().replayCache(shared).build();
         RequestVerifier b = f.verifier().replayCache(shared).build();
         HttpRequestFacts request = f.validRequest();
