@@ -34,10 +34,13 @@ class ReplayShareTest {
 
     private static final WorkloadIdentifier A = id("wimse://example.org/a");
 
-    /** A small cache whose senders may each hold {@code limit} live entries (1 proof per second over {@code limit} s). */
+    /**
+     * A small cache whose senders may each hold {@code limit} (at least 2) live entries: 1 proof per
+     * second over {@code limit - 1} s, plus the second of whole-second expiry.
+     */
     private static InMemoryReplayCache limited(int limit, java.time.Clock clock) {
         InMemoryReplayCache cache = InMemoryReplayCache.builder().maxBytes(4096).perSenderRate(1)
-                .retention(Duration.ofSeconds(limit)).clock(clock).build();
+                .retention(Duration.ofSeconds(limit - 1)).clock(clock).build();
         assertThat(cache.perSenderLimit()).isEqualTo(limit);
         return cache;
     }
@@ -95,52 +98,29 @@ class ReplayShareTest {
         assertRejected(() -> cache.firstUse(ReplayKey.of(A, "z"), Fixture.NOW.plusSeconds(600)), Reason.REPLAY_CACHE_UNAVAILABLE);
     }
 
-    /**
-     * A clock that moves on by a minute at every read: the entry a call records has expired by the
-     * time the cache's own maintenance (run on the calling thread) looks again, as after a stall or
-     * a wall-clock step between recording a proof and counting it against its sender.
-     */
-    private static final class LeapingClock extends java.time.Clock {
-        private Instant now = Fixture.NOW;
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public synchronized Instant instant() {
-            now = now.plusSeconds(60);
-            return now;
-        }
-    }
-
     @Test
-    void V_9_anEntryEvictedBeforeItIsCountedDoesNotLockItsSenderOut() throws WimseException {
-        LeapingClock clock = new LeapingClock();
+    void V_9_entriesThatExpiredFreeTheirSendersShare() throws WimseException {
+        MutableClock clock = new MutableClock(Fixture.NOW);
         InMemoryReplayCache cache = limited(2, clock);
-        // each proof expires "now": its entry is gone before record() returns
-        assertThat(cache.firstUse(ReplayKey.of(A, "x1"), clock.instant())).isTrue();
-        assertThat(cache.firstUse(ReplayKey.of(A, "x2"), clock.instant())).isTrue();
+        assertThat(cache.firstUse(ReplayKey.of(A, "x1"), Fixture.NOW)).isTrue();
+        assertThat(cache.firstUse(ReplayKey.of(A, "x2"), Fixture.NOW)).isTrue();
+        assertRejected(() -> cache.firstUse(ReplayKey.of(A, "x3"), Fixture.NOW.plusSeconds(3600)), Reason.REPLAY_CACHE_UNAVAILABLE);
+        clock.advance(Duration.ofSeconds(3));
         assertThat(cache.size()).as("both entries expired").isZero();
-        // A holds no live entry, so its share is free: a lost decrement must not refuse it forever
         assertThat(cache.firstUse(ReplayKey.of(A, "x3"), clock.instant().plusSeconds(3600))).isTrue();
         assertThat(cache.firstUse(ReplayKey.of(A, "x4"), clock.instant().plusSeconds(3600))).isTrue();
     }
 
     @Test
     void V_9_aFailedInsertionHoldsNoPlaceOfTheShare() throws WimseException {
-        InMemoryReplayCache cache = limited(1, new MutableClock(Fixture.NOW));
+        InMemoryReplayCache cache = limited(2, new MutableClock(Fixture.NOW));
         // an entry asked to live longer than a day is refused (never kept for less), and counts for nothing
         assertRejected(() -> cache.firstUse(ReplayKey.of(A, "never"), Instant.MAX), Reason.REPLAY_CACHE_UNAVAILABLE);
         assertRejected(() -> cache.firstUse(ReplayKey.of(A, "later"), Fixture.NOW.plus(Duration.ofDays(1)).plusSeconds(1)),
                 Reason.REPLAY_CACHE_UNAVAILABLE);
         assertThat(cache.firstUse(ReplayKey.of(A, "next"), Fixture.NOW.plusSeconds(60))).isTrue();
+        assertThat(cache.firstUse(ReplayKey.of(A, "then"), Fixture.NOW.plusSeconds(60))).isTrue();
+        assertRejected(() -> cache.firstUse(ReplayKey.of(A, "over"), Fixture.NOW.plusSeconds(60)), Reason.REPLAY_CACHE_UNAVAILABLE);
     }
 
     @Test

@@ -7,7 +7,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,37 +14,43 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A bounded in-memory {@link ReplayCache} for one verifier process (V-9), sized for a request
- * rate. A cluster of verifiers needs a shared cache instead (SEC-4).
+ * rate. A cluster of verifiers needs a shared cache instead (SEC-4). Sizing: {@code docs/replay-cache.md}.
  *
  * <p><b>Compact entries.</b> An entry is the first 96 bits of its {@link ReplayKey}'s digest (see
- * {@link ReplayKey#compactId()}) and an expiry in whole seconds, 16 bytes in a lock-striped
- * open-addressing table: no per-entry object, {@code String} or {@code Instant}. Tables grow with
- * the live entries and shrink after them, between three eighths and three quarters full after a
- * rebuild, so a live entry costs 21 to 43 bytes of heap (about 34 at 1,000,000 entries) and the
- * whole cache never more than {@link Builder#maxBytes(long) maxBytes}. An entry is kept until the
- * first whole second after {@code expiresAt} plus one second of margin.
+ * {@link ReplayKey#compactId()}) and an expiry in whole seconds, 16 bytes in one of up to 64
+ * lock-striped open-addressing tables: no per-entry object, {@code String} or {@code Instant}. A
+ * table grows with its live entries (to 5/16..3/8 full) and is rebuilt when three quarters of it is
+ * used, so while entries grow a live entry costs 16 bytes / load, 21 to 51 bytes (about 34 at
+ * 1,000,000 entries); after a peak, until the tables shrink (they do when less than an eighth is
+ * live), up to 85. The tables never exceed {@link Builder#maxBytes(long) maxBytes} (a growing
+ * table briefly holds its old and new array); the per-sender ledgers come on top, about 250 bytes
+ * per sender with live entries, at most {@link Builder#maxSenders(int) maxSenders}. An entry is
+ * kept until the first whole second after {@code expiresAt} plus one second of margin.
  *
  * <p><b>Guarantees.</b> A live entry is never evicted to make room: when the cache (more exactly,
- * the one of its 64 stripes a key falls in; they fill evenly) holds {@link #capacity()} live
- * entries, a new proof is refused with {@link Reason#REPLAY_CACHE_UNAVAILABLE} (fail closed). A
- * recorded key is answered {@code false} (a replay) whatever the cache would refuse. An entry asked
- * to live longer than {@link #MAX_ENTRY_LIFETIME} is refused, never kept for less.
+ * the one of its tables a key falls in; they fill evenly) holds {@link #capacity()} live entries, a
+ * new proof is refused with {@link Reason#REPLAY_CACHE_UNAVAILABLE} (fail closed). A recorded key
+ * is answered {@code false} (a replay) whatever the cache would refuse. Refused as well, never
+ * recorded for less: an entry asked to live longer than {@link #MAX_ENTRY_LIFETIME}, and one whose
+ * {@code expiresAt} plus the margin has passed (its entry would be gone, so the cache could not tell
+ * a first use from a replay). Time never runs backwards for a table: after the clock steps back,
+ * entries are kept longer, never shorter.
  *
  * <p><b>Per-sender rate.</b> No sender (the workload or scope of a {@link ReplayKey}) may hold more
- * live entries than {@code perSenderRate × retention}: a sender sending at most
- * {@link Builder#perSenderRate(long) perSenderRate} proofs per second, each kept at most
- * {@link Builder#retention(Duration) retention} (its lifetime plus the verifier's leeway plus a
- * second), is never refused while the cache has room; one sending faster, or longer-lived proofs,
- * is refused ({@link Reason#REPLAY_CACHE_UNAVAILABLE}) while the others go on, so one workload
- * flooding fresh proofs cannot fill the cache and lock every other caller out.
+ * live entries than {@link #perSenderLimit()} = {@code perSenderRate × (retention + 1 s)}: a sender
+ * sending at most {@link Builder#perSenderRate(long) perSenderRate} proofs per second, each kept at
+ * most {@link Builder#retention(Duration) retention} (its lifetime plus the verifier's leeway plus a
+ * second; the extra second covers the whole-second expiry), is never refused while the cache has
+ * room; one sending faster, or longer-lived proofs, is refused ({@link Reason#REPLAY_CACHE_UNAVAILABLE})
+ * while the others go on, so one workload flooding fresh proofs cannot fill the cache and lock every
+ * other caller out.
  *
  * <p><b>Sizing.</b> Live entries = Σ over senders of (proofs per second × (proof lifetime + leeway
- * + 1 s)); heap ≈ 34 bytes per live entry (at most 43); {@link #capacity()} =
- * {@code 3/4 × maxBytes / 16} rounded down to whole tables. The defaults (128 MiB, 25,000 proofs
- * per second per sender over 121 s) hold 6,291,456 live entries: one sender at 25,000 requests per
- * second with 60-second proofs and the default 60-second leeway holds 3,025,000 of them
- * (about 100 MiB), a verifier at 1,000 requests per second about 4 MiB. Memory is taken as
- * entries arrive, not up front.
+ * + 1 s)). {@link #capacity()} = {@code 3/4 × maxBytes / 16}, {@code maxBytes / 16} rounded down to
+ * a power of two of slots. The defaults (128 MiB, 25,000 proofs per second per sender over 121 s)
+ * hold 6,291,456 live entries, one sender at most 3,050,000; one sender at 20,000 requests per second
+ * with 60-second proofs and the default 60-second leeway holds 2,420,000 (64 MiB of tables), a
+ * verifier at 1,000 requests per second about 4 MiB. Memory is taken as entries arrive, not up front.
  */
 public final class InMemoryReplayCache implements ReplayCache {
     /** Default memory bound: 128 MiB. */
@@ -64,12 +69,22 @@ public final class InMemoryReplayCache implements ReplayCache {
     private static final int MAX_SEGMENTS = 64;
     /** Smallest table bound per segment before the cache uses fewer segments. */
     private static final int MIN_SEGMENT_SLOTS = 4096;
+    /** Largest {@code maxBytes}: 64 tables of {@link ReplaySegment#MAX_SLOTS} slots (64 GiB). */
+    static final long MAX_BYTES = (long) MAX_SEGMENTS * ReplaySegment.MAX_SLOTS * SLOT_BYTES;
+    /**
+     * The last second the tables count in (expiry seconds are {@code int}s from construction): some
+     * 68 years, less a day so that every expiry fits. Beyond it the cache refuses (fail closed).
+     */
+    private static final long MAX_RELATIVE_SECOND = Integer.MAX_VALUE - 2 * 86_400L;
+    /** Default most senders with live entries tracked at once. */
+    public static final int DEFAULT_MAX_SENDERS = 65_536;
 
     private final Clock clock;
     private final long maxBytes;
     private final long perSenderRate;
     private final Duration retention;
     private final long perSenderLimit;
+    private final int maxSenders;
     private final long baseSecond;
     private final ReplaySegment[] segments;
     private final int segmentShift;
@@ -89,13 +104,16 @@ public final class InMemoryReplayCache implements ReplayCache {
         this.perSenderRate = b.perSenderRate;
         this.retention = b.retention;
         long retentionSeconds = (b.retention.toMillis() + 999) / 1000;
-        this.perSenderLimit = Math.multiplyExact(b.perSenderRate, retentionSeconds);
+        // one second more than the retention: an entry made mid-second is counted until the whole
+        // second after its expiry, so a sender at exactly the stated rate holds up to rate x (retention + 1)
+        this.perSenderLimit = Math.multiplyExact(b.perSenderRate, retentionSeconds + 1);
+        this.maxSenders = b.maxSenders;
         // seconds count from just before construction, so the current second is at least 1 and an
         // expiry second (> now) is never 0, the empty slot's mark
         this.baseSecond = Math.floorDiv(clock.millis(), 1000) - 1;
         long totalSlots = Long.highestOneBit(b.maxBytes / SLOT_BYTES);
         int count = (int) Math.max(1, Math.min(MAX_SEGMENTS, totalSlots / MIN_SEGMENT_SLOTS));
-        int perSegment = (int) Math.min(1 << 30, totalSlots / count);
+        int perSegment = (int) Math.min(ReplaySegment.MAX_SLOTS, totalSlots / count);
         SecureRandom random = new SecureRandom();
         this.segments = new ReplaySegment[count];
         for (int i = 0; i < count; i++) {
@@ -117,15 +135,30 @@ public final class InMemoryReplayCache implements ReplayCache {
         Objects.requireNonNull(replayKey, "key");
         Objects.requireNonNull(expiresAt, "expiresAt");
         long nowMillis = clock.millis();
-        int now = second(Math.floorDiv(nowMillis, 1000));
+        long nowSecond = Math.floorDiv(nowMillis, 1000);
+        // epoch seconds first: toEpochMilli overflows for instants far away in either direction
+        long expSecond = expiresAt.getEpochSecond();
         long limitMillis = nowMillis + MAX_ENTRY_MILLIS;
-        // the epoch-second test first: toEpochMilli overflows for instants far away
-        if (expiresAt.getEpochSecond() > Math.floorDiv(limitMillis, 1000) || expiresAt.toEpochMilli() > limitMillis) {
+        // whole seconds first: toEpochMilli overflows for instants far away in either direction
+        boolean tooLong = expSecond > Math.floorDiv(limitMillis, 1000);
+        boolean past = !tooLong && expSecond < nowSecond - 1;
+        long expMillis = tooLong || past ? 0 : expiresAt.toEpochMilli();
+        if (tooLong || expMillis > limitMillis) {
             throw new WimseException(Reason.REPLAY_CACHE_UNAVAILABLE,
                     "a replay entry may be kept at most " + MAX_ENTRY_LIFETIME.toHours() + " hours");
         }
-        long keepMillis = Math.max(expiresAt.toEpochMilli(), nowMillis) + MARGIN_MILLIS;
-        int expiry = Math.max(second(Math.floorDiv(keepMillis + 999, 1000)), now + 1);
+        if (past || expMillis + MARGIN_MILLIS <= nowMillis) {
+            // an entry for it would be gone already: the cache cannot tell a first use from a replay
+            throw new WimseException(Reason.REPLAY_CACHE_UNAVAILABLE,
+                    "the proof's expiry (plus the cache's margin) has already passed");
+        }
+        long relative = nowSecond - baseSecond;
+        if (relative < 1 || relative > MAX_RELATIVE_SECOND) {
+            throw new WimseException(Reason.REPLAY_CACHE_UNAVAILABLE,
+                    "the clock is outside the range this in-memory replay cache counts in");
+        }
+        int now = (int) relative;
+        int expiry = Math.max((int) (Math.floorDiv(expMillis + MARGIN_MILLIS + 999, 1000) - baseSecond), now + 1);
         sweepSenders(now);
 
         long a = replayKey.compactHigh();
@@ -139,6 +172,9 @@ public final class InMemoryReplayCache implements ReplayCache {
                 outcome = segment.record(a, b, expiry, now, ledger, perSenderLimit);
             }
             switch (outcome) {
+                case ReplaySegment.SENDERS_FULL:
+                    throw new WimseException(Reason.REPLAY_CACHE_UNAVAILABLE,
+                            "the in-memory replay cache tracks " + maxSenders + " senders with live proofs, its most");
                 case ReplaySegment.RETRY:
                     continue; // the ledger was dropped from the map meanwhile: take the current one
                 case ReplaySegment.FIRST_USE:
@@ -156,9 +192,13 @@ public final class InMemoryReplayCache implements ReplayCache {
         }
     }
 
+    /** The sender's ledger, made if need be; {@code null} when the map holds {@code maxSenders} already. */
     private SenderLedger ledger(String sender) {
         SenderLedger ledger = senders.get(sender);
         if (ledger == null) {
+            if (senders.size() >= maxSenders) {
+                return null; // a replay is still found before this matters (ReplaySegment.record)
+            }
             SenderLedger fresh = new SenderLedger();
             ledger = senders.putIfAbsent(sender, fresh);
             if (ledger == null) {
@@ -177,13 +217,17 @@ public final class InMemoryReplayCache implements ReplayCache {
         if (now <= last || !lastSweep.compareAndSet(last, now)) {
             return;
         }
-        for (Iterator<Map.Entry<String, SenderLedger>> it = senders.entrySet().iterator(); it.hasNext(); ) {
-            SenderLedger ledger = it.next().getValue();
+        for (Map.Entry<String, SenderLedger> e : senders.entrySet()) {
+            SenderLedger ledger = e.getValue();
             synchronized (ledger) {
+                if (ledger.dead) {
+                    continue;
+                }
                 ledger.expire(now);
                 if (ledger.live() == 0) {
                     ledger.dead = true;
-                    it.remove();
+                    // by key and value: an overlapping sweep must never drop the ledger that replaced this one
+                    senders.remove(e.getKey(), ledger);
                 }
             }
         }
@@ -197,13 +241,10 @@ public final class InMemoryReplayCache implements ReplayCache {
         return (int) (h >>> segmentShift);
     }
 
-    /** Seconds since just before construction; saturated to the int range. */
-    private int second(long epochSecond) {
-        return (int) Math.max(Integer.MIN_VALUE + 1, Math.min(Integer.MAX_VALUE, epochSecond - baseSecond));
-    }
-
+    /** The current second, counted from just before construction, clamped to the range the tables count in. */
     private int currentSecond() {
-        return second(Math.floorDiv(clock.millis(), 1000));
+        long relative = Math.floorDiv(clock.millis(), 1000) - baseSecond;
+        return (int) Math.max(1, Math.min(MAX_RELATIVE_SECOND, relative));
     }
 
     /** Live entries now: exact, but a scan of every table (for tests and diagnostics, not the request path). */
@@ -218,12 +259,12 @@ public final class InMemoryReplayCache implements ReplayCache {
         return n;
     }
 
-    /** The most live entries the cache holds: {@code 3/4 × maxBytes / 16}, rounded down to whole tables. */
+    /** The most live entries the cache holds: {@code 3/4 × maxBytes / 16}, {@code maxBytes / 16} rounded down to a power of two. */
     public long capacity() {
         return capacity;
     }
 
-    /** The most live entries one sender may hold: {@code perSenderRate × retention} (in whole seconds). */
+    /** The most live entries one sender may hold: {@code perSenderRate × (retention + 1 s)}, in whole seconds. */
     public long perSenderLimit() {
         return perSenderLimit;
     }
@@ -256,18 +297,20 @@ public final class InMemoryReplayCache implements ReplayCache {
         private long perSenderRate = DEFAULT_PER_SENDER_RATE;
         private Duration retention = DEFAULT_RETENTION;
         private Clock clock = Clock.systemUTC();
+        private int maxSenders = DEFAULT_MAX_SENDERS;
 
         private Builder() {
         }
 
         /**
          * The memory bound of the entry tables, in bytes (default {@link #DEFAULT_MAX_BYTES}; at
-         * least 256). The capacity is three quarters of {@code maxBytes / 16} entries, rounded down
-         * to a power of two of slots.
+         * least 256, at most 64 GiB). The capacity is three quarters of {@code maxBytes / 16}
+         * entries, {@code maxBytes / 16} first rounded down to a power of two of slots.
          */
         public Builder maxBytes(long bytes) {
-            if (bytes < (long) SLOT_BYTES * ReplaySegment.MIN_SLOTS) {
-                throw new IllegalArgumentException("maxBytes must be at least " + SLOT_BYTES * ReplaySegment.MIN_SLOTS);
+            if (bytes < (long) SLOT_BYTES * ReplaySegment.MIN_SLOTS || bytes > MAX_BYTES) {
+                throw new IllegalArgumentException("maxBytes must be between " + SLOT_BYTES * ReplaySegment.MIN_SLOTS
+                        + " and " + MAX_BYTES);
             }
             this.maxBytes = bytes;
             return this;
@@ -296,6 +339,20 @@ public final class InMemoryReplayCache implements ReplayCache {
             return this;
         }
 
+        /**
+         * The most senders with live entries tracked at once (default {@link #DEFAULT_MAX_SENDERS};
+         * each costs about 250 bytes, so 16 MiB by default, on top of the tables). A proof from a
+         * further sender is refused ({@link Reason#REPLAY_CACHE_UNAVAILABLE}) until a sender's last
+         * entry expires; its replays are still reported as replays.
+         */
+        public Builder maxSenders(int senders) {
+            if (senders < 1) {
+                throw new IllegalArgumentException("maxSenders must be at least 1");
+            }
+            this.maxSenders = senders;
+            return this;
+        }
+
         /** The clock entries expire by (default the system clock). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -303,13 +360,13 @@ public final class InMemoryReplayCache implements ReplayCache {
         }
 
         /**
-         * @throws IllegalArgumentException when one sender's limit ({@code perSenderRate × retention})
+         * @throws IllegalArgumentException when one sender's limit ({@code perSenderRate × (retention + 1 s)})
          *                                  exceeds the capacity: the share would be meaningless
          */
         public InMemoryReplayCache build() {
             InMemoryReplayCache cache = new InMemoryReplayCache(this);
             if (cache.perSenderLimit > cache.capacity) {
-                throw new IllegalArgumentException("perSenderRate × retention (" + cache.perSenderLimit
+                throw new IllegalArgumentException("perSenderRate × (retention + 1 s) (" + cache.perSenderLimit
                         + " entries) exceeds the capacity of maxBytes (" + cache.capacity + " entries)");
             }
             return cache;

@@ -13,8 +13,8 @@ package io.wimse4j.core.replay;
  * removed one by one (that would break probe sequences): a probe reuses the first expired slot it
  * passes, and when used slots (live or expired) reach three quarters of the table, a rebuild copies
  * only the live entries into a table sized for them: doubled when they fill at least
- * {@value #GROW_NUM}/{@value #DEN} of it, halved when they fill less than an eighth, bounded by
- * {@code maxSlots}. Expiry is counted in whole seconds, so nothing expires between two rebuilds in
+ * {@value #GROW_NUM}/{@value #DEN} of it (then 5/16 to 3/8 full), shrunk when they fill less than an
+ * eighth (to the smallest table they fill at most 3/8 of), bounded by {@code maxSlots}. Expiry is counted in whole seconds, so nothing expires between two rebuilds in
  * one second: a full table at its bound is rebuilt at most once per second, and in between
  * refuses (fail closed) instead of rescanning.
  *
@@ -36,6 +36,10 @@ final class ReplaySegment {
     static final int SHARE_FULL = -2;
     /** The ledger was dropped from the cache's map meanwhile: nothing recorded, try again with the current one. */
     static final int RETRY = -3;
+    /** The sender has no ledger and the cache tracks as many senders as it may: nothing recorded. */
+    static final int SENDERS_FULL = -4;
+    /** Largest table of one segment, in slots (a {@code long[]} of 2<sup>27</sup>, 1 GiB). */
+    static final int MAX_SLOTS = 1 << 26;
 
     private final int maxSlots;
     /** Secret per segment: where a key's probe starts cannot be predicted from its (public) digest. */
@@ -46,6 +50,13 @@ final class ReplaySegment {
     /** Expired slots reused since the last rebuild or check; see {@link #maybeShrink}. */
     private int reused;
     private int lastFullRebuild = Integer.MIN_VALUE;
+    /**
+     * The latest second this segment has seen. Time never goes backwards for a segment: were an
+     * expired entry to look live again (a clock stepped back, a caller that read the clock before a
+     * stall), a rebuild could keep two copies of one key and reorder them, and the older copy, once
+     * expired, would hide the newer, live one.
+     */
+    private int lastNow = Integer.MIN_VALUE;
 
     ReplaySegment(int maxSlots, long seed) {
         this.maxSlots = maxSlots;
@@ -68,9 +79,16 @@ final class ReplaySegment {
      * Records key {@code (a, b)} until second {@code expiry} unless it is live, counting it in
      * {@code ledger} when the sender has fewer than {@code limit} live entries.
      *
-     * @return {@link #FIRST_USE}, {@link #REPLAY}, {@link #FULL}, {@link #SHARE_FULL} or {@link #RETRY}
+     * @param ledger the sender's ledger; {@code null} when the cache may track no further sender
+     * @return {@link #FIRST_USE}, {@link #REPLAY}, {@link #FULL}, {@link #SHARE_FULL}, {@link #RETRY} or {@link #SENDERS_FULL}
      */
     int record(long a, int b, int expiry, int now, SenderLedger ledger, long limit) {
+        if (now < lastNow) {
+            now = lastNow;
+            expiry = Math.max(expiry, now + 1);
+        } else {
+            lastNow = now;
+        }
         int home = home(a);
         int free = -1;
         int i = home & mask;
@@ -96,6 +114,9 @@ final class ReplaySegment {
                 free = i;
             }
             i = (i + 1) & mask;
+        }
+        if (ledger == null) {
+            return SENDERS_FULL;
         }
         synchronized (ledger) {
             if (ledger.dead) {
@@ -170,9 +191,11 @@ final class ReplaySegment {
         int target = slots;
         if ((long) live * DEN >= (long) slots * GROW_NUM && slots < maxSlots) {
             target = slots * 2;
-        } else {
-            while (target > MIN_SLOTS && (long) live * DEN < target) {
-                target /= 2; // less than an eighth full: give memory back
+        } else if ((long) live * DEN < slots) {
+            // less than an eighth full: give memory back, down to the smallest table holding the
+            // live entries at most three eighths full
+            while (target > MIN_SLOTS && (long) live * DEN <= (long) (target / 2) * 3) {
+                target /= 2;
             }
         }
         long[] old = table;
@@ -202,7 +225,7 @@ final class ReplaySegment {
      * Where the probe of a key starts: the digest bits mixed with the secret seed (the finalizer of
      * MurmurHash3), so that a sender grinding {@code jti}s cannot aim many keys at one probe run.
      */
-    private int home(long a) {
+    int home(long a) {
         long h = a ^ seed;
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;

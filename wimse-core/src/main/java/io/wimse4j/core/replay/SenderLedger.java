@@ -31,6 +31,14 @@ final class SenderLedger {
             head = 0;
             tail = 0;
         }
+        if (seconds.length > 16 && tail - head < seconds.length / 4) {
+            // a burst is over: give the arrays back
+            int n = tail - head;
+            seconds = Arrays.copyOfRange(seconds, head, head + seconds.length / 2);
+            counts = Arrays.copyOfRange(counts, head, head + counts.length / 2);
+            head = 0;
+            tail = n;
+        }
     }
 
     /** Live entries, as of the last {@link #expire}. */
