@@ -64,6 +64,37 @@ final class LocalRedis implements AutoCloseable {
         }
     }
 
+    /** {@code used_memory} from {@code INFO memory}, in bytes. */
+    long usedMemory() throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            s.setSoTimeout(5_000);
+            OutputStream out = s.getOutputStream();
+            out.write("INFO memory\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            String header = readLine(in); // $<length>
+            if (!header.startsWith("$")) {
+                throw new IOException("INFO answered " + header);
+            }
+            byte[] body = in.readNBytes(Integer.parseInt(header.substring(1)));
+            for (String line : new String(body, StandardCharsets.US_ASCII).split("\r\n")) {
+                if (line.startsWith("used_memory:")) {
+                    return Long.parseLong(line.substring("used_memory:".length()).trim());
+                }
+            }
+            throw new IOException("INFO memory without used_memory");
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c >= 0 && c != '\n'; c = in.read()) {
+            line.append((char) c);
+        }
+        return line.toString().trim();
+    }
+
     private boolean ping() {
         try {
             return command("PING").startsWith("+PONG");
@@ -80,12 +111,7 @@ final class LocalRedis implements AutoCloseable {
             OutputStream out = s.getOutputStream();
             out.write((inline + "\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            InputStream in = s.getInputStream();
-            StringBuilder line = new StringBuilder();
-            for (int c = in.read(); c >= 0 && c != '\n'; c = in.read()) {
-                line.append((char) c);
-            }
-            return line.toString().trim();
+            return readLine(s.getInputStream());
         }
     }
 
