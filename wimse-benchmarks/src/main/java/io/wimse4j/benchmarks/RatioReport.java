@@ -30,9 +30,24 @@ import java.util.Optional;
  *   <li>{@code wptCreate}: {@code bareBcSignEd25519}.</li>
  *   <li>{@code demoServiceWithFilter}: {@code demoServiceNoFilter}, the same HTTP service without
  *       {@code WimseFilter} (requests per second on loopback).</li>
+ *   <li>{@code requestVerifyCachedWit2Threads} ("2 threads vs 1"): {@code requestVerifyCachedWit}
+ *       with the same {@code workloadAlg}, one thread.</li>
+ *   <li>{@code redisVerify} ("redis vs in-memory"): {@code inMemoryVerify} with the same parameters.</li>
  * </ul>
+ * Benchmarks with no baseline ({@code firstUseAt1M}, {@code replayAt1M} of
+ * {@link ReplayCacheBenchmark}) are listed on their own with the range of their iterations.
  *
- * Usage: {@code java -cp wimse-benchmarks.jar io.wimse4j.benchmarks.RatioReport result.json}.
+ * <p><b>Spread.</b> Next to each ratio the report prints the spread of its iterations, the range
+ * {@code min..max} of the per-iteration ratios {@code b[i] / base[i]}: iteration {@code i} of the
+ * benchmark paired with iteration {@code i} of its baseline (measurement iterations in the order JMH
+ * reports them, forks one after the other; {@code i} up to the shorter of the two; a baseline made of
+ * several operations in series combines their iterations {@code i}). The two iterations of a pair
+ * ran at different times, so the spread shows how far the ratio moves with the machine's load in
+ * this run: a figure quoted from a run should be a range no narrower than its spread (or a value
+ * rounded to no more digits than the spread allows). Without raw data the spread is the ratio alone.
+ *
+ * <p>Usage: {@code java -cp wimse-benchmarks.jar io.wimse4j.benchmarks.RatioReport result.json [footprint.txt]},
+ * the optional file holding the {@code replay-cache-footprint ...} line of {@link ReplayCacheFootprint}.
  */
 public final class RatioReport {
     static final String VERIFY_ED25519 = "bareBcVerifyEd25519";
@@ -40,17 +55,33 @@ public final class RatioReport {
     static final String SIGN_ED25519 = "bareBcSignEd25519";
     static final String FRESH = "FreshKey";
     static final String DEMO_NO_FILTER = "demoServiceNoFilter";
-    private static final List<String> BASELINES = List.of(VERIFY_ED25519, VERIFY_ES256, SIGN_ED25519, DEMO_NO_FILTER);
+    static final String CACHED_WIT = "requestVerifyCachedWit";
+    static final String TWO_THREADS = "requestVerifyCachedWit2Threads";
+    static final String REDIS = "redisVerify";
+    static final String IN_MEMORY = "inMemoryVerify";
+    private static final List<String> BASELINES = List.of(VERIFY_ED25519, VERIFY_ES256, SIGN_ED25519, DEMO_NO_FILTER,
+            IN_MEMORY);
     /** The issuer key algorithm the request benchmarks use for WITs. */
     static final String WIT_ALG = "ES256";
 
     /**
      * One JMH result: method name, parameters, score (mean over measurement iterations), its 99.9%
-     * error (NaN when unknown), and the best single iteration (the raw data's maximum; the score
-     * when JMH gave no raw data).
+     * error (NaN when unknown), the best single iteration (the raw data's maximum; the score when
+     * JMH gave no raw data), and every measurement iteration in order (forks one after the other;
+     * just the score when JMH gave no raw data).
      */
     public record Result(String benchmark, Map<String, String> params, double score, double error, double best,
-                         String unit) {
+                         String unit, List<Double> iterations) {
+        /** A result whose only iteration is its score. */
+        public Result(String benchmark, Map<String, String> params, double score, double error, double best, String unit) {
+            this(benchmark, params, score, error, best, unit, List.of(score));
+        }
+
+        /** The slowest iteration. */
+        public double worst() {
+            return iterations.stream().mapToDouble(Double::doubleValue).min().orElse(score);
+        }
+
         String label() {
             if (params.isEmpty()) {
                 return benchmark;
@@ -62,18 +93,79 @@ public final class RatioReport {
     }
 
     /**
-     * A benchmark with its baseline: {@code ratio = result.score / baselineScore} (means), and
-     * {@code bestRatio = result.best / baselineBest} (best iterations). Interference from other
-     * processes only ever slows an iteration down, so on a shared machine the best-iteration ratio
-     * is the steadier of the two; when they disagree a lot, the run was noisy.
+     * A benchmark with its baseline: {@code ratio = result.score / baselineScore} (means),
+     * {@code bestRatio = result.best / baselineBest} (best iterations), and the spread
+     * {@link #spreadMin()}..{@link #spreadMax()} of the per-iteration ratios (see the class
+     * comment). Interference from other processes only ever slows an iteration down, so on a shared
+     * machine the best-iteration ratio is the steadier of the two; when they disagree a lot, or the
+     * spread is wide, the run was noisy.
      */
-    public record Row(Result result, String baselineName, double baselineScore, double baselineBest) {
+    public record Row(Result result, String baselineName, double baselineScore, double baselineBest,
+                      List<Double> baselineIterations) {
+        /** A row whose baseline's only iteration is its score. */
+        public Row(Result result, String baselineName, double baselineScore, double baselineBest) {
+            this(result, baselineName, baselineScore, baselineBest, List.of(baselineScore));
+        }
+
+        /** Mean over mean. */
         public double ratio() {
             return result.score() / baselineScore;
         }
 
+        /** Best iteration over best iteration. */
         public double bestRatio() {
             return result.best() / baselineBest;
+        }
+
+        /** {@code result.iterations[i] / baselineIterations[i]}, {@code i} up to the shorter list. */
+        public List<Double> iterationRatios() {
+            int n = Math.min(result.iterations().size(), baselineIterations.size());
+            List<Double> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                out.add(result.iterations().get(i) / baselineIterations.get(i));
+            }
+            return out;
+        }
+
+        /** The lowest per-iteration ratio (the ratio itself when there are none). */
+        public double spreadMin() {
+            return iterationRatios().stream().mapToDouble(Double::doubleValue).min().orElse(ratio());
+        }
+
+        /** The highest per-iteration ratio (the ratio itself when there are none). */
+        public double spreadMax() {
+            return iterationRatios().stream().mapToDouble(Double::doubleValue).max().orElse(ratio());
+        }
+    }
+
+    /** A baseline: its name, mean, best iteration and iterations (several operations in series combined). */
+    private record Baseline(String name, double mean, double best, List<Double> iterations) {
+        static Baseline of(Result r) {
+            return new Baseline(r.benchmark(), r.score(), r.best(), r.iterations());
+        }
+
+        /** These operations in series: {@code 1 / sum(1/x)} for the mean, the best and each iteration. */
+        static Baseline serial(String name, List<Baseline> ops) {
+            double mean = 0;
+            double best = 0;
+            int n = ops.stream().mapToInt(b -> b.iterations().size()).min().orElse(0);
+            double[] it = new double[n];
+            for (Baseline b : ops) {
+                mean += 1 / b.mean();
+                best += 1 / b.best();
+                for (int i = 0; i < n; i++) {
+                    it[i] += 1 / b.iterations().get(i);
+                }
+            }
+            List<Double> iterations = new ArrayList<>(n);
+            for (double x : it) {
+                iterations.add(1 / x);
+            }
+            return new Baseline(name, 1 / mean, 1 / best, iterations);
+        }
+
+        Row row(Result r) {
+            return new Row(r, name, mean, best, iterations);
         }
     }
 
@@ -99,13 +191,15 @@ public final class RatioReport {
             double error = metric.path("scoreError").isNumber() ? metric.path("scoreError").asDouble() : Double.NaN;
             double score = metric.path("score").asDouble(Double.NaN);
             double best = Double.NEGATIVE_INFINITY;
+            List<Double> iterations = new ArrayList<>();
             for (JsonNode fork : metric.path("rawData")) {
                 for (JsonNode iteration : fork) {
                     best = Math.max(best, iteration.asDouble());
+                    iterations.add(iteration.asDouble());
                 }
             }
             out.add(new Result(method, params, score, error, best == Double.NEGATIVE_INFINITY ? score : best,
-                    metric.path("scoreUnit").asText("")));
+                    metric.path("scoreUnit").asText(""), iterations.isEmpty() ? List.of(score) : List.copyOf(iterations)));
         }
         return out;
     }
@@ -117,29 +211,40 @@ public final class RatioReport {
             if (BASELINES.contains(r.benchmark())) {
                 continue;
             }
-            baselineFor(r, results, false).ifPresent(b -> rows.add(new Row(r, b.getKey(), b.getValue()[0], b.getValue()[1])));
+            baselineFor(r, results, false).ifPresent(b -> rows.add(b.row(r)));
             if (r.benchmark().startsWith("requestVerifyUncachedWit")) {
-                baselineFor(r, results, true).ifPresent(b -> rows.add(new Row(r, b.getKey(), b.getValue()[0], b.getValue()[1])));
+                baselineFor(r, results, true).ifPresent(b -> rows.add(b.row(r)));
             }
         }
         return rows;
     }
 
-    /** The baseline's name and its {mean, best} throughput. */
-    private static Optional<Map.Entry<String, double[]>> baselineFor(Result r, List<Result> results, boolean freshProofKey) {
+    /** Results that are neither a baseline nor have one in this run. */
+    public static List<Result> withoutBaseline(List<Result> results) {
+        return results.stream().filter(r -> !BASELINES.contains(r.benchmark()))
+                .filter(r -> baselineFor(r, results, false).isEmpty()).toList();
+    }
+
+    private static Optional<Baseline> baselineFor(Result r, List<Result> results, boolean freshProofKey) {
         String b = r.benchmark();
         if (b.startsWith("bareBcVerify") && b.endsWith(FRESH)) {
-            String warm = b.substring(0, b.length() - FRESH.length());
-            return score(results, warm).map(s -> Map.entry(warm, s));
+            return score(results, b.substring(0, b.length() - FRESH.length()));
         }
         if (b.equals("demoServiceWithFilter")) {
-            return score(results, DEMO_NO_FILTER).map(s -> Map.entry(DEMO_NO_FILTER, s));
+            return score(results, DEMO_NO_FILTER);
         }
         if (b.equals("issue")) {
             return issuanceBaseline(r, results);
         }
         if (b.equals("wptCreate")) {
-            return score(results, SIGN_ED25519).map(s -> Map.entry(SIGN_ED25519, s));
+            return score(results, SIGN_ED25519);
+        }
+        if (b.equals(TWO_THREADS)) {
+            return freshProofKey ? Optional.empty() : sameParams(results, CACHED_WIT, r)
+                    .map(x -> new Baseline(CACHED_WIT + " (1 thread)", x.mean(), x.best(), x.iterations()));
+        }
+        if (b.equals(REDIS)) {
+            return freshProofKey ? Optional.empty() : sameParams(results, IN_MEMORY, r);
         }
         if (b.startsWith("requestVerify")) {
             String proofBaseline = verifyBaseline(r.params().getOrDefault("workloadAlg", "EdDSA"));
@@ -147,19 +252,16 @@ public final class RatioReport {
                 return Optional.empty();
             }
             String proofName = freshProofKey ? proofBaseline + FRESH : proofBaseline;
-            Optional<double[]> proof = score(results, proofName);
+            Optional<Baseline> proof = score(results, proofName);
             if (b.startsWith("requestVerifyUncachedWit")) {
                 String witBaseline = verifyBaseline(WIT_ALG);
-                Optional<double[]> wit = score(results, witBaseline);
+                Optional<Baseline> wit = score(results, witBaseline);
                 if (proof.isEmpty() || wit.isEmpty()) {
                     return Optional.empty();
                 }
-                double[] serial = {
-                        1 / (1 / wit.get()[0] + 1 / proof.get()[0]),
-                        1 / (1 / wit.get()[1] + 1 / proof.get()[1])};
-                return Optional.of(Map.entry(witBaseline + " then " + proofName, serial));
+                return Optional.of(Baseline.serial(witBaseline + " then " + proofName, List.of(wit.get(), proof.get())));
             }
-            return freshProofKey ? Optional.empty() : proof.map(s -> Map.entry(proofBaseline, s));
+            return freshProofKey ? Optional.empty() : proof;
         }
         return Optional.empty();
     }
@@ -170,24 +272,22 @@ public final class RatioReport {
      * signature; wit (renewal): proof (fresh key), WIT (server key), WPT (fresh key), then the WIT
      * signature. All Ed25519.
      */
-    private static Optional<Map.Entry<String, double[]>> issuanceBaseline(Result r, List<Result> results) {
+    private static Optional<Baseline> issuanceBaseline(Result r, List<Result> results) {
         if (!r.unit().equals("ops/s")) {
             return Optional.empty();
         }
         List<String> ops = "wit".equals(r.params().get("attestation"))
                 ? List.of(VERIFY_ED25519 + FRESH, VERIFY_ED25519, VERIFY_ED25519 + FRESH, SIGN_ED25519)
                 : List.of(VERIFY_ED25519 + FRESH, SIGN_ED25519);
-        double mean = 0;
-        double best = 0;
+        List<Baseline> found = new ArrayList<>();
         for (String op : ops) {
-            Optional<double[]> s = score(results, op);
+            Optional<Baseline> s = score(results, op);
             if (s.isEmpty()) {
                 return Optional.empty();
             }
-            mean += 1 / s.get()[0];
-            best += 1 / s.get()[1];
+            found.add(s.get());
         }
-        return Optional.of(Map.entry(String.join(" then ", ops), new double[] {1 / mean, 1 / best}));
+        return Optional.of(Baseline.serial(String.join(" then ", ops), found));
     }
 
     private static String verifyBaseline(String alg) {
@@ -198,43 +298,100 @@ public final class RatioReport {
         };
     }
 
-    private static Optional<double[]> score(List<Result> results, String benchmark) {
-        return results.stream().filter(x -> x.benchmark().equals(benchmark))
-                .map(x -> new double[] {x.score(), x.best()}).findFirst();
+    private static Optional<Baseline> score(List<Result> results, String benchmark) {
+        return results.stream().filter(x -> x.benchmark().equals(benchmark)).map(Baseline::of).findFirst();
+    }
+
+    /** {@code benchmark} run with the same parameters as {@code like}. */
+    private static Optional<Baseline> sameParams(List<Result> results, String benchmark, Result like) {
+        return results.stream().filter(x -> x.benchmark().equals(benchmark) && x.params().equals(like.params()))
+                .map(Baseline::of).findFirst();
     }
 
     /** The table printed by {@link #main}: baselines first, then one row per benchmark. */
     public static String format(List<Result> results) {
+        return format(results, Optional.empty());
+    }
+
+    /** {@link #format(List)} and, when given, the replay cache's footprint. */
+    public static String format(List<Result> results, Optional<Footprint> footprint) {
         StringBuilder sb = new StringBuilder();
-        sb.append("Baselines (bare BouncyCastle; the demo service without its filter), this run:\n");
+        sb.append("Baselines (bare BouncyCastle; the demo service without its filter; the in-memory replay cache), this run:\n");
         for (Result r : results) {
             if (BASELINES.contains(r.benchmark())) {
                 sb.append(String.format(Locale.ROOT, "  %-28s %10.0f %s (best iteration %.0f)%n",
-                        r.benchmark(), r.score(), r.unit(), r.best()));
+                        r.label(), r.score(), r.unit(), r.best()));
             }
         }
         List<Row> rows = ratios(results);
         int width = Math.max(40, rows.stream().mapToInt(x -> x.result().label().length()).max().orElse(0));
         int bwidth = Math.max(8, rows.stream().mapToInt(x -> x.baselineName().length()).max().orElse(0));
-        sb.append('\n').append(String.format(Locale.ROOT, "%-" + width + "s  %10s  %-" + bwidth + "s  %10s  %6s  %6s%n",
-                "benchmark", "ops/s", "baseline", "base ops/s", "ratio", "best"));
+        sb.append('\n').append(String.format(Locale.ROOT, "%-" + width + "s  %10s  %-" + bwidth + "s  %10s  %6s  %-11s  %6s%n",
+                "benchmark", "ops/s", "baseline", "base ops/s", "ratio", "spread", "best"));
         for (Row row : rows) {
-            sb.append(String.format(Locale.ROOT, "%-" + width + "s  %10.0f  %-" + bwidth + "s  %10.0f  %6.2f  %6.2f%n",
+            sb.append(String.format(Locale.ROOT, "%-" + width + "s  %10.0f  %-" + bwidth + "s  %10.0f  %6.2f  %-11s  %6.2f%n",
                     row.result().label(), row.result().score(), row.baselineName(), row.baselineScore(), row.ratio(),
-                    row.bestRatio()));
+                    String.format(Locale.ROOT, "%.2f..%.2f", row.spreadMin(), row.spreadMax()), row.bestRatio()));
         }
-        sb.append("\nratio = mean ops/s / baseline mean ops/s; best = best iteration / baseline's best iteration.\n");
+        sb.append("\nratio = mean ops/s / baseline mean ops/s; spread = lowest..highest of iteration i / baseline iteration i;\n"
+                + "best = best iteration / baseline's best iteration. Quote a ratio as a range no narrower than its spread.\n");
         if (rows.isEmpty()) {
             sb.append("(no benchmark with a baseline in this run: include the bareBc* benchmarks)\n");
         }
+        List<Result> alone = withoutBaseline(results);
+        if (!alone.isEmpty()) {
+            sb.append("\nWithout a baseline (iterations lowest..highest):\n");
+            for (Result r : alone) {
+                sb.append(String.format(Locale.ROOT, "  %-" + width + "s  %10.0f %s  (%.0f..%.0f)%n",
+                        r.label(), r.score(), r.unit(), r.worst(), r.best()));
+            }
+        }
+        footprint.ifPresent(f -> sb.append(String.format(Locale.ROOT,
+                "%nReplay cache footprint (ReplayCacheFootprint, JOL): %.1f bytes per live entry at %,d live entries"
+                        + " (%,d bytes; target <= 64)%n", f.bytesPerEntry(), f.entries(), f.bytes())));
         return sb.toString();
     }
 
+    /** {@link ReplayCacheFootprint}'s measurement, as read back from its output. */
+    public record Footprint(long entries, long bytes) {
+        /** Bytes per live entry. */
+        public double bytesPerEntry() {
+            return (double) bytes / entries;
+        }
+    }
+
+    /** The {@code replay-cache-footprint entries=N bytes=B ...} line of {@code text}, if any. */
+    public static Optional<Footprint> parseFootprint(String text) {
+        for (String line : text.split("\\R")) {
+            if (!line.startsWith("replay-cache-footprint ")) {
+                continue;
+            }
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (String part : line.substring("replay-cache-footprint ".length()).trim().split("\\s+")) {
+                int eq = part.indexOf('=');
+                if (eq > 0) {
+                    fields.put(part.substring(0, eq), part.substring(eq + 1));
+                }
+            }
+            try {
+                long entries = Long.parseLong(fields.getOrDefault("entries", ""));
+                long bytes = Long.parseLong(fields.getOrDefault("bytes", ""));
+                if (entries > 0 && bytes >= 0) {
+                    return Optional.of(new Footprint(entries, bytes));
+                }
+            } catch (NumberFormatException e) {
+                // not a footprint line after all
+            }
+        }
+        return Optional.empty();
+    }
+
     public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            System.err.println("usage: RatioReport <jmh-result.json>");
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: RatioReport <jmh-result.json> [replay-cache-footprint.txt]");
             System.exit(2);
         }
-        System.out.print(format(parse(Files.readString(Path.of(args[0])))));
+        Optional<Footprint> footprint = args.length == 2 ? parseFootprint(Files.readString(Path.of(args[1]))) : Optional.empty();
+        System.out.print(format(parse(Files.readString(Path.of(args[0]))), footprint));
     }
 }

@@ -11,6 +11,9 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The receiver's whole {@link RequestVerifier#verify} on a request carrying a WIT (signed by an
@@ -25,6 +28,12 @@ import org.openjdk.jmh.annotations.State;
  * than measuring rejections. {@code requestVerifyCachedWitNoReplay} reads the same kind of pool
  * with replay protection off, so the difference between the two cached variants is the cost of
  * the replay check alone (a SHA-256 key and a Caffeine {@code putIfAbsent}).
+ *
+ * <p>{@code requestVerifyCachedWit2Threads} is {@code requestVerifyCachedWit} with two threads
+ * sharing one verifier (one WIT cache, one replay cache) and one pool, each proof taken once through
+ * an {@link AtomicInteger} index; JMH reports the two threads' ops/s summed, and {@code RatioReport}
+ * divides it by the one-thread {@code requestVerifyCachedWit} ("2 threads vs 1", target 1.9x on two
+ * cores).
  */
 public class RequestVerifyBenchmark extends BenchmarkDefaults {
     static final int POOL_SIZE = Integer.getInteger("wimse.bench.pool", 150_000);
@@ -79,6 +88,58 @@ public class RequestVerifyBenchmark extends BenchmarkDefaults {
         abstract RequestVerifier verifier(RequestVerifier.Builder builder);
     }
 
+    /**
+     * A pool read by several threads through one verifier: each request is taken once, by an atomic
+     * index, and the verifier (and its caches) is made anew for every iteration.
+     */
+    static final class SharedPool {
+        final HttpRequestFacts[] requests;
+        final AtomicInteger next = new AtomicInteger();
+        volatile RequestVerifier verifier;
+
+        SharedPool(HttpRequestFacts[] requests) {
+            this.requests = requests;
+        }
+
+        void newIteration(RequestVerifier v) throws WimseException {
+            v.verify(requests[0]); // fills the WIT cache; proof 0 is now used
+            next.set(1);
+            verifier = v;
+        }
+
+        VerifiedCaller verifyNext() throws WimseException {
+            int i = next.getAndIncrement();
+            if (i >= requests.length) {
+                throw new IllegalStateException("proof pool of " + requests.length
+                        + " exhausted within one iteration; raise -Dwimse.bench.pool");
+            }
+            return verifier.verify(requests[i]);
+        }
+    }
+
+    /**
+     * Pool, WIT cache on, replay protection on, shared by all the benchmark's threads: one verifier
+     * per iteration, as {@link CachedWit}.
+     */
+    @State(Scope.Benchmark)
+    public static class SharedCachedWit {
+        @Param({"EdDSA", "ES256"})
+        public String workloadAlg;
+        Fixture fixture;
+        SharedPool pool;
+
+        @Setup(Level.Trial)
+        public void makePool() {
+            fixture = new Fixture(JwsAlgorithm.ES256, JwsAlgorithm.valueOf(workloadAlg));
+            pool = new SharedPool(fixture.requestPool(POOL_SIZE));
+        }
+
+        @Setup(Level.Iteration)
+        public void newVerifier() throws WimseException {
+            pool.newIteration(RequestVerifier.builder().trust(fixture.trust).clock(Fixture.CLOCK).witCacheSize(10_000).build());
+        }
+    }
+
     /** Pool, WIT cache on (default size), replay protection on. */
     public static class CachedWit extends PoolState {
         @Override
@@ -115,6 +176,16 @@ public class RequestVerifyBenchmark extends BenchmarkDefaults {
     /** Full request verification, no WIT cache, replay check on: two signature checks. */
     @Benchmark
     public VerifiedCaller requestVerifyUncachedWit(UncachedWit s) throws WimseException {
+        return s.pool.verifyNext();
+    }
+
+    /**
+     * As {@link #requestVerifyCachedWit}, two threads sharing one verifier; the score is both
+     * threads' requests per second together.
+     */
+    @Benchmark
+    @Threads(2)
+    public VerifiedCaller requestVerifyCachedWit2Threads(SharedCachedWit s) throws WimseException {
         return s.pool.verifyNext();
     }
 

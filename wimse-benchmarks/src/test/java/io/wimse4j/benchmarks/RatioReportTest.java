@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,6 +24,16 @@ class RatioReportTest {
         }
         return "{\"benchmark\":\"io.wimse4j.benchmarks.X." + method + "\",\"params\":{},\"primaryMetric\":{\"score\":"
                 + score + ",\"scoreError\":12.5,\"scoreUnit\":\"ops/s\",\"rawData\":[[" + raw + "]]}}";
+    }
+
+    private static String result(String method, String params, double score, double... iterations) {
+        StringBuilder raw = new StringBuilder();
+        for (double it : iterations) {
+            raw.append(raw.length() == 0 ? "" : ",").append(it);
+        }
+        return "{\"benchmark\":\"io.wimse4j.benchmarks.X." + method + "\",\"params\":{" + params
+                + "},\"primaryMetric\":{\"score\":" + score + ",\"scoreError\":1.0,\"scoreUnit\":\"ops/s\",\"rawData\":[["
+                + raw + "]]}}";
     }
 
     private static final String JSON = "[" + String.join(",",
@@ -126,6 +137,109 @@ class RatioReportTest {
     void formatsATable() throws IOException {
         String table = RatioReport.format(RatioReport.parse(JSON));
         assertThat(table).contains("bareBcVerifyEd25519").contains("0.88").contains("0.50").contains("0.75");
+    }
+
+    @Test
+    void spreadPairsIterationIOfTheBenchmarkWithIterationIOfItsBaseline() throws IOException {
+        // baseline 100, 200, 100; benchmark 90, 100, 95: ratios 0.90, 0.50, 0.95
+        String json = "[" + result("bareBcSignEd25519", 133.3, 100, 200, 100) + ","
+                + result("wptCreate", 95, 90, 100, 95) + "]";
+        RatioReport.Row row = RatioReport.ratios(RatioReport.parse(json)).get(0);
+        assertThat(row.iterationRatios()).containsExactly(0.9, 0.5, 0.95);
+        assertThat(row.spreadMin()).isEqualTo(0.5);
+        assertThat(row.spreadMax()).isEqualTo(0.95);
+        // not the same as best over best (100 / 200) nor min over max
+        assertThat(row.bestRatio()).isEqualTo(0.5);
+        assertThat(RatioReport.format(RatioReport.parse(json))).contains("0.50..0.95");
+    }
+
+    @Test
+    void spreadUsesTheShorterListAndCollapsesToTheRatioWithoutRawData() throws IOException {
+        String json = "[" + result("bareBcSignEd25519", 100, 100, 100, 100, 50) + ","
+                + result("wptCreate", 80, 80, 60) + "]";
+        RatioReport.Row row = RatioReport.ratios(RatioReport.parse(json)).get(0);
+        assertThat(row.iterationRatios()).containsExactly(0.8, 0.6);
+        RatioReport.Row plain = RatioReport.ratios(RatioReport.parse(JSON)).get(0);
+        assertThat(plain.spreadMin()).isEqualTo(plain.ratio());
+        assertThat(plain.spreadMax()).isEqualTo(plain.ratio());
+    }
+
+    @Test
+    void aSerialBaselineCombinesTheIterationsOfItsOperations() throws IOException {
+        // per iteration: 1 / (1/es256 + 1/ed25519) = 1/(1/12000 + 1/6000) = 4000, then 1/(1/6000 + 1/12000) = 4000
+        String json = "[" + String.join(",",
+                result("bareBcVerifyEd25519", "", 9000, 6000, 12000),
+                result("bareBcVerifyEs256", "", 9000, 12000, 6000),
+                result("requestVerifyUncachedWit", "\"workloadAlg\":\"EdDSA\"", 3000, 2000, 4000)) + "]";
+        RatioReport.Row row = RatioReport.ratios(RatioReport.parse(json)).get(0);
+        assertThat(row.baselineName()).isEqualTo("bareBcVerifyEs256 then bareBcVerifyEd25519");
+        assertThat(row.iterationRatios()).hasSize(2);
+        assertThat(row.spreadMin()).isCloseTo(0.5, within(1e-9));
+        assertThat(row.spreadMax()).isCloseTo(1.0, within(1e-9));
+    }
+
+    @Test
+    void twoThreadsAreComparedWithOneThreadOfTheSameAlgorithm() throws IOException {
+        String json = "[" + String.join(",",
+                result("requestVerifyCachedWit", "\"workloadAlg\":\"EdDSA\"", 10000, 9000, 11000),
+                result("requestVerifyCachedWit", "\"workloadAlg\":\"ES256\"", 5000, 5000, 5000),
+                result("requestVerifyCachedWit2Threads", "\"workloadAlg\":\"ES256\"", 9500, 9000, 10000),
+                result("requestVerifyCachedWit2Threads", "\"workloadAlg\":\"EdDSA\"", 19000, 18000, 20000)) + "]";
+        List<RatioReport.Row> rows = RatioReport.ratios(RatioReport.parse(json)).stream()
+                .filter(r -> r.result().benchmark().equals("requestVerifyCachedWit2Threads")).toList();
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0).baselineName()).isEqualTo("requestVerifyCachedWit (1 thread)");
+        assertThat(rows.get(0).ratio()).isCloseTo(1.9, within(1e-9));
+        assertThat(rows.get(0).spreadMin()).isCloseTo(1.8, within(1e-9));
+        assertThat(rows.get(0).spreadMax()).isCloseTo(2.0, within(1e-9));
+        assertThat(rows.get(1).ratio()).as("EdDSA with EdDSA").isCloseTo(1.9, within(1e-9));
+        assertThat(rows.get(1).iterationRatios()).containsExactly(2.0, 20000 / 11000.0);
+    }
+
+    @Test
+    void redisIsComparedWithTheInMemoryCacheOfTheSameRun() throws IOException {
+        String json = "[" + String.join(",",
+                result("inMemoryVerify", "\"workloadAlg\":\"EdDSA\"", 8000, 8000, 8000),
+                result("redisVerify", "\"workloadAlg\":\"EdDSA\"", 6000, 4000, 8000)) + "]";
+        List<RatioReport.Result> results = RatioReport.parse(json);
+        List<RatioReport.Row> rows = RatioReport.ratios(results);
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).baselineName()).isEqualTo("inMemoryVerify");
+        assertThat(rows.get(0).ratio()).isCloseTo(0.75, within(1e-9));
+        assertThat(rows.get(0).spreadMin()).isCloseTo(0.5, within(1e-9));
+        assertThat(rows.get(0).spreadMax()).isCloseTo(1.0, within(1e-9));
+        // the in-memory run is a baseline, not a row of its own
+        assertThat(RatioReport.withoutBaseline(results)).isEmpty();
+        assertThat(RatioReport.format(results)).contains("inMemoryVerify [workloadAlg=EdDSA]").contains("0.50..1.00");
+    }
+
+    @Test
+    void resultsWithoutABaselineAreListedWithTheRangeOfTheirIterations() throws IOException {
+        String json = "[" + result("firstUseAt1M", 150000, 140000, 160000) + ","
+                + result("replayAt1M", 300000, 300000) + ","
+                + result("redisVerify", "\"workloadAlg\":\"EdDSA\"", 6000, 6000) + "]";
+        List<RatioReport.Result> results = RatioReport.parse(json);
+        assertThat(RatioReport.ratios(results)).as("redisVerify without inMemoryVerify").isEmpty();
+        assertThat(RatioReport.withoutBaseline(results)).extracting(RatioReport.Result::benchmark)
+                .containsExactly("firstUseAt1M", "replayAt1M", "redisVerify");
+        assertThat(RatioReport.format(results)).contains("Without a baseline").contains("(140000..160000)");
+    }
+
+    @Test
+    void theFootprintLineIsReadBackAndShown() throws IOException {
+        String out = "# WARNING: something from JOL\n"
+                + "replay-cache-footprint entries=1000000 bytes=64000000 bytesPerEntry=64.0\nIn-memory ...\n";
+        RatioReport.Footprint f = RatioReport.parseFootprint(out).orElseThrow();
+        assertThat(f.entries()).isEqualTo(1_000_000);
+        assertThat(f.bytes()).isEqualTo(64_000_000);
+        assertThat(f.bytesPerEntry()).isEqualTo(64.0);
+        assertThat(ReplayCacheFootprint.line(f)).isEqualTo("replay-cache-footprint entries=1000000 bytes=64000000 bytesPerEntry=64.0");
+        assertThat(RatioReport.parseFootprint(ReplayCacheFootprint.line(new RatioReport.Footprint(3, 200)))).contains(
+                new RatioReport.Footprint(3, 200));
+        assertThat(RatioReport.parseFootprint("replay-cache-footprint entries=x bytes=1")).isEmpty();
+        assertThat(RatioReport.parseFootprint("nothing here")).isEmpty();
+        assertThat(RatioReport.format(RatioReport.parse(JSON), Optional.of(f)))
+                .contains("64.0 bytes per live entry at 1,000,000 live entries");
     }
 
     @Test

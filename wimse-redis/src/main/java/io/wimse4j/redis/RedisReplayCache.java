@@ -7,7 +7,6 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
-import io.wimse4j.core.replay.InMemoryReplayCache;
 import io.wimse4j.core.replay.ReplayCache;
 import io.wimse4j.core.replay.ReplayKey;
 import org.slf4j.Logger;
@@ -26,21 +25,33 @@ import java.util.concurrent.TimeUnit;
  * recorded answers {@code false}; otherwise, if its sender holds fewer than its share of live
  * entries, the key is recorded ({@code SET PX}) and counted, and the answer is {@code true}.
  *
- * <p><b>Per-sender share.</b> As in {@link io.wimse4j.core.replay.InMemoryReplayCache}, no single
- * sender (the workload or scope of a {@link ReplayKey}) may hold more than
- * {@link Builder#perSenderLimit(long) perSenderLimit} live entries, default
- * {@value #DEFAULT_PER_SENDER_LIMIT} (a quarter of the in-memory cache's default capacity): a
- * sender past its share is refused with {@link Reason#REPLAY_CACHE_UNAVAILABLE} while the others
- * go on, and a replay is still answered {@code false}. Unlike the in-memory share this one is exact:
- * the count and the insertion are one script, across all verifiers sharing the store.
+ * <p><b>Per-sender share, stated as a rate.</b> As in {@link io.wimse4j.core.replay.InMemoryReplayCache},
+ * no single sender (the workload or scope of a {@link ReplayKey}) may hold more than its share of
+ * live entries: a sender past it is refused with {@link Reason#REPLAY_CACHE_UNAVAILABLE} while the
+ * others go on, and a replay is still answered {@code false}. The share is given as a rate,
+ * {@link Builder#perSenderRate(long) perSenderRate} requests per second (default
+ * {@value #DEFAULT_PER_SENDER_RATE}) sustained over {@link Builder#retention(Duration) retention}
+ * (default 121 s: a 60 s proof, 60 s of leeway and the 1 s margin, how long an entry of such a
+ * proof lives), so the limit is {@code rate x retention} live entries (default
+ * {@value #DEFAULT_PER_SENDER_LIMIT}); {@link Builder#perSenderLimit(long)} states the count
+ * directly instead. A sender keeping under its rate is never refused as long as its entries live
+ * no longer than the retention: with proofs living longer than 60 s, raise the retention to their
+ * lifetime plus leeway plus 1 s. Unlike the in-memory share this one is exact: the count and the
+ * insertion are one script, across all verifiers sharing the store.
  *
- * <p><b>Keys.</b> A proof is stored as {@code <namespace>{<share id>}:<digest>} and its sender's
- * count as the sorted set {@code <namespace>{<share id>}:held} (base64url SHA-256 values from
- * {@link ReplayKey#shareId()} and {@link ReplayKey#base64Url()}): fixed size, no proof identifier
- * in clear in the store, and on Redis Cluster the hash tag puts a sender's keys in one slot. The
- * TTL is {@code max(1 s, expiresAt - now)} plus a 1 s margin (as the in-memory cache), capped at one
- * day. (Versions before this layout stored {@code <namespace><hash>}: while verifiers of both
- * layouts share a store, neither sees the other's entries, so switch them in one step.)
+ * <p><b>Keys.</b> A proof is stored as {@code <namespace>{<share id>}:<compact id>} and its sender's
+ * count as the sorted set {@code <namespace>{<share id>}:held}, whose members are the compact ids.
+ * Both ids are 16 base64url characters, the first 96 bits of a SHA-256 digest:
+ * {@link ReplayKey#compactId()} for the proof, and the first 16 characters of
+ * {@link ReplayKey#shareId()} (the first 96 bits of the sender's digest) for the sender. Fixed size,
+ * no proof identifier in clear in the store, and on Redis Cluster the hash tag puts a sender's keys
+ * in one slot. Two proofs sharing a compact id (probability 2<sup>-96</sup>) make the second look
+ * like a replay, and two senders sharing a share id share one limit: either can only refuse a
+ * proof, never admit a replay. The TTL is {@code max(1 s, expiresAt - now)} plus a 1 s margin (as
+ * the in-memory cache), capped at one day. (Earlier versions stored the full 43-character digests,
+ * and before that {@code <namespace><hash>}: while verifiers of different layouts share a store,
+ * none sees the others' entries, so a proof may be accepted once by each during a rolling upgrade,
+ * for at most one retention window.)
  *
  * <p><b>Fail closed.</b> When Redis cannot answer (down, disconnected, timed out, unexpected reply)
  * {@code firstUse} throws {@link Reason#REPLAY_CACHE_UNAVAILABLE}; it never answers {@code true}
@@ -61,8 +72,17 @@ import java.util.concurrent.TimeUnit;
 public final class RedisReplayCache implements ReplayCache, AutoCloseable {
     /** Default key prefix. */
     public static final String DEFAULT_NAMESPACE = "wimse:replay:";
-    /** Default per-sender limit: the share a default in-memory cache gives (a quarter of its capacity). */
-    public static final long DEFAULT_PER_SENDER_LIMIT = InMemoryReplayCache.DEFAULT_PER_SENDER_RATE * InMemoryReplayCache.DEFAULT_RETENTION.toSeconds();
+    /** Default per-sender rate, in requests per second sustained over the retention window. */
+    public static final long DEFAULT_PER_SENDER_RATE = 25_000;
+    /**
+     * Default retention window the per-sender rate is stated over: a 60 s proof, 60 s of leeway and
+     * the 1 s margin an entry outlives its proof by.
+     */
+    public static final Duration DEFAULT_RETENTION = Duration.ofSeconds(121);
+    /** Default per-sender limit in live entries: {@code DEFAULT_PER_SENDER_RATE x 121 s}. */
+    public static final long DEFAULT_PER_SENDER_LIMIT = DEFAULT_PER_SENDER_RATE * 121;
+    /** Length of the ids in the key names ({@link ReplayKey#compactId()} and the share id's prefix). */
+    static final int ID_LENGTH = 16;
     /** Default command timeout. */
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(500);
     /** Shortest TTL given to an entry, before the margin. */
@@ -91,7 +111,7 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
 
     private RedisReplayCache(Builder b, RedisTarget target) {
         this.namespace = b.namespace;
-        this.perSenderLimit = b.perSenderLimit;
+        this.perSenderLimit = b.effectivePerSenderLimit();
         this.commandTimeout = b.commandTimeout;
         this.failOpen = b.failOpen;
         this.clock = b.clock;
@@ -125,7 +145,9 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
         long ttl = ttlMillis(expiresAt);
         Long reply;
         try {
-            reply = ReplayScript.run(connection(), redisKey(key), shareKey(key), ttl, perSenderLimit, key.base64Url());
+            String member = key.compactId();
+            String tag = namespace + '{' + shareId(key) + "}:";
+            reply = ReplayScript.run(connection(), tag + member, tag + "held", ttl, perSenderLimit, member);
         } catch (WimseException e) {
             return unavailable(e);
         } catch (RuntimeException e) {
@@ -147,14 +169,24 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
                 "Redis replay cache gave an unexpected reply to its script"));
     }
 
-    /** The proof's entry in Redis: {@code <namespace>{<share id>}:<digest>}. */
+    /** The proof's entry in Redis: {@code <namespace>{<share id>}:<compact id>}. */
     String redisKey(ReplayKey key) {
-        return namespace + '{' + key.shareId() + "}:" + key.base64Url();
+        return namespace + '{' + shareId(key) + "}:" + key.compactId();
     }
 
     /** Its sender's count, a sorted set in the entry's slot: {@code <namespace>{<share id>}:held}. */
     String shareKey(ReplayKey key) {
-        return namespace + '{' + key.shareId() + "}:held";
+        return namespace + '{' + shareId(key) + "}:held";
+    }
+
+    /** The first 96 bits of the sender's digest: the first 16 of {@link ReplayKey#shareId()}'s 43 characters. */
+    static String shareId(ReplayKey key) {
+        return key.shareId().substring(0, ID_LENGTH);
+    }
+
+    /** The live entries one sender may hold. */
+    long perSenderLimit() {
+        return perSenderLimit;
     }
 
     /** {@code max(MIN_TTL, expiresAt - now) + MARGIN}, with {@code expiresAt - now} capped at a day. */
@@ -232,7 +264,10 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
     public static final class Builder {
         private String uri;
         private String namespace = DEFAULT_NAMESPACE;
-        private long perSenderLimit = DEFAULT_PER_SENDER_LIMIT;
+        private long perSenderRate = DEFAULT_PER_SENDER_RATE;
+        private Duration retention = DEFAULT_RETENTION;
+        /** An explicit count, or 0 for {@code perSenderRate x retention}. */
+        private long perSenderLimit;
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
         private boolean failOpen;
         private Clock clock = Clock.systemUTC();
@@ -266,10 +301,43 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
         }
 
         /**
-         * Most live entries one sender may hold (default {@value RedisReplayCache#DEFAULT_PER_SENDER_LIMIT});
-         * past it that sender's new proofs are refused with {@link Reason#REPLAY_CACHE_UNAVAILABLE}.
-         * Size it as the in-memory cache's share: above what one honest workload sends in a proof
-         * lifetime plus leeway, far below what the Redis memory holds.
+         * The share of one sender, as a rate: {@code requestsPerSecond} sustained over the
+         * {@linkplain #retention(Duration) retention window} (default
+         * {@value RedisReplayCache#DEFAULT_PER_SENDER_RATE}/s), so at most
+         * {@code requestsPerSecond x retention} live entries per sender; past it that sender's new
+         * proofs are refused with {@link Reason#REPLAY_CACHE_UNAVAILABLE}. Set it above what one
+         * honest workload sends per second (the verifiers of the store together), far below what the
+         * Redis memory holds. Replaces an earlier {@link #perSenderLimit(long)} (the later call wins).
+         */
+        public Builder perSenderRate(long requestsPerSecond) {
+            if (requestsPerSecond < 1) {
+                throw new IllegalArgumentException("perSenderRate must be at least 1 request per second");
+            }
+            this.perSenderRate = requestsPerSecond;
+            this.perSenderLimit = 0;
+            return this;
+        }
+
+        /**
+         * The window {@link #perSenderRate(long)} is stated over (default 121 s): how long one
+         * entry lives, i.e. the longest proof lifetime the senders use, plus the verifier's leeway,
+         * plus 1 s. From 1 s to one day.
+         */
+        public Builder retention(Duration retention) {
+            Objects.requireNonNull(retention, "retention");
+            if (retention.compareTo(Duration.ofSeconds(1)) < 0 || retention.compareTo(Duration.ofMillis(MAX_ENTRY_MILLIS)) > 0) {
+                throw new IllegalArgumentException("retention must be from 1 s to one day");
+            }
+            this.retention = retention;
+            return this;
+        }
+
+        /**
+         * The share of one sender as an explicit count of live entries, instead of
+         * {@link #perSenderRate(long) rate x retention} (default {@value RedisReplayCache#DEFAULT_PER_SENDER_LIMIT},
+         * i.e. the default rate over the default retention); past it that sender's new proofs are
+         * refused with {@link Reason#REPLAY_CACHE_UNAVAILABLE}. Replaces an earlier
+         * {@link #perSenderRate(long)} (the later call wins).
          */
         public Builder perSenderLimit(long limit) {
             if (limit < 1) {
@@ -277,6 +345,16 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
             }
             this.perSenderLimit = limit;
             return this;
+        }
+
+        /** The limit in live entries: the explicit count, or rate x retention (at least 1). */
+        long effectivePerSenderLimit() {
+            if (perSenderLimit > 0) {
+                return perSenderLimit;
+            }
+            long millis = retention.toMillis();
+            long limit = perSenderRate > Long.MAX_VALUE / millis ? Long.MAX_VALUE : perSenderRate * millis / 1000;
+            return Math.max(1, limit);
         }
 
         /** How long a command may take before the cache counts as unavailable (default 500 ms). */

@@ -14,10 +14,10 @@ import java.security.NoSuchAlgorithmException;
  * the script runs on the one master owning it.
  *
  * <pre>
- * KEYS[1] the proof's entry       &lt;namespace&gt;{&lt;share id&gt;}:&lt;digest&gt;
+ * KEYS[1] the proof's entry       &lt;namespace&gt;{&lt;share id&gt;}:&lt;compact id&gt;
  * KEYS[2] the sender's share      &lt;namespace&gt;{&lt;share id&gt;}:held, a sorted set:
- *                                 member = entry digest, score = the entry's expiry (ms, Redis clock)
- * ARGV    TTL in ms, per-sender limit, entry digest
+ *                                 member = compact id, score = the entry's expiry (ms, Redis clock)
+ * ARGV    TTL in ms, per-sender limit, compact id
  *
  * 1. the entry exists                     -&gt; 0  (a replay; answered even past the share)
  * 2. now := Redis TIME (ms); drop the set's members whose expiry has passed

@@ -40,23 +40,24 @@ final class Keys {
     }
 
     /**
-     * {@code <namespace>{base64url(SHA-256(td NUL id))}:base64url(SHA-256(td NUL id NUL jti))}: the
-     * entry a workload's proof must leave in Redis.
+     * {@code <namespace>{b64(SHA-256(td NUL id)[0..12))}:b64(SHA-256(td NUL id NUL jti)[0..12))}, b64 =
+     * base64url without padding (16 characters each): the entry a workload's proof must leave in Redis.
      */
     static String storedKey(String namespace, String sender, String jti) {
         String who = "example.org\0wimse://example.org/" + sender;
-        return namespace + '{' + b64sha256(who) + "}:" + b64sha256(who + '\0' + jti);
+        return namespace + '{' + b64sha256x96(who) + "}:" + b64sha256x96(who + '\0' + jti);
     }
 
     /** The sorted set counting that sender's entries. */
     static String storedShare(String namespace, String sender) {
-        return namespace + '{' + b64sha256("example.org\0wimse://example.org/" + sender) + "}:held";
+        return namespace + '{' + b64sha256x96("example.org\0wimse://example.org/" + sender) + "}:held";
     }
 
-    private static String b64sha256(String s) {
+    /** base64url of the first 96 bits of SHA-256. */
+    private static String b64sha256x96(String s) {
         try {
-            return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 12));
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }

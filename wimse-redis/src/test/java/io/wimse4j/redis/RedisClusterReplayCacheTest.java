@@ -112,7 +112,7 @@ class RedisClusterReplayCacheTest {
                         assertThat(cache.firstUse(key, exp)).as("a recorded proof is never accepted again").isFalse();
                     } catch (WimseException e) {
                         assertThat(e.reason()).isEqualTo(Reason.REPLAY_CACHE_UNAVAILABLE);
-                        assertThat(e.detail()).doesNotContain(key.jti()).doesNotContain(key.base64Url()).doesNotContain("127.0.0.1");
+                        assertThat(e.detail()).doesNotContain(key.jti()).doesNotContain(key.base64Url()).doesNotContain(key.compactId()).doesNotContain("127.0.0.1");
                         unavailable++;
                     }
                 }

@@ -7,7 +7,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
-import io.wimse4j.core.replay.InMemoryReplayCache;
 import io.wimse4j.core.replay.ReplayKey;
 import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.core.request.RequestVerifier;
@@ -125,11 +124,13 @@ class RedisReplayCacheTest {
         assertThat(admin.keys("*")).containsExactlyInAnyOrder(Keys.storedKey("test:ns:", "s", raw), Keys.storedShare("test:ns:", "s"));
         for (String key : admin.keys("*")) {
             assertThat(key).doesNotContain(raw).doesNotContain("raw-jti").doesNotContain("example.org");
-            // base64url SHA-256s, 43 characters, no padding; the sender's as the hash tag
-            assertThat(key).matches("test:ns:\\{[A-Za-z0-9_-]{43}\\}:([A-Za-z0-9_-]{43}|held)");
+            // 96-bit SHA-256 prefixes, 16 base64url characters, no padding; the sender's as the hash tag
+            assertThat(key).matches("test:ns:\\{[A-Za-z0-9_-]{16}\\}:([A-Za-z0-9_-]{16}|held)");
         }
+        // the sorted set's member is the entry's compact id
         assertThat(admin.zrange(Keys.storedShare("test:ns:", "s"), 0, -1))
-                .containsExactly(Keys.storedKey("test:ns:", "s", raw).substring("test:ns:".length() + 46));
+                .containsExactly(Keys.storedKey("test:ns:", "s", raw).substring("test:ns:".length() + 19))
+                .containsExactly(key(raw).compactId());
     }
 
     @Test
@@ -140,8 +141,8 @@ class RedisReplayCacheTest {
         try (RedisReplayCache cache = RedisReplayCache.builder().uri(redis.uri()).clock(f.clock).build()) {
             f.verifier().replayCache(cache).build().verify(f.request(f.wit, wpt).build());
         }
-        String stored = RedisReplayCache.DEFAULT_NAMESPACE + "{" + ReplayKey.of(f.workload, jti).shareId() + "}:"
-                + ReplayKey.of(f.workload, jti).base64Url();
+        String stored = RedisReplayCache.DEFAULT_NAMESPACE + "{" + ReplayKey.of(f.workload, jti).shareId().substring(0, 16)
+                + "}:" + ReplayKey.of(f.workload, jti).compactId();
         assertThat(admin.keys("*")).hasSize(2).contains(stored).allSatisfy(k -> assertThat(k)
                 .startsWith(RedisReplayCache.DEFAULT_NAMESPACE).doesNotContain(jti));
         // The proof lives 60 s from the fixture's clock: the entry must be kept at least that long.
@@ -246,8 +247,47 @@ class RedisReplayCacheTest {
     }
 
     @Test
-    void V_9_theDefaultShareIsTheInMemoryCachesDefault() {
-        assertThat(RedisReplayCache.DEFAULT_PER_SENDER_LIMIT).isEqualTo(InMemoryReplayCache.DEFAULT_PER_SENDER_RATE * InMemoryReplayCache.DEFAULT_RETENTION.toSeconds());
+    void V_9_theDefaultShareIsTheDefaultRateOverTheDefaultRetention() {
+        assertThat(RedisReplayCache.DEFAULT_PER_SENDER_RATE).isEqualTo(25_000);
+        assertThat(RedisReplayCache.DEFAULT_RETENTION).isEqualTo(Duration.ofSeconds(121));
+        assertThat(RedisReplayCache.DEFAULT_PER_SENDER_LIMIT).isEqualTo(3_025_000);
+        try (RedisReplayCache cache = cache()) {
+            assertThat(cache.perSenderLimit()).isEqualTo(3_025_000);
+        }
+    }
+
+    @Test
+    void V_9_theShareIsRateTimesRetentionOrAnExplicitCountWhicheverWasSetLast() {
+        try (RedisReplayCache rate = RedisReplayCache.builder().uri(redis.uri()).perSenderRate(100).build();
+             RedisReplayCache longer = RedisReplayCache.builder().uri(redis.uri()).perSenderRate(100)
+                     .retention(Duration.ofSeconds(361)).build();
+             RedisReplayCache subSecond = RedisReplayCache.builder().uri(redis.uri()).perSenderRate(3)
+                     .retention(Duration.ofMillis(1_500)).build();
+             RedisReplayCache count = RedisReplayCache.builder().uri(redis.uri()).perSenderRate(100)
+                     .perSenderLimit(7).build();
+             RedisReplayCache rateAfterCount = RedisReplayCache.builder().uri(redis.uri()).perSenderLimit(7)
+                     .perSenderRate(10).retention(Duration.ofSeconds(2)).build()) {
+            assertThat(rate.perSenderLimit()).isEqualTo(12_100);
+            assertThat(longer.perSenderLimit()).isEqualTo(36_100);
+            assertThat(subSecond.perSenderLimit()).isEqualTo(4);
+            assertThat(count.perSenderLimit()).isEqualTo(7);
+            assertThat(rateAfterCount.perSenderLimit()).isEqualTo(20);
+            assertThat(rateAfterCount.toString()).contains("perSenderLimit=20");
+        }
+    }
+
+    @Test
+    void V_9_aSenderAtItsRateIsRefusedOnlyPastRateTimesRetention() throws Exception {
+        // 5 requests/s over 2 s: 10 live entries, the 11th refused, a replay still a replay
+        try (RedisReplayCache cache = RedisReplayCache.builder().uri(redis.uri()).clock(CLOCK).namespace("rate:")
+                .perSenderRate(5).retention(Duration.ofSeconds(2)).build()) {
+            for (int i = 0; i < 10; i++) {
+                assertThat(cache.firstUse(key("rate-" + i), NOW.plusSeconds(60))).as("proof %d", i).isTrue();
+            }
+            assertRejected(() -> cache.firstUse(key("rate-10"), NOW.plusSeconds(60)), Reason.REPLAY_CACHE_UNAVAILABLE);
+            assertThat(cache.firstUse(key("rate-3"), NOW.plusSeconds(60))).isFalse();
+            assertThat(admin.zcard(cache.shareKey(key("x")))).isEqualTo(10);
+        }
     }
 
     @Test
@@ -279,13 +319,19 @@ class RedisReplayCacheTest {
         }
         assertThatThrownBy(() -> RedisReplayCache.builder().perSenderLimit(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("perSenderLimit");
+        assertThatThrownBy(() -> RedisReplayCache.builder().perSenderRate(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("perSenderRate");
+        assertThatThrownBy(() -> RedisReplayCache.builder().retention(Duration.ofMillis(999)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retention");
+        assertThatThrownBy(() -> RedisReplayCache.builder().retention(Duration.ofDays(1).plusMillis(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retention");
     }
 
     @Test
     void toStringHasNoPassword() {
         try (RedisReplayCache cache = RedisReplayCache.builder()
                 .uri("redis://:tostring-secret@127.0.0.1:" + redis.port()).clock(CLOCK).build()) {
-            assertThat(cache.toString()).contains("wimse:replay:").contains("perSenderLimit=250000")
+            assertThat(cache.toString()).contains("wimse:replay:").contains("perSenderLimit=3025000")
                     .doesNotContain("tostring-secret");
         }
     }
