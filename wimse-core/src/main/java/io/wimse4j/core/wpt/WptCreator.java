@@ -66,7 +66,7 @@ public final class WptCreator {
         claims.put("iat", now.getEpochSecond());
         claims.put("exp", now.plus(ttl).getEpochSecond());
         claims.put("jti", JwsWriter.randomJwtId());
-        claims.put("wth", Hashes.tokenHash(credentials.wit()));
+        claims.put("wth", credentials.witHash());
         bindings.accessToken().ifPresent(t -> claims.put("ath", Hashes.tokenHash(t)));
         bindings.txnToken().ifPresent(t -> claims.put("tth", Hashes.tokenHash(t)));
         if (!bindings.others().isEmpty()) {
