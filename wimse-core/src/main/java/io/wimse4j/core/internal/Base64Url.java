@@ -42,12 +42,27 @@ public final class Base64Url {
 
     /** Decodes {@code s[from, to)} strictly. */
     public static byte[] decode(CharSequence s, int from, int to) throws WimseException {
+        byte[] out = new byte[decodedLength(from, to)];
+        int n = decodeInto(s, from, to, out, 0);
+        return n == out.length ? out : Arrays.copyOf(out, n);
+    }
+
+    /** The number of bytes {@code s[from, to)} decodes to ({@link Reason#BAD_ENCODING} for an impossible length). */
+    public static int decodedLength(int from, int to) throws WimseException {
         int len = to - from;
         if (len % 4 == 1) {
             throw new WimseException(Reason.BAD_ENCODING, "base64url length is impossible");
         }
-        byte[] out = new byte[len * 3 / 4];
-        int o = 0;
+        return len * 3 / 4;
+    }
+
+    /**
+     * Decodes {@code s[from, to)} strictly into {@code out} from {@code off}, which must have room for
+     * {@link #decodedLength} bytes; returns the number of bytes written.
+     */
+    public static int decodeInto(CharSequence s, int from, int to, byte[] out, int off) throws WimseException {
+        decodedLength(from, to);
+        int o = off;
         int acc = 0;
         int bits = 0;
         for (int i = from; i < to; i++) {
@@ -68,6 +83,6 @@ public final class Base64Url {
         if (acc != 0) {
             throw new WimseException(Reason.BAD_ENCODING, "base64url has non-zero trailing bits");
         }
-        return o == out.length ? out : Arrays.copyOf(out, o);
+        return o - off;
     }
 }
