@@ -30,6 +30,39 @@ public final class Base64Url {
         return ENCODER.encodeToString(data);
     }
 
+    private static final byte[] ALPHABET =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** The length of {@code n} bytes encoded without padding. */
+    public static int encodedLength(int n) {
+        return n / 3 * 4 + (n % 3 == 0 ? 0 : n % 3 + 1);
+    }
+
+    /** Encodes {@code src} without padding into {@code dst} from {@code off}; returns the characters written. */
+    public static int encodeInto(byte[] src, byte[] dst, int off) {
+        int o = off;
+        int i = 0;
+        for (int full = src.length - src.length % 3; i < full; i += 3) {
+            int v = (src[i] & 0xff) << 16 | (src[i + 1] & 0xff) << 8 | (src[i + 2] & 0xff);
+            dst[o++] = ALPHABET[v >>> 18];
+            dst[o++] = ALPHABET[(v >>> 12) & 63];
+            dst[o++] = ALPHABET[(v >>> 6) & 63];
+            dst[o++] = ALPHABET[v & 63];
+        }
+        int rest = src.length - i;
+        if (rest == 1) {
+            int v = (src[i] & 0xff) << 16;
+            dst[o++] = ALPHABET[v >>> 18];
+            dst[o++] = ALPHABET[(v >>> 12) & 63];
+        } else if (rest == 2) {
+            int v = (src[i] & 0xff) << 16 | (src[i + 1] & 0xff) << 8;
+            dst[o++] = ALPHABET[v >>> 18];
+            dst[o++] = ALPHABET[(v >>> 12) & 63];
+            dst[o++] = ALPHABET[(v >>> 6) & 63];
+        }
+        return o - off;
+    }
+
     /** True when {@code c} belongs to the base64url alphabet. */
     public static boolean isAlphabet(char c) {
         return c < 128 && DECODE[c] >= 0;

@@ -213,8 +213,8 @@ public final class RequestVerifier {
         private Set<String> witAudiences = Set.of();
         private boolean requireKid;
         private int maxTokenLength = CompactJws.DEFAULT_MAX_TOKEN_LENGTH;
-        private int witCacheSize = WitVerifier.DEFAULT_CACHE_SIZE;
-        private int witKeyCacheSize = WitVerifier.DEFAULT_KEY_CACHE_SIZE;
+        private int witCacheSize = 10_000;
+        private int witKeyCacheSize = 10_000;
         private Duration maxWitLifetime = Duration.ofHours(24);
 
         private Builder() {
@@ -338,7 +338,7 @@ public final class RequestVerifier {
         }
 
         /**
-         * How many verified WITs to cache (default {@value WitVerifier#DEFAULT_CACHE_SIZE}; 0 disables);
+         * How many verified WITs to cache (default 10000; 0 disables);
          * see {@link WitVerifier.Builder#cacheSize(int)} for the memory an entry takes.
          */
         public Builder witCacheSize(int size) {
@@ -348,7 +348,7 @@ public final class RequestVerifier {
 
         /**
          * How many prepared WIT confirmation keys to keep by key material, apart from the WIT cache
-         * (default {@value WitVerifier#DEFAULT_KEY_CACHE_SIZE}; 0 disables); see
+         * (default 10000; 0 disables); see
          * {@link WitVerifier.Builder#keyCacheSize(int)}.
          */
         public Builder witKeyCacheSize(int size) {

@@ -47,9 +47,9 @@ public final class WitVerifier {
     public static final Set<JwsAlgorithm> DEFAULT_PROOF_ALGORITHMS =
             Set.copyOf(EnumSet.of(JwsAlgorithm.ES256, JwsAlgorithm.ES384, JwsAlgorithm.EdDSA));
     /** Default number of verified WITs cached ({@link Builder#cacheSize(int)}). */
-    public static final int DEFAULT_CACHE_SIZE = 10_000;
+    private static final int DEFAULT_CACHE_SIZE = 10_000;
     /** Default number of prepared confirmation keys kept ({@link Builder#keyCacheSize(int)}). */
-    public static final int DEFAULT_KEY_CACHE_SIZE = 10_000;
+    private static final int DEFAULT_KEY_CACHE_SIZE = 10_000;
     /** Largest configurable maximum WIT lifetime. */
     public static final Duration MAX_LIFETIME_CAP = Duration.ofDays(7);
 
@@ -349,7 +349,7 @@ public final class WitVerifier {
         }
 
         /**
-         * How many verified WITs to cache (default {@value #DEFAULT_CACHE_SIZE}; 0 disables the cache).
+         * How many verified WITs to cache (default 10000; 0 disables the cache).
          *
          * <p><b>Memory</b> (measured with JOL 0.17 on JDK 17, compressed references, WITs of about
          * 600 characters whose keys have verified a few proofs): an entry, with its confirmation key,
@@ -374,8 +374,8 @@ public final class WitVerifier {
 
         /**
          * How many prepared confirmation keys ({@code cnf.jwk}, WIT-7) to keep, by key material,
-         * independently of the WIT cache (default {@value #DEFAULT_KEY_CACHE_SIZE}; 0 prepares every
-         * key anew). A WIT that is not cached but whose key is (a renewed WIT with the same key, one
+         * independently of the WIT cache (default 10000; 0 prepares every key
+         * anew). A WIT that is not cached but whose key is (a renewed WIT with the same key, one
          * the WIT cache dropped) reuses the parsed key and BouncyCastle's precomputation on it. Only
          * keys of WITs whose signature verified are kept.
          *
