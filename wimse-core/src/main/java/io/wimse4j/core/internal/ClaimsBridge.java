@@ -5,7 +5,7 @@ import io.wimse4j.core.jose.JwtClaims;
 
 /**
  * Gives wimse4j's own packages the JSON object behind a {@link JwtClaims} (the WIT verifier keys its
- * prepared proof keys by the {@code cnf.jwk} object), without a public accessor. The object is
+ * prepared proof keys by the {@code cnf.jwk} object, WIT-7), without a public accessor. The object is
  * never modified. Not API.
  */
 public final class ClaimsBridge {

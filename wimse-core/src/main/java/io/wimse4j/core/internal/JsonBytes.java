@@ -17,13 +17,14 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The strict RFC 8259 parser behind {@link StrictJson#parseObject(byte[], String)}: reads UTF-8
- * bytes (already checked by {@link #checkUtf8}) straight into a Jackson tree, with no String
+ * bytes (already checked by {@link Utf8#isWellFormed}) straight into a Jackson tree, with no String
  * decoding step, no Jackson parser or deserialization context per call, and member names and
  * common JOSE values shared rather than allocated. It accepts exactly what the strict Jackson
  * reader accepted and builds the same tree (same node types: int, long or big integer by size,
  * double for a fraction or exponent): a test compares the two on a corpus. Duplicate members,
  * trailing data, nesting deeper than {@link StrictJson#MAX_DEPTH}, leading zeros, a {@code +}
- * sign, unescaped control characters and any non-standard syntax are refused. Not API.
+ * sign, unescaped control characters and any non-standard syntax are refused (V-2: a well-formed
+ * JWT, RFC 7515 section 5.2). Not API.
  */
 final class JsonBytes {
     /** Longest number accepted, in characters (Jackson's default limit). */
@@ -62,59 +63,6 @@ final class JsonBytes {
         this.b = b;
         this.i = off;
         this.end = off + len;
-    }
-
-    /**
-     * True when {@code b[off, off+len)} is well-formed UTF-8 as the JDK's reporting decoder reads
-     * it: no overlong forms, no surrogates, nothing above U+10FFFF, no truncated sequence.
-     */
-    static boolean checkUtf8(byte[] b, int off, int len) {
-        int end = off + len;
-        int i = off;
-        while (i < end) {
-            int c = b[i] & 0xff;
-            if (c < 0x80) {
-                i++;
-                continue;
-            }
-            int n;
-            int lo = 0x80;
-            int hi = 0xbf;
-            if (c >= 0xc2 && c <= 0xdf) {
-                n = 1;
-            } else if (c >= 0xe0 && c <= 0xef) {
-                n = 2;
-                if (c == 0xe0) {
-                    lo = 0xa0;
-                } else if (c == 0xed) {
-                    hi = 0x9f;
-                }
-            } else if (c >= 0xf0 && c <= 0xf4) {
-                n = 3;
-                if (c == 0xf0) {
-                    lo = 0x90;
-                } else if (c == 0xf4) {
-                    hi = 0x8f;
-                }
-            } else {
-                return false;
-            }
-            if (i + n >= end) {
-                return false; // truncated
-            }
-            int c1 = b[i + 1] & 0xff;
-            if (c1 < lo || c1 > hi) {
-                return false;
-            }
-            for (int k = 2; k <= n; k++) {
-                int ck = b[i + k] & 0xff;
-                if (ck < 0x80 || ck > 0xbf) {
-                    return false;
-                }
-            }
-            i += n + 1;
-        }
-        return true;
     }
 
     /**

@@ -1,8 +1,8 @@
 package io.wimse4j.core.internal;
 
 /**
- * One reusable byte buffer per thread for the request hot path: the decoded JOSE header and claims
- * while they are parsed, and the ASCII signing input while a signature is checked. A buffer is only
+ * One reusable byte buffer per thread for the request hot path (V-2, V-4): the decoded JOSE header
+ * and claims while they are parsed, and the ASCII signing input while a signature is checked. A buffer is only
  * live inside one such step, which calls no code outside wimse4j's parser and BouncyCastle, so two
  * uses on one thread never overlap. Tokens longer than {@link #MAX_KEPT} bytes get a buffer of their
  * own, so a thread keeps at most that much. Not API.

@@ -86,7 +86,7 @@ public final class StrictJson {
      * ({@link JsonBytes}: no String decoding and no Jackson parser per call).
      */
     public static ObjectNode parseObject(byte[] utf8, int off, int len, String what) throws WimseException {
-        if (!JsonBytes.checkUtf8(utf8, off, len)) {
+        if (!Utf8.isWellFormed(utf8, off, len)) {
             throw new WimseException(Reason.INVALID_JSON, what + " is not valid UTF-8");
         }
         if (len >= 3 && (utf8[off] & 0xff) == 0xef && (utf8[off + 1] & 0xff) == 0xbb && (utf8[off + 2] & 0xff) == 0xbf) {
