@@ -35,7 +35,8 @@ import java.util.Optional;
  * JWS signing and verification on BouncyCastle's lightweight API: the hot path of every request.
  * ECDSA hashes with the JDK digest (hardware SHA) and checks r, s in [1, n-1]; Ed25519 uses
  * BouncyCastle's RFC 8032 code; RSA uses PKCS#1 v1.5 or PSS. All objects are immutable and
- * thread-safe: per-call state is created per call.
+ * thread-safe: per-call state is created per call, except the JDK digests, which are per thread and
+ * reset before each use.
  */
 public final class BcSignatures {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -82,15 +83,37 @@ public final class BcSignatures {
         return new LocalSigner(alg, key, kid);
     }
 
+    /** True for the verifiers this class makes, which keep no reference to the data they check. */
+    static boolean isOwn(SignatureVerifier verifier) {
+        return verifier instanceof OwnVerifier;
+    }
+
+    /** Marks the verifiers of this class. */
+    private interface OwnVerifier extends SignatureVerifier {
+    }
+
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> newDigest("SHA-256"));
+    private static final ThreadLocal<MessageDigest> SHA384 = ThreadLocal.withInitial(() -> newDigest("SHA-384"));
+
+    /**
+     * This thread's digest for {@code alg}, reset: {@code MessageDigest.getInstance} per signature
+     * cost a provider lookup and a new digest state each time. Used to completion within one call.
+     */
     static MessageDigest jdkDigest(JwsAlgorithm alg) {
+        MessageDigest md = (alg == JwsAlgorithm.ES384 ? SHA384 : SHA256).get();
+        md.reset();
+        return md;
+    }
+
+    private static MessageDigest newDigest(String name) {
         try {
-            return MessageDigest.getInstance(alg == JwsAlgorithm.ES384 ? "SHA-384" : "SHA-256");
+            return MessageDigest.getInstance(name);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private record Ed25519Verifier(Ed25519PublicKeyParameters key) implements SignatureVerifier {
+    private record Ed25519Verifier(Ed25519PublicKeyParameters key) implements OwnVerifier {
         @Override
         public JwsAlgorithm algorithm() {
             return JwsAlgorithm.EdDSA;
@@ -105,7 +128,7 @@ public final class BcSignatures {
         }
     }
 
-    private record EcdsaVerifier(JwsAlgorithm algorithm, ECPublicKeyParameters key) implements SignatureVerifier {
+    private record EcdsaVerifier(JwsAlgorithm algorithm, ECPublicKeyParameters key) implements OwnVerifier {
         @Override
         public boolean verify(byte[] data, int off, int len, byte[] signature) {
             int half = algorithm.signatureLength() / 2;
@@ -126,7 +149,7 @@ public final class BcSignatures {
         }
     }
 
-    private record RsaVerifier(JwsAlgorithm algorithm, RSAKeyParameters key) implements SignatureVerifier {
+    private record RsaVerifier(JwsAlgorithm algorithm, RSAKeyParameters key) implements OwnVerifier {
         @Override
         public boolean verify(byte[] data, int off, int len, byte[] signature) {
             if (signature.length != (key.getModulus().bitLength() + 7) / 8) {

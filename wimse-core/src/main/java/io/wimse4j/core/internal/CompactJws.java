@@ -51,11 +51,15 @@ public final class CompactJws {
         if (dot1 == 0 || dot2 == dot1 + 1 || dot2 == token.length() - 1) {
             throw new WimseException(Reason.MALFORMED_TOKEN, "a compact JWS part is empty");
         }
-        byte[] headerBytes = Base64Url.decode(token, 0, dot1);
-        byte[] payloadBytes = Base64Url.decode(token, dot1 + 1, dot2);
+        // header and claims are decoded into this thread's scratch buffer and parsed from there: no
+        // copy of either survives the parse (every part is decoded before any is parsed, as before)
+        int headerMax = Base64Url.decodedLength(0, dot1);
+        byte[] buf = Scratch.bytes(headerMax + Base64Url.decodedLength(dot1 + 1, dot2));
+        int headerLen = Base64Url.decodeInto(token, 0, dot1, buf, 0);
+        int payloadLen = Base64Url.decodeInto(token, dot1 + 1, dot2, buf, headerMax);
         byte[] sig = Base64Url.decode(token, dot2 + 1, token.length());
-        ObjectNode header = StrictJson.parseObject(headerBytes, "JOSE header");
-        ObjectNode payload = StrictJson.parseObject(payloadBytes, "JWT claims");
+        ObjectNode header = StrictJson.parseObject(buf, 0, headerLen, "JOSE header");
+        ObjectNode payload = StrictJson.parseObject(buf, headerMax, payloadLen, "JWT claims");
         return new CompactJws(token, header, payload, sig, dot2);
     }
 
@@ -89,10 +93,21 @@ public final class CompactJws {
         return input;
     }
 
-    /** Verifies the signature with {@code verifier}. */
+    /**
+     * Verifies the signature with {@code verifier}. wimse4j's own verifiers read the signing input
+     * from this thread's scratch buffer (they keep no reference and call nothing back); any other
+     * implementation gets an array of its own.
+     */
+    @SuppressWarnings("deprecation")
     public boolean verifyWith(SignatureVerifier verifier) {
-        byte[] input = signingInput();
-        return verifier.verify(input, 0, input.length, signature);
+        if (!BcSignatures.isOwn(verifier)) {
+            byte[] input = signingInput();
+            return verifier.verify(input, 0, input.length, signature);
+        }
+        // ASCII only (checked by the strict decode), so the low-byte copy is exact
+        byte[] input = Scratch.bytes(signingInputLength);
+        token.getBytes(0, signingInputLength, input, 0);
+        return verifier.verify(input, 0, signingInputLength, signature);
     }
 
     /** The header {@code alg} as a string, or {@link Reason#MALFORMED_TOKEN} when absent. */

@@ -39,11 +39,19 @@ public final class Hashes {
         return Base64Url.encode(sha256(value.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** Compares two hash strings without leaking the position of the first difference. */
+    /**
+     * Compares two hash strings without leaking the position of the first difference (every
+     * character is compared; the lengths are not secret) and without copying them.
+     */
     public static boolean hashEquals(String a, String b) {
         if (a == null || b == null) {
             return false;
         }
-        return MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
+        int n = Math.min(a.length(), b.length());
+        int diff = a.length() ^ b.length();
+        for (int i = 0; i < n; i++) {
+            diff |= a.charAt(i) ^ b.charAt(i);
+        }
+        return diff == 0;
     }
 }

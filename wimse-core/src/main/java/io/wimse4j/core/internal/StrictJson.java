@@ -18,7 +18,9 @@ import java.io.IOException;
  * The one JSON parser for token parts: strict UTF-8 (no BOM, no overlong forms, RFC 7515/7519),
  * duplicate members rejected (RFC 7515 section 5.2 and
  * RFC 7519 section 4 allow either rejecting or last-wins; we reject), trailing data rejected,
- * nesting limited, and the top level must be an object.
+ * nesting limited, and the top level must be an object. Objects are read straight from their UTF-8
+ * bytes by {@link JsonBytes} (the request hot path parses two per token); {@link #parse(String, String)}
+ * uses the equally strict Jackson reader.
  */
 public final class StrictJson {
     /** Deepest nesting accepted in a token part. */
@@ -75,23 +77,26 @@ public final class StrictJson {
 
     /** Parses UTF-8 JSON that must be an object. */
     public static ObjectNode parseObject(byte[] utf8, String what) throws WimseException {
-        String text;
-        try {
-            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(utf8)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+        return parseObject(utf8, 0, utf8.length, what);
+    }
+
+    /**
+     * Parses the UTF-8 JSON in {@code utf8[off, off+len)}, which must be an object: strict UTF-8
+     * first (no BOM, no overlong form, no surrogate), then the JSON straight from the bytes
+     * ({@link JsonBytes}: no String decoding and no Jackson parser per call).
+     */
+    public static ObjectNode parseObject(byte[] utf8, int off, int len, String what) throws WimseException {
+        if (!Utf8.isWellFormed(utf8, off, len)) {
             throw new WimseException(Reason.INVALID_JSON, what + " is not valid UTF-8");
         }
-        if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
+        if (len >= 3 && (utf8[off] & 0xff) == 0xef && (utf8[off + 1] & 0xff) == 0xbb && (utf8[off + 2] & 0xff) == 0xbf) {
             throw new WimseException(Reason.INVALID_JSON, what + " starts with a byte order mark");
         }
         JsonNode node;
         try {
-            node = READER.readTree(text);
-        } catch (IOException | RuntimeException e) {
-            throw new WimseException(Reason.INVALID_JSON, what + " is not valid JSON: " + firstLine(e.getMessage()));
+            node = JsonBytes.parse(utf8, off, len);
+        } catch (JsonBytes.Malformed e) {
+            throw new WimseException(Reason.INVALID_JSON, what + " is not valid JSON: " + e.getMessage());
         }
         if (node == null || !node.isObject()) {
             throw new WimseException(Reason.MALFORMED_TOKEN, what + " is not a JSON object");

@@ -26,6 +26,8 @@ public enum JwsAlgorithm {
     /** Largest RSA public exponent accepted, in bits (65537 is 17 bits). */
     public static final int MAX_RSA_EXPONENT_BITS = 32;
 
+    private static final JwsAlgorithm[] VALUES = values();
+
     private final String keyType;
     private final String curve;
     private final int signatureLength;
@@ -61,7 +63,7 @@ public enum JwsAlgorithm {
         if (name == null) {
             return Optional.empty();
         }
-        for (JwsAlgorithm a : values()) {
+        for (JwsAlgorithm a : VALUES) { // values() would copy the array on every token
             if (a.name().equals(name)) {
                 return Optional.of(a);
             }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.internal.Claims;
+import io.wimse4j.core.internal.ClaimsBridge;
 import io.wimse4j.core.internal.JwkBridge;
 import io.wimse4j.core.internal.JwkKeys;
 import io.wimse4j.core.internal.StrictJson;
@@ -27,6 +28,10 @@ import java.util.Optional;
 public final class JwtClaims {
     /** Most entries accepted in an {@code aud} array. */
     public static final int MAX_AUDIENCES = 32;
+
+    static {
+        ClaimsBridge.register(c -> c.claims);
+    }
 
     private final ObjectNode claims;
     private final String label;

@@ -37,14 +37,14 @@ public final class PublicJwk {
     }
 
     private final JWK jwk;
-    private final Map<String, Object> members;
+    /** The members as a map, made on first use: a WIT's key is often never asked for it. */
+    private volatile Map<String, Object> members;
 
     private PublicJwk(JWK jwk) {
         if (jwk.isPrivate()) {
             throw new IllegalArgumentException("not a public JWK");
         }
         this.jwk = jwk;
-        this.members = Collections.unmodifiableMap(jwk.toJSONObject());
     }
 
     /**
@@ -69,7 +69,12 @@ public final class PublicJwk {
 
     /** The JWK members as plain Java values (String, Number, List), unmodifiable. */
     public Map<String, Object> toMap() {
-        return members;
+        Map<String, Object> m = members;
+        if (m == null) {
+            m = Collections.unmodifiableMap(jwk.toJSONObject());
+            members = m;
+        }
+        return m;
     }
 
     /** The key type, {@code kty}: {@code EC}, {@code OKP} or {@code RSA}. */
@@ -122,12 +127,12 @@ public final class PublicJwk {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PublicJwk other && members.equals(other.members);
+        return o instanceof PublicJwk other && toMap().equals(other.toMap());
     }
 
     @Override
     public int hashCode() {
-        return members.hashCode();
+        return toMap().hashCode();
     }
 
     @Override

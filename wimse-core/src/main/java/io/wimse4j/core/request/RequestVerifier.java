@@ -12,7 +12,6 @@ import io.wimse4j.core.replay.ReplayCache;
 import io.wimse4j.core.replay.ReplayKey;
 import io.wimse4j.core.wit.VerifiedWit;
 import io.wimse4j.core.wit.WitVerifier;
-import io.wimse4j.core.wpt.Audiences;
 import io.wimse4j.core.wpt.VerifiedWpt;
 import io.wimse4j.core.wpt.WimseHeaders;
 import io.wimse4j.core.wpt.WptVerifier;
@@ -21,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +47,7 @@ public final class RequestVerifier {
     private final WptVerifier wptVerifier;
     private final Clock clock;
     private final Duration leeway;
-    private final boolean acceptTargetUri;
-    private final Set<String> audiences;
+    private final AudienceCheck audiences;
     private final OthPolicy othPolicy;
     private final ReplayCache replayCache;
     private final int maxTokenLength;
@@ -61,16 +58,10 @@ public final class RequestVerifier {
         this.maxTokenLength = b.maxTokenLength;
         this.witVerifier = WitVerifier.builder().trust(b.trust).clock(b.clock).leeway(b.leeway)
                 .allowedIssuers(b.allowedIssuers).algorithms(b.witAlgorithms).proofAlgorithms(b.proofAlgorithms)
-                .maxTokenLength(b.maxTokenLength).cacheSize(b.witCacheSize).maxLifetime(b.maxWitLifetime)
+                .maxTokenLength(b.maxTokenLength).cacheSize(b.witCacheSize).keyCacheSize(b.witKeyCacheSize).maxLifetime(b.maxWitLifetime)
                 .audiences(b.witAudiences).requireKid(b.requireKid).build();
         this.wptVerifier = new WptVerifier(b.leeway, b.maxProofLifetime, b.maxTokenLength);
-        this.acceptTargetUri = b.acceptTargetUri;
-        Set<String> normalized = new HashSet<>();
-        for (String a : b.audiences) {
-            normalized.add(a);
-            normalized.add(Audiences.normalize(a));
-        }
-        this.audiences = Set.copyOf(normalized);
+        this.audiences = new AudienceCheck(b.audiences, b.acceptTargetUri);
         this.othPolicy = b.othPolicy;
         this.replayCache = b.replayCache != null ? b.replayCache
                 : b.replayProtection ? InMemoryReplayCache.builder().clock(b.clock).build() : null;
@@ -98,7 +89,7 @@ public final class RequestVerifier {
         Instant now = clock.instant();
         VerifiedWpt proof = wptVerifier.verify(wpt, verifiedWit, now);
 
-        checkAudience(proof.audience(), facts);
+        audiences.check(proof.audience(), facts.targetUri());
         boolean athBound = checkBinding(proof.accessTokenHash(), accessToken, Reason.ATH_MISSING, Reason.ATH_MISMATCH, "access token", "ath");
         boolean tthBound = checkBinding(proof.txnTokenHash(), txn.isEmpty() ? null : txn.get(0), Reason.TTH_MISSING, Reason.TTH_MISMATCH, "Txn-Token", "tth");
         Set<String> bound = checkOtherTokens(proof.otherTokenHashes(), facts);
@@ -152,20 +143,6 @@ public final class RequestVerifier {
             }
         }
         return false;
-    }
-
-    private void checkAudience(String aud, HttpRequestFacts facts) throws WimseException {
-        if (audiences.contains(aud)) {
-            return;
-        }
-        String normalized = Audiences.normalize(aud);
-        if (audiences.contains(normalized)) {
-            return;
-        }
-        if (acceptTargetUri && normalized.equals(Audiences.normalize(Audiences.of(facts.targetUri())))) {
-            return;
-        }
-        throw new WimseException(Reason.AUDIENCE_MISMATCH, "WPT 'aud' is neither the target URI nor an accepted audience");
     }
 
     private static boolean checkBinding(Optional<String> claimed, String presented, Reason missing, Reason mismatch,
@@ -237,6 +214,7 @@ public final class RequestVerifier {
         private boolean requireKid;
         private int maxTokenLength = CompactJws.DEFAULT_MAX_TOKEN_LENGTH;
         private int witCacheSize = 10_000;
+        private int witKeyCacheSize = 10_000;
         private Duration maxWitLifetime = Duration.ofHours(24);
 
         private Builder() {
@@ -359,9 +337,22 @@ public final class RequestVerifier {
             return this;
         }
 
-        /** How many verified WITs to cache by hash (default 10000; 0 disables). */
+        /**
+         * How many verified WITs to cache (default 10000; 0 disables);
+         * see {@link WitVerifier.Builder#cacheSize(int)} for the memory an entry takes.
+         */
         public Builder witCacheSize(int size) {
             this.witCacheSize = size;
+            return this;
+        }
+
+        /**
+         * How many prepared WIT confirmation keys to keep by key material, apart from the WIT cache
+         * (default 10000; 0 disables); see
+         * {@link WitVerifier.Builder#keyCacheSize(int)}.
+         */
+        public Builder witKeyCacheSize(int size) {
+            this.witKeyCacheSize = size;
             return this;
         }
 

@@ -26,6 +26,8 @@ public final class VerifiedWit {
     private final Optional<String> jwtId;
     private final Optional<Instant> issuedAt;
     private final Instant expiresAt;
+    /** {@code exp} plus the verifier's leeway: from this instant on the WIT is expired (C2-5). */
+    final Instant expiredAt;
     private final PublicJwk confirmationKey;
     private final String confirmationAlgorithmName;
     private final SignatureVerifier proofVerifier;
@@ -34,7 +36,7 @@ public final class VerifiedWit {
     private final KeySource proofKeys;
 
     VerifiedWit(String token, String tokenHash, WorkloadIdentifier subject, Optional<String> issuer,
-                Optional<String> jwtId, Optional<Instant> issuedAt, Instant expiresAt, PublicJwk confirmationKey,
+                Optional<String> jwtId, Optional<Instant> issuedAt, Instant expiresAt, Instant expiredAt, PublicJwk confirmationKey,
                 String confirmationAlgorithmName, SignatureVerifier proofVerifier, JwtClaims claims,
                 TrustBundle verifiedWith) {
         this.token = token;
@@ -44,6 +46,7 @@ public final class VerifiedWit {
         this.jwtId = jwtId;
         this.issuedAt = issuedAt;
         this.expiresAt = expiresAt;
+        this.expiredAt = expiredAt;
         this.confirmationKey = confirmationKey;
         this.confirmationAlgorithmName = confirmationAlgorithmName;
         this.proofVerifier = proofVerifier;

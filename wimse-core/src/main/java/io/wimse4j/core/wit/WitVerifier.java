@@ -15,7 +15,6 @@ import io.wimse4j.core.jose.ClaimsValidator;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.jose.JwsVerifier;
 import io.wimse4j.core.jose.JwtClaims;
-import io.wimse4j.core.jose.PublicJwk;
 import io.wimse4j.core.jose.VerifiedJws;
 import io.wimse4j.core.jose.SignatureVerifier;
 import io.wimse4j.core.internal.StrictJson;
@@ -35,9 +34,11 @@ import java.util.Set;
 /**
  * Verifies Workload Identity Tokens (WIT-1..WIT-11, ID-3). The signing key comes from the trust
  * bundle of the trust domain in {@code sub}, chosen by {@code kid}, never from the token; a WIT
- * signed by another trust domain's key therefore fails. Verified WITs are cached by their SHA-256
- * (bounded, never past {@code exp}, dropped when the trust bundle changes), so a WIT seen before
- * costs a hash and a map lookup. Immutable and thread-safe; build it with {@link #builder()}.
+ * signed by another trust domain's key therefore fails. Verified WITs are cached by token (bounded,
+ * never past {@code exp}, dropped when the trust bundle changes), so a WIT seen before costs a map
+ * lookup; the confirmation keys of verified WITs are kept apart, by key material (bounded), so a WIT
+ * that is not cached but whose key is skips parsing and preparing the key. Immutable and
+ * thread-safe; build it with {@link #builder()}.
  */
 public final class WitVerifier {
     /** Media type suffix of a WIT (WIT-2). */
@@ -45,6 +46,10 @@ public final class WitVerifier {
     /** The default proof algorithms ({@code cnf.jwk.alg}): ES256, ES384 and EdDSA; RSA is opt-in. */
     public static final Set<JwsAlgorithm> DEFAULT_PROOF_ALGORITHMS =
             Set.copyOf(EnumSet.of(JwsAlgorithm.ES256, JwsAlgorithm.ES384, JwsAlgorithm.EdDSA));
+    /** Default number of verified WITs cached ({@link Builder#cacheSize(int)}). */
+    private static final int DEFAULT_CACHE_SIZE = 10_000;
+    /** Default number of prepared confirmation keys kept ({@link Builder#keyCacheSize(int)}). */
+    private static final int DEFAULT_KEY_CACHE_SIZE = 10_000;
     /** Largest configurable maximum WIT lifetime. */
     public static final Duration MAX_LIFETIME_CAP = Duration.ofDays(7);
 
@@ -56,7 +61,9 @@ public final class WitVerifier {
     private final Set<JwsAlgorithm> proofAlgorithms;
     private final int maxTokenLength;
     private final Duration maxLifetime;
+    /** Verified WITs by token (the compact string itself, which the entry holds anyway). */
     private final Cache<String, VerifiedWit> cache;
+    private final ProofKeys proofKeys;
     private final boolean requireKid;
     private final JwsVerifier jwsVerifier;
 
@@ -79,7 +86,10 @@ public final class WitVerifier {
         }
         this.jwsVerifier = JwsVerifier.builder().label("WIT").type(TYP).algorithms(algorithms)
                 .maxTokenLength(b.maxTokenLength).claims(claims.build()).build();
+        this.proofKeys = new ProofKeys(b.keyCacheSize);
+        // maintenance on the calling thread, as in the replay cache: no hand-off to the common pool
         this.cache = b.cacheSize == 0 ? null : Caffeine.newBuilder()
+                .executor(Runnable::run)
                 .maximumSize(b.cacheSize)
                 .ticker(() -> clock.millis() * 1_000_000L)
                 .expireAfter(new Expiry<String, VerifiedWit>() {
@@ -145,26 +155,23 @@ public final class WitVerifier {
         if (token.length() > maxTokenLength) {
             throw new WimseException(Reason.TOKEN_TOO_LARGE, "WIT is longer than " + maxTokenLength + " characters");
         }
-        return verify(token, Hashes.tokenHash(token));
-    }
-
-    private VerifiedWit verify(String token, String tokenHash) throws WimseException {
         Instant now = clock.instant();
         if (cache != null) {
-            VerifiedWit hit = cache.getIfPresent(tokenHash);
-            if (hit != null && hit.token().equals(token) && stillValid(hit, now)) {
+            // keyed by the token itself: a hit costs its String hash and one comparison, no digest
+            VerifiedWit hit = cache.getIfPresent(token);
+            if (hit != null && stillValid(hit, now)) {
                 return hit;
             }
         }
-        VerifiedWit wit = verifyUncached(token, tokenHash, now);
+        VerifiedWit wit = verifyUncached(token, Hashes.tokenHash(token), now);
         if (cache != null) {
-            cache.put(tokenHash, wit);
+            cache.put(wit.token(), wit); // the key is the String the entry holds anyway
         }
         return wit;
     }
 
     private boolean stillValid(VerifiedWit wit, Instant now) {
-        if (!now.isBefore(wit.expiresAt().plus(leeway))) {
+        if (!now.isBefore(wit.expiredAt)) {
             return false; // C2-5: expired at exactly exp + leeway
         }
         TrustBundle current = trust.bundleFor(wit.trustDomain()).orElse(null);
@@ -202,19 +209,9 @@ public final class WitVerifier {
                 new WimseException(Reason.INVALID_CNF_KEY, "WIT 'cnf.jwk' has no 'alg' (WIT-8)"));
         JwsAlgorithm cnfAlg = JwsAlgorithm.fromJwaName(cnfAlgName).filter(proofAlgorithms::contains).orElseThrow(() ->
                 new WimseException(Reason.UNSUPPORTED_ALG, "WIT 'cnf.jwk.alg' " + cnfAlgName + " is not accepted"));
-        PublicJwk jwk;
-        SignatureVerifier proofVerifier;
-        try {
-            jwk = cnfJwk.asPublicJwk();
-            if (!jwk.isForSignatures()) {
-                throw new WimseException(Reason.INVALID_KEY, "'use'/'key_ops' do not allow signature verification");
-            }
-            proofVerifier = jwk.verifier(cnfAlg);
-        } catch (WimseException e) {
-            throw new WimseException(Reason.INVALID_CNF_KEY, "WIT 'cnf.jwk': " + e.detail());
-        }
-        return new VerifiedWit(token, tokenHash, subject, iss, jti, iat, jws.expiresAt(), jwk, cnfAlgName, proofVerifier,
-                claims, usedBundle[0]);
+        ProofKeys.Prepared key = proofKeys.prepare(cnfJwk, cnfAlg, cnfAlgName);
+        return new VerifiedWit(token, tokenHash, subject, iss, jti, iat, jws.expiresAt(), jws.expiresAt().plus(leeway),
+                key.jwk(), cnfAlgName, key.verifier(), claims, usedBundle[0]);
     }
 
     private static JwtClaims cnfJwk(JwtClaims claims) throws WimseException {
@@ -227,6 +224,11 @@ public final class WitVerifier {
             throw new WimseException(Reason.INVALID_CNF_KEY, "WIT 'cnf.jwk' is not a JSON object");
         }
         return jwk.orElseThrow(() -> new WimseException(Reason.MISSING_CLAIM, "WIT has no 'cnf.jwk' claim"));
+    }
+
+    /** The prepared confirmation keys (for tests). */
+    ProofKeys proofKeys() {
+        return proofKeys;
     }
 
     /** The clock this verifier reads. */
@@ -253,7 +255,8 @@ public final class WitVerifier {
         private Set<JwsAlgorithm> algorithms = EnumSet.allOf(JwsAlgorithm.class);
         private Set<JwsAlgorithm> proofAlgorithms = DEFAULT_PROOF_ALGORITHMS;
         private int maxTokenLength = CompactJws.DEFAULT_MAX_TOKEN_LENGTH;
-        private int cacheSize = 10_000;
+        private int cacheSize = DEFAULT_CACHE_SIZE;
+        private int keyCacheSize = DEFAULT_KEY_CACHE_SIZE;
         private Set<String> audiences = Set.of();
         private boolean requireKid;
         private Duration maxLifetime = Duration.ofHours(24);
@@ -345,12 +348,46 @@ public final class WitVerifier {
             return this;
         }
 
-        /** How many verified WITs to cache (default 10000; 0 disables the cache). */
+        /**
+         * How many verified WITs to cache (default 10000; 0 disables the cache).
+         *
+         * <p><b>Memory</b> (measured with JOL 0.17 on JDK 17, compressed references, WITs of about
+         * 600 characters whose keys have verified a few proofs): an entry, with its confirmation key,
+         * takes about 3.3 KB with an EdDSA key and about 11.4 KB with an ES256 key, 8 KB of which is
+         * the precomputation BouncyCastle keeps on a reused P-256 key (what makes verifying with it
+         * about twice as fast as with a new key). A full default cache thus holds about 33 MB
+         * (EdDSA) or 114 MB (ES256); longer WITs add their length in bytes.
+         *
+         * <p><b>Sizing.</b> A calling workload instance holds one live WIT, two while it renews, so
+         * about twice the number of calling instances keeps every request after the first of a WIT a
+         * hit; 10000 covers about 5000 calling instances. A miss verifies the WIT's signature and
+         * reads its claims; its key comes from the {@linkplain #keyCacheSize(int) key cache} when it
+         * is there.
+         */
         public Builder cacheSize(int size) {
             if (size < 0) {
                 throw new IllegalArgumentException("cacheSize must not be negative");
             }
             this.cacheSize = size;
+            return this;
+        }
+
+        /**
+         * How many prepared confirmation keys ({@code cnf.jwk}, WIT-7) to keep, by key material,
+         * independently of the WIT cache (default 10000; 0 prepares every key
+         * anew). A WIT that is not cached but whose key is (a renewed WIT with the same key, one
+         * the WIT cache dropped) reuses the parsed key and BouncyCastle's precomputation on it. Only
+         * keys of WITs whose signature verified are kept.
+         *
+         * <p><b>Memory</b> (measured as for {@link #cacheSize(int)}): a key that a cached WIT also
+         * holds adds about 0.25 KB; one whose WIT is no longer cached takes about 1.3 KB (EdDSA) or
+         * 9.3 KB (ES256, mostly BouncyCastle's precomputation).
+         */
+        public Builder keyCacheSize(int size) {
+            if (size < 0) {
+                throw new IllegalArgumentException("keyCacheSize must not be negative");
+            }
+            this.keyCacheSize = size;
             return this;
         }
 

@@ -1,16 +1,17 @@
 package io.wimse4j.core.wpt;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.internal.Hashes;
 import io.wimse4j.core.internal.JwsWriter;
-import io.wimse4j.core.internal.StrictJson;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -61,19 +62,33 @@ public final class WptCreator {
             throw new WimseException(Reason.CREDENTIALS_EXPIRED,
                     "the WIT expired at " + credentials.expiresAt() + "; its key must not sign any more (KEY-3)");
         }
-        ObjectNode claims = StrictJson.mapper().createObjectNode();
-        claims.put("aud", audience);
-        claims.put("iat", now.getEpochSecond());
-        claims.put("exp", now.plus(ttl).getEpochSecond());
-        claims.put("jti", JwsWriter.randomJwtId());
-        claims.put("wth", Hashes.tokenHash(credentials.wit()));
-        bindings.accessToken().ifPresent(t -> claims.put("ath", Hashes.tokenHash(t)));
-        bindings.txnToken().ifPresent(t -> claims.put("tth", Hashes.tokenHash(t)));
-        if (!bindings.others().isEmpty()) {
-            ObjectNode oth = claims.putObject("oth");
-            bindings.others().forEach((name, value) -> oth.put(name.toLowerCase(Locale.ROOT), Hashes.tokenHash(value.trim())));
+        // the claims written directly (no tree, no Jackson generator); names and order as before
+        StringBuilder claims = new StringBuilder(320).append("{\"aud\":");
+        JwsWriter.appendJsonString(claims, audience);
+        claims.append(",\"iat\":").append(now.getEpochSecond())
+                .append(",\"exp\":").append(now.plus(ttl).getEpochSecond())
+                .append(",\"jti\":\"").append(JwsWriter.randomJwtId())
+                .append("\",\"wth\":\"").append(credentials.witHash()).append('"');
+        if (bindings.accessToken().isPresent()) {
+            claims.append(",\"ath\":\"").append(Hashes.tokenHash(bindings.accessToken().get())).append('"');
         }
-        return JwsWriter.sign(credentials.signer(), TYP, claims);
+        if (bindings.txnToken().isPresent()) {
+            claims.append(",\"tth\":\"").append(Hashes.tokenHash(bindings.txnToken().get())).append('"');
+        }
+        if (!bindings.others().isEmpty()) {
+            // lower-cased names: of two that differ only in case, the later value wins (as a JSON tree did)
+            Map<String, String> oth = new LinkedHashMap<>();
+            bindings.others().forEach((name, value) -> oth.put(name.toLowerCase(Locale.ROOT), Hashes.tokenHash(value.trim())));
+            claims.append(",\"oth\":{");
+            String sep = "";
+            for (Map.Entry<String, String> e : oth.entrySet()) {
+                JwsWriter.appendJsonString(claims.append(sep), e.getKey()).append(":\"").append(e.getValue()).append('"');
+                sep = ",";
+            }
+            claims.append('}');
+        }
+        claims.append('}');
+        return JwsWriter.signJson(credentials.signer(), TYP, claims.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** The proof lifetime. */
