@@ -19,16 +19,25 @@ import java.nio.charset.StandardCharsets;
  * The strict RFC 8259 parser behind {@link StrictJson#parseObject(byte[], String)}: reads UTF-8
  * bytes (already checked by {@link Utf8#isWellFormed}) straight into a Jackson tree, with no String
  * decoding step, no Jackson parser or deserialization context per call, and member names and
- * common JOSE values shared rather than allocated. It accepts exactly what the strict Jackson
- * reader accepted and builds the same tree (same node types: int, long or big integer by size,
+ * common JOSE values shared rather than allocated. It accepts what the strict Jackson reader
+ * accepted (with Jackson's length limits for names and strings; a number is limited to 1000
+ * characters in all where Jackson counts only its digits, and a {@code \}{@code u} escape takes
+ * ASCII hex digits only, where Jackson 2.18 also takes some non-ASCII characters) and builds the same tree (same node types: int, long or big integer by size,
  * double for a fraction or exponent): a test compares the two on a corpus. Duplicate members,
  * trailing data, nesting deeper than {@link StrictJson#MAX_DEPTH}, leading zeros, a {@code +}
  * sign, unescaped control characters and any non-standard syntax are refused (V-2: a well-formed
  * JWT, RFC 7515 section 5.2). Not API.
  */
 final class JsonBytes {
-    /** Longest number accepted, in characters (Jackson's default limit). */
+    /**
+     * Longest number accepted, in characters, sign, point and exponent included (Jackson's default
+     * limit of 1000 counts digits only, so this is slightly stricter).
+     */
     static final int MAX_NUMBER_LENGTH = 1000;
+    /** Longest member name, in characters (Jackson's default limit). */
+    static final int MAX_NAME_LENGTH = 50_000;
+    /** Longest string value, in characters (Jackson's default limit). */
+    static final int MAX_STRING_LENGTH = 20_000_000;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /** Names and values that every token repeats: returned as shared constants instead of new strings. */
     private static final String[] COMMON = {
@@ -104,7 +113,7 @@ final class JsonBytes {
             case '[':
                 return array();
             case '"':
-                return TextNode.valueOf(string());
+                return TextNode.valueOf(checked(string(), MAX_STRING_LENGTH, "string"));
             case 't':
                 literal("true");
                 return BooleanNode.TRUE;
@@ -144,7 +153,7 @@ final class JsonBytes {
                 throw new Malformed("expected a member name", i);
             }
             int at = i;
-            String name = string();
+            String name = checked(string(), MAX_NAME_LENGTH, "member name");
             skipWhitespace();
             if (i >= end || b[i] != ':') {
                 throw new Malformed("expected ':'", i);
@@ -215,6 +224,14 @@ final class JsonBytes {
 
     private static boolean isWordByte(byte c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c < 0;
+    }
+
+    /** {@code s}, unless it is longer than {@code max} characters (Jackson's default limits, kept). */
+    private String checked(String s, int max, String what) throws Malformed {
+        if (s.length() > max) {
+            throw new Malformed(what + " longer than " + max + " characters", i);
+        }
+        return s;
     }
 
     /** A string starting at the opening quote; {@link #i} ends after the closing quote. */

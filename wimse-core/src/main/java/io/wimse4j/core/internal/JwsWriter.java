@@ -55,7 +55,8 @@ public final class JwsWriter {
 
     /**
      * Appends {@code s} as a JSON string, escaped as Jackson writes it: quote, backslash and control
-     * characters escaped ({@code \b \t \n \f \r} or {@code \}{@code u00XX}), everything else as is.
+     * characters escaped ({@code \b \t \n \f \r} or {@code \}{@code u00XX}), an unpaired surrogate
+     * as {@code \}{@code uXXXX} (UTF-8 has no encoding for it), everything else as is.
      */
     public static StringBuilder appendJsonString(StringBuilder out, String s) {
         out.append('"');
@@ -63,6 +64,15 @@ public final class JwsWriter {
             char c = s.charAt(i);
             if (c == '"' || c == '\\') {
                 out.append('\\').append(c);
+            } else if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    out.append(c).append(s.charAt(++i)); // a pair: one code point, written as UTF-8
+                } else {
+                    // unpaired: UTF-8 cannot carry it (getBytes would write '?', signing another
+                    // value than the caller's), so escaped as Jackson writes it
+                    out.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xf])
+                            .append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+                }
             } else if (c >= 0x20) {
                 out.append(c);
             } else {

@@ -155,4 +155,23 @@ class JsonBytesTest {
         }
         assertThat(slice).isEqualTo(whole);
     }
+
+    @org.junit.jupiter.api.Test
+    void V_2_theLengthLimitsAreJacksonsForNamesAndStrictForNumbers() {
+        byte[] longName = ("{\"" + "k".repeat(JsonBytes.MAX_NAME_LENGTH + 1) + "\":1}").getBytes(StandardCharsets.US_ASCII);
+        assertThat(reference(longName)).isEqualTo(Reason.INVALID_JSON);
+        assertThat(candidate(longName)).isEqualTo(Reason.INVALID_JSON);
+        byte[] atLimit = ("{\"" + "k".repeat(JsonBytes.MAX_NAME_LENGTH) + "\":1}").getBytes(StandardCharsets.US_ASCII);
+        assertThat(candidate(atLimit)).isInstanceOf(JsonNode.class);
+        // a 1000-digit negative number: 1001 characters, refused here, accepted by Jackson (digits only)
+        byte[] longNumber = ("{\"a\":-" + "9".repeat(1000) + "}").getBytes(StandardCharsets.US_ASCII);
+        assertThat(candidate(longNumber)).isEqualTo(Reason.INVALID_JSON);
+    }
+
+    @org.junit.jupiter.api.Test
+    void V_2_aUnicodeEscapeTakesAsciiHexDigitsOnly() {
+        // Jackson 2.18 reads the low byte of any character as a hex digit: U+0130 as '0'
+        byte[] input = "{\"a\":\"\\u000\u0130\"}".getBytes(StandardCharsets.UTF_8);
+        assertThat(candidate(input)).isEqualTo(Reason.INVALID_JSON);
+    }
 }

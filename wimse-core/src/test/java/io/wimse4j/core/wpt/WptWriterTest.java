@@ -44,6 +44,21 @@ class WptWriterTest {
     }
 
     @Test
+    void WPT_10_anUnpairedSurrogateIsSignedAsGivenNotAsAQuestionMark() throws Exception {
+        // UTF-8 cannot carry a lone surrogate: String.getBytes would write '?', and
+        // "https://svc/a\uD800b" would be signed as "https://svc/a?b" (a query)
+        for (String audience : new String[] {"https://svc.example/a\ud800b", "https://svc.example/a\udc00", "https://svc.example/\ude00\ud83d"}) {
+            String wpt = f.creator().create(f.credentials(), audience, ProofBindings.NONE);
+            ObjectNode claims = CompactJws.parse(wpt, 8192).payload();
+            assertThat(claims.get("aud").textValue()).isEqualTo(audience);
+            assertThat(new String(Base64.getUrlDecoder().decode(wpt.split("\\.")[1]), java.nio.charset.StandardCharsets.UTF_8))
+                    .doesNotContain("?").contains("\\u");
+        }
+        StringBuilder json = io.wimse4j.core.internal.JwsWriter.appendJsonString(new StringBuilder(), "x\ud83d\ude00\ud800y");
+        assertThat(json.toString()).isEqualTo("\"x\ud83d\ude00\\ud800y\"");
+    }
+
+    @Test
     void WPT_7_base64urlEncodingIntoAnArrayIsTheJdkEncoding() {
         Random random = new Random(7);
         for (int n = 0; n < 70; n++) {
