@@ -157,6 +157,18 @@ public class RequestVerifyBenchmark extends BenchmarkDefaults {
     }
 
     /**
+     * Pool, WIT cache and confirmation-key cache off ({@code witCacheSize(0)}, {@code witKeyCacheSize(0)}),
+     * replay protection on: every proof is verified under a key parsed and prepared for it, as the
+     * first request of a workload with a new key is.
+     */
+    public static class UncachedWitNewKey extends PoolState {
+        @Override
+        RequestVerifier verifier(RequestVerifier.Builder builder) {
+            return builder.witCacheSize(0).witKeyCacheSize(0).build();
+        }
+    }
+
+    /**
      * The same pool, WIT cache on, replay protection off: differs from {@link CachedWit} only by the
      * replay check (the same cold, never-seen-before proofs are read in both).
      */
@@ -176,6 +188,15 @@ public class RequestVerifyBenchmark extends BenchmarkDefaults {
     /** Full request verification, no WIT cache, replay check on: two signature checks. */
     @Benchmark
     public VerifiedCaller requestVerifyUncachedWit(UncachedWit s) throws WimseException {
+        return s.pool.verifyNext();
+    }
+
+    /**
+     * No WIT cache and no confirmation-key cache: the WIT's signature, then the proof's under a key
+     * seen for the first time (for ES256, without BouncyCastle's precomputation on a reused point).
+     */
+    @Benchmark
+    public VerifiedCaller requestVerifyUncachedWitNewKey(UncachedWitNewKey s) throws WimseException {
         return s.pool.verifyNext();
     }
 
