@@ -194,6 +194,11 @@ final class IssuanceService {
                     "the registration of " + id + " does not allow attestation method " + attestation.method().wireName());
         }
         Instant keepUntil = pop.expiresAt().plus(config.leeway());
+        if (!clock.instant().isBefore(keepUntil)) {
+            // expired during the attestation: refused as such, before the replay cache (which
+            // refuses an entry that could no longer be told from a replay)
+            throw Problem.of(Problem.Code.INVALID_PROOF, "the proof expired while the request was being checked");
+        }
         try {
             if (!proofReplay.firstUse(io.wimse4j.core.replay.ReplayKey.ofScope("wimse-pop", pop.jwtId()), keepUntil)) {
                 throw Problem.of(Problem.Code.PROOF_REPLAYED, "the proof 'jti' was already used");

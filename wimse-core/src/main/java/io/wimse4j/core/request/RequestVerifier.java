@@ -96,6 +96,11 @@ public final class RequestVerifier {
 
         if (replayCache != null) {
             Instant keepUntil = proof.expiresAt().plus(leeway);
+            // expired since the checks above (a slow request): refused as such, not offered to the
+            // cache, which refuses an entry that could no longer be told from a replay (C2-5)
+            if (!clock.instant().isBefore(keepUntil)) {
+                throw new WimseException(Reason.EXPIRED, "WPT expired while the request was being verified");
+            }
             if (!replayCache.firstUse(ReplayKey.of(verifiedWit.subject(), proof.jwtId()), keepUntil)) {
                 throw new WimseException(Reason.REPLAY, "WPT 'jti' was already used by " + verifiedWit.subject());
             }
