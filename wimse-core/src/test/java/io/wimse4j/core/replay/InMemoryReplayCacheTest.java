@@ -15,6 +15,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.wimse4j.testkit.Fixture.assertRejected;
+import static io.wimse4j.core.replay.Ids.id;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -24,14 +25,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class InMemoryReplayCacheTest {
     private final MutableClock clock = new MutableClock(Fixture.NOW);
-
-    private static WorkloadIdentifier id(String value) {
-        try {
-            return WorkloadIdentifier.parse(value);
-        } catch (WimseException e) {
-            throw new AssertionError(e);
-        }
-    }
 
     private static final WorkloadIdentifier A = id("wimse://example.org/a");
 

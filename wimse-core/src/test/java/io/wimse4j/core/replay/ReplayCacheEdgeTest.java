@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.wimse4j.testkit.Fixture.assertRejected;
+import static io.wimse4j.core.replay.Ids.id;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -21,14 +22,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * range, racing sweeps, the sender count, and a sender at exactly its stated rate.
  */
 class ReplayCacheEdgeTest {
-    private static WorkloadIdentifier id(String value) {
-        try {
-            return WorkloadIdentifier.parse(value);
-        } catch (WimseException e) {
-            throw new AssertionError(e);
-        }
-    }
-
     private static final WorkloadIdentifier A = id("wimse://example.org/a");
 
     @Test

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 
+import static io.wimse4j.core.replay.Ids.id;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -21,14 +22,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReplayCacheRateTest {
     private static final Duration PROOF = Duration.ofSeconds(60);
     private static final Duration LEEWAY = Duration.ofSeconds(60);
-
-    private static WorkloadIdentifier id(String value) {
-        try {
-            return WorkloadIdentifier.parse(value);
-        } catch (WimseException e) {
-            throw new AssertionError(e);
-        }
-    }
 
     @Test
     void V_9_oneSenderAt20000PerSecondFor10MinutesIsNeverRefusedAndMemoryStaysBounded() throws WimseException {
