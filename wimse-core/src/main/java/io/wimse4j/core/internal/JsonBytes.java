@@ -39,21 +39,6 @@ final class JsonBytes {
     /** Longest string value, in characters (Jackson's default limit). */
     static final int MAX_STRING_LENGTH = 20_000_000;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    /** Names and values that every token repeats: returned as shared constants instead of new strings. */
-    private static final String[] COMMON = {
-        "alg", "typ", "kid", "crit", "aud", "iat", "exp", "nbf", "jti", "iss", "sub", "wth", "ath", "tth", "oth",
-        "cnf", "jwk", "kty", "crv", "x", "y", "n", "e", "use", "key_ops",
-        "wpt+jwt", "wit+jwt", "EdDSA", "Ed25519", "ES256", "ES384", "RS256", "PS256", "EC", "OKP", "RSA",
-        "P-256", "P-384", "sig",
-    };
-    private static final byte[][] COMMON_BYTES = new byte[COMMON.length][];
-
-    static {
-        for (int k = 0; k < COMMON.length; k++) {
-            COMMON_BYTES[k] = COMMON[k].getBytes(StandardCharsets.US_ASCII);
-        }
-    }
-
     /** A syntax error; the message never quotes the input. */
     static final class Malformed extends Exception {
         private static final long serialVersionUID = 1L;
@@ -274,22 +259,8 @@ final class JsonBytes {
     }
 
     private String ascii(int start, int len) {
-        for (int k = 0; k < COMMON_BYTES.length; k++) {
-            byte[] common = COMMON_BYTES[k];
-            if (common.length == len && regionEquals(common, start)) {
-                return COMMON[k];
-            }
-        }
-        return new String(b, start, len, StandardCharsets.ISO_8859_1);
-    }
-
-    private boolean regionEquals(byte[] common, int start) {
-        for (int k = 0; k < common.length; k++) {
-            if (b[start + k] != common[k]) {
-                return false;
-            }
-        }
-        return true;
+        String common = JsonNames.common(b, start, len);
+        return common != null ? common : new String(b, start, len, StandardCharsets.ISO_8859_1);
     }
 
     private void escape(StringBuilder s) throws Malformed {
