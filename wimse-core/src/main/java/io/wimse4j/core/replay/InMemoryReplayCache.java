@@ -21,16 +21,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * lock-striped open-addressing tables: no per-entry object, {@code String} or {@code Instant}. A
  * table grows with its live entries (to 5/16..3/8 full) and is rebuilt when three quarters of it is
  * used, so while entries grow a live entry costs 16 bytes / load, 21 to 51 bytes (about 34 at
- * 1,000,000 entries); after a peak, until the tables shrink (they do when less than an eighth is
- * live), up to 85. The tables never exceed {@link Builder#maxBytes(long) maxBytes} (a growing
- * table briefly holds its old and new array); the per-sender ledgers come on top, about 250 bytes
- * per sender with live entries, at most {@link Builder#maxSenders(int) maxSenders}. An entry is
+ * 1,000,000 entries); after a peak, up to 128 while inserts go on (a table shrinks, as new entries
+ * arrive, once less than an eighth of it is live). The tables never exceed
+ * {@link Builder#maxBytes(long) maxBytes} (a growing table briefly holds its old and new array); the
+ * per-sender ledgers come on top: about 250 bytes for a sender with a few live entries, about 1.2 KB
+ * for one sending every second of a 121 s retention, at most {@link Builder#maxSenders(int) maxSenders}. An entry is
  * kept until the first whole second after {@code expiresAt} plus one second of margin.
  *
  * <p><b>Guarantees.</b> A live entry is never evicted to make room: when the cache (more exactly,
  * the one of its tables a key falls in; they fill evenly) holds {@link #capacity()} live entries, a
  * new proof is refused with {@link Reason#REPLAY_CACHE_UNAVAILABLE} (fail closed). A recorded key
- * is answered {@code false} (a replay) whatever the cache would refuse. Refused as well, never
+ * is answered {@code false} (a replay) even when the cache is full, the sender past its share or the
+ * cache at {@code maxSenders}. Refused as well, never
  * recorded for less: an entry asked to live longer than {@link #MAX_ENTRY_LIFETIME}, and one whose
  * {@code expiresAt} plus the margin has passed (its entry would be gone, so the cache could not tell
  * a first use from a replay). Time never runs backwards for a table: after the clock steps back,
@@ -77,7 +79,7 @@ public final class InMemoryReplayCache implements ReplayCache {
      */
     private static final long MAX_RELATIVE_SECOND = Integer.MAX_VALUE - 2 * 86_400L;
     /** Default most senders with live entries tracked at once. */
-    public static final int DEFAULT_MAX_SENDERS = 65_536;
+    public static final int DEFAULT_MAX_SENDERS = 16_384;
 
     private final Clock clock;
     private final long maxBytes;
@@ -341,7 +343,8 @@ public final class InMemoryReplayCache implements ReplayCache {
 
         /**
          * The most senders with live entries tracked at once (default {@link #DEFAULT_MAX_SENDERS};
-         * each costs about 250 bytes, so 16 MiB by default, on top of the tables). A proof from a
+         * each costs about 250 bytes with a few live entries, about 1.2 KB when it sends every
+         * second of a 121 s retention: at most about 20 MiB by default, on top of the tables). A proof from a
          * further sender is refused ({@link Reason#REPLAY_CACHE_UNAVAILABLE}) until a sender's last
          * entry expires; its replays are still reported as replays.
          */
