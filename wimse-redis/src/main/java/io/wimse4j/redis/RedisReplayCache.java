@@ -1,10 +1,5 @@
 package io.wimse4j.redis;
 
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.replay.ReplayCache;
@@ -16,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link ReplayCache} shared by a cluster of verifiers, on Redis: every verifier of the cluster
@@ -92,22 +86,14 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
     /** No entry is kept longer than a day (proof lifetimes are capped far below). */
     static final long MAX_ENTRY_MILLIS = 86_400_000L;
     /** Pause between attempts to make the first connection. */
-    private static final long CONNECT_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
-
     private static final Logger LOG = LoggerFactory.getLogger(RedisReplayCache.class);
 
-    private final ClientResources resources;
-    private final RedisLink.Connector connector;
+    private final LazyRedisLink link;
     private final String namespace;
     private final long perSenderLimit;
     private final Duration commandTimeout;
     private final boolean failOpen;
     private final Clock clock;
-
-    private final Object connectLock = new Object();
-    private volatile RedisLink connection;
-    private volatile boolean closed;
-    private long nextConnectAttempt; // System.nanoTime(); guarded by connectLock
 
     private RedisReplayCache(Builder b, RedisTarget target) {
         this.namespace = b.namespace;
@@ -115,14 +101,7 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
         this.commandTimeout = b.commandTimeout;
         this.failOpen = b.failOpen;
         this.clock = b.clock;
-        this.resources = DefaultClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-                .build();
-        Duration connectTimeout = commandTimeout.compareTo(Duration.ofSeconds(1)) > 0 ? commandTimeout : Duration.ofSeconds(1);
-        this.connector = target.connector(resources, commandTimeout,
-                SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build(),
-                TimeoutOptions.enabled(commandTimeout));
-        this.nextConnectAttempt = System.nanoTime();
+        this.link = new LazyRedisLink(target, commandTimeout);
     }
 
     /**
@@ -146,8 +125,8 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
         Long reply;
         try {
             String member = key.compactId();
-            String tag = namespace + '{' + shareId(key) + "}:";
-            reply = ReplayScript.run(connection(), tag + member, tag + "held", ttl, perSenderLimit, member);
+            String tag = tag(key);
+            reply = ReplayScript.run(link.get(), tag + member, tag + "held", ttl, perSenderLimit, member);
         } catch (WimseException e) {
             return unavailable(e);
         } catch (RuntimeException e) {
@@ -171,12 +150,17 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
 
     /** The proof's entry in Redis: {@code <namespace>{<share id>}:<compact id>}. */
     String redisKey(ReplayKey key) {
-        return namespace + '{' + shareId(key) + "}:" + key.compactId();
+        return tag(key) + key.compactId();
     }
 
     /** Its sender's count, a sorted set in the entry's slot: {@code <namespace>{<share id>}:held}. */
     String shareKey(ReplayKey key) {
-        return namespace + '{' + shareId(key) + "}:held";
+        return tag(key) + "held";
+    }
+
+    /** What both keys of a sender start with, its hash tag included: {@code <namespace>{<share id>}:}. */
+    private String tag(ReplayKey key) {
+        return namespace + '{' + shareId(key) + "}:";
     }
 
     /** The first 96 bits of the sender's digest: the first 16 of {@link ReplayKey#shareId()}'s 43 characters. */
@@ -197,7 +181,7 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
     }
 
     private boolean unavailable(WimseException e) throws WimseException {
-        if (failOpen && !closed) {
+        if (failOpen && !link.isClosed()) {
             LOG.warn("Redis replay cache unavailable; failOpen is set, so a proof is accepted WITHOUT a replay check: {}",
                     e.detail());
             return true;
@@ -205,51 +189,15 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
         throw e;
     }
 
-    private RedisLink connection() throws WimseException {
-        RedisLink c = connection;
-        if (c != null) {
-            return c;
-        }
-        synchronized (connectLock) {
-            if (closed) {
-                throw new WimseException(Reason.REPLAY_CACHE_UNAVAILABLE, "Redis replay cache is closed");
-            }
-            if (connection != null) {
-                return connection;
-            }
-            long now = System.nanoTime();
-            if (now - nextConnectAttempt < 0) {
-                throw new WimseException(Reason.REPLAY_CACHE_UNAVAILABLE,
-                        "Redis replay cache is not connected (the connection is retried every second)");
-            }
-            nextConnectAttempt = now + CONNECT_RETRY_NANOS;
-            try {
-                connection = connector.connect();
-                return connection;
-            } catch (RuntimeException e) {
-                throw new WimseException(Reason.REPLAY_CACHE_UNAVAILABLE,
-                        "cannot connect to the Redis replay cache (" + e.getClass().getSimpleName() + ")", e);
-            }
-        }
+    /** Connects now if not connected (the builder's early attempt). */
+    RedisLink connection() throws WimseException {
+        return link.get();
     }
 
     /** Closes the connection and releases Lettuce's threads; later calls fail closed. */
     @Override
     public void close() {
-        RedisLink c;
-        synchronized (connectLock) {
-            closed = true;
-            c = connection;
-            connection = null;
-        }
-        try {
-            if (c != null) {
-                c.close();
-            }
-        } finally {
-            connector.shutdown();
-            resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3_000);
-        }
+        link.close();
     }
 
     @Override

@@ -2,9 +2,6 @@ package io.wimse4j.core.wit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.WorkloadIdentifier;
@@ -61,8 +58,8 @@ public final class WitVerifier {
     private final Set<JwsAlgorithm> proofAlgorithms;
     private final int maxTokenLength;
     private final Duration maxLifetime;
-    /** Verified WITs by token (the compact string itself, which the entry holds anyway). */
-    private final Cache<String, VerifiedWit> cache;
+    /** Verified WITs by token; {@code null} when caching is off. */
+    private final WitCache cache;
     private final ProofKeys proofKeys;
     private final boolean requireKid;
     private final JwsVerifier jwsVerifier;
@@ -87,29 +84,7 @@ public final class WitVerifier {
         this.jwsVerifier = JwsVerifier.builder().label("WIT").type(TYP).algorithms(algorithms)
                 .maxTokenLength(b.maxTokenLength).claims(claims.build()).build();
         this.proofKeys = new ProofKeys(b.keyCacheSize);
-        // maintenance on the calling thread, as in the replay cache: no hand-off to the common pool
-        this.cache = b.cacheSize == 0 ? null : Caffeine.newBuilder()
-                .executor(Runnable::run)
-                .maximumSize(b.cacheSize)
-                .ticker(() -> clock.millis() * 1_000_000L)
-                .expireAfter(new Expiry<String, VerifiedWit>() {
-                    @Override
-                    public long expireAfterCreate(String key, VerifiedWit wit, long currentTime) {
-                        long ms = wit.expiresAt().toEpochMilli() - clock.millis();
-                        return Math.max(0, Math.min(ms, MAX_LIFETIME_CAP.toMillis())) * 1_000_000L;
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String key, VerifiedWit wit, long currentTime, long currentDuration) {
-                        return expireAfterCreate(key, wit, currentTime);
-                    }
-
-                    @Override
-                    public long expireAfterRead(String key, VerifiedWit wit, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-                })
-                .build();
+        this.cache = b.cacheSize == 0 ? null : new WitCache(b.cacheSize, clock, MAX_LIFETIME_CAP);
     }
 
     /** A new builder; {@link Builder#trust(TrustBundleSource)} is required. */
@@ -158,14 +133,14 @@ public final class WitVerifier {
         Instant now = clock.instant();
         if (cache != null) {
             // keyed by the token itself: a hit costs its String hash and one comparison, no digest
-            VerifiedWit hit = cache.getIfPresent(token);
+            VerifiedWit hit = cache.get(token);
             if (hit != null && stillValid(hit, now)) {
                 return hit;
             }
         }
         VerifiedWit wit = verifyUncached(token, Hashes.tokenHash(token), now);
         if (cache != null) {
-            cache.put(wit.token(), wit); // the key is the String the entry holds anyway
+            cache.put(wit);
         }
         return wit;
     }
