@@ -6,6 +6,11 @@
 //   node interop.mjs mint     < {"issuerAlg":"ES256","workloadAlg":"EdDSA","sub":"wimse://example.org/a",
 //                                "iss":"https://..","audience":"..","accessToken":"..","now":1700000000,
 //                                "witTtl":3600,"wptTtl":60,"witTyp":"wit+jwt","wptTyp":"wpt+jwt"}
+//   node interop.mjs verify-request < {"jwks":{...},"headers":{"Name":"value" or ["v1","v2"]},"audience":"..","now":1700000000}
+//                               (finds the WIT and the proof in either transport: 'Authorization: WPT <jwt>' of
+//                                wpt-02, or the seed 'Workload-Proof-Token'; both at once, or a bearer credential
+//                                beside 'Authorization: WPT', fail; 'transport' in the answer says which was used)
+//   mint also takes "transport":"authorization"|"workload-proof-token" and then answers "headers" to send.
 //   node interop.mjs send     < {"url":"https://127.0.0.1:8443/echo","method":"GET","headers":{"Name":"value"},"body":".."}
 //                               (node's built-in fetch, redirects not followed; a test CA via NODE_EXTRA_CA_CERTS)
 //   node interop.mjs version
@@ -166,6 +171,13 @@ async function mint(input) {
 
   const wptClaims = { wth: tokenHash(wit) };
   if (accessToken !== null) wptClaims.ath = tokenHash(accessToken);
+  const transport = input.transport ?? null;
+  if (transport !== null && transport !== 'authorization' && transport !== 'workload-proof-token') {
+    throw new UsageError("input field 'transport' must be 'authorization' or 'workload-proof-token'");
+  }
+  if (transport === 'authorization' && accessToken !== null) {
+    throw new UsageError("'Authorization: WPT' carries no access token (wpt-02: no ath)");
+  }
   const wpt = await new SignJWT(wptClaims)
     .setProtectedHeader({ alg: workloadAlg, typ: input.wptTyp ?? WPT_TYP })
     .setAudience(audience)
@@ -182,7 +194,63 @@ async function mint(input) {
     wit,
     otherWit,
     wpt,
+    headers: transport === null ? undefined : proofHeaders(transport, wit, wpt),
   };
+}
+
+/** The request headers of a proof in its transport: the WIT header and the WPT's own (P2-1 or WPT-1). */
+function proofHeaders(transport, wit, wpt) {
+  return transport === 'authorization'
+    ? { 'Workload-Identity-Token': wit, Authorization: `WPT ${wpt}` }
+    : { 'Workload-Identity-Token': wit, 'Workload-Proof-Token': wpt };
+}
+
+/** Header name (lower case) to its list of values. */
+function headerValues(headers) {
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) throw new UsageError("input field 'headers' must be an object");
+  const out = new Map();
+  for (const [name, value] of Object.entries(headers)) {
+    const values = Array.isArray(value) ? value : [value];
+    for (const v of values) {
+      if (typeof v !== 'string') throw new UsageError(`header '${name}' must be a string or an array of strings`);
+      const key = name.toLowerCase();
+      out.set(key, [...(out.get(key) ?? []), v]);
+    }
+  }
+  return out;
+}
+
+/** Verifies a whole request, reading the proof from the transport it uses, written from the drafts' text. */
+async function verifyRequest(input) {
+  const headers = headerValues(input.headers);
+  const wits = headers.get('workload-identity-token') ?? [];
+  if (wits.length !== 1) throw new CheckFailed('request', 'WIT_HEADER', `expected one Workload-Identity-Token header, got ${wits.length}`);
+  const seed = headers.get('workload-proof-token') ?? [];
+  const authorization = headers.get('authorization') ?? [];
+  const wptScheme = authorization.filter((v) => /^wpt(\s|$)/i.test(v));
+  if (seed.length > 0 && wptScheme.length > 0) throw new CheckFailed('request', 'TWO_TRANSPORTS', 'a WPT in both transports');
+  let transport;
+  let wpt;
+  let accessToken = null;
+  if (wptScheme.length > 0) {
+    transport = 'authorization';
+    if (authorization.length !== 1) throw new CheckFailed('request', 'AUTHORIZATION_FIELDS', `expected one Authorization field, got ${authorization.length}`);
+    const m = /^WPT +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+) *$/i.exec(authorization[0]);
+    if (m === null) throw new CheckFailed('request', 'MALFORMED_AUTHORIZATION', "'Authorization: WPT' does not hold one compact JWT");
+    wpt = m[1];
+  } else if (seed.length > 0) {
+    transport = 'workload-proof-token';
+    if (seed.length !== 1) throw new CheckFailed('request', 'WPT_HEADER', `expected one Workload-Proof-Token header, got ${seed.length}`);
+    wpt = seed[0];
+    if (authorization.length === 1) {
+      const bearer = /^(Bearer|DPoP) +(\S+) *$/i.exec(authorization[0]);
+      if (bearer !== null) accessToken = bearer[2];
+    }
+  } else {
+    throw new CheckFailed('request', 'NO_PROOF', 'no WPT in the request');
+  }
+  const result = await verify({ jwks: input.jwks, wit: wits[0], wpt, audience: input.audience, now: input.now, accessToken });
+  return { ...result, transport };
 }
 
 /** Sends one HTTP request with node's own fetch (an HTTP client independent of Java) and reports the answer. */
@@ -201,6 +269,7 @@ async function send(input) {
     ok: true,
     status: response.status,
     contentType: response.headers.get('content-type'),
+    wwwAuthenticate: response.headers.get('www-authenticate'),
     body: await response.text(),
   };
 }
@@ -216,9 +285,10 @@ async function main() {
   try {
     if (command === 'verify') result = await verify(readStdinJson());
     else if (command === 'mint') result = await mint(readStdinJson());
+    else if (command === 'verify-request') result = await verifyRequest(readStdinJson());
     else if (command === 'send') result = await send(readStdinJson());
     else if (command === 'version') result = { ok: true, joseVersion: joseVersion(), node: process.version };
-    else throw new UsageError(`unknown subcommand '${command ?? ''}'; use verify, mint, send or version`);
+    else throw new UsageError(`unknown subcommand '${command ?? ''}'; use verify, verify-request, mint, send or version`);
   } catch (e) {
     if (e instanceof CheckFailed) {
       process.stdout.write(JSON.stringify({ ok: false, stage: e.stage, code: e.code, message: e.message }) + '\n');

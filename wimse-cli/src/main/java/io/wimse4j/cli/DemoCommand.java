@@ -15,6 +15,7 @@ import io.wimse4j.core.wit.WitIssuer;
 import io.wimse4j.core.wpt.ProofBindings;
 import io.wimse4j.core.wpt.WorkloadCredentials;
 import io.wimse4j.core.wpt.WptCreator;
+import io.wimse4j.core.wpt.WptTransport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -85,14 +87,16 @@ final class DemoCommand implements Callable<Integer> {
         say("WIT: " + Inputs.redact(wit) + " (" + wit.length() + " characters, valid 1 hour)");
         WorkloadCredentials creds = WorkloadCredentials.of(wit, workloadKey.signer());
 
-        step(4, "service-a calls POST " + TARGET + " with an OAuth access token.");
+        step(4, "service-a calls POST " + TARGET + " carrying a Txn-Token.");
         say("For this one request it signs a Workload Proof Token (WPT) with its private key: it names the");
-        say("audience, expires in 60 s, and hashes the WIT and the access token so neither can be swapped.");
-        String accessToken = randomToken();
+        say("audience, expires in 60 s, and hashes the WIT and the Txn-Token so neither can be swapped.");
+        say("It sends the proof as 'Authorization: WPT <wpt>' (draft-ietf-wimse-wpt-02).");
+        String txnToken = randomToken();
         WptCreator creator = WptCreator.create();
-        String wpt = creator.create(creds, TARGET, ProofBindings.accessToken(accessToken));
+        ProofBindings binds = new ProofBindings(Optional.empty(), Optional.of(txnToken), Map.of());
+        String wpt = creator.create(creds, TARGET, binds);
         say("WPT: " + Inputs.redact(wpt));
-        HttpRequestFacts request = request(wit, wpt, accessToken);
+        HttpRequestFacts request = request(wit, wpt, txnToken);
 
         RequestVerifier receiver = RequestVerifier.builder().trust(trust).audience(TARGET).acceptTargetUri(false).build();
         step(5, "service-b verifies the request: WIT signed by a trusted key, proof signed by the WIT's key, right audience, fresh.");
@@ -115,14 +119,13 @@ final class DemoCommand implements Callable<Integer> {
         WorkloadKeyPair attackerKey = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
         String forgedWit = WitIssuer.builder().signer(forgedServerKey.signer()).trustDomain(domain).build()
                 .issue(caller, attackerKey.publicJwk(), Duration.ofHours(1), Map.of()).token();
-        String forgedWpt = creator.create(WorkloadCredentials.of(forgedWit, attackerKey.signer()), TARGET,
-                ProofBindings.accessToken(accessToken));
-        rejected(receiver, request(forgedWit, forgedWpt, accessToken), EnumSet.of(Reason.BAD_SIGNATURE, Reason.UNKNOWN_KEY),
+        String forgedWpt = creator.create(WorkloadCredentials.of(forgedWit, attackerKey.signer()), TARGET, binds);
+        rejected(receiver, request(forgedWit, forgedWpt, txnToken), EnumSet.of(Reason.BAD_SIGNATURE, Reason.UNKNOWN_KEY),
                 "only WITs signed by the trust domain's own keys count");
 
         step(8, "service-a's proof for " + OTHER_TARGET + " is sent to service-b instead.");
-        String otherWpt = creator.create(creds, OTHER_TARGET, ProofBindings.accessToken(accessToken));
-        rejected(receiver, request(wit, otherWpt, accessToken), Set.of(Reason.AUDIENCE_MISMATCH),
+        String otherWpt = creator.create(creds, OTHER_TARGET, binds);
+        rejected(receiver, request(wit, otherWpt, txnToken), Set.of(Reason.AUDIENCE_MISMATCH),
                 "a proof is only good for the audience it names");
 
         out.println();
@@ -135,13 +138,13 @@ final class DemoCommand implements Callable<Integer> {
         return failures == 0 ? WimseCli.OK : WimseCli.REJECTED;
     }
 
-    private static HttpRequestFacts request(String wit, String wpt, String accessToken) {
+    private static HttpRequestFacts request(String wit, String wpt, String txnToken) {
         return HttpRequestFacts.builder("POST", URI.create(TARGET))
                 .header("Host", URI.create(TARGET).getHost())
                 .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + accessToken)
+                .header("Txn-Token", txnToken)
                 .header("Workload-Identity-Token", wit)
-                .header("Workload-Proof-Token", wpt)
+                .header("Authorization", WptTransport.AUTHORIZATION.headerValue(wpt))
                 .build();
     }
 
@@ -151,7 +154,8 @@ final class DemoCommand implements Callable<Integer> {
             say("ACCEPTED as " + verified.workload() + " (this should not happen)");
             expect(false, lesson);
         } catch (WimseException e) {
-            say("REJECTED: " + e.reason() + " (problem code " + e.reason().code() + "): " + e.detail());
+            say("REJECTED with " + e.httpStatus() + e.challenge().map(c -> " and 'WWW-Authenticate: " + c + "'").orElse("")
+                    + ": " + e.reason() + " (problem code " + e.reason().code() + "): " + e.detail());
             expect(expected.contains(e.reason()), lesson);
         }
     }

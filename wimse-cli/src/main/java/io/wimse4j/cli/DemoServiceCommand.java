@@ -55,6 +55,11 @@ final class DemoServiceCommand implements Callable<Integer> {
     @Option(names = "--redis", paramLabel = "<url>", description = "Share the replay cache through Redis, e.g. redis://127.0.0.1:6379 (default: in memory).")
     private String redis;
 
+    @Option(names = "--transport", paramLabel = "<transport>", defaultValue = "both",
+            description = "The WPT transports served: 'both' (default), 'authorization' (Authorization: WPT, wpt-02)"
+                    + " or 'workload-proof-token' (the seed drafts' header).")
+    private String transport;
+
     @Option(names = "--port", paramLabel = "N", defaultValue = "8443", description = "TCP port, 0 for any free port (default ${DEFAULT-VALUE}).")
     private int port;
 
@@ -114,7 +119,8 @@ final class DemoServiceCommand implements Callable<Integer> {
         if (tlsCert != null && insecureHttp) {
             throw CliException.usage("give either --tls-cert/--tls-key or --insecure-http, not both");
         }
-        DemoService.Builder b = DemoService.builder().port(port).bindAddress(bind);
+        DemoService.Builder b = DemoService.builder().port(port).bindAddress(bind)
+                .transports(TransportOption.accepted(transport, "--transport"));
         trust(b);
         try {
             b.externalBaseUri(new URI(baseUri));

@@ -19,6 +19,7 @@ import io.wimse4j.core.wit.WitIssuer;
 import io.wimse4j.core.wpt.CredentialSource;
 import io.wimse4j.core.wpt.RequestSigner;
 import io.wimse4j.core.wpt.WimseHeaders;
+import io.wimse4j.core.wpt.WptTransport;
 import io.wimse4j.core.wpt.WorkloadCredentials;
 import io.wimse4j.demo.DemoService;
 import io.wimse4j.server.IdentityServer;
@@ -130,7 +131,8 @@ final class NetworkDemo {
         RequestSigner signer = RequestSigner.builder().credentials(credentials).build();
         SigningHttpClient client = SigningHttpClient.builder().httpClient(http).signer(signer).build();
         URI echo = serviceB.resolve(DemoService.ECHO_PATH);
-        step("service-a calls GET /echo on service-b with its WIT and a proof (WPT) made for this one request.");
+        step("service-a calls GET /echo on service-b with its WIT and a proof (WPT) made for this one request,"
+                + " sent as 'Authorization: WPT <wpt>' (draft-ietf-wimse-wpt-02).");
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(echo).timeout(TIMEOUT).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonNode body = r.statusCode() == 200 ? StrictJson.mapper().readTree(r.body()) : null;
@@ -141,16 +143,26 @@ final class NetworkDemo {
             fail("expected 200 naming " + SERVICE_A + ", got " + r.statusCode());
         }
 
+        step("A peer that speaks only the seed drafts sends its proof in a Workload-Proof-Token header instead: service-b serves both.");
+        RequestSigner seedSigner = RequestSigner.builder().transport(WptTransport.WORKLOAD_PROOF_TOKEN).credentials(credentials).build();
+        HttpResponse<String> seedReply = sendWith(http, echo, seedSigner.sign("GET", echo, Map.of()).asMap());
+        expectStatus(seedReply, 200, "the seed-transport request");
+        if (seedReply.statusCode() == 200) {
+            say("ACCEPTED: service-b answered 200 to the Workload-Proof-Token request too.");
+        }
+
         step("An eavesdropper captures another request of service-a on the way and sends it again, word for word.");
         RequestSigner.SignedHeaders captured = signer.sign("GET", echo, Map.of());
-        HttpResponse<String> original = sendWith(http, echo, captured.workloadIdentityToken(), captured.workloadProofToken());
+        HttpResponse<String> original = sendWith(http, echo, captured.asMap());
         expectStatus(original, 200, "service-a's own request");
         say("service-a's own request got " + original.statusCode() + "; the copy:");
-        expectProblem(sendWith(http, echo, captured.workloadIdentityToken(), captured.workloadProofToken()), "replay");
+        expectProblem(sendWith(http, echo, captured.asMap()), "replay");
 
         step("An attacker who stole service-a's WIT, but not its private key, signs a proof with a key of its own.");
         WorkloadKeyPair thief = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
-        expectProblem(sendWith(http, echo, creds.wit(), proofSignedBy(thief, creds.wit(), echo)), "bad-signature");
+        expectProblem(sendWith(http, echo, Map.of(WimseHeaders.WORKLOAD_IDENTITY_TOKEN, creds.wit(),
+                WimseHeaders.AUTHORIZATION, WptTransport.AUTHORIZATION.headerValue(proofSignedBy(thief, creds.wit(), echo)))),
+                "bad-signature");
 
         step("An attacker forges a WIT for service-a, signed by an issuer key it made itself.");
         WorkloadKeyPair fakeIssuer = WorkloadKeyPair.generate(JwsAlgorithm.ES256);
@@ -160,7 +172,7 @@ final class NetworkDemo {
         RequestSigner forger = RequestSigner.builder()
                 .credentials(CredentialSource.fixed(WorkloadCredentials.of(forgedWit, fakeWorkload.signer()))).build();
         RequestSigner.SignedHeaders forged = forger.sign("GET", echo, Map.of());
-        expectProblem(sendWith(http, echo, forged.workloadIdentityToken(), forged.workloadProofToken()), "unknown-key");
+        expectProblem(sendWith(http, echo, forged.asMap()), "unknown-key");
     }
 
     private static String proofSignedBy(WorkloadKeyPair key, String wit, URI audience) {
@@ -170,10 +182,11 @@ final class NetworkDemo {
         return JwsWriter.sign(key.signer(), "wpt+jwt", claims);
     }
 
-    private static HttpResponse<String> sendWith(HttpClient http, URI uri, String wit, String wpt)
+    private static HttpResponse<String> sendWith(HttpClient http, URI uri, Map<String, String> headers)
             throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().header(WimseHeaders.WORKLOAD_IDENTITY_TOKEN, wit)
-                .header(WimseHeaders.WORKLOAD_PROOF_TOKEN, wpt).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET();
+        headers.forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> admin(HttpClient http, URI server, String token, String path, ObjectNode body)
@@ -198,10 +211,14 @@ final class NetworkDemo {
                 // not a wimse4j problem: reported below
             }
         }
-        if (r.statusCode() == 400 && p != null && p.code().equals(code)) {
-            say("REJECTED: service-b answered 400 with problem code " + p.code() + ": " + p.detail());
+        String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
+        if (r.statusCode() == 401 && challenge.equals(WptTransport.SCHEME) && p != null && p.code().equals(code)) {
+            say("REJECTED: service-b answered 401 with 'WWW-Authenticate: " + challenge + "' and problem code "
+                    + p.code() + ": " + p.detail());
         } else {
-            fail("expected 400 " + code + ", got " + r.statusCode() + " " + (p == null ? "no problem document" : p.code()));
+            fail("expected 401 with 'WWW-Authenticate: WPT' and problem " + code + ", got " + r.statusCode()
+                    + (challenge.isEmpty() ? "" : " (WWW-Authenticate: " + challenge + ")") + " "
+                    + (p == null ? "no problem document" : p.code()));
         }
     }
 

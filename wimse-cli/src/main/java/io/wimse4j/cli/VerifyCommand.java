@@ -23,13 +23,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code wimse verify}: checks a raw HTTP request carrying a WIT and a WPT as a receiving workload
- * would (V-1..V-14), against the given trust bundles and accepted audiences. Prints the caller's
- * workload identifier (exit 0) or the rejection {@code REASON: detail} (exit 1), both on standard
- * output; {@code --json} prints a JSON object instead.
+ * {@code wimse verify}: checks a raw HTTP request carrying a WIT and a WPT, in either transport
+ * ({@code Workload-Proof-Token}, V-1..V-14, or {@code Authorization: WPT}, P2-1..P2-4), as a receiving
+ * workload would, against the given trust bundles and accepted audiences. Prints the caller's workload
+ * identifier (exit 0) or the rejection {@code REASON: detail} (exit 1), both on standard output;
+ * {@code --json} prints a JSON object instead, with the transport and the HTTP status a receiver answers.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Verify a raw HTTP/1.1 request carrying Workload-Identity-Token and Workload-Proof-Token headers.",
+        description = {"Verify a raw HTTP/1.1 request carrying a Workload-Identity-Token header and its proof, either in",
+                "'Authorization: WPT <wpt>' (wpt-02) or in a Workload-Proof-Token header (the seed drafts).",
                 "The WPT 'aud' is checked against the --audience values only, never against the Host header."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:valid; prints the caller's workload identifier",
@@ -60,6 +62,11 @@ final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--json", description = "Print the result as a JSON object.")
     private boolean json;
 
+    @Option(names = "--transport", paramLabel = "<transport>", defaultValue = "both",
+            description = "The WPT transports accepted: 'both' (default), 'authorization' (Authorization: WPT, wpt-02)"
+                    + " or 'workload-proof-token' (the seed drafts' header).")
+    private String transport;
+
     @Override
     public Integer call() {
         TrustBundleSet bundles = trustBundles();
@@ -78,6 +85,7 @@ final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
                 o.put("valid", true);
                 o.put("workload", caller.workload().value());
                 o.put("trust_domain", caller.trustDomain().name());
+                o.put("transport", TransportOption.name(caller.transport()));
                 out.println(o.toString());
             } else {
                 out.println(caller.workload().value());
@@ -93,6 +101,8 @@ final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
                 o.put("type", e.reason().type().toString());
                 o.put("title", e.reason().title());
                 o.put("detail", e.detail());
+                o.put("status", e.httpStatus());
+                e.challenge().ifPresent(c -> o.put("www_authenticate", c));
                 out.println(o.toString());
             } else {
                 out.println(e.reason().name() + ": " + e.detail());
@@ -103,7 +113,8 @@ final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private RequestVerifier verifier(TrustBundleSet bundles) {
-        RequestVerifier.Builder b = RequestVerifier.builder().trust(bundles).acceptTargetUri(false);
+        RequestVerifier.Builder b = RequestVerifier.builder().trust(bundles).acceptTargetUri(false)
+                .transports(TransportOption.accepted(transport, "--transport"));
         try {
             b.maxProofLifetime(Duration.ofSeconds(maxLifetime));
         } catch (IllegalArgumentException e) {

@@ -4,9 +4,11 @@ import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.key.WorkloadKeyPair;
 import io.wimse4j.core.wit.WitInfo;
 import io.wimse4j.core.wpt.ProofBindings;
+import io.wimse4j.core.wpt.RequestSigner;
 import io.wimse4j.core.wpt.WimseHeaders;
 import io.wimse4j.core.wpt.WorkloadCredentials;
 import io.wimse4j.core.wpt.WptCreator;
+import io.wimse4j.core.wpt.WptTransport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,12 +21,15 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code wimse wpt create}: signs a WPT (WPT-1..WPT-9) for one request with the workload's private
- * key, binding the WIT ({@code wth}) and optionally an access token ({@code ath}) and a Txn-Token
- * ({@code tth}). Prints the compact token.
+ * key, binding the WIT ({@code wth}) and optionally a Txn-Token ({@code tth}) and, in the seed
+ * transport, an access token ({@code ath}). Prints the compact token, or with {@code --header-line}
+ * the header that carries it in the chosen transport ({@code Authorization: WPT <jwt>} by default,
+ * P2-1, or {@code Workload-Proof-Token: <jwt>}).
  */
 @Command(name = "create", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Create a Workload Proof Token for one request, signed with the workload's private key.",
-                "Prints the compact WPT; send it in the Workload-Proof-Token header next to the WIT."})
+                "Prints the compact WPT; send it next to the WIT as 'Authorization: WPT <wpt>' (wpt-02, the default",
+                "--transport) or in the Workload-Proof-Token header (--transport workload-proof-token, the seed drafts)."})
 final class WptCreateCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -42,8 +47,17 @@ final class WptCreateCommand implements Callable<Integer> {
     private String aud;
 
     @Option(names = "--access-token", paramLabel = "<token>",
-            description = "The OAuth access token sent in 'Authorization: Bearer ...'; bound by 'ath'.")
+            description = "The OAuth access token sent in 'Authorization: Bearer ...'; bound by 'ath'."
+                    + " Only with --transport workload-proof-token: with 'Authorization: WPT' no bearer token goes along (P2-3).")
     private String accessToken;
+
+    @Option(names = "--transport", paramLabel = "<transport>", defaultValue = "authorization",
+            description = "Where the WPT travels: 'authorization' (Authorization: WPT, wpt-02; default) or"
+                    + " 'workload-proof-token' (the seed drafts' header).")
+    private String transport;
+
+    @Option(names = "--header-line", description = "Print the whole header line (e.g. 'Authorization: WPT <wpt>') instead of the bare token.")
+    private boolean headerLine;
 
     @Option(names = "--txn-token", paramLabel = "<token>", description = "The Txn-Token header value; bound by 'tth'.")
     private String txnToken;
@@ -61,6 +75,11 @@ final class WptCreateCommand implements Callable<Integer> {
         if (aud.isBlank()) {
             throw CliException.usage("--aud must not be blank");
         }
+        WptTransport where = TransportOption.one(transport, "--transport");
+        if (where == WptTransport.AUTHORIZATION && accessToken != null) {
+            throw CliException.usage("--access-token needs --transport workload-proof-token: a request with"
+                    + " 'Authorization: WPT' carries no bearer token, so there is nothing for 'ath' to bind (P2-3)");
+        }
         String witToken = Inputs.token(wit, stdin, "WIT");
         WitInfo info;
         try {
@@ -74,7 +93,8 @@ final class WptCreateCommand implements Callable<Integer> {
             ProofBindings bindings = new ProofBindings(Optional.ofNullable(bearer(accessToken)),
                     Optional.ofNullable(blankToNull(txnToken, "--txn-token")), Map.of());
             String wpt = WptCreator.create(Clock.systemUTC(), Duration.ofSeconds(ttl)).create(creds, aud, bindings);
-            spec.commandLine().getOut().println(wpt);
+            spec.commandLine().getOut().println(headerLine
+                    ? new RequestSigner.SignedHeaders(witToken, wpt, where).proofHeaderName() + ": " + where.headerValue(wpt) : wpt);
             spec.commandLine().getOut().flush();
             return WimseCli.OK;
         } catch (WimseException e) {

@@ -9,6 +9,7 @@ import io.wimse4j.core.replay.InMemoryReplayCache;
 import io.wimse4j.core.replay.ReplayCache;
 import io.wimse4j.core.request.OthPolicy;
 import io.wimse4j.core.request.RequestVerifier;
+import io.wimse4j.core.wpt.WptTransport;
 import io.wimse4j.redis.RedisReplayCache;
 import io.wimse4j.servlet.WimseFilter;
 import jakarta.servlet.DispatcherType;
@@ -120,7 +121,7 @@ public final class DemoService implements AutoCloseable {
     private RequestVerifier verifier() {
         RequestVerifier.Builder v = RequestVerifier.builder().trust(config.trust)
                 .clock(config.clock).allowedIssuers(config.allowedIssuers).othPolicy(config.othPolicy)
-                .requireKid(config.requireKid).witAudiences(config.witAudiences);
+                .requireKid(config.requireKid).witAudiences(config.witAudiences).transports(config.transports);
         ReplayCache cache;
         if (config.redisUrl != null) {
             redisCache = RedisReplayCache.builder().uri(config.redisUrl).clock(config.clock).build();
@@ -214,6 +215,7 @@ public final class DemoService implements AutoCloseable {
         private OthPolicy othPolicy = OthPolicy.none();
         private boolean requireKid;
         private Set<String> witAudiences = Set.of();
+        private Set<WptTransport> transports = EnumSet.allOf(WptTransport.class);
 
         private Builder() {
         }
@@ -308,6 +310,18 @@ public final class DemoService implements AutoCloseable {
         /** When non-empty, WITs must carry one of these {@code iss} values (WIT-3; default: any). */
         public Builder allowedIssuers(Set<String> issuers) {
             this.allowedIssuers = Set.copyOf(issuers);
+            return this;
+        }
+
+        /**
+         * The WPT transports accepted (default both: {@code Authorization: WPT} of wpt-02, P2-1, and the seed
+         * drafts' {@code Workload-Proof-Token}); see {@link RequestVerifier.Builder#transports(Set)}.
+         */
+        public Builder transports(Set<WptTransport> transports) {
+            if (transports.isEmpty()) {
+                throw new IllegalArgumentException("at least one WPT transport is required");
+            }
+            this.transports = EnumSet.copyOf(transports);
             return this;
         }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.internal.Hashes;
 import io.wimse4j.core.request.OthPolicy;
+import io.wimse4j.core.wpt.WptTransport;
 import io.wimse4j.core.wpt.ProofBindings;
 import io.wimse4j.testkit.Fixture;
 import io.wimse4j.testkit.RawJws;
@@ -60,6 +61,8 @@ class EveryReasonThroughTheFilterTest {
     private static DemoService kidRequired;
     /** Trusts two keys of the issuer's algorithm for the fixture's trust domain (C2-1). */
     private static DemoService twoKeys;
+    /** Accepts only the seed transport, Workload-Proof-Token. */
+    private static DemoService seedOnly;
 
     @BeforeAll
     static void start() throws Exception {
@@ -75,6 +78,7 @@ class EveryReasonThroughTheFilterTest {
         twoKeys = DemoService.builder().trust(Fixture.bundle(W.f.trustDomain, W.f.issuerKey,
                         io.wimse4j.core.key.WorkloadKeyPair.generate(W.f.issuerKey.algorithm())))
                 .externalBaseUri(Workload.BASE).clock(W.f.clock).insecureHttp().build().start();
+        seedOnly = W.service().insecureHttp().transports(Set.of(WptTransport.WORKLOAD_PROOF_TOKEN)).build().start();
     }
 
     @AfterAll
@@ -82,7 +86,7 @@ class EveryReasonThroughTheFilterTest {
         if (service != null) {
             service.close();
         }
-        for (DemoService s : new DemoService[] {redisless, kidRequired, twoKeys}) {
+        for (DemoService s : new DemoService[] {redisless, kidRequired, twoKeys, seedOnly}) {
             if (s != null) {
                 s.close();
             }
@@ -90,11 +94,16 @@ class EveryReasonThroughTheFilterTest {
     }
 
     /** Which running service a case is sent to. */
-    private enum Target { MAIN, KID_REQUIRED, TWO_KEYS }
+    private enum Target { MAIN, KID_REQUIRED, TWO_KEYS, SEED_ONLY }
 
-    private record Case(Reason reason, Function<Fixture, List<String[]>> headers, Target target) {
+    /** A request causing {@code reason}, sent to {@code target}, answered {@code status}. */
+    private record Case(Reason reason, Function<Fixture, List<String[]>> headers, Target target, int status) {
         Case(Reason reason, Function<Fixture, List<String[]>> headers) {
-            this(reason, headers, Target.MAIN);
+            this(reason, headers, Target.MAIN, reason.httpStatus());
+        }
+
+        Case(Reason reason, Function<Fixture, List<String[]>> headers, Target target) {
+            this(reason, headers, target, reason.httpStatus());
         }
 
         @Override
@@ -187,8 +196,17 @@ class EveryReasonThroughTheFilterTest {
                         h("X-Tenant", "tenant-a"))),
                 new Case(Reason.OTH_UNKNOWN_ENTRY, proofClaims(c -> c.putObject("oth").put("x-unknown", Hashes.tokenHash("v")),
                         h("X-Unknown", "v"))),
-                new Case(Reason.MISSING_WIT, f -> List.<String[]>of(h("Workload-Proof-Token", valid(f)))),
-                new Case(Reason.MISSING_WPT, f -> List.<String[]>of(h("Workload-Identity-Token", f.wit))),
+                // no credential, or no proof, in either transport: 401 with the wpt-02 challenge (P2-4)
+                new Case(Reason.MISSING_WIT, f -> List.<String[]>of(h("Workload-Proof-Token", valid(f))), Target.MAIN, 401),
+                new Case(Reason.MISSING_WPT, f -> List.<String[]>of(h("Workload-Identity-Token", f.wit)), Target.MAIN, 401),
+                new Case(Reason.TWO_PROOF_TRANSPORTS, f -> {
+                    String wpt = valid(f);
+                    return List.of(h("Workload-Identity-Token", f.wit), h("Workload-Proof-Token", wpt), h("Authorization", "WPT " + wpt));
+                }),
+                new Case(Reason.BEARER_WITH_WPT, f -> List.of(h("Workload-Identity-Token", f.wit),
+                        h("Authorization", "WPT " + valid(f)), h("Authorization", "Bearer access-token-1"))),
+                new Case(Reason.PROOF_TRANSPORT_NOT_ACCEPTED, f -> List.of(h("Workload-Identity-Token", f.wit),
+                        h("Authorization", "WPT " + valid(f))), Target.SEED_ONLY),
                 new Case(Reason.REPEATED_HEADER, f -> List.of(h("Workload-Identity-Token", f.wit),
                         h("Workload-Proof-Token", valid(f)), h("Workload-Proof-Token", valid(f)))),
                 new Case(Reason.WIT_AS_BEARER, f -> List.of(h("Workload-Identity-Token", f.wit),
@@ -209,9 +227,10 @@ class EveryReasonThroughTheFilterTest {
             case MAIN -> service;
             case KID_REQUIRED -> kidRequired;
             case TWO_KEYS -> twoKeys;
+            case SEED_ONLY -> seedOnly;
         };
         HttpResponse<String> r = send(Workload.http(null), request(target, headers));
-        JsonNode problem = assertProblem(r, c.reason());
+        JsonNode problem = assertProblem(r, c.reason(), c.status());
         assertThat(Reason.fromCode(problem.get("code").asText())).as("the code names the reason").hasValue(c.reason());
         for (String[] hv : headers) {
             for (String part : hv[1].split("[. ]")) {
@@ -220,6 +239,33 @@ class EveryReasonThroughTheFilterTest {
                 }
             }
         }
+    }
+
+    /**
+     * Each case whose proof travels in {@code Workload-Proof-Token}, sent instead as {@code Authorization: WPT}:
+     * the same reason, answered 401 with {@code WWW-Authenticate: WPT} when it is a credential failure and
+     * with its own status otherwise (P2-4). Cases that carry an {@code Authorization} header of their own
+     * are left out: beside {@code Authorization: WPT} they are {@code BEARER_WITH_WPT} (P2-3).
+     */
+    @ParameterizedTest(name = "{0} under Authorization: WPT")
+    @MethodSource("movableCases")
+    void P2_4_eachFailureUnderAuthorizationWptAnswers401ForCredentialsOtherwiseItsStatus(Case c) throws Exception {
+        List<String[]> current = c.headers().apply(W.f).stream()
+                .map(hv -> hv[0].equals("Workload-Proof-Token") ? h("Authorization", "WPT " + hv[1]) : hv).toList();
+        DemoService target = c.target() == Target.KID_REQUIRED ? kidRequired : c.target() == Target.TWO_KEYS ? twoKeys : service;
+        HttpResponse<String> r = send(Workload.http(null), request(target, current));
+        assertProblem(r, c.reason(), c.reason().isCredentialFailure() ? 401 : c.reason().httpStatus());
+    }
+
+    /** The cases whose proof is in {@code Workload-Proof-Token} and that carry no {@code Authorization} of their own. */
+    static Stream<Case> movableCases() {
+        List<Case> movable = cases().filter(c -> {
+            List<String[]> seed = c.headers().apply(W.f);
+            return c.target() != Target.SEED_ONLY && seed.stream().anyMatch(hv -> hv[0].equals("Workload-Proof-Token"))
+                    && seed.stream().noneMatch(hv -> hv[0].equalsIgnoreCase("Authorization"));
+        }).toList();
+        assertThat(movable).as("most cases move to the wpt-02 transport").hasSizeGreaterThan(20);
+        return movable.stream();
     }
 
     @Test

@@ -55,7 +55,7 @@ class NodeJoseDemoServiceTest {
     private static final List<Minted> MINTED = new ArrayList<>();
 
     /** One node-minted credential set: trust domain, subject, JWKS, WIT, a second WIT, the WPT. */
-    private record Minted(String trustDomain, String sub, String jwks, String wit, String otherWit, String wpt) {
+    private record Minted(String trustDomain, String sub, String jwks, String wit, String otherWit, String wpt, JsonNode headers) {
     }
 
     @BeforeAll
@@ -86,7 +86,8 @@ class NodeJoseDemoServiceTest {
     }
 
     /** What each case mints with node jose. */
-    private enum Case { GOOD, REPLAYED, WRONG_AUDIENCE, WIT_SIGNATURE, WRONG_WTH, EXPIRED, WRONG_TYP }
+    private enum Case { GOOD, REPLAYED, WRONG_AUDIENCE, WIT_SIGNATURE, WRONG_WTH, EXPIRED, WRONG_TYP,
+        CURRENT_GOOD, CURRENT_FORGED, CURRENT_BOTH }
 
     private static Minted mint(Case c, int i) throws Exception {
         String td = "t" + i + ".example";
@@ -103,18 +104,27 @@ class NodeJoseDemoServiceTest {
         if (c == Case.WRONG_TYP) {
             in.put("wptTyp", "jwt");
         }
+        if (c.name().startsWith("CURRENT_")) {
+            in.put("transport", "authorization"); // node builds the request's headers: 'Authorization: WPT <wpt>'
+        }
         JsonNode out = node("mint", in, null);
         assertThat(out.path("ok").asBoolean()).as("mint: %s", out).isTrue();
         return new Minted(td, sub, out.get("jwks").toString(), out.get("wit").asText(), out.get("otherWit").asText(),
-                out.get("wpt").asText());
+                out.get("wpt").asText(), out.get("headers"));
     }
 
     /** Sends GET /echo with node's fetch, trusting the test CA; returns {status, contentType, body}. */
     private static JsonNode fetch(String wit, String wpt) throws Exception {
+        ObjectNode headers = JSON.createObjectNode().put("Workload-Identity-Token", wit).put("Workload-Proof-Token", wpt);
+        return fetch(headers);
+    }
+
+    /** Sends GET /echo with {@code headers} by node's fetch; returns {status, contentType, wwwAuthenticate, body}. */
+    private static JsonNode fetch(JsonNode headers) throws Exception {
         ObjectNode in = JSON.createObjectNode();
         in.put("url", service.localUri() + "/echo");
         in.put("method", "GET");
-        in.putObject("headers").put("Workload-Identity-Token", wit).put("Workload-Proof-Token", wpt);
+        in.set("headers", headers);
         JsonNode out = node("send", in, caPem);
         assertThat(out.path("ok").asBoolean()).as("send: %s", out).isTrue();
         return out;
@@ -139,6 +149,38 @@ class NodeJoseDemoServiceTest {
         assertThat(echo.get("trust_domain").asText()).isEqualTo(m.trustDomain());
         assertThat(echo.get("method").asText()).isEqualTo("GET");
         assertThat(echo.get("path").asText()).isEqualTo("/echo");
+    }
+
+    @Test
+    void P2_1_aNodeJoseRequestWithAuthorizationWptIsAcceptedOverTls() throws Exception {
+        Minted m = MINTED.get(Case.CURRENT_GOOD.ordinal());
+        assertThat(m.headers().get("Authorization").asText()).isEqualTo("WPT " + m.wpt());
+        assertThat(m.headers().has("Workload-Proof-Token")).isFalse();
+        JsonNode answer = fetch(m.headers());
+        assertThat(answer.get("status").asInt()).as("%s", answer).isEqualTo(200);
+        assertThat(Workload.json(answer.get("body").asText()).get("workload").asText()).isEqualTo(m.sub());
+    }
+
+    @Test
+    void P2_4_aForgedAuthorizationWptAnswers401WithTheWptChallengeAndAProblem() throws Exception {
+        Minted m = MINTED.get(Case.CURRENT_FORGED.ordinal());
+        ObjectNode headers = ((ObjectNode) m.headers().deepCopy()).put("Authorization", "WPT " + RawJws.flipSignatureBit(m.wpt()));
+        JsonNode answer = fetch(headers);
+        assertThat(answer.get("status").asInt()).as("%s", answer).isEqualTo(401);
+        assertThat(answer.get("wwwAuthenticate").asText()).isEqualTo("WPT");
+        assertThat(answer.get("contentType").asText()).isEqualTo("application/problem+json");
+        ProblemDetails problem = ProblemDetails.parse(answer.get("body").asText());
+        assertThat(problem.is(Reason.BAD_SIGNATURE)).isTrue();
+        assertThat(problem.status()).isEqualTo(401);
+    }
+
+    @Test
+    void P2_2_aNodeJoseRequestCarryingBothTransportsIsRefusedWith400() throws Exception {
+        Minted m = MINTED.get(Case.CURRENT_BOTH.ordinal());
+        ObjectNode headers = ((ObjectNode) m.headers().deepCopy()).put("Workload-Proof-Token", m.wpt());
+        JsonNode answer = fetch(headers);
+        assertProblem(answer, Reason.TWO_PROOF_TRANSPORTS);
+        assertThat(answer.get("wwwAuthenticate").isNull()).as("no challenge for a malformed request").isTrue();
     }
 
     @Test

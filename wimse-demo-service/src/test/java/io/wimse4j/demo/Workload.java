@@ -95,12 +95,22 @@ final class Workload {
 
     /** Asserts an RFC 9457 problem for {@code reason}: status, media type, code, title, and a type that is the code's. */
     static JsonNode assertProblem(HttpResponse<String> r, Reason reason) {
-        assertThat(r.statusCode()).as("status; body %s", r.body()).isEqualTo(reason.httpStatus());
+        return assertProblem(r, reason, reason.httpStatus());
+    }
+
+    /**
+     * Asserts the problem of {@code reason} answered with {@code status}: 401 carries
+     * {@code WWW-Authenticate: WPT} (P2-4), any other status no challenge.
+     */
+    static JsonNode assertProblem(HttpResponse<String> r, Reason reason, int status) {
+        assertThat(r.statusCode()).as("status; body %s", r.body()).isEqualTo(status);
+        assertThat(r.headers().firstValue("WWW-Authenticate")).as("challenge")
+                .isEqualTo(status == 401 ? java.util.Optional.of("WPT") : java.util.Optional.empty());
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         JsonNode j = json(r.body());
         assertThat(j.get("code").asText()).as("problem code; body %s", r.body()).isEqualTo(reason.code());
         assertThat(j.get("title").asText()).isEqualTo(reason.title());
-        assertThat(j.get("status").asInt()).isEqualTo(reason.httpStatus());
+        assertThat(j.get("status").asInt()).isEqualTo(status);
         assertThat(ProblemDetails.parse(r.body()).is(reason)).as("read back by the one parser").isTrue();
         return j;
     }

@@ -7,6 +7,7 @@ import io.wimse4j.core.key.WorkloadKeyPair;
 import io.wimse4j.core.wpt.CredentialSource;
 import io.wimse4j.core.wpt.RequestSigner;
 import io.wimse4j.core.wpt.WorkloadCredentials;
+import io.wimse4j.core.wpt.WptTransport;
 
 import java.io.IOException;
 import java.net.URI;
@@ -23,13 +24,38 @@ public final class CallingWorkloadExample {
     }
 
     /**
+     * Signs a {@code POST https://payments.example.com/charge} carrying {@code txnToken} with the
+     * workload's {@code wit} and key in the default transport, {@code Authorization: WPT} (wpt-02), as in
+     * the README; the request is built, not sent.
+     */
+    public static HttpRequest signRequestWithAuthorizationWpt(String wit, WorkloadKeyPair workloadKey, String txnToken,
+                                                              String body) throws WimseException {
+        // tag::sign-request-current[]
+        RequestSigner signer = RequestSigner.builder()
+                .credentials(CredentialSource.fixed(WorkloadCredentials.of(wit, workloadKey.signer())))
+                .bindHeader("X-User-Assertion")          // optional: bind another token through oth
+                .build();                                // the proof goes in 'Authorization: WPT <wpt>'
+
+        URI target = URI.create("https://payments.example.com/charge");
+        RequestSigner.SignedHeaders wimse = signer.sign("POST", target, Map.of("Txn-Token", List.of(txnToken)));
+        HttpRequest.Builder request = HttpRequest.newBuilder(target)
+                .header("Txn-Token", txnToken)           // bound through tth
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        wimse.asMap().forEach(request::header);          // Workload-Identity-Token and Authorization
+        // end::sign-request-current[]
+        return request.build();
+    }
+
+    /**
      * Signs a {@code POST https://payments.example.com/charge} carrying {@code accessToken} with
-     * the workload's {@code wit} and key, as in the README; the request is built, not sent.
+     * the workload's {@code wit} and key in the seed drafts' transport ({@code Workload-Proof-Token},
+     * the access token bound through {@code ath}), as in the README; the request is built, not sent.
      */
     public static HttpRequest signRequest(String wit, WorkloadKeyPair workloadKey, String accessToken, String body)
             throws WimseException {
         // tag::sign-request[]
         RequestSigner signer = RequestSigner.builder()
+                .transport(WptTransport.WORKLOAD_PROOF_TOKEN)  // the seed drafts' header, which can bind a Bearer token
                 .credentials(CredentialSource.fixed(WorkloadCredentials.of(wit, workloadKey.signer())))
                 .bindHeader("X-User-Assertion")          // optional: bind another token through oth
                 .build();

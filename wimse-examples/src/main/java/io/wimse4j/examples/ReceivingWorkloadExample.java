@@ -53,8 +53,10 @@ public final class ReceivingWorkloadExample {
             }
             return new Answer(200, "hello " + caller.workload());
         } catch (WimseException e) {
-            // e.reason(): e.g. AUDIENCE_MISMATCH, code "audience-mismatch"; ProblemDetails.of(e) writes the 400 problem (V-14)
-            return new Answer(e.reason().httpStatus(), e.reason().code());
+            // e.reason(): e.g. AUDIENCE_MISMATCH, code "audience-mismatch"; e.httpStatus(): 400 (V-14), or 401
+            // for a proof sent as 'Authorization: WPT', with e.challenge() "WPT" for WWW-Authenticate (P2-4);
+            // ProblemDetails.of(e) writes the problem body
+            return new Answer(e.httpStatus(), e.reason().code());
         }
         // end::verify-request[]
     }

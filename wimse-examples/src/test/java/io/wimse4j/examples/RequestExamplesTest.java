@@ -60,6 +60,24 @@ class RequestExamplesTest {
     }
 
     @Test
+    void P2_1_theDefaultTransportPutsTheProofInAuthorizationAndTheVerifierAcceptsIt() throws WimseException {
+        HttpRequest request = CallingWorkloadExample.signRequestWithAuthorizationWpt(issued.wit(), issued.workloadKey(), "txn-1", "{}");
+        assertThat(request.headers().firstValue("Workload-Proof-Token")).isEmpty();
+        assertThat(header(request, "Authorization")).startsWith("WPT ey");
+        HttpRequestFacts facts = HttpRequestFacts.builder("POST", request.uri())
+                .header("Workload-Identity-Token", header(request, "Workload-Identity-Token"))
+                .header("Authorization", header(request, "Authorization"))
+                .header("Txn-Token", header(request, "Txn-Token")).build();
+        VerifiedCaller caller = verifier.verify(facts);
+        assertThat(caller.workload().value()).isEqualTo(ORDERS);
+        assertThat(caller.transport()).isEqualTo(io.wimse4j.core.wpt.WptTransport.AUTHORIZATION);
+        assertThat(caller.txnTokenBound()).isTrue();
+        WimseException replay = catchThrowableOfType(WimseException.class, () -> verifier.verify(facts));
+        assertThat(replay.reason()).isEqualTo(Reason.REPLAY);
+        assertThat(replay.httpStatus()).as("P2-4: a credential failure of 'Authorization: WPT'").isEqualTo(401);
+    }
+
+    @Test
     void theIssuedWitSignsARequestThatTheVerifierExampleAccepts() throws WimseException {
         HttpRequest request = signed();
         assertThat(request.uri()).isEqualTo(URI.create("https://payments.example.com/charge"));

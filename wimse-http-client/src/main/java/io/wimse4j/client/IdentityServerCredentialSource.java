@@ -3,6 +3,7 @@ package io.wimse4j.client;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.jose.JwsAlgorithm;
+import io.wimse4j.core.wpt.WptTransport;
 import io.wimse4j.core.wpt.CredentialSource;
 import io.wimse4j.core.wpt.WorkloadCredentials;
 import org.slf4j.Logger;
@@ -68,7 +69,7 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
         this.endpoint = URI.create(b.baseUri.toString().replaceAll("/+$", "") + "/v1/wit");
         this.attestation = b.attestation;
         this.clock = b.clock;
-        this.client = new IssuanceClient(endpoint, http, b.algorithm, b.clock, b.requestTimeout, b.maxBodyBytes);
+        this.client = new IssuanceClient(endpoint, http, b.algorithm, b.renewalTransport, b.clock, b.requestTimeout, b.maxBodyBytes);
         this.renewFraction = b.renewFraction;
         this.minBackoff = b.minBackoff;
         this.maxBackoff = b.maxBackoff;
@@ -232,6 +233,7 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
         private HttpClient httpClient;
         private boolean allowInsecureHttp;
         private JwsAlgorithm algorithm = JwsAlgorithm.EdDSA;
+        private WptTransport renewalTransport = WptTransport.AUTHORIZATION;
         private Clock clock = Clock.systemUTC();
         private double renewFraction = 2.0 / 3.0;
         private Duration minBackoff = Duration.ofSeconds(1);
@@ -269,6 +271,16 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
         /** The algorithm of the key generated for each WIT (default EdDSA). */
         public Builder algorithm(JwsAlgorithm algorithm) {
             this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
+            return this;
+        }
+
+        /**
+         * Where a renewal's WPT goes (default {@link WptTransport#AUTHORIZATION}, wpt-02's
+         * {@code Authorization: WPT}, P2-1); the Identity Server accepts both. Choose
+         * {@link WptTransport#WORKLOAD_PROOF_TOKEN} for a server that speaks only the seed drafts.
+         */
+        public Builder renewalTransport(WptTransport transport) {
+            this.renewalTransport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 

@@ -12,6 +12,7 @@ import io.wimse4j.core.wpt.CredentialSource;
 import io.wimse4j.core.wpt.RequestSigner;
 import io.wimse4j.core.wpt.WorkloadCredentials;
 import io.wimse4j.core.wpt.WptCreator;
+import io.wimse4j.core.wpt.WptTransport;
 
 import java.io.IOException;
 import java.net.URI;
@@ -38,10 +39,13 @@ final class IssuanceClient {
     private final JwsAlgorithm algorithm;
     private final Clock clock;
     private final Duration timeout;
+    private final WptTransport transport;
     private final int maxBodyBytes;
 
-    IssuanceClient(URI endpoint, HttpClient http, JwsAlgorithm algorithm, Clock clock, Duration timeout, int maxBodyBytes) {
+    IssuanceClient(URI endpoint, HttpClient http, JwsAlgorithm algorithm, WptTransport transport, Clock clock, Duration timeout,
+                   int maxBodyBytes) {
         this.endpoint = endpoint;
+        this.transport = transport;
         this.http = http;
         this.algorithm = algorithm;
         this.clock = clock;
@@ -58,7 +62,7 @@ final class IssuanceClient {
     /** Renewal with method {@code wit}: the current WIT and a WPT signed with the current key. */
     WorkloadCredentials renew(WorkloadCredentials current) throws IOException, WimseException, InterruptedException {
         WorkloadKeyPair key = WorkloadKeyPair.generate(algorithm);
-        RequestSigner signer = RequestSigner.builder().credentials(CredentialSource.fixed(current))
+        RequestSigner signer = RequestSigner.builder().transport(transport).credentials(CredentialSource.fixed(current))
                 .proofCreator(WptCreator.create(clock, PROOF_TTL)).build();
         Map<String, String> headers = signer.sign("POST", endpoint,
                 Map.of("Content-Type", List.of("application/json"))).asMap();

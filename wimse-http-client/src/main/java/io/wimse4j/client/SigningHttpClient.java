@@ -14,11 +14,12 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Sends {@code java.net.http} requests carrying {@code Workload-Identity-Token} and a fresh
+ * Sends {@code java.net.http} requests carrying {@code Workload-Identity-Token} and a fresh proof in
+ * the {@link RequestSigner}'s transport: {@code Authorization: WPT} (wpt-02, P2-1, the default) or
  * {@code Workload-Proof-Token} (WIT-10, WPT-1). Every call to {@link #send} or {@link #sendAsync}
  * signs anew, so a retry by the caller gets a new proof with a new {@code jti} (WPT-6). The proof
- * binds the request's own {@code Authorization} ({@code ath}), {@code Txn-Token} ({@code tth}) and
- * the headers the {@link RequestSigner} was configured with ({@code oth}).
+ * binds {@code Txn-Token} ({@code tth}), the headers the {@link RequestSigner} was configured with
+ * ({@code oth}) and, in the seed transport, the request's own {@code Authorization} ({@code ath}).
  *
  * <p>Tokens travel only over TLS (SEC-1): a plain {@code http://} target is refused unless
  * {@link Builder#allowInsecureHttp(boolean)} was set (loopback tests, a sidecar on the same host).

@@ -45,7 +45,7 @@ record Reply(int status, String contentType, byte[] body, Map<String, String> he
     /** The problem as an {@code application/problem+json} reply, never stored by a cache. */
     public static Reply problem(Problem p) {
         Map<String, String> h = switch (p.status()) {
-            case 401 -> Map.of("WWW-Authenticate", "Bearer", "Cache-Control", "no-store");
+            case 401 -> Map.of("WWW-Authenticate", p.challenge().orElse("Bearer"), "Cache-Control", "no-store");
             case 503 -> Map.of("Retry-After", "1", "Cache-Control", "no-store");
             default -> Map.of("Cache-Control", "no-store");
         };

@@ -6,6 +6,7 @@ import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.jose.JwsAlgorithm;
+import io.wimse4j.core.wpt.WptTransport;
 import io.wimse4j.core.internal.JwsWriter;
 import io.wimse4j.core.internal.StrictJson;
 import io.wimse4j.core.key.TrustBundle;
@@ -136,8 +137,45 @@ class IssuanceTest {
         WorkloadKeyPair k1 = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
         String wit1 = json(h.issueWithJoinToken(k1, h.joinToken(SVC)).body()).get("wit").textValue();
         WorkloadKeyPair k2 = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
-        assertProblem(h.post("/v1/wit", "application/json", ServerHarness.body(k2, h.proof(k2, c -> { }), "{\"method\":\"wit\"}"),
-                Map.of("Workload-Identity-Token", wit1)), 400, "missing-wpt");
+        HttpResponse<String> r = h.post("/v1/wit", "application/json", ServerHarness.body(k2, h.proof(k2, c -> { }), "{\"method\":\"wit\"}"),
+                Map.of("Workload-Identity-Token", wit1));
+        // no proof in either transport: a credential failure, answered with the wpt-02 challenge (P2-4)
+        assertProblem(r, 401, "missing-wpt");
+        assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue("WPT");
+    }
+
+    @Test
+    void P2_1_renewalAcceptsTheWptInEitherTransport() throws Exception {
+        for (WptTransport transport : WptTransport.values()) {
+            WorkloadKeyPair k1 = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
+            String wit1 = json(h.issueWithJoinToken(k1, h.joinToken(SVC)).body()).get("wit").textValue();
+            HttpResponse<String> r = h.renew(wit1, k1, WorkloadKeyPair.generate(JwsAlgorithm.EdDSA), transport);
+            assertThat(r.statusCode()).as(transport + ": " + r.body()).isEqualTo(200);
+            assertThat(json(r.body()).get("wit").textValue()).isNotEqualTo(wit1);
+        }
+    }
+
+    private HttpResponse<String> renewWithThiefsProof(String wit, WorkloadKeyPair thief, WptTransport transport) throws Exception {
+        long now = h.clock.instant().getEpochSecond();
+        String wpt = JwsWriter.sign(thief.signer(), "wpt+jwt", StrictJson.mapper().createObjectNode()
+                .put("aud", ServerHarness.AUDIENCE).put("iat", now).put("exp", now + 60).put("jti", JwsWriter.randomJwtId())
+                .put("wth", io.wimse4j.core.internal.Hashes.tokenHash(wit)));
+        WorkloadKeyPair next = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
+        return h.post("/v1/wit", "application/json", ServerHarness.body(next, h.proof(next, c -> { }), "{\"method\":\"wit\"}"),
+                Map.of("Workload-Identity-Token", wit, transport.headerName(), transport.headerValue(wpt)));
+    }
+
+    @Test
+    void P2_4_aRenewalRefusedUnderAuthorizationAnswers401WithTheWptChallenge() throws Exception {
+        WorkloadKeyPair k1 = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
+        String wit1 = json(h.issueWithJoinToken(k1, h.joinToken(SVC)).body()).get("wit").textValue();
+        WorkloadKeyPair thief = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA); // holds the WIT, not its key
+        HttpResponse<String> forged = renewWithThiefsProof(wit1, thief, WptTransport.AUTHORIZATION);
+        assertProblem(forged, 401, "bad-signature");
+        assertThat(forged.headers().firstValue("WWW-Authenticate")).hasValue("WPT");
+        HttpResponse<String> seed = renewWithThiefsProof(wit1, thief, WptTransport.WORKLOAD_PROOF_TOKEN);
+        assertProblem(seed, 400, "bad-signature");
+        assertThat(seed.headers().firstValue("WWW-Authenticate")).isEmpty();
     }
 
     @Test

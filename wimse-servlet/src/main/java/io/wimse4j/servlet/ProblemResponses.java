@@ -36,9 +36,24 @@ final class ProblemResponses {
 
     /** Writes {@code problem} as the whole response. */
     static void write(ProblemDetails problem, HttpServletResponse response) throws IOException {
+        write(problem, response, null);
+    }
+
+    /**
+     * Writes the problem of {@code failure} as the whole response: 401 with
+     * {@code WWW-Authenticate: <challenge>} for a challenged credential failure (P2-4), else its reason's status.
+     */
+    static void write(WimseException failure, HttpServletResponse response) throws IOException {
+        write(ProblemDetails.of(failure), response, failure.challenge().orElse(null));
+    }
+
+    private static void write(ProblemDetails problem, HttpServletResponse response, String challenge) throws IOException {
         byte[] body = problem.toJsonBytes();
         response.resetBuffer();
         response.setStatus(problem.status());
+        if (challenge != null) {
+            response.setHeader("WWW-Authenticate", challenge);
+        }
         response.setContentType(ProblemDetails.MEDIA_TYPE);
         response.setHeader("Cache-Control", "no-store");
         response.setContentLength(body.length);

@@ -33,8 +33,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Verifies every request's {@code Workload-Identity-Token} and {@code Workload-Proof-Token} with a
- * {@link RequestVerifier}, then asks a {@link CallerAuthorizer} (an {@link AuthorizationPolicy} of path
+ * Verifies every request's {@code Workload-Identity-Token} and its proof, in {@code Workload-Proof-Token}
+ * (the seed transport) or {@code Authorization: WPT} (wpt-02, P2-1), with a {@link RequestVerifier}, then asks a {@link CallerAuthorizer} (an {@link AuthorizationPolicy} of path
  * and method rules, or any other) whether the caller may send this request.
  *
  * <p>The target URI handed to the verifier is the configured external base URI followed by the
@@ -44,8 +44,9 @@ import java.util.Set;
  * <p>On success the request continues with attribute {@value #CALLER_ATTRIBUTE} set to the
  * {@link VerifiedCaller}, attribute {@value #AUTHENTICATION_METHOD_ATTRIBUTE} set to
  * {@link AuthenticationMethod#WIMSE} and {@link HttpServletRequest#getUserPrincipal()} answering a
- * {@link WorkloadPrincipal}. A rejected request gets {@code reason.httpStatus()} (400; 503 when the
- * replay store is down) with an RFC 9457 body (V-14); an authenticated caller the authorizer denies
+ * {@link WorkloadPrincipal}. A rejected request gets {@link WimseException#httpStatus()} with an RFC 9457
+ * body: 400 (V-14), 503 when the replay store is down, and 401 with {@code WWW-Authenticate: WPT} for a
+ * credential failure under the wpt-02 transport (P2-4); an authenticated caller the authorizer denies
  * gets 403 {@link FilterProblem#FORBIDDEN}. Every body is written by core's {@link ProblemDetails} and
  * carries its {@code code}. Each request writes one line to the SLF4J logger {@value #AUDIT_LOGGER}: method, path,
  * caller, decision, reason and authentication mechanism ({@code auth=wimse|bearer|-}), never a token
@@ -58,7 +59,8 @@ import java.util.Set;
  * {@link CallerAuthorizer}; it continues with the principal's {@link WorkloadPrincipal#method()}
  * and the attribute {@value #AUTHENTICATION_METHOD_ATTRIBUTE} set to
  * {@link AuthenticationMethod#BEARER}, and <em>without</em> {@value #CALLER_ATTRIBUTE}, which only a
- * verified WIT and WPT produce. A request carrying any WIMSE header is always verified the WIMSE way.
+ * verified WIT and WPT produce. A request carrying any WIMSE header, or {@code Authorization: WPT}, is
+ * always verified the WIMSE way: no bearer token of such a request names or authorizes the caller (P2-3).
  */
 public final class WimseFilter implements Filter {
     /** The request attribute holding the {@link VerifiedCaller}. */
@@ -124,7 +126,7 @@ public final class WimseFilter implements Filter {
             caller = verifier.verify(facts(request, method, target));
         } catch (WimseException e) {
             audit(method, path, null, WIMSE, "reject", e.reason().name());
-            ProblemResponses.write(ProblemDetails.of(e), response);
+            ProblemResponses.write(e, response);
             return;
         } catch (RuntimeException e) {
             audit(method, path, null, WIMSE, "reject", "INTERNAL_ERROR");

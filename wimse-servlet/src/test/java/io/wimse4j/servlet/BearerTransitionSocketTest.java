@@ -144,11 +144,25 @@ class BearerTransitionSocketTest {
 
     /** Asserts an exact problem response (status, code, title) and returns its body. */
     private static JsonNode assertProblem(HttpResponse<String> r, ProblemType expected) throws Exception {
-        assertThat(r.statusCode()).as("status; body %s", r.body()).isEqualTo(expected.status());
+        return assertProblem(r, expected, expected.status());
+    }
+
+    /**
+     * A request with no proof in either transport is a credential failure answered 401 with the wpt-02
+     * challenge (P2-4): never a {@code Bearer} challenge, which would invite the retry the policy refuses.
+     */
+    private static JsonNode assertChallenged(HttpResponse<String> r, ProblemType expected) throws Exception {
+        assertThat(r.headers().allValues("WWW-Authenticate")).containsExactly("WPT");
+        return assertProblem(r, expected, 401);
+    }
+
+    /** Asserts an exact problem response with {@code status} (code, title) and returns its body. */
+    private static JsonNode assertProblem(HttpResponse<String> r, ProblemType expected, int status) throws Exception {
+        assertThat(r.statusCode()).as("status; body %s", r.body()).isEqualTo(status);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         JsonNode json = MAPPER.readTree(r.body());
         assertThat(json.get("code").asText()).as("code; body %s", r.body()).isEqualTo(expected.code());
-        assertThat(json.get("status").asInt()).isEqualTo(expected.status());
+        assertThat(json.get("status").asInt()).isEqualTo(status);
         assertThat(json.get("title").asText()).isEqualTo(expected.title());
         assertThat(ProblemDetails.parse(r.body()).is(expected)).isTrue();
         for (String token : List.of(LEGACY_TOKEN, CALLER_TOKEN, DOMAIN_TOKEN, THROWING_TOKEN)) {
@@ -175,7 +189,7 @@ class BearerTransitionSocketTest {
     void WIT_12_byDefaultABearerOnlyRequestIsRejectedAsBefore() throws Exception {
         start(null);
         String path = probe("/orders/default");
-        assertProblem(send(bearer(path, LEGACY_TOKEN)), Reason.MISSING_WIT);
+        assertChallenged(send(bearer(path, LEGACY_TOKEN)), Reason.MISSING_WIT);
         assertThat(servletCalls).hasValue(0);
         assertThat(auditLines(path)).containsExactly(audit(path, "-", "reject", "MISSING_WIT", "wimse"));
     }
@@ -238,7 +252,7 @@ class BearerTransitionSocketTest {
                 .header("Workload-Proof-Token", f.wpt(ProofBindings.NONE))
                 .header("Authorization", "Bearer " + LEGACY_TOKEN)), Reason.ATH_MISSING);
         // a WIT without its proof does not fall back to the bearer token
-        assertProblem(send(bearer("/orders", LEGACY_TOKEN).header("Workload-Identity-Token", f.wit)), Reason.MISSING_WPT);
+        assertChallenged(send(bearer("/orders", LEGACY_TOKEN).header("Workload-Identity-Token", f.wit)), Reason.MISSING_WPT);
         assertThat(authenticatorCalls).hasValue(0);
         assertThat(servletCalls).hasValue(0);
     }
@@ -250,7 +264,7 @@ class BearerTransitionSocketTest {
         assertProblem(send(bearer("/orders", LEGACY_TOKEN).header("workload-proof-token", f.wpt(ProofBindings.NONE))),
                 Reason.MISSING_WIT);
         // WIMSE headers present but empty
-        assertProblem(send(bearer("/orders", LEGACY_TOKEN).header("Workload-Identity-Token", "")), Reason.MISSING_WPT);
+        assertChallenged(send(bearer("/orders", LEGACY_TOKEN).header("Workload-Identity-Token", "")), Reason.MISSING_WPT);
         assertProblem(send(bearer("/orders", LEGACY_TOKEN).header("Workload-Proof-Token", "")), Reason.MISSING_WIT);
         assertThat(authenticatorCalls).hasValue(0);
         assertThat(servletCalls).hasValue(0);
@@ -321,7 +335,7 @@ class BearerTransitionSocketTest {
         assertThat(disabled.enabled()).isFalse();
         assertThat(disabled.allowsBearer(WorkloadIdentifier.parse(LEGACY))).isFalse();
         start(disabled);
-        assertProblem(send(bearer("/orders", LEGACY_TOKEN)), Reason.MISSING_WIT);
+        assertChallenged(send(bearer("/orders", LEGACY_TOKEN)), Reason.MISSING_WIT);
         assertThat(authenticatorCalls).hasValue(0);
         assertThat(servletCalls).hasValue(0);
         // WIMSE callers are unaffected
@@ -368,7 +382,7 @@ class BearerTransitionSocketTest {
         assertThat(authenticatorCalls).hasValue(0);
         assertThat(servletCalls).hasValue(0);
         // other schemes are not bearer tokens: the request needs WIMSE credentials
-        assertProblem(send(get("/orders").header("Authorization", "Basic dXNlcjpwYXNzd29yZA==")), Reason.MISSING_WIT);
+        assertChallenged(send(get("/orders").header("Authorization", "Basic dXNlcjpwYXNzd29yZA==")), Reason.MISSING_WIT);
         assertThat(authenticatorCalls).hasValue(0);
     }
 

@@ -160,9 +160,13 @@ class WimseFilterSocketTest {
     @Test
     void missingWpt() throws Exception {
         start(f.verifier().build());
-        JsonNode json = assertProblem(send(get("/orders").header("Workload-Identity-Token", f.wit)), Reason.MISSING_WPT);
+        HttpResponse<String> r = send(get("/orders").header("Workload-Identity-Token", f.wit));
+        // no proof in either transport: a credential failure, answered 401 with the wpt-02 challenge (P2-4)
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.headers().allValues("WWW-Authenticate")).containsExactly("WPT");
+        JsonNode json = MAPPER.readTree(r.body());
         assertThat(json.get("code").asText()).isEqualTo("missing-wpt");
-        assertThat(json.get("status").asInt()).isEqualTo(400);
+        assertThat(json.get("status").asInt()).isEqualTo(401);
     }
 
     @Test

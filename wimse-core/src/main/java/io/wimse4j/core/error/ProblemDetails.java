@@ -70,9 +70,12 @@ public final class ProblemDetails {
         return builder(problem).detail(detail).build();
     }
 
-    /** The problem of a {@link WimseException}: its {@link Reason} and {@link WimseException#detail()}. */
+    /**
+     * The problem of a {@link WimseException}: its {@link Reason}, {@link WimseException#detail()} and
+     * {@link WimseException#httpStatus()} (401 for a challenged credential failure, P2-4).
+     */
     public static ProblemDetails of(WimseException e) {
-        return of(e.reason(), e.detail());
+        return builder(e.reason()).detail(e.detail()).status(e.httpStatus()).build();
     }
 
     /** A builder for a problem of {@code problem}, to add an {@code instance} or extension members. */
@@ -297,10 +300,24 @@ public final class ProblemDetails {
         private final ProblemType problem;
         private String detail = "";
         private URI instance;
+        private int status;
         private final Map<String, String> members = new LinkedHashMap<>();
 
         private Builder(ProblemType problem) {
             this.problem = Objects.requireNonNull(problem, "problem");
+            this.status = problem.status();
+        }
+
+        /**
+         * The status, when it differs from the problem type's own: e.g. 401 for a credential failure
+         * of the wpt-02 transport (P2-4, {@link WimseException#httpStatus()}); 4xx or 5xx.
+         */
+        public Builder status(int status) {
+            if (status < 400 || status > 599) {
+                throw new IllegalArgumentException("a problem status must be 4xx or 5xx");
+            }
+            this.status = status;
+            return this;
         }
 
         /** The detail: an explanation safe to return, never a token (null for none). */
@@ -343,7 +360,7 @@ public final class ProblemDetails {
             if (members.size() > MAX_MEMBERS) {
                 throw new IllegalArgumentException("at most " + MAX_MEMBERS + " extension members");
             }
-            return new ProblemDetails(problem.code(), problem.title(), problem.status(), detail, instance, members);
+            return new ProblemDetails(problem.code(), problem.title(), status, detail, instance, members);
         }
 
         static boolean isMemberName(String name) {

@@ -9,7 +9,9 @@ import java.util.Optional;
 /**
  * Every distinct way a WIMSE credential or request can fail, each with a stable RFC 9457 problem
  * {@code type} URI, a title and the HTTP status a receiver should answer (V-14: 400, never 401;
- * 503 only when a dependency such as the replay store is down and the policy fails closed).
+ * 503 only when a dependency such as the replay store is down and the policy fails closed). Under the
+ * wpt-02 transport a {@linkplain #isCredentialFailure() credential failure} is answered 401 with
+ * {@code WWW-Authenticate: WPT} instead (P2-4, {@link WimseException#httpStatus()}).
  *
  * <p>Each reason is a {@link ProblemType}: its {@link #code()} is the enum name in lower case with
  * {@code -} for {@code _} (e.g. {@code audience-mismatch}), and its problem type URI is
@@ -83,12 +85,18 @@ public enum Reason implements ProblemType {
     OTH_UNKNOWN_ENTRY("Unknown other-token entry", 400),
     /** The request carries no {@code Workload-Identity-Token} header (WIT-10). */
     MISSING_WIT("Missing Workload-Identity-Token header", 400),
-    /** The request carries no {@code Workload-Proof-Token} header (V-1). */
-    MISSING_WPT("Missing Workload-Proof-Token header", 400),
+    /** The request carries no WPT: no {@code Workload-Proof-Token} header (V-1), no {@code Authorization: WPT} (P2-2). */
+    MISSING_WPT("Missing Workload Proof Token", 400),
     /** A header that must appear once appears several times (V-1, WPT-10). */
     REPEATED_HEADER("Repeated header", 400),
     /** The WIT is presented as a bearer token in {@code Authorization} (WIT-9). */
     WIT_AS_BEARER("WIT used as bearer token", 400),
+    /** The request carries a WPT both in {@code Workload-Proof-Token} and in {@code Authorization: WPT}. */
+    TWO_PROOF_TRANSPORTS("Proof in two transports", 400),
+    /** The request carries its WPT in a transport this receiver does not accept. */
+    PROOF_TRANSPORT_NOT_ACCEPTED("Proof transport not accepted", 400),
+    /** A request with {@code Authorization: WPT} also carries a Bearer or Basic credential (P2-3). */
+    BEARER_WITH_WPT("Bearer credential beside a WPT", 400),
     /** The proof's {@code jti} was already seen while the proof is valid (V-9). */
     REPLAY("Replayed proof", 400),
     /** The replay store cannot be reached and the policy fails closed (SEC-4). */
@@ -155,5 +163,15 @@ public enum Reason implements ProblemType {
     /** The HTTP status a receiving workload should answer (V-14). */
     public int httpStatus() {
         return httpStatus;
+    }
+
+    /**
+     * True when this reason is a failure of the presented credentials (the WIT, the WPT and what they
+     * bind), which the wpt-02 transport answers 401 with {@code WWW-Authenticate: WPT} (P2-4). False for
+     * a malformed request ({@link #REPEATED_HEADER}, {@link #TWO_PROOF_TRANSPORTS},
+     * {@link #BEARER_WITH_WPT}: "other errors", 400) and for a dependency that is down (503).
+     */
+    public boolean isCredentialFailure() {
+        return httpStatus == 400 && this != REPEATED_HEADER && this != TWO_PROOF_TRANSPORTS && this != BEARER_WITH_WPT;
     }
 }

@@ -14,6 +14,7 @@ import io.wimse4j.core.wit.VerifiedWit;
 import io.wimse4j.core.wit.WitVerifier;
 import io.wimse4j.core.wpt.VerifiedWpt;
 import io.wimse4j.core.wpt.WimseHeaders;
+import io.wimse4j.core.wpt.WptTransport;
 import io.wimse4j.core.wpt.WptVerifier;
 
 import java.time.Clock;
@@ -22,11 +23,8 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The receiving workload's single entry point (V-1..V-14): takes the request's method, target URI
@@ -40,9 +38,6 @@ import java.util.regex.Pattern;
  * {@link #builder()}. Strict by default: replay protection on, audience = the target URI.
  */
 public final class RequestVerifier {
-    /** Separates the scheme, token and parameters of an {@code Authorization} value. */
-    private static final Pattern AUTHORIZATION_PARTS = Pattern.compile("[\\s,]+");
-
     private final WitVerifier witVerifier;
     private final WptVerifier wptVerifier;
     private final Clock clock;
@@ -51,6 +46,7 @@ public final class RequestVerifier {
     private final OthPolicy othPolicy;
     private final ReplayCache replayCache;
     private final int maxTokenLength;
+    private final ProofTransports transports;
 
     private RequestVerifier(Builder b) {
         this.clock = b.clock;
@@ -63,6 +59,7 @@ public final class RequestVerifier {
         this.wptVerifier = new WptVerifier(b.leeway, b.maxProofLifetime, b.maxTokenLength);
         this.audiences = new AudienceCheck(b.audiences, b.acceptTargetUri);
         this.othPolicy = b.othPolicy;
+        this.transports = new ProofTransports(b.transports);
         this.replayCache = b.replayCache != null ? b.replayCache
                 : b.replayProtection ? InMemoryReplayCache.builder().clock(b.clock).build() : null;
     }
@@ -72,14 +69,27 @@ public final class RequestVerifier {
         return new Builder();
     }
 
-    /** Verifies the request described by {@code facts}. */
+    /**
+     * Verifies the request described by {@code facts}. A failure under the wpt-02 transport that is a
+     * {@linkplain Reason#isCredentialFailure() credential failure} carries the challenge {@code WPT}
+     * ({@link WimseException#httpStatus()} 401, P2-4); every other failure keeps its reason's status.
+     */
     public VerifiedCaller verify(HttpRequestFacts facts) throws WimseException {
-        String wit = exactlyOne(facts, WimseHeaders.WORKLOAD_IDENTITY_TOKEN, Reason.MISSING_WIT);
-        String wpt = exactlyOne(facts, WimseHeaders.WORKLOAD_PROOF_TOKEN, Reason.MISSING_WPT);
-        if (wit.length() > maxTokenLength || wpt.length() > maxTokenLength) {
-            throw new WimseException(Reason.TOKEN_TOO_LARGE, "a WIMSE header is longer than " + maxTokenLength + " characters");
+        WptTransport transport = transports.answering(facts);
+        try {
+            return verify(facts, transport);
+        } catch (WimseException e) {
+            throw ProofTransports.answer(e, transport);
         }
-        String accessToken = accessToken(facts, wit);
+    }
+
+    private VerifiedCaller verify(HttpRequestFacts facts, WptTransport transport) throws WimseException {
+        String wit = exactlyOne(facts, WimseHeaders.WORKLOAD_IDENTITY_TOKEN, Reason.MISSING_WIT);
+        ProofTransports.Presented presented = transports.presented(facts, transport, wit);
+        String wpt = presented.wpt();
+        if (wit.length() > maxTokenLength || wpt.length() > maxTokenLength) {
+            throw new WimseException(Reason.TOKEN_TOO_LARGE, "a WIMSE token is longer than " + maxTokenLength + " characters");
+        }
         List<String> txn = facts.values(WimseHeaders.TXN_TOKEN);
         if (txn.size() > 1) {
             throw new WimseException(Reason.REPEATED_HEADER, "header 'Txn-Token' is repeated");
@@ -90,9 +100,13 @@ public final class RequestVerifier {
         VerifiedWpt proof = wptVerifier.verify(wpt, verifiedWit, now);
 
         audiences.check(proof.audience(), facts.targetUri());
-        boolean athBound = checkBinding(proof.accessTokenHash(), accessToken, Reason.ATH_MISSING, Reason.ATH_MISMATCH, "access token", "ath");
-        boolean tthBound = checkBinding(proof.txnTokenHash(), txn.isEmpty() ? null : txn.get(0), Reason.TTH_MISSING, Reason.TTH_MISMATCH, "Txn-Token", "tth");
-        Set<String> bound = checkOtherTokens(proof.otherTokenHashes(), facts);
+        if (transport == WptTransport.AUTHORIZATION && proof.accessTokenHash().isPresent()) {
+            throw new WimseException(Reason.ATH_MISMATCH,
+                    "WPT 'ath' binds an access token, which a request with 'Authorization: WPT' cannot carry (P2-3)");
+        }
+        boolean athBound = Bindings.check(proof.accessTokenHash(), presented.accessToken(), Reason.ATH_MISSING, Reason.ATH_MISMATCH, "access token", "ath");
+        boolean tthBound = Bindings.check(proof.txnTokenHash(), txn.isEmpty() ? null : txn.get(0), Reason.TTH_MISSING, Reason.TTH_MISMATCH, "Txn-Token", "tth");
+        Set<String> bound = Bindings.otherTokens(othPolicy, proof.otherTokenHashes(), facts);
 
         if (replayCache != null) {
             Instant keepUntil = proof.expiresAt().plus(leeway);
@@ -110,7 +124,7 @@ public final class RequestVerifier {
                 throw new WimseException(Reason.EXPIRED, "WPT expired while the request was being verified");
             }
         }
-        return new VerifiedCaller(verifiedWit, proof, athBound, tthBound, bound);
+        return new VerifiedCaller(verifiedWit, proof, transport, athBound, tthBound, bound);
     }
 
     private static String exactlyOne(HttpRequestFacts facts, String header, Reason missing) throws WimseException {
@@ -124,81 +138,9 @@ public final class RequestVerifier {
         return values.get(0);
     }
 
-    private static String accessToken(HttpRequestFacts facts, String wit) throws WimseException {
-        List<String> auth = facts.values(WimseHeaders.AUTHORIZATION);
-        if (auth.size() > 1) {
-            throw new WimseException(Reason.REPEATED_HEADER, "header 'Authorization' is repeated");
-        }
-        if (auth.isEmpty()) {
-            return null;
-        }
-        String value = auth.get(0);
-        String token = WimseHeaders.accessToken(value);
-        if (value.contains(wit) || containsWit(value)) {
-            throw new WimseException(Reason.WIT_AS_BEARER, "the WIT must not be sent in 'Authorization' (WIT-9)");
-        }
-        return token;
-    }
-
-    /** True when a part of an {@code Authorization} value declares a WIT: any WIT, not only the request's own (WIT-9). */
-    private static boolean containsWit(String authorization) {
-        for (String part : AUTHORIZATION_PARTS.split(authorization)) {
-            if (WitVerifier.declaresWitType(part)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean checkBinding(Optional<String> claimed, String presented, Reason missing, Reason mismatch,
-                                        String what, String claim) throws WimseException {
-        if (presented == null) {
-            if (claimed.isPresent()) {
-                throw new WimseException(mismatch, "WPT '" + claim + "' binds a " + what + " the request does not carry");
-            }
-            return false;
-        }
-        if (claimed.isEmpty()) {
-            throw new WimseException(missing, "the request carries a " + what + " but the WPT has no '" + claim + "'");
-        }
-        if (!Hashes.hashEquals(claimed.get(), Hashes.tokenHash(presented))) {
-            throw new WimseException(mismatch, "WPT '" + claim + "' does not match the presented " + what);
-        }
-        return true;
-    }
-
-    private Set<String> checkOtherTokens(Map<String, String> oth, HttpRequestFacts facts) throws WimseException {
-        if (oth.isEmpty() && othPolicy.rules().isEmpty()) {
-            return Set.of();
-        }
-        Set<String> bound = new LinkedHashSet<>();
-        for (Map.Entry<String, String> e : oth.entrySet()) {
-            String name = e.getKey();
-            OthPolicy.Rule rule = othPolicy.rule(name).orElseThrow(() ->
-                    new WimseException(Reason.OTH_UNKNOWN_ENTRY, "WPT 'oth' entry '" + truncate(name) + "' is not understood (V-13)"));
-            List<String> values = facts.values(name);
-            if (values.isEmpty()) {
-                throw new WimseException(Reason.OTH_MISMATCH, "WPT 'oth' binds header '" + name + "' which the request does not carry");
-            }
-            if (values.size() > 1 && !rule.allowRepeated()) {
-                throw new WimseException(Reason.REPEATED_HEADER, "header '" + name + "' bound by 'oth' is repeated");
-            }
-            String value = String.join(", ", values).trim();
-            if (!Hashes.hashEquals(e.getValue(), Hashes.tokenHash(value))) {
-                throw new WimseException(Reason.OTH_MISMATCH, "WPT 'oth' entry '" + name + "' does not match its header");
-            }
-            bound.add(name);
-        }
-        for (Map.Entry<String, OthPolicy.Rule> r : othPolicy.rules().entrySet()) {
-            if (r.getValue().requiredWhenPresent() && !bound.contains(r.getKey()) && !facts.values(r.getKey()).isEmpty()) {
-                throw new WimseException(Reason.OTH_MISSING, "header '" + r.getKey() + "' must be bound by the WPT's 'oth'");
-            }
-        }
-        return bound;
-    }
-
-    private static String truncate(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+    /** The WPT transports this verifier accepts (both by default). */
+    public Set<WptTransport> transports() {
+        return transports.accepted();
     }
 
     /** Builder for {@link RequestVerifier}. */
@@ -221,8 +163,23 @@ public final class RequestVerifier {
         private int witCacheSize = 10_000;
         private int witKeyCacheSize = 10_000;
         private Duration maxWitLifetime = Duration.ofHours(24);
+        private Set<WptTransport> transports = EnumSet.allOf(WptTransport.class);
 
         private Builder() {
+        }
+
+        /**
+         * The WPT transports accepted (default both): {@link WptTransport#WORKLOAD_PROOF_TOKEN}, the seed
+         * drafts' header, and {@link WptTransport#AUTHORIZATION}, wpt-02's {@code Authorization: WPT}
+         * (P2-1). A request using both at once is always refused ({@link Reason#TWO_PROOF_TRANSPORTS}); one
+         * using a transport not listed here is refused with {@link Reason#PROOF_TRANSPORT_NOT_ACCEPTED}.
+         */
+        public Builder transports(Set<WptTransport> transports) {
+            if (transports.isEmpty()) {
+                throw new IllegalArgumentException("at least one WPT transport is required");
+            }
+            this.transports = EnumSet.copyOf(transports);
+            return this;
         }
 
         /** Longest acceptable remaining WIT lifetime, 1 min to 7 days (default 24 h, WIT-5). */

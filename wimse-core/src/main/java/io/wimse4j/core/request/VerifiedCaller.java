@@ -4,6 +4,7 @@ import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.wit.VerifiedWit;
 import io.wimse4j.core.wpt.VerifiedWpt;
+import io.wimse4j.core.wpt.WptTransport;
 
 import java.util.Set;
 
@@ -16,14 +17,16 @@ import java.util.Set;
 public final class VerifiedCaller {
     private final VerifiedWit wit;
     private final VerifiedWpt proof;
+    private final WptTransport transport;
     private final boolean accessTokenBound;
     private final boolean txnTokenBound;
     private final Set<String> boundHeaders;
 
-    VerifiedCaller(VerifiedWit wit, VerifiedWpt proof, boolean accessTokenBound, boolean txnTokenBound,
+    VerifiedCaller(VerifiedWit wit, VerifiedWpt proof, WptTransport transport, boolean accessTokenBound, boolean txnTokenBound,
                    Set<String> boundHeaders) {
         this.wit = wit;
         this.proof = proof;
+        this.transport = transport;
         this.accessTokenBound = accessTokenBound;
         this.txnTokenBound = txnTokenBound;
         this.boundHeaders = Set.copyOf(boundHeaders);
@@ -49,7 +52,15 @@ public final class VerifiedCaller {
         return proof;
     }
 
-    /** True when the request's access token is bound by {@code ath} (V-10). */
+    /** The transport the proof came in: {@code Workload-Proof-Token} (seed) or {@code Authorization: WPT} (wpt-02). */
+    public WptTransport transport() {
+        return transport;
+    }
+
+    /**
+     * True when the request's access token is bound by {@code ath} (V-10); always false under
+     * {@link WptTransport#AUTHORIZATION}, where no bearer token accompanies the proof (P2-3).
+     */
     public boolean accessTokenBound() {
         return accessTokenBound;
     }

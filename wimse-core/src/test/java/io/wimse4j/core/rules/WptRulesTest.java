@@ -8,6 +8,7 @@ import io.wimse4j.core.internal.CompactJws;
 import io.wimse4j.core.internal.Hashes;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.key.WorkloadKeyPair;
+import io.wimse4j.core.wpt.WptTransport;
 import io.wimse4j.core.wpt.CredentialSource;
 import io.wimse4j.core.wpt.ProofBindings;
 import io.wimse4j.core.wpt.RequestSigner;
@@ -41,7 +42,7 @@ class WptRulesTest {
     final Fixture f = new Fixture();
 
     RequestSigner signer(String... bind) {
-        RequestSigner.Builder b = RequestSigner.builder().credentials(CredentialSource.fixed(f.credentials())).proofCreator(f.creator());
+        RequestSigner.Builder b = RequestSigner.builder().transport(WptTransport.WORKLOAD_PROOF_TOKEN).credentials(CredentialSource.fixed(f.credentials())).proofCreator(f.creator());
         for (String h : bind) {
             b.bindHeader(h);
         }
@@ -104,7 +105,7 @@ class WptRulesTest {
     }
 
     void check(Row row) throws Exception {
-        RequestSigner.Builder base = RequestSigner.builder().credentials(CredentialSource.fixed(f.credentials()))
+        RequestSigner.Builder base = RequestSigner.builder().transport(WptTransport.WORKLOAD_PROOF_TOKEN).credentials(CredentialSource.fixed(f.credentials()))
                 .proofCreator(f.creator());
         if (row.misuse() != null) {
             assertThatThrownBy(() -> row.config().apply(f, base)).isInstanceOf(row.misuse());

@@ -91,14 +91,16 @@ public final class Problem extends Exception {
     }
 
     private final transient ProblemDetails details;
+    private final String challenge;
 
     private Problem(ProblemDetails details) {
-        this(details, null);
+        this(details, null, null);
     }
 
-    private Problem(ProblemDetails details, WimseException cause) {
+    private Problem(ProblemDetails details, WimseException cause, String challenge) {
         super(details.code() + ": " + details.detail(), cause, false, false);
         this.details = details;
+        this.challenge = challenge;
     }
 
     /** A problem of {@code code}. */
@@ -112,7 +114,7 @@ public final class Problem extends Exception {
      * {@link Reason} (the proof of possession's {@code UNSUPPORTED_CRIT}, {@code EXPIRED}, ...).
      */
     public static Problem of(Code code, String detail, WimseException cause) {
-        return new Problem(ProblemDetails.of(code, Objects.requireNonNull(detail)), Objects.requireNonNull(cause, "cause"));
+        return new Problem(ProblemDetails.of(code, Objects.requireNonNull(detail)), Objects.requireNonNull(cause, "cause"), null);
     }
 
     /** The core {@link Reason} behind this problem, when it came from one. */
@@ -120,9 +122,21 @@ public final class Problem extends Exception {
         return getCause() instanceof WimseException e ? java.util.Optional.of(e.reason()) : java.util.Optional.empty();
     }
 
-    /** A problem with the core {@link Reason}'s code, title and status (WIT/WPT failures). */
+    /**
+     * A problem with the core {@link Reason}'s code, title and status (WIT/WPT failures): 401 with the
+     * failure's {@code WWW-Authenticate} challenge for a credential failure of the wpt-02 transport (P2-4).
+     */
     public static Problem of(WimseException e) {
-        return new Problem(ProblemDetails.of(e));
+        return new Problem(ProblemDetails.of(e), e, e.challenge().orElse(null));
+    }
+
+    /**
+     * The authentication scheme a 401 answer challenges with in {@code WWW-Authenticate}: {@code WPT} for
+     * a renewal refused under the wpt-02 transport (P2-4); empty otherwise (the admin API's 401 challenges
+     * {@code Bearer}).
+     */
+    public java.util.Optional<String> challenge() {
+        return java.util.Optional.ofNullable(challenge);
     }
 
     /** The stable code, e.g. {@code join-token-invalid} or a {@link Reason}'s code; what metrics and audit record. */

@@ -8,6 +8,7 @@ import io.wimse4j.core.key.WorkloadKeyPair;
 import io.wimse4j.core.wpt.ProofBindings;
 import io.wimse4j.core.wpt.WorkloadCredentials;
 import io.wimse4j.core.wpt.WptCreator;
+import io.wimse4j.core.wpt.WptTransport;
 import io.wimse4j.server.IdentityServer;
 import io.wimse4j.server.ServerConfig;
 import io.wimse4j.server.attest.ServiceAccountTokenVerifier;
@@ -187,10 +188,15 @@ public final class ServerHarness implements AutoCloseable {
 
     /** POST /v1/wit renewing {@code wit} (held with {@code oldKey}) for {@code newKey}. */
     public HttpResponse<String> renew(String wit, WorkloadKeyPair oldKey, WorkloadKeyPair newKey) throws Exception {
+        return renew(wit, oldKey, newKey, WptTransport.WORKLOAD_PROOF_TOKEN);
+    }
+
+    /** A renewal whose WPT travels in {@code transport}: {@code Workload-Proof-Token} or {@code Authorization: WPT}. */
+    public HttpResponse<String> renew(String wit, WorkloadKeyPair oldKey, WorkloadKeyPair newKey, WptTransport transport) throws Exception {
         WorkloadCredentials creds = WorkloadCredentials.of(wit, oldKey.signer());
         String wpt = WptCreator.create(clock, Duration.ofSeconds(60)).create(creds, AUDIENCE, ProofBindings.NONE);
         return post("/v1/wit", "application/json", body(newKey, proof(newKey, c -> { }), "{\"method\":\"wit\"}"),
-                Map.of("Workload-Identity-Token", wit, "Workload-Proof-Token", wpt));
+                Map.of("Workload-Identity-Token", wit, transport.headerName(), transport.headerValue(wpt)));
     }
 
     public static JsonNode json(String s) {
