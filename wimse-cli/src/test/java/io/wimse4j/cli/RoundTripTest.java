@@ -51,8 +51,8 @@ class RoundTripTest {
     void signedByHandVerifies(String alg) throws IOException {
         String wit = issueWit(alg);
         Path witFile = Files.writeString(dir.resolve("wit.txt"), wit + "\n");
-        Cli.Result wpt = Cli.run("wpt", "create", "--key", dir.resolve("workload.jwk").toString(), "--wit", "@" + witFile,
-                "--aud", AUD, "--access-token", "at-123");
+        Cli.Result wpt = Cli.run("wpt", "create", "--transport", "workload-proof-token", "--key", dir.resolve("workload.jwk").toString(),
+                "--wit", "@" + witFile, "--aud", AUD, "--access-token", "at-123");
         assertThat(wpt.exit()).as(wpt.err()).isZero();
 
         Cli.Result inspected = Cli.run("inspect", wpt.out().strip());

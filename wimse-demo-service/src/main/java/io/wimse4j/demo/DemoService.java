@@ -58,7 +58,7 @@ public final class DemoService implements AutoCloseable {
     /** The checked, immutable settings. */
     private record Config(TrustBundleSource trust, URI externalBaseUri, String redisUrl, int port,
                           String bindAddress, PemTls tls, Clock clock, boolean filter, Set<String> allowedIssuers,
-                          OthPolicy othPolicy, boolean requireKid, Set<String> witAudiences) {
+                          OthPolicy othPolicy, boolean requireKid, Set<String> witAudiences, Set<WptTransport> transports) {
     }
 
     private final Config config;
@@ -384,7 +384,7 @@ public final class DemoService implements AutoCloseable {
             }
             PemTls tls = tlsCert != null ? PemTls.load(tlsCert, tlsKey) : null;
             return new DemoService(new Config(trustSource != null ? trustSource : TrustBundleSet.of(bundles.values()), externalBaseUri, redisUrl, port, bindAddress, tls,
-                    clock, filter, allowedIssuers, othPolicy, requireKid, witAudiences));
+                    clock, filter, allowedIssuers, othPolicy, requireKid, witAudiences, transports));
         }
     }
 }

@@ -196,8 +196,9 @@ class EveryReasonThroughTheFilterTest {
                         h("X-Tenant", "tenant-a"))),
                 new Case(Reason.OTH_UNKNOWN_ENTRY, proofClaims(c -> c.putObject("oth").put("x-unknown", Hashes.tokenHash("v")),
                         h("X-Unknown", "v"))),
-                // no credential, or no proof, in either transport: 401 with the wpt-02 challenge (P2-4)
-                new Case(Reason.MISSING_WIT, f -> List.<String[]>of(h("Workload-Proof-Token", valid(f))), Target.MAIN, 401),
+                // a seed proof without its WIT: answered by the seed rules (V-14)
+                new Case(Reason.MISSING_WIT, f -> List.<String[]>of(h("Workload-Proof-Token", valid(f)))),
+                // no proof in either transport: 401 with the wpt-02 challenge (P2-4)
                 new Case(Reason.MISSING_WPT, f -> List.<String[]>of(h("Workload-Identity-Token", f.wit)), Target.MAIN, 401),
                 new Case(Reason.TWO_PROOF_TRANSPORTS, f -> {
                     String wpt = valid(f);
@@ -254,8 +255,19 @@ class EveryReasonThroughTheFilterTest {
                 .map(hv -> hv[0].equals("Workload-Proof-Token") ? h("Authorization", "WPT " + hv[1]) : hv).toList();
         DemoService target = c.target() == Target.KID_REQUIRED ? kidRequired : c.target() == Target.TWO_KEYS ? twoKeys : service;
         HttpResponse<String> r = send(Workload.http(null), request(target, current));
-        assertProblem(r, c.reason(), c.reason().isCredentialFailure() ? 401 : c.reason().httpStatus());
+        assertProblem(r, c.reason(), NOT_CREDENTIAL_FAILURES.contains(c.reason()) ? 400 : 401);
+        for (String[] hv : current) {
+            for (String part : hv[1].split("[. ]")) {
+                if (part.length() > 16) {
+                    assertThat(r.body()).as("the problem echoes header %s", hv[0]).doesNotContain(part);
+                }
+            }
+        }
     }
+
+    /** The reasons a malformed request gets: 400 in both transports ("other errors", P2-4). */
+    static final Set<Reason> NOT_CREDENTIAL_FAILURES = Set.of(Reason.REPEATED_HEADER, Reason.TWO_PROOF_TRANSPORTS,
+            Reason.BEARER_WITH_WPT);
 
     /** The cases whose proof is in {@code Workload-Proof-Token} and that carry no {@code Authorization} of their own. */
     static Stream<Case> movableCases() {

@@ -121,7 +121,10 @@ class ServletExamplesTest {
     @Test
     void aRequestWithoutWimseHeadersGetsAProblem() throws Exception {
         jetty = new JettyHarness(ServletFilterExample.filter(verifier));
-        assertProblem(sendBearer("access-token"), 400, Reason.MISSING_WIT.code());
+        // no WIMSE credential at all: 401 with the wpt-02 challenge (P2-4), never a Bearer challenge
+        HttpResponse<String> r = sendBearer("access-token");
+        assertProblem(r, 401, Reason.MISSING_WIT.code());
+        assertThat(r.headers().allValues("WWW-Authenticate")).containsExactly("WPT");
     }
 
     @Test
@@ -133,7 +136,7 @@ class ServletExamplesTest {
         Files.writeString(keyFile, issued.workloadKey().privateJwkJson());
         Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
         LoopbackHttpClient http = new LoopbackHttpClient(jetty::local);
-        HttpRequest request = HttpRequest.newBuilder(CHARGE).header("Authorization", "Bearer access-token")
+        HttpRequest request = HttpRequest.newBuilder(CHARGE).header("Txn-Token", "txn-token")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"amount\":42}")).build();
 
         HttpResponse<String> first = CallingWorkloadExample.send(http, witFile, keyFile, request);

@@ -94,12 +94,11 @@ class WithIdentityServerExamplesTest {
     }
 
     private static HttpRequestFacts signedFacts(RequestSigner signer) throws WimseException {
-        RequestSigner.SignedHeaders h = signer.sign("POST", CHARGE, Map.of("Authorization", List.of("Bearer access-token")));
-        return HttpRequestFacts.builder("POST", CHARGE)
-                .header("Workload-Identity-Token", h.workloadIdentityToken())
-                .header("Workload-Proof-Token", h.workloadProofToken())
-                .header("Authorization", "Bearer access-token")
-                .build();
+        // the example's signer sends the wpt-02 transport: the proof in 'Authorization: WPT', no bearer token beside it
+        RequestSigner.SignedHeaders h = signer.sign("POST", CHARGE, Map.of("Txn-Token", List.of("txn-token")));
+        HttpRequestFacts.Builder facts = HttpRequestFacts.builder("POST", CHARGE).header("Txn-Token", "txn-token");
+        h.asMap().forEach(facts::header);
+        return facts.build();
     }
 
     @Test
@@ -115,7 +114,8 @@ class WithIdentityServerExamplesTest {
             VerifiedCaller fromOrders = receiver.verifier().verify(signedFacts(orders.signer()));
             assertThat(fromOrders.workload().value()).isEqualTo("wimse://example.com/orders");
             assertThat(fromOrders.wit().issuer()).hasValue(exampleCom.baseUri().toString());
-            assertThat(fromOrders.accessTokenBound()).isTrue();
+            assertThat(fromOrders.txnTokenBound()).isTrue();
+            assertThat(fromOrders.transport()).isEqualTo(io.wimse4j.core.wpt.WptTransport.AUTHORIZATION);
 
             VerifiedCaller fromBilling = receiver.verifier().verify(signedFacts(billing.signer()));
             assertThat(fromBilling.workload().value()).isEqualTo("wimse://partner.example/billing");

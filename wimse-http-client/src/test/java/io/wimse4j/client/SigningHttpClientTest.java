@@ -6,6 +6,7 @@ import io.wimse4j.core.request.OthPolicy;
 import io.wimse4j.core.request.VerifiedCaller;
 import io.wimse4j.core.wpt.CredentialSource;
 import io.wimse4j.core.wpt.RequestSigner;
+import io.wimse4j.core.wpt.WptTransport;
 import io.wimse4j.testkit.Fixture;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +45,17 @@ class SigningHttpClientTest {
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).isEqualTo(CALLER);
             assertThat(get.headers().map()).doesNotContainKey("Workload-Proof-Token"); // the original is untouched
+            assertThat(server.callers.get(0).transport()).as("P2-1: Authorization: WPT by default").isEqualTo(WptTransport.AUTHORIZATION);
+        }
+    }
+
+    @Test
+    void P2_3_underAuthorizationWptARequestCarryingABearerTokenIsRefusedBeforeSending() throws Exception {
+        try (VerifyingServer server = new VerifyingServer(fixture.verifier().build())) {
+            HttpRequest get = HttpRequest.newBuilder(server.uri("/orders")).header("Authorization", "Bearer access-token-1").GET().build();
+            assertThatThrownBy(() -> client(signer().build()).send(get, HttpResponse.BodyHandlers.ofString()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("P2-3");
+            assertThat(server.callers).as("nothing was sent").isEmpty();
         }
     }
 
@@ -57,7 +69,8 @@ class SigningHttpClientTest {
                     .header("X-User-Context", "user=alice")
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"item\":42}")).build();
-            HttpResponse<String> response = client(signer().bindHeader("X-User-Context").build())
+            // an access token bound through 'ath' needs the seed transport (wpt-02 has no ath, P2-3)
+            HttpResponse<String> response = client(signer().transport(WptTransport.WORKLOAD_PROOF_TOKEN).bindHeader("X-User-Context").build())
                     .send(post, HttpResponse.BodyHandlers.ofString());
 
             assertThat(response.statusCode()).as("body %s", response.body()).isEqualTo(200);
@@ -81,7 +94,8 @@ class SigningHttpClientTest {
         })) {
             HttpRequest get = HttpRequest.newBuilder(server.uri("/orders"))
                     .header("Authorization", "Bearer access-token-1").GET().build();
-            HttpResponse<String> response = client(signer().build()).send(get, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client(signer().transport(WptTransport.WORKLOAD_PROOF_TOKEN).build())
+                    .send(get, HttpResponse.BodyHandlers.ofString());
 
             assertThat(response.statusCode()).isEqualTo(400);
             assertThat(response.body()).isEqualTo(Reason.ATH_MISMATCH.name());

@@ -136,8 +136,9 @@ public final class WimseFilter implements Filter {
     }
 
     /**
-     * True when a {@link BearerTransitionPolicy} is enabled and the request carries no WIMSE header
-     * but an {@code Authorization: Bearer} header: only then is the bearer token used for identity.
+     * True when a {@link BearerTransitionPolicy} is enabled and the request carries no WIMSE header,
+     * no {@code Authorization: WPT} (P2-3), but an {@code Authorization: Bearer} header: only then is the
+     * bearer token used for identity.
      */
     private boolean isBearerOnly(HttpServletRequest request) {
         if (bearer == null || !bearer.enabled()
@@ -145,13 +146,16 @@ public final class WimseFilter implements Filter {
                 || request.getHeader(WimseHeaders.WORKLOAD_PROOF_TOKEN) != null) {
             return false;
         }
+        boolean bearerSeen = false;
         Enumeration<String> values = request.getHeaders(WimseHeaders.AUTHORIZATION);
         while (values != null && values.hasMoreElements()) {
-            if (bearerToken(values.nextElement()) != null) {
-                return true;
+            String value = values.nextElement();
+            if (WimseHeaders.isWptAuthorization(value)) {
+                return false; // proved with a WPT: no bearer token of this request names the caller (P2-3)
             }
+            bearerSeen |= bearerToken(value) != null;
         }
-        return false;
+        return bearerSeen;
     }
 
     /** The bearer path of WIT-12: authenticate, re-check the caller against the policy, authorize. */
@@ -210,6 +214,13 @@ public final class WimseFilter implements Filter {
             return null;
         }
         String token = v.substring(BEARER_PREFIX.length()).trim();
+        // an RFC 6750 b64token has no comma or whitespace: a value with them is several fields folded together
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c == ',' || c == ' ' || c == '\t') {
+                return null;
+            }
+        }
         return token.isEmpty() ? null : token;
     }
 

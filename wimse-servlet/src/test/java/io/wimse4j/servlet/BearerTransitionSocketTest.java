@@ -12,6 +12,7 @@ import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.request.VerifiedCaller;
 import io.wimse4j.core.wpt.ProofBindings;
 import io.wimse4j.testkit.Fixture;
+import io.wimse4j.testkit.RawJws;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -242,6 +243,24 @@ class BearerTransitionSocketTest {
         assertThat(r.body()).isEqualTo(CALLER + "|WIMSE|WIMSE|WIMSE|" + CALLER);
         assertThat(authenticatorCalls).hasValue(0);
         assertThat(auditLines(path)).containsExactly(audit(path, CALLER, "allow", "-", "wimse"));
+    }
+
+    @Test
+    void P2_3_aRequestProvedWithAuthorizationWptNeverTakesTheBearerPath() throws Exception {
+        start(legacyPolicy().build());
+        String path = probe("/orders/wpt02");
+        HttpResponse<String> ok = send(get(path).header("Workload-Identity-Token", f.wit)
+                .header("Authorization", "WPT " + f.wpt(BASE + path, ProofBindings.NONE)));
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        assertThat(auditLines(path)).containsExactly(audit(path, CALLER, "allow", "-", "wimse"));
+        // a forged proof in Authorization: WPT beside a bearer token the policy would accept: never the bearer path
+        assertChallenged(send(get("/orders").header("Authorization", "WPT " + RawJws.flipSignatureBit(f.wpt(ProofBindings.NONE)))
+                .header("Authorization", "Bearer " + LEGACY_TOKEN)), Reason.MISSING_WIT);
+        // both folded into one field by a proxy: not a bearer token either
+        assertChallenged(send(get("/orders").header("Authorization", "Bearer " + LEGACY_TOKEN + ", WPT "
+                + f.wpt(ProofBindings.NONE))), Reason.MISSING_WIT);
+        assertChallenged(send(get("/orders").header("Authorization", "Bearer " + LEGACY_TOKEN + ",x")), Reason.MISSING_WIT);
+        assertThat(authenticatorCalls).hasValue(0);
     }
 
     @Test

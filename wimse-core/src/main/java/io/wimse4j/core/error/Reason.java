@@ -20,91 +20,91 @@ import java.util.Optional;
  */
 public enum Reason implements ProblemType {
     /** Not a compact JWS: wrong number of parts, empty part, or not a JSON object (V-2). */
-    MALFORMED_TOKEN("Malformed token", 400),
+    MALFORMED_TOKEN("Malformed token", 400, Kind.CREDENTIAL),
     /** A token or header exceeds the configured size limit; rejected before parsing. */
-    TOKEN_TOO_LARGE("Token too large", 400),
+    TOKEN_TOO_LARGE("Token too large", 400, Kind.CREDENTIAL),
     /** A part is not strict base64url (padding, foreign characters, non-canonical bits). */
-    BAD_ENCODING("Bad base64url encoding", 400),
+    BAD_ENCODING("Bad base64url encoding", 400, Kind.CREDENTIAL),
     /** The JSON is invalid: syntax error, duplicate member, trailing data, too deep. */
-    INVALID_JSON("Invalid JSON", 400),
+    INVALID_JSON("Invalid JSON", 400, Kind.CREDENTIAL),
     /** The JOSE header {@code typ} is not the expected one (WIT-2, WPT-3, V-5). */
-    WRONG_TYP("Wrong token type", 400),
+    WRONG_TYP("Wrong token type", 400, Kind.CREDENTIAL),
     /** The {@code alg} is not an accepted asymmetric JWS algorithm (WIT-1, WIT-8). */
-    UNSUPPORTED_ALG("Unsupported algorithm", 400),
+    UNSUPPORTED_ALG("Unsupported algorithm", 400, Kind.CREDENTIAL),
     /** The WPT {@code alg} differs from the WIT's {@code cnf.jwk.alg} (V-3, WPT-2). */
-    ALG_MISMATCH("Algorithm mismatch", 400),
+    ALG_MISMATCH("Algorithm mismatch", 400, Kind.CREDENTIAL),
     /** The header has a {@code crit} parameter this implementation does not understand. */
-    UNSUPPORTED_CRIT("Unsupported critical header", 400),
+    UNSUPPORTED_CRIT("Unsupported critical header", 400, Kind.CREDENTIAL),
     /** The signature does not verify (V-4). */
-    BAD_SIGNATURE("Bad signature", 400),
+    BAD_SIGNATURE("Bad signature", 400, Kind.CREDENTIAL),
     /** No key of the trust domain's bundle matches the token's {@code kid} and {@code alg}. */
-    UNKNOWN_KEY("Unknown signing key", 400),
+    UNKNOWN_KEY("Unknown signing key", 400, Kind.CREDENTIAL),
     /** The token has no {@code kid} and the policy requires one (C2-1; the SPIFFE WIT-SVID profile). */
-    KID_REQUIRED("Key identifier required", 400),
+    KID_REQUIRED("Key identifier required", 400, Kind.CREDENTIAL),
     /** The token has no {@code kid} and several keys could have signed it (C2-1). */
-    AMBIGUOUS_KEY("Ambiguous signing key", 400),
+    AMBIGUOUS_KEY("Ambiguous signing key", 400, Kind.CREDENTIAL),
     /** The trust domain of {@code sub} has no configured trust anchors (ID-3). */
-    UNTRUSTED_TRUST_DOMAIN("Untrusted trust domain", 400),
+    UNTRUSTED_TRUST_DOMAIN("Untrusted trust domain", 400, Kind.CREDENTIAL),
     /** The {@code sub} is not a valid workload identifier (ID-1, WIT-4). */
-    INVALID_IDENTIFIER("Invalid workload identifier", 400),
+    INVALID_IDENTIFIER("Invalid workload identifier", 400, Kind.CREDENTIAL),
     /** The WIT {@code iss} is missing or not on the configured allowlist (WIT-3). */
-    UNTRUSTED_ISSUER("Untrusted issuer", 400),
+    UNTRUSTED_ISSUER("Untrusted issuer", 400, Kind.CREDENTIAL),
     /** A required claim is absent (WIT-4, WIT-5, WIT-7, WPT-5, WPT-6). */
-    MISSING_CLAIM("Missing claim", 400),
+    MISSING_CLAIM("Missing claim", 400, Kind.CREDENTIAL),
     /** A claim has the wrong JSON type or an unacceptable value. */
-    INVALID_CLAIM("Invalid claim", 400),
+    INVALID_CLAIM("Invalid claim", 400, Kind.CREDENTIAL),
     /** The WIT's {@code cnf.jwk} is unusable: no {@code alg}, private members, bad point (WIT-7, WIT-8). */
-    INVALID_CNF_KEY("Invalid confirmation key", 400),
+    INVALID_CNF_KEY("Invalid confirmation key", 400, Kind.CREDENTIAL),
     /** The token's {@code exp} has passed (SEC-2, V-7). */
-    EXPIRED("Token expired", 400),
+    EXPIRED("Token expired", 400, Kind.CREDENTIAL),
     /** The token's {@code nbf} lies in the future. */
-    NOT_YET_VALID("Token not yet valid", 400),
+    NOT_YET_VALID("Token not yet valid", 400, Kind.CREDENTIAL),
     /** The token's {@code iat} lies in the future. */
-    ISSUED_IN_FUTURE("Token issued in the future", 400),
+    ISSUED_IN_FUTURE("Token issued in the future", 400, Kind.CREDENTIAL),
     /** The token's {@code exp} is unreasonably far ahead (V-7 for proofs, WIT-5 for WITs). */
-    LIFETIME_TOO_LONG("Lifetime too long", 400),
+    LIFETIME_TOO_LONG("Lifetime too long", 400, Kind.CREDENTIAL),
     /** The WPT {@code aud} is not the target URI nor an accepted alias (V-6). */
-    AUDIENCE_MISMATCH("Audience mismatch", 400),
+    AUDIENCE_MISMATCH("Audience mismatch", 400, Kind.CREDENTIAL),
     /** The WPT has no {@code wth} (WPT-7, V-8). */
-    WTH_MISSING("Missing WIT hash", 400),
+    WTH_MISSING("Missing WIT hash", 400, Kind.CREDENTIAL),
     /** The WPT {@code wth} is not the hash of the presented WIT (V-8). */
-    WTH_MISMATCH("WIT hash mismatch", 400),
+    WTH_MISMATCH("WIT hash mismatch", 400, Kind.CREDENTIAL),
     /** An access token is presented but the WPT has no {@code ath} (WPT-8, V-10). */
-    ATH_MISSING("Missing access token hash", 400),
+    ATH_MISSING("Missing access token hash", 400, Kind.CREDENTIAL),
     /** The {@code ath} does not match the presented access token, or no token is presented (V-10). */
-    ATH_MISMATCH("Access token hash mismatch", 400),
+    ATH_MISMATCH("Access token hash mismatch", 400, Kind.CREDENTIAL),
     /** A Txn-Token is presented but the WPT has no {@code tth} (WPT-9, V-11). */
-    TTH_MISSING("Missing transaction token hash", 400),
+    TTH_MISSING("Missing transaction token hash", 400, Kind.CREDENTIAL),
     /** The {@code tth} does not match the presented Txn-Token, or none is presented (V-11). */
-    TTH_MISMATCH("Transaction token hash mismatch", 400),
+    TTH_MISMATCH("Transaction token hash mismatch", 400, Kind.CREDENTIAL),
     /** A header the {@code oth} profile requires to be bound is present but not covered (V-12). */
-    OTH_MISSING("Missing other-token hash", 400),
+    OTH_MISSING("Missing other-token hash", 400, Kind.CREDENTIAL),
     /** An {@code oth} entry does not match its header, or the header is absent (V-12). */
-    OTH_MISMATCH("Other-token hash mismatch", 400),
+    OTH_MISMATCH("Other-token hash mismatch", 400, Kind.CREDENTIAL),
     /** An {@code oth} entry names a header the recipient does not understand (V-13). */
-    OTH_UNKNOWN_ENTRY("Unknown other-token entry", 400),
+    OTH_UNKNOWN_ENTRY("Unknown other-token entry", 400, Kind.CREDENTIAL),
     /** The request carries no {@code Workload-Identity-Token} header (WIT-10). */
-    MISSING_WIT("Missing Workload-Identity-Token header", 400),
+    MISSING_WIT("Missing Workload-Identity-Token header", 400, Kind.CREDENTIAL),
     /** The request carries no WPT: no {@code Workload-Proof-Token} header (V-1), no {@code Authorization: WPT} (P2-2). */
-    MISSING_WPT("Missing Workload Proof Token", 400),
+    MISSING_WPT("Missing Workload Proof Token", 400, Kind.CREDENTIAL),
     /** A header that must appear once appears several times (V-1, WPT-10). */
-    REPEATED_HEADER("Repeated header", 400),
+    REPEATED_HEADER("Repeated header", 400, Kind.REQUEST),
     /** The WIT is presented as a bearer token in {@code Authorization} (WIT-9). */
-    WIT_AS_BEARER("WIT used as bearer token", 400),
+    WIT_AS_BEARER("WIT used as bearer token", 400, Kind.CREDENTIAL),
     /** The request carries a WPT both in {@code Workload-Proof-Token} and in {@code Authorization: WPT}. */
-    TWO_PROOF_TRANSPORTS("Proof in two transports", 400),
+    TWO_PROOF_TRANSPORTS("Proof in two transports", 400, Kind.REQUEST),
     /** The request carries its WPT in a transport this receiver does not accept. */
-    PROOF_TRANSPORT_NOT_ACCEPTED("Proof transport not accepted", 400),
+    PROOF_TRANSPORT_NOT_ACCEPTED("Proof transport not accepted", 400, Kind.CREDENTIAL),
     /** A request with {@code Authorization: WPT} also carries a Bearer or Basic credential (P2-3). */
-    BEARER_WITH_WPT("Bearer credential beside a WPT", 400),
+    BEARER_WITH_WPT("Bearer credential beside a WPT", 400, Kind.REQUEST),
     /** The proof's {@code jti} was already seen while the proof is valid (V-9). */
-    REPLAY("Replayed proof", 400),
+    REPLAY("Replayed proof", 400, Kind.CREDENTIAL),
     /** The replay store cannot be reached and the policy fails closed (SEC-4). */
-    REPLAY_CACHE_UNAVAILABLE("Replay cache unavailable", 503),
+    REPLAY_CACHE_UNAVAILABLE("Replay cache unavailable", 503, Kind.DEPENDENCY),
     /** A key or JWK given to the library is unusable (wrong type, curve, size, private part). */
-    INVALID_KEY("Invalid key", 400),
+    INVALID_KEY("Invalid key", 400, Kind.LOCAL),
     /** The caller's own credentials have expired; the private key must not be used (KEY-3). */
-    CREDENTIALS_EXPIRED("Credentials expired", 400);
+    CREDENTIALS_EXPIRED("Credentials expired", 400, Kind.LOCAL);
 
     private static final Map<String, Reason> BY_CODE = new HashMap<>();
 
@@ -114,14 +114,28 @@ public enum Reason implements ProblemType {
         }
     }
 
+    /** What a reason is about, which decides how the wpt-02 transport answers it (P2-4). */
+    private enum Kind {
+        /** The presented credentials: the WIT, the WPT and what they bind; 401 under wpt-02. */
+        CREDENTIAL,
+        /** A malformed request ("other errors"): 400 in both transports. */
+        REQUEST,
+        /** A dependency that is down (the replay store): 503. */
+        DEPENDENCY,
+        /** The caller's own keys and credentials, never raised by a request. */
+        LOCAL
+    }
+
     private final String title;
     private final int httpStatus;
+    private final Kind kind;
     private final String code;
     private final URI type;
 
-    Reason(String title, int httpStatus) {
+    Reason(String title, int httpStatus, Kind kind) {
         this.title = title;
         this.httpStatus = httpStatus;
+        this.kind = kind;
         this.code = name().toLowerCase(Locale.ROOT).replace('_', '-');
         this.type = ProblemType.typeOf(code);
     }
@@ -167,11 +181,12 @@ public enum Reason implements ProblemType {
 
     /**
      * True when this reason is a failure of the presented credentials (the WIT, the WPT and what they
-     * bind), which the wpt-02 transport answers 401 with {@code WWW-Authenticate: WPT} (P2-4). False for
-     * a malformed request ({@link #REPEATED_HEADER}, {@link #TWO_PROOF_TRANSPORTS},
-     * {@link #BEARER_WITH_WPT}: "other errors", 400) and for a dependency that is down (503).
+     * bind), which the wpt-02 transport answers 401 with {@code WWW-Authenticate: WPT} (P2-4). Each reason
+     * declares it explicitly: false for a malformed request ({@link #REPEATED_HEADER},
+     * {@link #TWO_PROOF_TRANSPORTS}, {@link #BEARER_WITH_WPT}: "other errors", 400), for a dependency that
+     * is down (503) and for the caller's own keys ({@link #INVALID_KEY}, {@link #CREDENTIALS_EXPIRED}).
      */
     public boolean isCredentialFailure() {
-        return httpStatus == 400 && this != REPEATED_HEADER && this != TWO_PROOF_TRANSPORTS && this != BEARER_WITH_WPT;
+        return kind == Kind.CREDENTIAL;
     }
 }

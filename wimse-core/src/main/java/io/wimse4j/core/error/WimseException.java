@@ -42,8 +42,13 @@ public final class WimseException extends Exception {
      * 11.6.1; P2-4 for the scheme {@code WPT}).
      *
      * @throws IllegalArgumentException when {@code scheme} is not an HTTP token
+     * @throws IllegalStateException    when the reason is not a {@linkplain Reason#isCredentialFailure() credential
+     *                                  failure} (a malformed request stays 400, a store that is down 503)
      */
     public WimseException challenging(String scheme) {
+        if (!reason.isCredentialFailure()) {
+            throw new IllegalStateException(reason + " is not a credential failure and is never answered 401");
+        }
         if (scheme == null || scheme.isEmpty() || !scheme.chars().allMatch(WimseException::isTokenChar)) {
             throw new IllegalArgumentException("an authentication scheme is an HTTP token");
         }

@@ -6,6 +6,8 @@ import io.wimse4j.core.wit.WitVerifier;
 import io.wimse4j.core.wpt.WimseHeaders;
 import io.wimse4j.core.wpt.WptTransport;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -28,9 +30,12 @@ final class ProofTransports {
     }
 
     private final Set<WptTransport> accepted;
+    /** Longest proof-carrying header value scanned: a token at the limit, its scheme and some whitespace. */
+    private final int maxValueLength;
 
-    ProofTransports(Set<WptTransport> accepted) {
+    ProofTransports(Set<WptTransport> accepted, int maxTokenLength) {
         this.accepted = EnumSet.copyOf(accepted);
+        this.maxValueLength = maxTokenLength + 64;
     }
 
     Set<WptTransport> accepted() {
@@ -61,13 +66,20 @@ final class ProofTransports {
     Presented presented(HttpRequestFacts facts, WptTransport transport, String wit) throws WimseException {
         List<String> proofHeader = facts.values(WimseHeaders.WORKLOAD_PROOF_TOKEN);
         List<String> authorization = facts.values(WimseHeaders.AUTHORIZATION);
+        for (String value : authorization) { // bounded before any scan
+            if (value.length() > maxValueLength) {
+                throw new WimseException(Reason.TOKEN_TOO_LARGE, "header 'Authorization' is longer than " + maxValueLength + " characters");
+            }
+        }
         boolean wptScheme = hasWptScheme(authorization);
         if (!proofHeader.isEmpty() && wptScheme) {
             throw new WimseException(Reason.TWO_PROOF_TRANSPORTS,
                     "the request carries a WPT both in 'Workload-Proof-Token' and in 'Authorization: WPT'; send one");
         }
         for (String value : authorization) {
-            if ((!wit.isEmpty() && value.contains(wit)) || containsWit(value)) {
+            // WIT-9: the request's own WIT anywhere in Authorization, or any WIT as a bearer credential; a WIT
+            // in 'Authorization: WPT' is not a bearer use and fails the WPT's typ check (V-5)
+            if ((!wit.isEmpty() && value.contains(wit)) || (!isWptScheme(value) && containsWit(value))) {
                 throw new WimseException(Reason.WIT_AS_BEARER, "the WIT must not be sent in 'Authorization' (WIT-9)");
             }
         }
@@ -123,11 +135,12 @@ final class ProofTransports {
     }
 
     /**
-     * The token of {@code WPT 1*SP token} (P2-1): one well-formed compact JWT follows the scheme and
-     * one or more spaces, with nothing after it but optional whitespace.
+     * The token of {@code WPT 1*SP token} (P2-1): one compact JWT follows the scheme and one or more
+     * spaces, with nothing after it but optional whitespace; its characters are left to the JWS parser,
+     * so a bad token gets the same reason in both transports.
      */
     private static String credential(String value) throws WimseException {
-        int i = WptTransport.SCHEME.length();
+        int i = leadingWhitespace(value) + WptTransport.SCHEME.length();
         int start = i;
         while (i < value.length() && value.charAt(i) == ' ') {
             i++;
@@ -142,43 +155,58 @@ final class ProofTransports {
         String token = value.substring(i, end);
         for (int k = 0; k < token.length(); k++) {
             char c = token.charAt(k);
-            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.')) {
+            if (c == ' ' || c == '\t' || c == ',') {
                 throw new WimseException(Reason.MALFORMED_TOKEN,
-                        "'Authorization: WPT' must hold exactly one compact JWT (P2-2); found a character outside base64url and '.'");
+                        "'Authorization: WPT' must hold exactly one compact JWT (P2-2), without parameters");
             }
         }
         return token;
     }
 
-    /** The authentication scheme of an {@code Authorization} value: the characters before the first space or tab. */
-    private static String scheme(String value) {
+    private static int leadingWhitespace(String value) {
         int i = 0;
-        while (i < value.length() && value.charAt(i) != ' ' && value.charAt(i) != '\t') {
+        while (i < value.length() && (value.charAt(i) == ' ' || value.charAt(i) == '\t')) {
             i++;
         }
-        return value.substring(0, i);
+        return i;
+    }
+
+    private static String scheme(String value) {
+        return WimseHeaders.authorizationScheme(value);
+    }
+
+    private static boolean isWptScheme(String value) {
+        return WimseHeaders.isWptAuthorization(value);
     }
 
     private static boolean hasWptScheme(List<String> authorization) {
         for (String value : authorization) {
-            if (value.regionMatches(true, 0, WptTransport.SCHEME, 0, WptTransport.SCHEME.length())
-                    && (value.length() == WptTransport.SCHEME.length() || value.charAt(WptTransport.SCHEME.length()) == ' '
-                    || value.charAt(WptTransport.SCHEME.length()) == '\t')) {
+            if (isWptScheme(value)) {
                 return true;
             }
         }
         return false;
     }
 
+    /**
+     * True when the query has an {@code access_token} parameter (RFC 6750 section 2.3), its name
+     * percent-decoded, with {@code &} or {@code ;} between parameters; a name that cannot be decoded
+     * counts as one, since a container might still read it as such. A form-encoded body (RFC 6750
+     * section 2.2) is not seen here.
+     */
     private static boolean hasAccessTokenParameter(HttpRequestFacts facts) {
         String query = facts.targetUri().getRawQuery();
-        if (query == null) {
+        if (query == null || query.isEmpty()) {
             return false;
         }
-        for (String pair : query.split("&", -1)) {
+        for (String pair : query.split("[&;]", -1)) {
             int eq = pair.indexOf('=');
             String name = eq < 0 ? pair : pair.substring(0, eq);
-            if (name.equals("access_token") || name.equalsIgnoreCase("access%5Ftoken")) {
+            try {
+                if (URLDecoder.decode(name, StandardCharsets.UTF_8).equals("access_token")) {
+                    return true;
+                }
+            } catch (IllegalArgumentException undecodable) {
                 return true;
             }
         }

@@ -59,7 +59,7 @@ public final class RequestVerifier {
         this.wptVerifier = new WptVerifier(b.leeway, b.maxProofLifetime, b.maxTokenLength);
         this.audiences = new AudienceCheck(b.audiences, b.acceptTargetUri);
         this.othPolicy = b.othPolicy;
-        this.transports = new ProofTransports(b.transports);
+        this.transports = new ProofTransports(b.transports, b.maxTokenLength);
         this.replayCache = b.replayCache != null ? b.replayCache
                 : b.replayProtection ? InMemoryReplayCache.builder().clock(b.clock).build() : null;
     }

@@ -25,6 +25,31 @@ public final class WimseHeaders {
     }
 
     /**
+     * The authentication scheme of an {@code Authorization} value as written: after optional leading
+     * whitespace, up to the first space, tab or comma (empty for an empty value).
+     */
+    public static String authorizationScheme(String authorization) {
+        int from = 0;
+        while (from < authorization.length() && (authorization.charAt(from) == ' ' || authorization.charAt(from) == '\t')) {
+            from++;
+        }
+        int i = from;
+        while (i < authorization.length() && authorization.charAt(i) != ' ' && authorization.charAt(i) != '\t'
+                && authorization.charAt(i) != ',') {
+            i++;
+        }
+        return authorization.substring(from, i);
+    }
+
+    /**
+     * True when an {@code Authorization} value uses wpt-02's {@code WPT} scheme (any case), however
+     * malformed what follows (P2-1): such a request is proved with a WPT, never by a bearer token (P2-3).
+     */
+    public static boolean isWptAuthorization(String authorization) {
+        return authorization != null && authorizationScheme(authorization).equalsIgnoreCase(WptTransport.SCHEME);
+    }
+
+    /**
      * The OAuth access token in an {@code Authorization} value with scheme {@code Bearer} or
      * {@code DPoP} (case-insensitive), or {@code null} for any other scheme.
      */

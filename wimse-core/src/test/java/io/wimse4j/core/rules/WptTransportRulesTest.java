@@ -83,6 +83,12 @@ class WptTransportRulesTest {
 
     static final Function<Fixture, HttpRequestFacts> CURRENT = authorization(wpt("WPT", " "));
 
+    /** A wpt-02 request for the target with {@code query} appended. */
+    static Function<Fixture, HttpRequestFacts> query(String query) {
+        return x -> HttpRequestFacts.builder("GET", URI.create(TARGET + query)).header("Workload-Identity-Token", x.wit)
+                .header("Authorization", "WPT " + x.wpt(ProofBindings.NONE)).build();
+    }
+
     static final BiConsumer<Fixture, VerifiedCaller> BY_AUTHORIZATION =
             (x, caller) -> assertThat(caller.transport()).isEqualTo(WptTransport.AUTHORIZATION);
 
@@ -174,6 +180,20 @@ class WptTransportRulesTest {
                         CURRENT, Reason.PROOF_TRANSPORT_NOT_ACCEPTED, 400),
                 refused("P2-2 Workload-Proof-Token at a wpt-02-only receiver → PROOF_TRANSPORT_NOT_ACCEPTED, 401", CURRENT_ONLY,
                         x -> x.validRequest(), Reason.PROOF_TRANSPORT_NOT_ACCEPTED, 401),
+                accepted("P2-2 leading whitespace before the scheme → accepted", authorization(wpt(" \tWPT", " ")), BY_AUTHORIZATION),
+                refused("P2-2 a character outside base64url in the token → BAD_ENCODING, 401 (the same reason as in the seed header)",
+                        authorization(x -> "WPT " + x.wpt(ProofBindings.NONE).replaceFirst("\\.", "+.")), Reason.BAD_ENCODING, 401),
+                refused("P2-2 the seed header with 'WPT,<jwt>' beside it → TWO_PROOF_TRANSPORTS, 400", x -> {
+                    String w = x.wpt(ProofBindings.NONE);
+                    return x.request(x.wit, w).header("Authorization", "WPT," + w).build();
+                }, Reason.TWO_PROOF_TRANSPORTS, 400),
+                refused("P2-2 the seed header with ' WPT <jwt>' (leading space) beside it → TWO_PROOF_TRANSPORTS, 400", x -> {
+                    String w = x.wpt(ProofBindings.NONE);
+                    return x.request(x.wit, w).header("Authorization", " WPT " + w).build();
+                }, Reason.TWO_PROOF_TRANSPORTS, 400),
+                accepted("P2-2 another scheme that only starts with WPT ('WPTx') beside the seed header is not a proof",
+                        x -> x.request(x.wit, x.wpt(ProofBindings.NONE)).header("Authorization", "WPTx abc").build(),
+                        (x, c) -> assertThat(c.transport()).isEqualTo(WptTransport.WORKLOAD_PROOF_TOKEN)),
                 refused("P2-2 WIT-9: the WIT itself as the WPT → WIT_AS_BEARER, 401",
                         authorization(x -> "WPT " + x.wit), Reason.WIT_AS_BEARER, 401));
     }
@@ -199,6 +219,16 @@ class WptTransportRulesTest {
                         x -> HttpRequestFacts.builder("GET", URI.create(TARGET + "?a=1&access_token=abc"))
                                 .header("Workload-Identity-Token", x.wit).header("Authorization", "WPT " + x.wpt(ProofBindings.NONE))
                                 .build(), Reason.BEARER_WITH_WPT, 400),
+                refused("P2-3 a DPoP credential beside it → BEARER_WITH_WPT, 400",
+                        x -> base(x).header("Authorization", "WPT " + x.wpt(ProofBindings.NONE))
+                                .header("Authorization", "DPoP abc").build(), Reason.BEARER_WITH_WPT, 400),
+                refused("P2-3 a percent-encoded access_token parameter name (%61ccess_token) → BEARER_WITH_WPT, 400",
+                        query("?%61ccess_token=abc"), Reason.BEARER_WITH_WPT, 400),
+                refused("P2-3 access_token after a ';' separator → BEARER_WITH_WPT, 400",
+                        query("?a=1;access_token=abc"), Reason.BEARER_WITH_WPT, 400),
+                refused("P2-3 access%5Ftoken (an encoded underscore) → BEARER_WITH_WPT, 400",
+                        query("?access%5Ftoken=abc"), Reason.BEARER_WITH_WPT, 400),
+                refused("P2-3 access_token without a value → BEARER_WITH_WPT, 400", query("?x=1&access_token"), Reason.BEARER_WITH_WPT, 400),
                 accepted("P2-3 a query parameter that only ends in access_token is not one",
                         x -> HttpRequestFacts.builder("GET", URI.create(TARGET + "?my_access_token=abc"))
                                 .header("Workload-Identity-Token", x.wit).header("Authorization", "WPT " + x.wpt(ProofBindings.NONE))
