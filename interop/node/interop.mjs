@@ -5,7 +5,9 @@
 //   node interop.mjs verify   < {"jwks":{...},"wit":"..","wpt":"..","audience":"..","accessToken":"..","now":1700000000}
 //   node interop.mjs mint     < {"issuerAlg":"ES256","workloadAlg":"EdDSA","sub":"wimse://example.org/a",
 //                                "iss":"https://..","audience":"..","accessToken":"..","now":1700000000,
-//                                "witTtl":3600,"wptTtl":60,"witTyp":"wit+jwt","wptTyp":"wpt+jwt"}
+//                                "witTtl":3600,"wptTtl":60,"witTyp":"wit+jwt","wptTyp":"wpt+jwt","wptAlg":"EdDSA"}
+//                               (algorithms: EdDSA, Ed25519 (RFC 9864's name of the same keys) or ES256;
+//                                wptAlg, default workloadAlg, is the WPT header's alg, for mismatch tests)
 //   node interop.mjs send     < {"url":"https://127.0.0.1:8443/echo","method":"GET","headers":{"Name":"value"},"body":".."}
 //                               (node's built-in fetch, redirects not followed; a test CA via NODE_EXTRA_CA_CERTS)
 //   node interop.mjs version
@@ -21,7 +23,7 @@ import {
 
 const WIT_TYP = 'wit+jwt';
 const WPT_TYP = 'wpt+jwt';
-const SUPPORTED = ['EdDSA', 'ES256'];
+const SUPPORTED = ['EdDSA', 'Ed25519', 'ES256'];
 
 /** base64url(SHA-256(ASCII of token)): the value of wth / ath / tth (WPT-7, WPT-8). */
 function tokenHash(token) {
@@ -140,6 +142,8 @@ async function newKey(alg, label) {
 async function mint(input) {
   const issuerAlg = input.issuerAlg ?? 'ES256';
   const workloadAlg = input.workloadAlg ?? 'EdDSA';
+  const wptAlg = input.wptAlg ?? workloadAlg;
+  if (!SUPPORTED.includes(wptAlg)) throw new UsageError(`wptAlg must be one of ${SUPPORTED.join(', ')}`);
   const sub = requireField(input, 'sub', 'string');
   const audience = requireField(input, 'audience', 'string');
   const now = requireField(input, 'now', 'number');
@@ -167,7 +171,7 @@ async function mint(input) {
   const wptClaims = { wth: tokenHash(wit) };
   if (accessToken !== null) wptClaims.ath = tokenHash(accessToken);
   const wpt = await new SignJWT(wptClaims)
-    .setProtectedHeader({ alg: workloadAlg, typ: input.wptTyp ?? WPT_TYP })
+    .setProtectedHeader({ alg: wptAlg, typ: input.wptTyp ?? WPT_TYP })
     .setAudience(audience)
     .setIssuedAt(now)
     .setExpirationTime(now + wptTtl)
