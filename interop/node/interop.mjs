@@ -5,7 +5,9 @@
 //   node interop.mjs verify   < {"jwks":{...},"wit":"..","wpt":"..","audience":"..","accessToken":"..","now":1700000000}
 //   node interop.mjs mint     < {"issuerAlg":"ES256","workloadAlg":"EdDSA","sub":"wimse://example.org/a",
 //                                "iss":"https://..","audience":"..","accessToken":"..","now":1700000000,
-//                                "witTtl":3600,"wptTtl":60,"witTyp":"wit+jwt","wptTyp":"wpt+jwt"}
+//                                "witTtl":3600,"wptTtl":60,"witTyp":"wit+jwt","wptTyp":"wpt+jwt","wptAlg":"EdDSA"}
+//                               (algorithms: EdDSA, Ed25519 (RFC 9864's name of the same keys) or ES256;
+//                                wptAlg, default workloadAlg, is the WPT header's alg, for mismatch tests)
 //   node interop.mjs verify-request < {"jwks":{...},"headers":{"Name":"value" or ["v1","v2"]},"audience":"..","now":1700000000}
 //                               (finds the WIT and the proof in either transport: 'Authorization: WPT <jwt>' of
 //                                wpt-02, or the seed 'Workload-Proof-Token'; both at once, or a bearer credential
@@ -26,7 +28,7 @@ import {
 
 const WIT_TYP = 'wit+jwt';
 const WPT_TYP = 'wpt+jwt';
-const SUPPORTED = ['EdDSA', 'ES256'];
+const SUPPORTED = ['EdDSA', 'Ed25519', 'ES256'];
 
 /** base64url(SHA-256(ASCII of token)): the value of wth / ath / tth (WPT-7, WPT-8). */
 function tokenHash(token) {
@@ -145,6 +147,8 @@ async function newKey(alg, label) {
 async function mint(input) {
   const issuerAlg = input.issuerAlg ?? 'ES256';
   const workloadAlg = input.workloadAlg ?? 'EdDSA';
+  const wptAlg = input.wptAlg ?? workloadAlg;
+  if (!SUPPORTED.includes(wptAlg)) throw new UsageError(`wptAlg must be one of ${SUPPORTED.join(', ')}`);
   const sub = requireField(input, 'sub', 'string');
   const audience = requireField(input, 'audience', 'string');
   const now = requireField(input, 'now', 'number');
@@ -179,7 +183,7 @@ async function mint(input) {
     throw new UsageError("'Authorization: WPT' carries no access token (wpt-02: no ath)");
   }
   const wpt = await new SignJWT(wptClaims)
-    .setProtectedHeader({ alg: workloadAlg, typ: input.wptTyp ?? WPT_TYP })
+    .setProtectedHeader({ alg: wptAlg, typ: input.wptTyp ?? WPT_TYP })
     .setAudience(audience)
     .setIssuedAt(now)
     .setExpirationTime(now + wptTtl)

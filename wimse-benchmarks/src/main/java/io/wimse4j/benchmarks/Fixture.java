@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * One issuer (ES256), one workload (EdDSA or ES256) with a 1-hour WIT, and proofs for one audience,
+ * One issuer (ES256), one workload (EdDSA, Ed25519 or ES256) with a 1-hour WIT, and proofs for one audience,
  * all on a fixed clock so that proofs made at setup stay valid for the whole trial.
  */
 final class Fixture {

@@ -292,7 +292,7 @@ public final class RatioReport {
 
     private static String verifyBaseline(String alg) {
         return switch (alg) {
-            case "EdDSA" -> VERIFY_ED25519;
+            case "EdDSA", "Ed25519" -> VERIFY_ED25519; // ALG-1: one signature scheme, two names
             case "ES256" -> VERIFY_ES256;
             default -> null;
         };

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The receiver's whole {@link RequestVerifier#verify} on a request carrying a WIT (signed by an
- * ES256 issuer key) and a WPT (signed by the workload key, EdDSA or ES256).
+ * ES256 issuer key) and a WPT (signed by the workload key, EdDSA or ES256; {@code -p workloadAlg=Ed25519}
+ * measures the same Ed25519 key under RFC 9864's name, ALG-1).
  *
  * <p>With replay protection on (the default, and what {@code requestVerifyCachedWit} and
  * {@code requestVerifyUncachedWit} measure) every request needs a proof with a fresh {@code jti}:

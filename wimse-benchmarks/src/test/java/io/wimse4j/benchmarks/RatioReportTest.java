@@ -74,6 +74,18 @@ class RatioReportTest {
     }
 
     @Test
+    void ALG_1_anEd25519NamedProofIsComparedWithTheBareEd25519Verification() throws IOException {
+        String json = "[" + String.join(",",
+                result("bareBcVerifyEd25519", "", 16000),
+                result("requestVerifyCachedWit", "\"workloadAlg\":\"Ed25519\"", 12000)) + "]";
+        List<RatioReport.Row> rows = RatioReport.ratios(RatioReport.parse(json));
+        assertThat(rows).singleElement().satisfies(r -> {
+            assertThat(r.baselineName()).isEqualTo("bareBcVerifyEd25519");
+            assertThat(r.ratio()).isCloseTo(0.75, within(1e-9));
+        });
+    }
+
+    @Test
     void issuanceIsComparedWithItsSignatureOperationsInSeriesAndSampleTimeIsLeftOut() throws IOException {
         String sample = "{\"benchmark\":\"io.wimse4j.benchmarks.X.issue\",\"mode\":\"sample\",\"params\":{\"attestation\":\"wit\"},"
                 + "\"primaryMetric\":{\"score\":0.004,\"scoreError\":\"NaN\",\"scoreUnit\":\"s/op\"}}";

@@ -40,7 +40,7 @@ final class ServerCommand implements Callable<Integer> {
     private String bind;
     @Option(names = "--port", paramLabel = "<port>", description = "Port (default 8443; 0 = any free port).")
     private String port;
-    @Option(names = "--key-alg", paramLabel = "<alg>", description = "WIT signing algorithm: ES256 (default) or EdDSA.")
+    @Option(names = "--key-alg", paramLabel = "<alg>", description = "WIT signing algorithm: ES256 (default), ES384, EdDSA or Ed25519 (EdDSA's RFC 9864 name).")
     private String keyAlg;
     @Option(names = "--default-wit-ttl", paramLabel = "<duration>", description = "Default WIT lifetime (default 1h).")
     private String defaultWitTtl;

@@ -20,7 +20,7 @@ class KeygenCommandTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"EdDSA", "ES256", "ES384", "RS256", "PS256"})
+    @ValueSource(strings = {"EdDSA", "Ed25519", "ES256", "ES384", "RS256", "PS256"})
     void writesOwnerOnlyPrivateKeyAndPrintsPublicJwk(String alg) throws IOException {
         Path out = dir.resolve("key.jwk");
         Cli.Result r = Cli.run("keygen", "--alg", alg, "--out", out.toString());

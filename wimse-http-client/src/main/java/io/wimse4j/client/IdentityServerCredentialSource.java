@@ -268,7 +268,10 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
             return this;
         }
 
-        /** The algorithm of the key generated for each WIT (default EdDSA). */
+        /**
+         * The algorithm of the key generated for each WIT (default {@link JwsAlgorithm#EdDSA}; pass
+         * {@link JwsAlgorithm#Ed25519} for RFC 9864's name of the same keys, ALG-1).
+         */
         public Builder algorithm(JwsAlgorithm algorithm) {
             this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
             return this;

@@ -136,6 +136,22 @@ class IdentityServerCredentialSourceTest {
     }
 
     @Test
+    void ALG_1_credentialsUnderTheEd25519NameAreIssuedAndRenewedUnderThatName() throws Exception {
+        server.register(ID, TTL, null, "join_token", "wit");
+        try (IdentityServerCredentialSource source = source(InitialAttestation.joinToken(server.joinToken(ID)))
+                .algorithm(JwsAlgorithm.Ed25519).build()) {
+            WorkloadCredentials first = source.current();
+            assertThat(WitInfo.decodeUnverified(first.wit()).proofAlgorithm()).isEqualTo(JwsAlgorithm.Ed25519);
+            assertThat(first.signer().algorithm()).isEqualTo(JwsAlgorithm.Ed25519);
+            clock.advance(Duration.ofSeconds(TTL * 2 / 3 + 1));
+            source.runDueAndWait(); // the renewal: an Ed25519 WIT and an Ed25519 WPT, for a fresh Ed25519 key
+            WorkloadCredentials renewed = source.current();
+            assertThat(renewed.wit()).isNotEqualTo(first.wit());
+            assertThat(WitInfo.decodeUnverified(renewed.wit()).proofAlgorithm()).isEqualTo(JwsAlgorithm.Ed25519);
+        }
+    }
+
+    @Test
     void ridesOutAServerRestartKeepingTheCurrentCredentialsThenRenewsWithBackoff() throws Exception {
         server.register(ID, TTL, null, "join_token", "wit");
         try (IdentityServerCredentialSource source = source(InitialAttestation.joinToken(server.joinToken(ID))).build()) {

@@ -106,7 +106,7 @@ public final class ConfigLoader {
         }
         if (m.containsKey("key-alg")) {
             b.keyAlgorithm(JwsAlgorithm.fromJwaName(m.get("key-alg"))
-                    .orElseThrow(() -> new IllegalArgumentException("key-alg must be ES256 or EdDSA")));
+                    .orElseThrow(() -> new IllegalArgumentException("key-alg must be ES256, ES384, EdDSA or Ed25519")));
         }
         durationIfSet(m, "default-wit-ttl", b::defaultWitTtl);
         durationIfSet(m, "max-wit-ttl", b::maxWitTtl);

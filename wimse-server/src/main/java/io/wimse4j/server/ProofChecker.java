@@ -79,7 +79,7 @@ final class ProofChecker {
             if (!WitVerifier.DEFAULT_PROOF_ALGORITHMS.contains(alg)) {
                 // a WIT whose cnf.jwk.alg default verifiers refuse would be useless: RSA proofs are opt-in there
                 throw Problem.of(Problem.Code.INVALID_PUBLIC_KEY, "public_jwk 'alg' " + alg.jwaName()
-                        + " is not a proof algorithm verifiers accept by default (ES256, ES384, EdDSA)");
+                        + " is not a proof algorithm verifiers accept by default (ES256, ES384, EdDSA, Ed25519)");
             }
             verifier = jwk.verifier(alg);
         } catch (WimseException e) {

@@ -7,9 +7,11 @@ import io.wimse4j.core.jose.JwsAlgorithm;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The Identity Server's configuration. Build it with {@link ConfigLoader} (config file, then
@@ -21,7 +23,8 @@ import java.util.Optional;
  * @param bind           the address to bind (default {@code 127.0.0.1})
  * @param port           the port (0 = any free port)
  * @param stateDir       the state directory (keys, registrations, join tokens, admin token, audit log)
- * @param keyAlgorithm   the WIT signing algorithm (ES256 by default, or EdDSA)
+ * @param keyAlgorithm   the WIT signing algorithm (ES256 by default, ES384, or Ed25519 under its name
+ *                       EdDSA or Ed25519, ALG-1)
  * @param defaultWitTtl  WIT lifetime when a registration names none (WIT-5)
  * @param maxWitTtl      the longest WIT lifetime; also how long a retired key stays published
  * @param jwksMaxAge     the JWKS {@code Cache-Control max-age}
@@ -42,6 +45,10 @@ public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, Strin
 
     /** Largest request body of {@code POST /v1/wit} and the admin API, enforced before parsing. */
     public static final int MAX_BODY_BYTES = 16 * 1024;
+
+    /** The WIT signing algorithms the server offers; Ed25519 under either of its names (ALG-1). */
+    private static final Set<JwsAlgorithm> SIGNING_ALGORITHMS = Set.copyOf(EnumSet.of(
+            JwsAlgorithm.ES256, JwsAlgorithm.ES384, JwsAlgorithm.EdDSA, JwsAlgorithm.Ed25519));
 
     /**
      * Where Kubernetes projected service-account tokens are checked.
@@ -79,8 +86,8 @@ public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, Strin
                 throw new IllegalArgumentException("base URI must be an absolute http(s) URI without query or fragment");
             }
         });
-        if (keyAlgorithm != JwsAlgorithm.ES256 && keyAlgorithm != JwsAlgorithm.EdDSA && keyAlgorithm != JwsAlgorithm.ES384) {
-            throw new IllegalArgumentException("key algorithm must be ES256, ES384 or EdDSA");
+        if (!SIGNING_ALGORITHMS.contains(keyAlgorithm)) {
+            throw new IllegalArgumentException("key algorithm must be ES256, ES384, EdDSA or Ed25519");
         }
         positive(defaultWitTtl, "default WIT TTL");
         positive(maxWitTtl, "max WIT TTL");
@@ -180,7 +187,10 @@ public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, Strin
             return this;
         }
 
-        /** WIT signing algorithm (default ES256). */
+        /**
+         * WIT signing algorithm (default ES256; also ES384, EdDSA, or {@link JwsAlgorithm#Ed25519}
+         * for RFC 9864's name of an Ed25519 key, ALG-1).
+         */
         public Builder keyAlgorithm(JwsAlgorithm alg) {
             this.keyAlgorithm = alg;
             return this;

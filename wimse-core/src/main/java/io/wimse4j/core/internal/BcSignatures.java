@@ -69,7 +69,7 @@ public final class BcSignatures {
             throw new IllegalArgumentException("a verifier needs a public key");
         }
         return switch (alg) {
-            case EdDSA -> new Ed25519Verifier((Ed25519PublicKeyParameters) key);
+            case EdDSA, Ed25519 -> new Ed25519Verifier(alg, (Ed25519PublicKeyParameters) key); // ALG-1: one scheme, two names
             case ES256, ES384 -> new EcdsaVerifier(alg, (ECPublicKeyParameters) key);
             case RS256, PS256 -> new RsaVerifier(alg, (RSAKeyParameters) key);
         };
@@ -113,12 +113,8 @@ public final class BcSignatures {
         }
     }
 
-    private record Ed25519Verifier(Ed25519PublicKeyParameters key) implements OwnVerifier {
-        @Override
-        public JwsAlgorithm algorithm() {
-            return JwsAlgorithm.EdDSA;
-        }
-
+    /** Pure Ed25519 (RFC 8032) under {@code algorithm}, {@code EdDSA} or {@code Ed25519} (ALG-1). */
+    private record Ed25519Verifier(JwsAlgorithm algorithm, Ed25519PublicKeyParameters key) implements OwnVerifier {
         @Override
         public boolean verify(byte[] data, int off, int len, byte[] signature) {
             if (signature.length != Ed25519.SIGNATURE_SIZE) {
@@ -177,7 +173,7 @@ public final class BcSignatures {
         @Override
         public byte[] sign(byte[] input) {
             return switch (algorithm) {
-                case EdDSA -> {
+                case EdDSA, Ed25519 -> {
                     byte[] sig = new byte[Ed25519.SIGNATURE_SIZE];
                     ((Ed25519PrivateKeyParameters) key).sign(Ed25519.Algorithm.Ed25519, null, input, 0, input.length, sig, 0);
                     yield sig;

@@ -68,7 +68,8 @@ public final class JwkKeys {
 
     /**
      * The algorithms {@code jwk} may be used with: its {@code alg} when present (which must be one
-     * of {@link JwsAlgorithm}), otherwise every algorithm its type and curve fit.
+     * of {@link JwsAlgorithm}), otherwise every algorithm its type and curve fit, in enum order
+     * (an OKP Ed25519 key: {@code EdDSA}, then {@code Ed25519}; ALG-1).
      */
     public static Set<JwsAlgorithm> algorithmsFor(JWK jwk) throws WimseException {
         Set<JwsAlgorithm> fitting = EnumSet.noneOf(JwsAlgorithm.class);

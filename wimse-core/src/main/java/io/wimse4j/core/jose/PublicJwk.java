@@ -99,8 +99,9 @@ public final class PublicJwk {
 
     /**
      * The algorithms this key may verify: its {@code alg} when present, otherwise every algorithm
-     * its type and curve fit ({@link Reason#UNSUPPORTED_ALG} for an unknown {@code alg},
-     * {@link Reason#INVALID_KEY} for one that does not fit the key).
+     * its type and curve fit, for an Ed25519 key both {@code EdDSA} and {@code Ed25519} (ALG-1)
+     * ({@link Reason#UNSUPPORTED_ALG} for an unknown {@code alg}, {@link Reason#INVALID_KEY} for
+     * one that does not fit the key, such as {@code Ed25519} on a P-256 key).
      */
     public Set<JwsAlgorithm> algorithms() throws WimseException {
         return Set.copyOf(JwkKeys.algorithmsFor(jwk));

@@ -57,8 +57,10 @@ public final class TrustBundle {
     /**
      * Reads a JWKS ({@code {"keys":[...]}}) or a single public JWK through
      * {@link TrustedKey#fromJwks}. Keys with {@code use} other than {@code sig} are skipped;
-     * private members, symmetric keys, off-curve points, unknown algorithms and two keys of one
-     * algorithm sharing a {@code kid} are rejected with {@link Reason#INVALID_KEY}.
+     * private members, symmetric keys, off-curve points, an {@code alg} that does not fit its key
+     * and two keys of one algorithm sharing a {@code kid} are rejected with
+     * {@link Reason#INVALID_KEY}, an {@code alg} wimse4j does not know (compared case-sensitively:
+     * {@code EdDSA} and {@code Ed25519} are known, ALG-1) with {@link Reason#UNSUPPORTED_ALG}.
      */
     public static TrustBundle fromJwks(TrustDomain trustDomain, String json) throws WimseException {
         Objects.requireNonNull(trustDomain, "trustDomain");

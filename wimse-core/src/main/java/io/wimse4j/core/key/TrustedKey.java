@@ -20,8 +20,12 @@ import java.util.Set;
 /**
  * One public key of an issuer, with its optional {@code kid}, the single algorithm it verifies and,
  * when it came from a JWK, the key's RFC 7638 thumbprint (so that bundles rebuilt from the same
- * keys compare equal). A JWK without {@code alg} that fits several algorithms (RSA) becomes one
- * {@code TrustedKey} per algorithm.
+ * keys compare equal). A JWK without {@code alg} that fits several algorithms becomes one
+ * {@code TrustedKey} per algorithm: an RSA key one for RS256 and one for PS256, an Ed25519 (OKP)
+ * key one for {@code EdDSA} and one for {@code Ed25519}, so it verifies a token under either name
+ * (ALG-1). A JWK with {@code alg} verifies under that exact name only: an Ed25519 key declaring
+ * {@code "alg":"EdDSA"} does not verify an {@code Ed25519} token, nor the other way round. Each
+ * {@code TrustedKey} counts toward a bundle's {@value TrustBundle#MAX_KEYS}-key limit.
  *
  * @param keyId      the JWK {@code kid}, if any
  * @param verifier   verifies signatures for {@link #algorithm()}
@@ -50,6 +54,9 @@ public record TrustedKey(Optional<String> keyId, SignatureVerifier verifier, Opt
      * The one place JWK Sets are read (RFC 7517 section 5): a {@code {"keys":[...]}} document, or a
      * single JWK when {@code allowSingleKey}. Keys whose {@code use} or {@code key_ops} do not allow
      * signature verification are skipped; keys of algorithms outside {@code algorithms} are skipped;
+     * a key declaring {@code alg} gives one key for exactly that algorithm, one without gives one per
+     * algorithm of {@code algorithms} its type and curve fit (an OKP key: {@code EdDSA} and
+     * {@code Ed25519}, ALG-1);
      * a key whose {@code alg} wimse4j does not know is skipped when {@code skipUnknownAlgorithms},
      * and refused otherwise. Private members, symmetric keys, off-curve points and unusable sizes
      * refuse the whole document ({@link Reason#INVALID_KEY}); so do more than {@code maxKeys} keys

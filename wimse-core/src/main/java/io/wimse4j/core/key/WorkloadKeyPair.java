@@ -54,12 +54,17 @@ public final class WorkloadKeyPair {
         this.signer = JwkKeys.signer(privateJwk, algorithm);
     }
 
-    /** Generates a new key pair for {@code algorithm} (RSA: 2048 bits). */
+    /**
+     * Generates a new key pair for {@code algorithm} (RSA: 2048 bits). The public JWK's {@code alg}
+     * is {@code algorithm}'s name: {@link JwsAlgorithm#Ed25519} gives an OKP key with
+     * {@code "alg":"Ed25519"}, {@link JwsAlgorithm#EdDSA} the same kind of key with
+     * {@code "alg":"EdDSA"} (ALG-1).
+     */
     public static WorkloadKeyPair generate(JwsAlgorithm algorithm) {
         Objects.requireNonNull(algorithm, "algorithm");
         try {
             JWK jwk = switch (algorithm) {
-                case EdDSA -> generateEd25519();
+                case EdDSA, Ed25519 -> generateEd25519(algorithm);
                 case ES256, ES384 -> generateEc(algorithm);
                 case RS256, PS256 -> generateRsa(algorithm);
             };
@@ -72,7 +77,9 @@ public final class WorkloadKeyPair {
 
     /**
      * Loads a private JWK. Its {@code alg} is used when present; otherwise {@code defaultAlgorithm}
-     * must fit the key (pass {@code null} to require {@code alg} in the JWK).
+     * must fit the key. With {@code null}, a JWK without {@code alg} is refused when its type fits
+     * several algorithms (RSA), except an Ed25519 key, which takes {@link JwsAlgorithm#EdDSA}: both
+     * of its names fit it and {@code EdDSA} is the one wimse4j emits by default (ALG-1).
      */
     public static WorkloadKeyPair fromPrivateJwk(String json, JwsAlgorithm defaultAlgorithm) throws WimseException {
         JWK jwk;
@@ -92,6 +99,9 @@ public final class WorkloadKeyPair {
             alg = defaultAlgorithm;
         } else {
             var fitting = JwkKeys.algorithmsFor(jwk);
+            if (fitting.contains(JwsAlgorithm.EdDSA)) {
+                fitting = java.util.EnumSet.of(JwsAlgorithm.EdDSA); // ALG-1: an Ed25519 key's default name
+            }
             if (fitting.size() != 1) {
                 throw new WimseException(Reason.INVALID_KEY, "the JWK has no 'alg' and its type fits several algorithms");
             }
@@ -118,14 +128,14 @@ public final class WorkloadKeyPair {
         throw new WimseException(Reason.INVALID_KEY, "unsupported key type " + jwk.getKeyType());
     }
 
-    private static JWK generateEd25519() {
+    private static JWK generateEd25519(JwsAlgorithm alg) {
         Ed25519KeyPairGenerator gen = new Ed25519KeyPairGenerator();
         gen.init(new Ed25519KeyGenerationParameters(RANDOM));
         AsymmetricCipherKeyPair kp = gen.generateKeyPair();
         byte[] x = ((Ed25519PublicKeyParameters) kp.getPublic()).getEncoded();
         byte[] d = ((Ed25519PrivateKeyParameters) kp.getPrivate()).getEncoded();
         return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(x)).d(Base64URL.encode(d))
-                .algorithm(new Algorithm(JwsAlgorithm.EdDSA.jwaName())).keyUse(KeyUse.SIGNATURE).build();
+                .algorithm(new Algorithm(alg.jwaName())).keyUse(KeyUse.SIGNATURE).build();
     }
 
     private static JWK generateEc(JwsAlgorithm alg) {

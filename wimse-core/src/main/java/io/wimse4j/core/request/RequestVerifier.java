@@ -286,7 +286,7 @@ public final class RequestVerifier {
 
         /**
          * Algorithms accepted for proofs, i.e. for {@code cnf.jwk.alg} (default
-         * {@link WitVerifier#DEFAULT_PROOF_ALGORITHMS}: ES256, ES384, EdDSA; RSA proofs are opt-in).
+         * {@link WitVerifier#DEFAULT_PROOF_ALGORITHMS}: ES256, ES384, EdDSA, Ed25519 (ALG-1); RSA proofs are opt-in).
          */
         public Builder proofAlgorithms(Set<JwsAlgorithm> algorithms) {
             this.proofAlgorithms = EnumSet.copyOf(algorithms);

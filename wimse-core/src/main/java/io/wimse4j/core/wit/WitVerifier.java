@@ -40,9 +40,12 @@ import java.util.Set;
 public final class WitVerifier {
     /** Media type suffix of a WIT (WIT-2). */
     public static final String TYP = "wit+jwt";
-    /** The default proof algorithms ({@code cnf.jwk.alg}): ES256, ES384 and EdDSA; RSA is opt-in. */
+    /**
+     * The default proof algorithms ({@code cnf.jwk.alg}): ES256, ES384 and Ed25519 under both of its
+     * names, EdDSA and Ed25519 (ALG-1); RSA is opt-in.
+     */
     public static final Set<JwsAlgorithm> DEFAULT_PROOF_ALGORITHMS =
-            Set.copyOf(EnumSet.of(JwsAlgorithm.ES256, JwsAlgorithm.ES384, JwsAlgorithm.EdDSA));
+            Set.copyOf(EnumSet.of(JwsAlgorithm.ES256, JwsAlgorithm.ES384, JwsAlgorithm.EdDSA, JwsAlgorithm.Ed25519));
     /** Default number of verified WITs cached ({@link Builder#cacheSize(int)}). */
     private static final int DEFAULT_CACHE_SIZE = 10_000;
     /** Default number of prepared confirmation keys kept ({@link Builder#keyCacheSize(int)}). */
@@ -304,7 +307,10 @@ public final class WitVerifier {
 
         /**
          * Algorithms accepted for {@code cnf.jwk.alg}, i.e. for proofs (default:
-         * {@link #DEFAULT_PROOF_ALGORITHMS}; RSA proofs are opt-in).
+         * {@link #DEFAULT_PROOF_ALGORITHMS}; RSA proofs are opt-in). The two names of Ed25519 are
+         * listed separately (ALG-1): a set with {@link JwsAlgorithm#EdDSA} but not
+         * {@link JwsAlgorithm#Ed25519} refuses a WIT whose {@code cnf.jwk.alg} is {@code Ed25519}
+         * ({@link Reason#UNSUPPORTED_ALG}), and the other way round.
          */
         public Builder proofAlgorithms(Set<JwsAlgorithm> algorithms) {
             if (algorithms.isEmpty()) {

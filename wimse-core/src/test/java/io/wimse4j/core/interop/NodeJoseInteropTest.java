@@ -52,7 +52,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Interoperability with the npm package {@code jose} (panva/jose) on node, a JOSE implementation
  * sharing no code with wimse4j, through {@code interop/node/interop.mjs}: wimse4j tokens verify
  * under node jose, node-jose-minted tokens verify under wimse4j's {@link RequestVerifier}, tampered
- * ones fail with the specific {@link Reason}, and node jose accepts the drafts' example.
+ * ones fail with the specific {@link Reason}, and node jose accepts the drafts' example. Both names
+ * of Ed25519 (ALG-1), {@code EdDSA} and RFC 9864's {@code Ed25519}, go both ways; a proof whose
+ * {@code alg} is the other name than its WIT's {@code cnf.jwk.alg} is refused on either side.
  *
  * <p>Needs {@code node} on the PATH and {@code npm ci --prefix interop/node}. Without them the
  * tests are skipped, or fail when the environment variable {@code CI} is set.
@@ -208,7 +210,9 @@ class NodeJoseInteropTest {
     }
 
     @ParameterizedTest(name = "issuer {0}, workload {1}")
-    @CsvSource({"ES256, EdDSA", "EdDSA, ES256", "ES256, ES256", "EdDSA, EdDSA"})
+    @CsvSource({"ES256, EdDSA", "EdDSA, ES256", "ES256, ES256", "EdDSA, EdDSA",
+            // ALG-1: RFC 9864's name, which jose 6 accepts for signing and verifying
+            "ES256, Ed25519", "Ed25519, ES256", "Ed25519, Ed25519", "EdDSA, Ed25519", "Ed25519, EdDSA"})
     void wimse4jTokensVerifyUnderNodeJose(JwsAlgorithm issuerAlg, JwsAlgorithm workloadAlg) throws Exception {
         WimseTokens t = wimseTokens(issuerAlg, workloadAlg);
         NodeResult r = node("verify", verifyInput(t.jwks(), t.wit(), t.wpt(), TARGET, ACCESS_TOKEN, now));
@@ -292,7 +296,9 @@ class NodeJoseInteropTest {
     }
 
     @ParameterizedTest(name = "issuer {0}, workload {1}")
-    @CsvSource({"ES256, EdDSA", "EdDSA, ES256", "ES256, ES256", "EdDSA, EdDSA"})
+    @CsvSource({"ES256, EdDSA", "EdDSA, ES256", "ES256, ES256", "EdDSA, EdDSA",
+            // ALG-1: RFC 9864's name, which jose 6 accepts for signing and verifying
+            "ES256, Ed25519", "Ed25519, ES256", "Ed25519, Ed25519", "EdDSA, Ed25519", "Ed25519, EdDSA"})
     void nodeJoseTokensVerifyUnderWimse4j(String issuerAlg, String workloadAlg) throws Exception {
         JsonNode m = mint(issuerAlg, workloadAlg, Map.of());
         assertThat(m.path("joseVersion").asText()).isNotBlank();
@@ -343,6 +349,36 @@ class NodeJoseInteropTest {
         assertReason(m, request(m.get("wit").asText(), m.get("wpt").asText()), Reason.WRONG_TYP);
     }
 
+    @Test
+    void ALG_1_nodeMintedEdDSAProofUnderAnEd25519CnfJwkIsAlgMismatch() throws Exception {
+        JsonNode m = mint("ES256", "Ed25519", Map.of("wptAlg", "EdDSA"));
+        assertThat(m.at("/workloadJwk/alg").asText()).isEqualTo("Ed25519");
+        assertThat(JSON.readTree(headerOf(m.get("wpt").asText())).get("alg").asText()).isEqualTo("EdDSA");
+        assertReason(m, request(m.get("wit").asText(), m.get("wpt").asText()), Reason.ALG_MISMATCH);
+    }
+
+    @Test
+    void ALG_1_nodeMintedEd25519ProofUnderAnEdDSACnfJwkIsAlgMismatch() throws Exception {
+        JsonNode m = mint("ES256", "EdDSA", Map.of("wptAlg", "Ed25519"));
+        assertReason(m, request(m.get("wit").asText(), m.get("wpt").asText()), Reason.ALG_MISMATCH);
+    }
+
+    @Test
+    void ALG_1_nodeJoseRefusesAWimse4jEd25519WitWhenItsJwksKeyDeclaresEdDSA() throws Exception {
+        // jose, like wimse4j, treats a JWKS key's 'alg' as a restriction: "EdDSA" does not select an Ed25519 token
+        WimseTokens t = wimseTokens(JwsAlgorithm.Ed25519, JwsAlgorithm.ES256);
+        ObjectNode jwks = (ObjectNode) JSON.readTree(t.jwks());
+        ((ObjectNode) jwks.get("keys").get(0)).put("alg", "EdDSA");
+        NodeResult r = node("verify", verifyInput(jwks.toString(), t.wit(), t.wpt(), TARGET, ACCESS_TOKEN, now));
+        assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
+        assertThat(r.json().path("stage").asText()).isEqualTo("wit");
+        assertThat(r.json().path("code").asText()).isEqualTo("ERR_JWKS_NO_MATCHING_KEY");
+        // and without 'alg' the same key verifies it
+        ((ObjectNode) jwks.get("keys").get(0)).remove("alg");
+        NodeResult ok = node("verify", verifyInput(jwks.toString(), t.wit(), t.wpt(), TARGET, ACCESS_TOKEN, now));
+        assertThat(ok.exitCode()).as("%s", ok).isZero();
+    }
+
     // ---------------------------------------------------------------- the drafts' example
 
     @Test
@@ -370,6 +406,11 @@ class NodeJoseInteropTest {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** The decoded protected header JSON of a compact JWS. */
+    static String headerOf(String compact) {
+        return new String(Base64.getUrlDecoder().decode(compact.split("\\.")[0]), StandardCharsets.UTF_8);
+    }
 
     /** The token with one byte in the middle of its signature inverted. */
     static String flipSignatureByte(String compact) {

@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Known-answer tests (ALG-KAT): the Wycheproof signature vectors of {@code shared/vectors/wycheproof/}
- * (ES256 and ES384 in P1363 form, Ed25519, RS256, PS256) run through the path tokens use. Each test
+ * (ES256 and ES384 in P1363 form, Ed25519 under both of its names EdDSA and Ed25519 (ALG-1), RS256,
+ * PS256) run through the path tokens use. Each test
  * group's public key becomes a public JWK ({@code alg} the JWS algorithm, {@code use} {@code sig}),
  * is loaded with {@link TrustBundle#fromJwks} (the trust anchors of ID-3; a WIT's {@code cnf.jwk},
  * WIT-7/WIT-8, goes through the same {@code JwkKeys.parsePublic} and {@code JwkKeys.verifier}),
@@ -115,6 +116,15 @@ class WycheproofTest {
     @TestFactory
     Stream<DynamicNode> ed25519() {
         return table(ED25519_FILE, JwsAlgorithm.EdDSA);
+    }
+
+    /**
+     * The same Ed25519 vectors with the keys declaring RFC 9864's {@code "alg":"Ed25519"} and
+     * selected for an {@code Ed25519} token (ALG-1): the verdicts must not depend on the name.
+     */
+    @TestFactory
+    Stream<DynamicNode> ed25519UnderItsFullySpecifiedName() {
+        return table(ED25519_FILE, JwsAlgorithm.Ed25519);
     }
 
     @TestFactory

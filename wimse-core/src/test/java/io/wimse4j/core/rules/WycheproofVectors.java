@@ -139,13 +139,13 @@ public record WycheproofVectors(String file, JwsAlgorithm algorithm, int numberO
         String type = g.get("type").asText();
         String want = switch (alg) {
             case ES256, ES384 -> "EcdsaP1363Verify";
-            case EdDSA -> "EddsaVerify";
+            case EdDSA, Ed25519 -> "EddsaVerify";
             case RS256 -> "RsassaPkcs1Verify";
             case PS256 -> "RsassaPssVerify";
         };
         String sha = alg == JwsAlgorithm.ES384 ? "SHA-384" : "SHA-256";
         boolean fits = type.equals(want)
-                && (alg == JwsAlgorithm.EdDSA || sha.equals(g.path("sha").asText()))
+                && (alg.keyType().equals("OKP") || sha.equals(g.path("sha").asText()))
                 && (alg != JwsAlgorithm.PS256 || ("MGF1".equals(g.path("mgf").asText()) && sha.equals(g.path("mgfSha").asText())));
         if (!fits) {
             throw new IllegalStateException(file + ": group of type " + type + " / " + g.path("sha").asText()
@@ -167,7 +167,7 @@ public record WycheproofVectors(String file, JwsAlgorithm algorithm, int numberO
                         .put("x", b64(fixedLength(pk.get("wx").asText(), len)))
                         .put("y", b64(fixedLength(pk.get("wy").asText(), len)));
             }
-            case EdDSA -> jwk.put("kty", "OKP").put("crv", "Ed25519").put("x", b64(HEX.parseHex(pk.get("pk").asText())));
+            case EdDSA, Ed25519 -> jwk.put("kty", "OKP").put("crv", "Ed25519").put("x", b64(HEX.parseHex(pk.get("pk").asText())));
             case RS256, PS256 -> jwk.put("kty", "RSA")
                     .put("n", b64(minimal(pk.get("modulus").asText())))
                     .put("e", b64(minimal(pk.get("publicExponent").asText())));
