@@ -60,17 +60,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * tests are skipped, or fail when the environment variable {@code CI} is set.
  */
 class NodeJoseInteropTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = NodeHarness.JSON;
     private static final TrustDomain DOMAIN = new TrustDomain("example.org");
     private static final String SUBJECT = "wimse://example.org/a";
     private static final String ISSUER = "https://issuer.example.org";
     private static final String TARGET = "https://service.example/path";
     private static final String ACCESS_TOKEN = "tok-4b1d9e";
-
-    private static final Path HARNESS_DIR = findHarnessDir();
-    /** Why node jose cannot run here, or "" when it can; computed once. */
-    private static String missing;
 
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     private final Clock clock = Clock.fixed(now, ZoneOffset.UTC);
@@ -81,99 +76,11 @@ class NodeJoseInteropTest {
      */
     @BeforeEach
     void requireNodeAndJose() {
-        if (missing == null) {
-            missing = whatIsMissing();
-        }
-        if (missing.isEmpty()) {
-            return;
-        }
-        throw Prerequisite.missing(missing + "; install the interop dependencies with: npm ci --prefix interop/node");
+        NodeHarness.require();
     }
 
-    private static String whatIsMissing() {
-        if (!Files.isRegularFile(HARNESS_DIR.resolve("interop.mjs"))) {
-            return "interop/node/interop.mjs not found from " + Path.of("").toAbsolutePath();
-        }
-        if (!Files.isDirectory(HARNESS_DIR.resolve("node_modules").resolve("jose"))) {
-            return "interop/node/node_modules/jose is not installed";
-        }
-        if (!nodeRuns()) {
-            return "'node' is not on the PATH";
-        }
-        return "";
-    }
-
-    /** {@code interop/node} of the repository: searched upward from the working directory (the module dir under surefire). */
-    private static Path findHarnessDir() {
-        Path start = Path.of("").toAbsolutePath();
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("interop").resolve("node");
-            if (Files.isRegularFile(candidate.resolve("interop.mjs"))) {
-                return candidate;
-            }
-        }
-        return start.resolveSibling("interop").resolve("node");
-    }
-
-    private static boolean nodeRuns() {
-        try {
-            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return false;
-            }
-            return p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    /** What {@code interop.mjs} answered: its exit code and the JSON object it printed. */
-    private record NodeResult(int exitCode, JsonNode json, String stderr) {
-        @Override
-        public String toString() {
-            return "exit " + exitCode + ": " + json + (stderr.isBlank() ? "" : "\nstderr: " + stderr);
-        }
-    }
-
-    private static NodeResult node(String subcommand, JsonNode input) throws Exception {
-        Process p = new ProcessBuilder("node", HARNESS_DIR.resolve("interop.mjs").toString(), subcommand)
-                .directory(HARNESS_DIR.toFile()).start();
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-        try (OutputStream stdin = p.getOutputStream()) {
-            stdin.write(JSON.writeValueAsBytes(input));
-        }
-        if (!p.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("node interop.mjs " + subcommand + " did not finish within " + TIMEOUT);
-        }
-        String stdout = new String(out.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8);
-        String stderr = new String(err.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8);
-        JsonNode json;
-        try {
-            json = JSON.readTree(stdout);
-        } catch (IOException e) {
-            throw new AssertionError("interop.mjs printed no JSON (exit " + p.exitValue() + "): " + stdout + "\n" + stderr, e);
-        }
-        if (json == null || !json.isObject()) {
-            throw new AssertionError("interop.mjs printed no JSON object (exit " + p.exitValue() + "): " + stdout + "\n" + stderr);
-        }
-        NodeResult result = new NodeResult(p.exitValue(), json, stderr);
-        assertThat(result.exitCode()).as("exit code %s, usage errors are 2", result).isIn(0, 1);
-        return result;
-    }
-
-    private static byte[] readAll(java.io.InputStream in) {
-        try (in) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+    private static NodeHarness.Result node(String subcommand, JsonNode input) throws Exception {
+        return NodeHarness.run(subcommand, input);
     }
 
     // ---------------------------------------------------------------- wimse4j -> node jose
@@ -215,7 +122,7 @@ class NodeJoseInteropTest {
             "ES256, Ed25519", "Ed25519, ES256", "Ed25519, Ed25519", "EdDSA, Ed25519", "Ed25519, EdDSA"})
     void wimse4jTokensVerifyUnderNodeJose(JwsAlgorithm issuerAlg, JwsAlgorithm workloadAlg) throws Exception {
         WimseTokens t = wimseTokens(issuerAlg, workloadAlg);
-        NodeResult r = node("verify", verifyInput(t.jwks(), t.wit(), t.wpt(), TARGET, ACCESS_TOKEN, now));
+        NodeHarness.Result r = node("verify", verifyInput(t.jwks(), t.wit(), t.wpt(), TARGET, ACCESS_TOKEN, now));
 
         assertThat(r.exitCode()).as("%s", r).isZero();
         JsonNode j = r.json();
@@ -237,7 +144,7 @@ class NodeJoseInteropTest {
     @Test
     void nodeJoseRejectsAWimse4jWptWithAFlippedSignatureByte() throws Exception {
         WimseTokens t = wimseTokens(JwsAlgorithm.ES256, JwsAlgorithm.EdDSA);
-        NodeResult r = node("verify", verifyInput(t.jwks(), t.wit(), flipSignatureByte(t.wpt()), TARGET, ACCESS_TOKEN, now));
+        NodeHarness.Result r = node("verify", verifyInput(t.jwks(), t.wit(), flipSignatureByte(t.wpt()), TARGET, ACCESS_TOKEN, now));
         assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
         assertThat(r.json().path("stage").asText()).isEqualTo("wpt");
         assertThat(r.json().path("code").asText()).isEqualTo("ERR_JWS_SIGNATURE_VERIFICATION_FAILED");
@@ -251,7 +158,7 @@ class NodeJoseInteropTest {
         String otherWit = WitIssuer.builder().signer(issuerKey.signer()).trustDomain(DOMAIN).clock(clock).build()
                 .issue(WorkloadIdentifier.parse(SUBJECT), t.workloadKey().publicJwk(), Duration.ofHours(1), Map.of()).token();
         String jwks = "{\"keys\":[" + issuerKey.publicJwk().toJson() + "]}";
-        NodeResult r = node("verify", verifyInput(jwks, otherWit, t.wpt(), TARGET, ACCESS_TOKEN, now));
+        NodeHarness.Result r = node("verify", verifyInput(jwks, otherWit, t.wpt(), TARGET, ACCESS_TOKEN, now));
         assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
         assertThat(r.json().path("stage").asText()).isEqualTo("wth");
         assertThat(r.json().path("code").asText()).isEqualTo("WTH_MISMATCH");
@@ -271,7 +178,7 @@ class NodeJoseInteropTest {
         in.put("witTtl", 3600);
         in.put("wptTtl", 60);
         extra.forEach(in::put);
-        NodeResult r = node("mint", in);
+        NodeHarness.Result r = node("mint", in);
         assertThat(r.exitCode()).as("%s", r).isZero();
         return r.json();
     }
@@ -369,13 +276,13 @@ class NodeJoseInteropTest {
         WimseTokens t = wimseTokens(JwsAlgorithm.Ed25519, JwsAlgorithm.ES256);
         ObjectNode jwks = (ObjectNode) JSON.readTree(t.jwks());
         ((ObjectNode) jwks.get("keys").get(0)).put("alg", "EdDSA");
-        NodeResult r = node("verify", verifyInput(jwks.toString(), t.wit(), t.wpt(), TARGET, ACCESS_TOKEN, now));
+        NodeHarness.Result r = node("verify", verifyInput(jwks.toString(), t.wit(), t.wpt(), TARGET, ACCESS_TOKEN, now));
         assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
         assertThat(r.json().path("stage").asText()).isEqualTo("wit");
         assertThat(r.json().path("code").asText()).isEqualTo("ERR_JWKS_NO_MATCHING_KEY");
         // and without 'alg' the same key verifies it
         ((ObjectNode) jwks.get("keys").get(0)).remove("alg");
-        NodeResult ok = node("verify", verifyInput(jwks.toString(), t.wit(), t.wpt(), TARGET, ACCESS_TOKEN, now));
+        NodeHarness.Result ok = node("verify", verifyInput(jwks.toString(), t.wit(), t.wpt(), TARGET, ACCESS_TOKEN, now));
         assertThat(ok.exitCode()).as("%s", ok).isZero();
     }
 
@@ -386,7 +293,7 @@ class NodeJoseInteropTest {
         String auth = DraftExample.requestBuilder().build().values("Authorization").get(0);
         String accessToken = auth.substring("Bearer ".length());
         String aud = JSON.readTree(Jose4jInteropTest.claimsOf(DraftExample.WPT)).get("aud").asText();
-        NodeResult r = node("verify", verifyInput(DraftExample.jwksJson(), DraftExample.WIT, DraftExample.WPT,
+        NodeHarness.Result r = node("verify", verifyInput(DraftExample.jwksJson(), DraftExample.WIT, DraftExample.WPT,
                 aud, accessToken, DraftExample.VALID_AT));
         assertThat(r.exitCode()).as("%s", r).isZero();
         assertThat(r.json().at("/wit/claims/sub").asText()).isEqualTo(DraftExample.SUBJECT);
@@ -398,7 +305,7 @@ class NodeJoseInteropTest {
     @Test
     void draftExampleIsExpiredForNodeJoseAfterItsWptExp() throws Exception {
         String aud = JSON.readTree(Jose4jInteropTest.claimsOf(DraftExample.WPT)).get("aud").asText();
-        NodeResult r = node("verify", verifyInput(DraftExample.jwksJson(), DraftExample.WIT, DraftExample.WPT,
+        NodeHarness.Result r = node("verify", verifyInput(DraftExample.jwksJson(), DraftExample.WIT, DraftExample.WPT,
                 aud, null, DraftExample.WPT_EXP.plusSeconds(1)));
         assertThat(r.exitCode()).as("%s", r).isEqualTo(1);
         assertThat(r.json().path("stage").asText()).isEqualTo("wpt");
