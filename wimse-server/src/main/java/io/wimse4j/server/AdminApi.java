@@ -24,7 +24,9 @@ import java.util.Locale;
  * The admin API ({@code /admin/v1/...}, see {@code docs/identity-server-api.md}): registrations,
  * join tokens, key rotation and listing. Every request must carry the admin bearer token
  * ({@link AdminToken}, compared in constant time); otherwise 401 {@code admin-unauthorized}.
- * Registrations outside the trust domain are refused ({@code identifier-outside-trust-domain}).
+ * Registrations outside the trust domain are refused ({@code identifier-outside-trust-domain}), and so
+ * are identifiers that are not in canonical form (400 {@code malformed-request}, the detail naming the
+ * rule; ID3-2: never normalized), wherever an {@code id} is given.
  */
 final class AdminApi {
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
@@ -187,9 +189,9 @@ final class AdminApi {
 
     private static WorkloadIdentifier identifier(String value) throws Problem {
         try {
-            return WorkloadIdentifier.parse(value);
+            return RegistrationStore.identifier(value);
         } catch (WimseException e) {
-            throw Problem.of(Problem.Code.MALFORMED_REQUEST, "'id': " + e.detail());
+            throw Problem.of(Problem.Code.MALFORMED_REQUEST, e.detail());
         }
     }
 

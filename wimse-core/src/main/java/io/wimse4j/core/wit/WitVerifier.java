@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.id.IdentifierSyntax;
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.internal.Base64Url;
 import io.wimse4j.core.internal.CompactJws;
@@ -36,6 +37,8 @@ import java.util.Set;
  * lookup; the confirmation keys of verified WITs are kept apart, by key material (bounded), so a WIT
  * that is not cached but whose key is skips parsing and preparing the key. Immutable and
  * thread-safe; build it with {@link #builder()}.
+ * {@code sub} is validated (canonical form only) before its trust domain selects a bundle (ID3-2): an
+ * invalid one is refused with {@link Reason#INVALID_IDENTIFIER} and the trust source is never asked.
  */
 public final class WitVerifier {
     /** Media type suffix of a WIT (WIT-2). */
@@ -65,6 +68,7 @@ public final class WitVerifier {
     private final WitCache cache;
     private final ProofKeys proofKeys;
     private final boolean requireKid;
+    private final IdentifierSyntax identifierSyntax;
     private final JwsVerifier jwsVerifier;
 
     private WitVerifier(Builder b) {
@@ -77,6 +81,7 @@ public final class WitVerifier {
         this.maxTokenLength = b.maxTokenLength;
         this.maxLifetime = b.maxLifetime;
         this.requireKid = b.requireKid;
+        this.identifierSyntax = b.identifierSyntax;
         ClaimsValidator.Builder claims = ClaimsValidator.builder().clock(b.clock).leeway(b.leeway)
                 .maxLifetime(b.maxLifetime).expectAudienceIfPresent(b.audiences);
         if (allowedIssuers.isEmpty()) {
@@ -159,8 +164,11 @@ public final class WitVerifier {
 
     private VerifiedWit verifyUncached(String token, String tokenHash, Instant now) throws WimseException {
         TrustBundle[] usedBundle = new TrustBundle[1];
+        WorkloadIdentifier[] parsedSubject = new WorkloadIdentifier[1];
         VerifiedJws jws = jwsVerifier.verify(token, now, (header, claims) -> {
-            WorkloadIdentifier subject = WorkloadIdentifier.parse(claims.requiredString("sub"));
+            // ID3-2: the identifier is validated before its trust domain selects anything
+            WorkloadIdentifier subject = WorkloadIdentifier.parse(claims.requiredString("sub"), identifierSyntax);
+            parsedSubject[0] = subject;
             TrustBundle bundle = trust.bundleFor(subject.trustDomain())
                     .filter(b -> b.trustDomain().equals(subject.trustDomain())).orElseThrow(() ->
                             new WimseException(Reason.UNTRUSTED_TRUST_DOMAIN, "no trust anchors for trust domain " + subject.trustDomain()));
@@ -177,7 +185,7 @@ public final class WitVerifier {
             }
         });
         JwtClaims claims = jws.claims();
-        WorkloadIdentifier subject = WorkloadIdentifier.parse(claims.requiredString("sub"));
+        WorkloadIdentifier subject = parsedSubject[0]; // the key source ran: the signature verified with its bundle
         Optional<String> iss = claims.string("iss");
         Optional<String> jti = claims.jwtId();
         Optional<Instant> iat = claims.time("iat");
@@ -224,6 +232,11 @@ public final class WitVerifier {
         return maxTokenLength;
     }
 
+    /** How {@code sub} is read (ID3-5: whether its trust domain may be an IP address). */
+    public IdentifierSyntax identifierSyntax() {
+        return identifierSyntax;
+    }
+
     /** Builder for {@link WitVerifier}; strict by default. */
     public static final class Builder {
         private TrustBundleSource trust;
@@ -237,6 +250,7 @@ public final class WitVerifier {
         private int keyCacheSize = DEFAULT_KEY_CACHE_SIZE;
         private Set<String> audiences = Set.of();
         private boolean requireKid;
+        private IdentifierSyntax identifierSyntax = IdentifierSyntax.STRICT;
         private Duration maxLifetime = Duration.ofHours(24);
 
         private Builder() {
@@ -302,6 +316,16 @@ public final class WitVerifier {
          */
         public Builder requireKid(boolean require) {
             this.requireKid = require;
+            return this;
+        }
+
+        /**
+         * How {@code sub} is read (default {@link IdentifierSyntax#STRICT}: a trust domain that is an IP
+         * address is refused, {@link Reason#INVALID_IDENTIFIER}). {@link IdentifierSyntax#LEGACY_IP_TRUST_DOMAINS}
+         * accepts canonical IPv4 ones ({@code wimse://10.0.0.1/svc}), ID3-5's legacy opt-in.
+         */
+        public Builder identifierSyntax(IdentifierSyntax syntax) {
+            this.identifierSyntax = Objects.requireNonNull(syntax, "syntax");
             return this;
         }
 

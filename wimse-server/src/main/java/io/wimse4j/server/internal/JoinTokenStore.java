@@ -8,6 +8,8 @@ import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.internal.Base64Url;
 import io.wimse4j.core.internal.Hashes;
 import io.wimse4j.core.internal.StrictJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,7 @@ import java.util.Optional;
  * expired one). Expired entries are dropped at the next write. Thread-safe.
  */
 public final class JoinTokenStore {
+    private static final Logger LOG = LoggerFactory.getLogger(JoinTokenStore.class);
     /** The file holding the token hashes. */
     public static final String FILE = "join-tokens.json";
     /** Longest lifetime of a join token. */
@@ -71,8 +74,15 @@ public final class JoinTokenStore {
         if (bytes.isPresent()) {
             try {
                 for (JsonNode n : StrictJson.parseObject(bytes.get(), FILE).withArray("tokens")) {
-                    store.byHash.put(n.get("hash").textValue(), new Entry(WorkloadIdentifier.parse(n.get("id").textValue()),
-                            Instant.ofEpochSecond(n.get("expires_at").longValue())));
+                    WorkloadIdentifier id;
+                    try {
+                        id = WorkloadIdentifier.parse(n.get("id").textValue());
+                    } catch (WimseException notCanonical) {
+                        // its registration is left out too (RegistrationStore): the token could never be redeemed
+                        LOG.warn("state file {}: a join token for {} is ignored, {}", FILE, n.path("id"), notCanonical.detail());
+                        continue;
+                    }
+                    store.byHash.put(n.get("hash").textValue(), new Entry(id, Instant.ofEpochSecond(n.get("expires_at").longValue())));
                 }
             } catch (WimseException | RuntimeException e) {
                 throw new IOException("state file " + FILE + " is unreadable", e);

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.internal.StrictJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -24,8 +26,14 @@ import java.util.Set;
  * The registrations, persisted in {@code <state dir>/registrations.json} (owner-only, replaced
  * atomically on every change) so a restart keeps them, each with the time it was registered (so a
  * WIT issued under an earlier registration of the same identifier cannot renew it). Thread-safe.
+ *
+ * <p>Identifiers are registered exactly as given, in canonical form only (ID3-2): a non-canonical one
+ * is refused, never normalized. A registration in the file that is not a valid identifier any more
+ * (written by a version before identifier-03, e.g. with percent-encoding or {@code :} in its path) is
+ * left out with a warning, so the server still starts: no verifier would accept the WITs it names.
  */
 public final class RegistrationStore {
+    private static final Logger LOG = LoggerFactory.getLogger(RegistrationStore.class);
     /** The file holding the registrations. */
     public static final String FILE = "registrations.json";
     private static final String REGISTERED_AT = "registered_at";
@@ -49,7 +57,14 @@ public final class RegistrationStore {
                 for (JsonNode n : StrictJson.parseObject(bytes.get(), FILE).withArray("registrations")) {
                     ObjectNode copy = ((ObjectNode) n).deepCopy();
                     JsonNode at = copy.remove(REGISTERED_AT);
-                    Registration r = fromJson(copy);
+                    Registration r;
+                    try {
+                        r = fromJson(copy);
+                    } catch (WimseException notCanonical) {
+                        LOG.warn("state file {}: registration {} is ignored, {}; register the identifier in canonical"
+                                + " form (it leaves the file at the next change)", FILE, copy.path("id"), notCanonical.detail());
+                        continue;
+                    }
                     store.byId.put(r.id().value(), r);
                     // files written before registration times were kept: as old as possible
                     store.registeredAt.put(r.id().value(), at == null ? Instant.EPOCH : Instant.ofEpochSecond(at.longValue()));
@@ -148,7 +163,8 @@ public final class RegistrationStore {
      * Reads a registration from its JSON form (the admin API body).
      *
      * @throws IllegalArgumentException when a member is missing or invalid
-     * @throws WimseException           when the identifier is invalid
+     * @throws WimseException           when the identifier is invalid or not canonical (ID3-2; the detail says
+     *                                  why and starts with {@code 'id'})
      */
     public static Registration fromJson(JsonNode n) throws WimseException {
         if (n == null || !n.isObject()) {
@@ -195,6 +211,19 @@ public final class RegistrationStore {
             }
             sa = Optional.of(new Registration.ServiceAccount(ns.textValue(), name.textValue()));
         }
-        return new Registration(WorkloadIdentifier.parse(id.textValue()), methods, ttl, sa);
+        return new Registration(identifier(id.textValue()), methods, ttl, sa);
+    }
+
+    /**
+     * Parses a registered identifier (strictly: the server never registers an IP trust domain, ID3-5), its
+     * {@link io.wimse4j.core.error.Reason#INVALID_IDENTIFIER} detail naming the member.
+     */
+    public static WorkloadIdentifier identifier(String value) throws WimseException {
+        try {
+            return WorkloadIdentifier.parse(value);
+        } catch (WimseException e) {
+            throw new WimseException(e.reason(), "'id' is not a canonical workload identifier, and is never"
+                    + " normalized (ID3-2): " + e.detail());
+        }
     }
 }
