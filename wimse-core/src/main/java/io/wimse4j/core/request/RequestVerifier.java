@@ -2,6 +2,7 @@ package io.wimse4j.core.request;
 
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.id.IdentifierSyntax;
 import io.wimse4j.core.internal.CompactJws;
 import io.wimse4j.core.internal.Hashes;
 import io.wimse4j.core.jose.JwsAlgorithm;
@@ -55,7 +56,7 @@ public final class RequestVerifier {
         this.witVerifier = WitVerifier.builder().trust(b.trust).clock(b.clock).leeway(b.leeway)
                 .allowedIssuers(b.allowedIssuers).algorithms(b.witAlgorithms).proofAlgorithms(b.proofAlgorithms)
                 .maxTokenLength(b.maxTokenLength).cacheSize(b.witCacheSize).keyCacheSize(b.witKeyCacheSize).maxLifetime(b.maxWitLifetime)
-                .audiences(b.witAudiences).requireKid(b.requireKid).build();
+                .audiences(b.witAudiences).requireKid(b.requireKid).identifierSyntax(b.identifierSyntax).build();
         this.wptVerifier = new WptVerifier(b.leeway, b.maxProofLifetime, b.maxTokenLength);
         this.audiences = new AudienceCheck(b.audiences, b.acceptTargetUri);
         this.othPolicy = b.othPolicy;
@@ -164,6 +165,7 @@ public final class RequestVerifier {
         private int witKeyCacheSize = 10_000;
         private Duration maxWitLifetime = Duration.ofHours(24);
         private Set<WptTransport> transports = EnumSet.allOf(WptTransport.class);
+        private IdentifierSyntax identifierSyntax = IdentifierSyntax.STRICT;
 
         private Builder() {
         }
@@ -275,6 +277,16 @@ public final class RequestVerifier {
          */
         public Builder witAudiences(Set<String> audiences) {
             this.witAudiences = Set.copyOf(audiences);
+            return this;
+        }
+
+        /**
+         * How the WIT's {@code sub} is read (default {@link IdentifierSyntax#STRICT}, identifier-03);
+         * {@link IdentifierSyntax#LEGACY_IP_TRUST_DOMAINS} is the explicit opt-in for IP addresses as
+         * trust domains (ID3-5). See {@link WitVerifier.Builder#identifierSyntax(IdentifierSyntax)}.
+         */
+        public Builder identifierSyntax(IdentifierSyntax syntax) {
+            this.identifierSyntax = Objects.requireNonNull(syntax, "syntax");
             return this;
         }
 
