@@ -136,6 +136,21 @@ class Identifier03VerifierRulesTest {
     }
 
     @Test
+    void ID3_5_theRequestVerifierPassesTheOptInToItsWitVerifier() throws WimseException {
+        TrustDomain ip = TrustDomain.parse("10.0.0.1", IdentifierSyntax.LEGACY_IP_TRUST_DOMAINS);
+        TrustBundleSet trust = TrustBundleSet.of(Fixture.bundle(ip, f.issuerKey));
+        String wit = f.craftWit(same(), c -> c.put("sub", "wimse://10.0.0.1/svc/legacy"));
+        io.wimse4j.core.request.HttpRequestFacts request = f.request(wit, f.craftWpt(wit, same(), same())).build();
+        io.wimse4j.core.request.RequestVerifier strict = io.wimse4j.core.request.RequestVerifier.builder().trust(trust)
+                .clock(f.clock).build();
+        assertThatThrownBy(() -> strict.verify(request)).isInstanceOfSatisfying(WimseException.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_IDENTIFIER));
+        io.wimse4j.core.request.RequestVerifier legacy = io.wimse4j.core.request.RequestVerifier.builder().trust(trust)
+                .clock(f.clock).identifierSyntax(IdentifierSyntax.LEGACY_IP_TRUST_DOMAINS).build();
+        assertThat(legacy.verify(request).trustDomain()).isEqualTo(ip);
+    }
+
+    @Test
     void theIdentifierSyntaxIsRequired() {
         assertThatThrownBy(() -> WitVerifier.builder().identifierSyntax(null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> WorkloadIdentifier.parse("wimse://example.com/a", null)).isInstanceOf(NullPointerException.class);
