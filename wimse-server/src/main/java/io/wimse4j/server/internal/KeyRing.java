@@ -38,7 +38,9 @@ import java.util.Optional;
  * when a {@link SigningKeyProvider} is configured, created by the provider ({@code keys.json} holds
  * only its handle and public JWK; the provider is asked for the key again after a restart). Keys
  * already in {@code keys.json} keep their kind, so configuring a provider takes effect with the
- * next rotation. Thread-safe.
+ * next rotation. The same keys are also published as a SPIFFE bundle ({@link #spiffeBundleJson},
+ * ALG-2) whose {@code spiffe_sequence}, kept in {@code keys.json}, grows with every change of the key
+ * set. Thread-safe.
  */
 public final class KeyRing {
     /** The file holding the keys (private keys: owner-only). */
