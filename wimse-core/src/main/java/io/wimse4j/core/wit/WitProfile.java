@@ -48,16 +48,14 @@ public enum WitProfile {
     }
 
     /**
-     * The algorithms a verifier of this profile accepts: {@code chosen}, narrowed to the profile's
-     * when they are the default; explicitly chosen ones the profile forbids refuse the setting.
+     * The algorithms a verifier of this profile accepts: those of {@code chosen} the profile allows;
+     * none of them refuses the setting ({@link IllegalStateException}).
      */
-    Set<JwsAlgorithm> restrict(Set<JwsAlgorithm> chosen, boolean explicit, String setting) {
+    Set<JwsAlgorithm> restrict(Set<JwsAlgorithm> chosen, String setting) {
         Set<JwsAlgorithm> allowed = EnumSet.copyOf(chosen);
         allowed.retainAll(algorithms());
-        if (explicit && allowed.size() != chosen.size() || allowed.isEmpty()) {
-            Set<JwsAlgorithm> forbidden = EnumSet.copyOf(chosen);
-            forbidden.removeAll(algorithms());
-            throw new IllegalStateException(setting + "(...) " + forbidden + " contradict the " + this
+        if (allowed.isEmpty()) {
+            throw new IllegalStateException(setting + "(...) " + new java.util.TreeSet<>(chosen) + " contradict the " + this
                     + " profile, which allows only " + new java.util.TreeSet<>(algorithms()));
         }
         return allowed;

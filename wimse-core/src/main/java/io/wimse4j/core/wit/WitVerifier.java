@@ -69,9 +69,9 @@ public final class WitVerifier {
         this.leeway = b.leeway;
         this.allowedIssuers = Set.copyOf(b.allowedIssuers);
         this.profile = b.profile;
-        this.proofAlgorithms = b.profile.restrict(b.proofAlgorithms, b.proofAlgorithmsSet, "proofAlgorithms");
+        this.proofAlgorithms = b.profile.restrict(b.proofAlgorithms, "proofAlgorithms");
         this.maxTokenLength = b.maxTokenLength;
-        this.requireKid = b.profile != WitProfile.WIMSE || Boolean.TRUE.equals(b.requireKid);
+        this.requireKid = b.profile != WitProfile.WIMSE || b.requireKid;
         ClaimsValidator.Builder claims = ClaimsValidator.builder().clock(b.clock).leeway(b.leeway)
                 .maxLifetime(b.maxLifetime);
         if (profile == WitProfile.WIMSE) {
@@ -85,7 +85,7 @@ public final class WitVerifier {
             claims.expectIssuers(allowedIssuers);
         }
         this.jwsVerifier = JwsVerifier.builder().label("WIT").type(TYP)
-                .algorithms(b.profile.restrict(b.algorithms, b.algorithmsSet, "algorithms"))
+                .algorithms(b.profile.restrict(b.algorithms, "algorithms"))
                 .maxTokenLength(b.maxTokenLength).claims(claims.build()).build();
         this.proofKeys = new ProofKeys(b.keyCacheSize);
         this.cache = b.cacheSize == 0 ? null : new WitCache(b.cacheSize, clock, MAX_LIFETIME_CAP);
@@ -227,15 +227,13 @@ public final class WitVerifier {
         private Duration leeway = Duration.ofSeconds(60);
         private Set<String> allowedIssuers = Set.of();
         private Set<JwsAlgorithm> algorithms = EnumSet.allOf(JwsAlgorithm.class);
-        private boolean algorithmsSet;
         private Set<JwsAlgorithm> proofAlgorithms = DEFAULT_PROOF_ALGORITHMS;
-        private boolean proofAlgorithmsSet;
         private WitProfile profile = WitProfile.WIMSE;
         private int maxTokenLength = CompactJws.DEFAULT_MAX_TOKEN_LENGTH;
         private int cacheSize = DEFAULT_CACHE_SIZE;
         private int keyCacheSize = DEFAULT_KEY_CACHE_SIZE;
         private Set<String> audiences = Set.of();
-        private Boolean requireKid;
+        private boolean requireKid;
         private Duration maxLifetime = Duration.ofHours(24);
 
         private Builder() {
@@ -281,7 +279,6 @@ public final class WitVerifier {
                 throw new IllegalArgumentException("at least one algorithm is required");
             }
             this.algorithms = EnumSet.copyOf(algorithms);
-            this.algorithmsSet = true;
             return this;
         }
 
@@ -299,7 +296,7 @@ public final class WitVerifier {
          * Requires every WIT to carry {@code kid} ({@link Reason#KID_REQUIRED}), as the SPIFFE
          * WIT-SVID profile does. Default: a WIT without {@code kid} is accepted only when its trust
          * domain holds exactly one key for its {@code alg} (C2-1, {@link Reason#AMBIGUOUS_KEY}).
-         * {@link WitProfile#SPIFFE_WIT_SVID} requires {@code kid} by itself; {@code false} contradicts it.
+         * {@link WitProfile#SPIFFE_WIT_SVID} requires {@code kid} whatever this says.
          */
         public Builder requireKid(boolean require) {
             this.requireKid = require;
@@ -308,10 +305,11 @@ public final class WitVerifier {
 
         /**
          * The profile whose rules apply on top of the WIT's (default {@link WitProfile#WIMSE}), e.g.
-         * {@link WitProfile#SPIFFE_WIT_SVID} (ALG-2). That profile narrows the default
-         * {@link #algorithms} and {@link #proofAlgorithms} to its own; {@link #build()} refuses it with
-         * {@code requireKid(false)}, with {@link #audiences} (a WIT-SVID carries no {@code aud}) and
-         * with explicitly given algorithms it does not allow.
+         * {@link WitProfile#SPIFFE_WIT_SVID} (ALG-2). That profile requires {@code kid} whatever
+         * {@link #requireKid} says and narrows {@link #algorithms} and {@link #proofAlgorithms} to those
+         * it allows ({@link WitProfile#algorithms()}); {@link #build()} refuses it with non-empty
+         * {@link #audiences} (a WIT-SVID carries no {@code aud}) and with algorithm settings of which
+         * the profile allows none.
          */
         public Builder profile(WitProfile profile) {
             this.profile = Objects.requireNonNull(profile, "profile");
@@ -327,7 +325,6 @@ public final class WitVerifier {
                 throw new IllegalArgumentException("at least one algorithm is required");
             }
             this.proofAlgorithms = EnumSet.copyOf(algorithms);
-            this.proofAlgorithmsSet = true;
             return this;
         }
 
@@ -388,9 +385,8 @@ public final class WitVerifier {
             if (trust == null) {
                 throw new IllegalStateException("trust(...) is required");
             }
-            if (profile != WitProfile.WIMSE && (Boolean.FALSE.equals(requireKid) || !audiences.isEmpty())) {
-                throw new IllegalStateException("the " + profile + " profile requires 'kid' and refuses 'aud':"
-                        + " requireKid(false) and audiences(...) contradict it");
+            if (profile != WitProfile.WIMSE && !audiences.isEmpty()) {
+                throw new IllegalStateException("the " + profile + " profile refuses any WIT 'aud': audiences(...) contradict it");
             }
             return new WitVerifier(this);
         }

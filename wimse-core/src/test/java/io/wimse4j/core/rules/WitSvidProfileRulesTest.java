@@ -22,6 +22,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import static io.wimse4j.testkit.Fixture.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -179,12 +180,11 @@ class WitSvidProfileRulesTest {
 
     static Stream<Setting> settings() {
         return Stream.of(
-                new Setting("ALG-2 requireKid(false) contradicts the WIT-SVID profile", b -> b.requireKid(false), "requireKid(false)"),
                 new Setting("ALG-2 audiences(...) contradict the WIT-SVID profile (no aud)", b -> b.audiences(Set.of("https://a")),
                         "audiences(...)"),
-                new Setting("ALG-2 algorithms with EdDSA contradict the WIT-SVID profile",
-                        b -> b.algorithms(Set.of(JwsAlgorithm.ES256, JwsAlgorithm.EdDSA)), "algorithms(...) [EdDSA]"),
-                new Setting("ALG-2 proof algorithms with EdDSA contradict the WIT-SVID profile",
+                new Setting("ALG-2 algorithms of which the WIT-SVID profile allows none",
+                        b -> b.algorithms(Set.of(JwsAlgorithm.EdDSA)), "algorithms(...) [EdDSA]"),
+                new Setting("ALG-2 proof algorithms of which the WIT-SVID profile allows none",
                         b -> b.proofAlgorithms(Set.of(JwsAlgorithm.EdDSA)), "proofAlgorithms(...) [EdDSA]"));
     }
 
@@ -197,6 +197,19 @@ class WitSvidProfileRulesTest {
         // the same setting without the profile builds
         assertThat(row.change().apply(WitVerifier.builder().trust(TrustBundleSet.of(bundle()))).build().profile())
                 .isEqualTo(WitProfile.WIMSE);
+    }
+
+    @Test
+    void ALG_2_theWitSvidProfileNarrowsWiderSettingsInsteadOfLoosening() throws WimseException {
+        // what a caller forwarding its own defaults passes (RequestVerifier does): all algorithms, requireKid(false)
+        WitVerifier v = WitVerifier.builder().trust(TrustBundleSet.of(bundle())).clock(Fixture.fixedClock())
+                .algorithms(Set.of(JwsAlgorithm.values())).proofAlgorithms(WitVerifier.DEFAULT_PROOF_ALGORITHMS)
+                .requireKid(false).audiences(Set.of()).profile(WitProfile.SPIFFE_WIT_SVID).build();
+        assertThat(v.verify(witSvid()).subject().value()).isEqualTo(SPIFFE_ID);
+        assertRejected(() -> v.verify(witSvid(WIT_ED_KEY, h -> { }, c -> { })), Reason.UNSUPPORTED_ALG);
+        assertRejected(() -> v.verify(witSvid(WIT_KEY, h -> h.remove("kid"), c -> { })), Reason.KID_REQUIRED);
+        assertRejected(() -> v.verify(witSvid(WIT_KEY, h -> { },
+                c -> c.putObject("cnf").set("jwk", MAPPER.valueToTree(WORKLOAD_ED_KEY.publicJwk().toMap())))), Reason.UNSUPPORTED_ALG);
     }
 
     @Test
