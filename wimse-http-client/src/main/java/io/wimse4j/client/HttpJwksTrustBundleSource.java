@@ -35,9 +35,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ul>
  *   <li>HTTPS only unless {@link Builder#allowInsecureHttp} (SEC-1); redirects are not followed; the
  *       body is size-limited before parsing and parsed strictly by {@link TrustBundle#fromJwks}.</li>
- *   <li>A background daemon thread refetches after 3/4 of the response's {@code Cache-Control: max-age},
- *       bounded by {@link Builder#refreshInterval(Duration, Duration)}, so no request thread waits on
- *       the network once the first fetch of a domain has completed.</li>
+ *   <li>The document may be a plain JWKS or a SPIFFE bundle (ALG-2: only its {@code wit-svid} keys
+ *       are WIT keys; see {@link TrustBundle#fromJwks}).</li>
+ *   <li>A background daemon thread refetches after the SPIFFE bundle's {@code spiffe_refresh_hint}
+ *       when it has one, otherwise after 3/4 of the response's {@code Cache-Control: max-age} (the hint
+ *       wins when both are given), always bounded by {@link Builder#refreshInterval(Duration, Duration)},
+ *       so no request thread waits on the network once the first fetch of a domain has completed.</li>
+ *   <li>A SPIFFE bundle whose {@code spiffe_sequence} is lower than the highest one accepted for its
+ *       domain is refused as a rollback (ALG-2): the last good bundle stays, as after any failed fetch.
+ *       A bundle without a sequence, or with an equal one, is accepted.</li>
  *   <li>{@link #keyNotFound} (called by the WIT verifier before {@code UNKNOWN_KEY}) triggers an early
  *       asynchronous refetch, at most once per {@link Builder#unknownKeyRefetchInterval} per domain, so
  *       tokens with made-up {@code kid}s cannot make it hammer the server.</li>
@@ -54,9 +60,7 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
     private final Map<TrustDomain, Domain> domains;
     private final JwksFetcher fetcher;
     private final Clock clock;
-    private final Duration minRefresh;
-    private final Duration maxRefresh;
-    private final Duration defaultRefresh;
+    private final RefreshPolicy refresh;
     private final Duration unknownKeyInterval;
     private final Duration maxStaleness;
     private final Duration requestTimeout;
@@ -67,9 +71,7 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
                 Map.Entry::getKey, e -> new Domain(e.getKey(), e.getValue())));
         this.fetcher = new JwksFetcher(http, b.requestTimeout, b.maxBodyBytes);
         this.clock = b.clock;
-        this.minRefresh = b.minRefresh;
-        this.maxRefresh = b.maxRefresh;
-        this.defaultRefresh = b.defaultRefresh;
+        this.refresh = new RefreshPolicy(b.minRefresh, b.maxRefresh, b.defaultRefresh);
         this.unknownKeyInterval = b.unknownKeyInterval;
         this.maxStaleness = b.maxStaleness;
         this.requestTimeout = b.requestTimeout;
@@ -188,17 +190,19 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
             if (answer.notModified()) {
                 d.loaded = new Loaded(previous.bundle(), previous.json(), now);
             } else {
+                JwksFetcher.refuseRollback(answer.bundle(), d.sequence);
                 boolean unchanged = previous != null && previous.json().equals(answer.json());
                 d.loaded = new Loaded(unchanged ? previous.bundle() : answer.bundle(), answer.json(), now);
                 d.etag = answer.etag().orElse(null);
+                answer.bundle().spiffeSequence().ifPresent(n -> d.sequence = Math.max(d.sequence, n));
                 if (!unchanged) {
-                    LOG.info("trust bundle of {} {} from {}: {} keys", d.trustDomain,
-                            previous == null ? "loaded" : "changed", d.uri, answer.bundle().keys().size());
+                    LOG.info("trust bundle of {} {} from {}: {}", d.trustDomain,
+                            previous == null ? "loaded" : "changed", d.uri, answer.bundle());
                 }
             }
-            d.nextRefresh = now.plus(refreshDelay(answer.maxAge()));
+            d.nextRefresh = now.plus(refresh.delay(answer.maxAge(), d.loaded.bundle().spiffeRefreshHint()));
         } catch (IOException | WimseException | RuntimeException e) {
-            d.nextRefresh = now.plus(minRefresh);
+            d.nextRefresh = now.plus(refresh.min());
             Loaded last = d.loaded;
             LOG.warn("could not fetch the JWKS of {} from {} ({}); {}", d.trustDomain, d.uri, BoundedHttp.describe(e),
                     last == null ? "no keys for this trust domain yet"
@@ -208,15 +212,6 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
         } finally {
             d.firstAttempt.complete(null);
         }
-    }
-
-    /** 3/4 of the advertised lifetime (or the default), within the configured bounds. */
-    private Duration refreshDelay(Optional<Duration> maxAge) {
-        Duration delay = maxAge.map(a -> a.multipliedBy(3).dividedBy(4)).orElse(defaultRefresh);
-        if (delay.compareTo(minRefresh) < 0) {
-            return minRefresh;
-        }
-        return delay.compareTo(maxRefresh) > 0 ? maxRefresh : delay;
     }
 
     private static void awaitQuietly(CompletableFuture<?> future, Duration timeout) {
@@ -242,6 +237,8 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
         volatile Loaded loaded;
         volatile Instant nextRefresh = Instant.MIN;
         volatile String etag;
+        /** The highest {@code spiffe_sequence} accepted so far, -1 before any (ALG-2). */
+        volatile long sequence = -1;
 
         Domain(TrustDomain trustDomain, URI uri) {
             this.trustDomain = trustDomain;
@@ -305,14 +302,17 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
             return this;
         }
 
-        /** Bounds on the time between fetches, whatever {@code max-age} says (default 30 s to 1 h); min is also the retry delay after a failure. */
+        /**
+         * Bounds on the time between fetches, whatever {@code max-age} or a SPIFFE bundle's
+         * {@code spiffe_refresh_hint} says (default 30 s to 1 h); min is also the retry delay after a failure.
+         */
         public Builder refreshInterval(Duration min, Duration max) {
             this.minRefresh = Objects.requireNonNull(min, "min");
             this.maxRefresh = Objects.requireNonNull(max, "max");
             return this;
         }
 
-        /** The time between fetches when the response has no {@code max-age} (default 5 min). */
+        /** The time between fetches when the response has neither {@code max-age} nor a refresh hint (default 5 min). */
         public Builder defaultRefreshInterval(Duration interval) {
             this.defaultRefresh = Objects.requireNonNull(interval, "interval");
             return this;

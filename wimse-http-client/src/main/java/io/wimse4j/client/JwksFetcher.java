@@ -14,8 +14,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * One (conditional) GET of a JWKS document: the body is size-limited before parsing, parsed
- * strictly ({@link StrictJson}, {@link TrustBundle#fromJwks}); anything but 200 or 304 is a failure.
+ * One (conditional) GET of a JWKS document or SPIFFE bundle: the body is size-limited before parsing,
+ * parsed strictly ({@link StrictJson}, {@link TrustBundle#fromJwks}); anything but 200 or 304 is a failure.
  */
 final class JwksFetcher {
     /** A fetched JWKS ({@code json} and {@code bundle} null when the server answered 304). */
@@ -33,6 +33,18 @@ final class JwksFetcher {
         this.http = http;
         this.timeout = timeout;
         this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /**
+     * Refuses a SPIFFE bundle whose {@code spiffe_sequence} is below {@code highestAccepted} (ALG-2,
+     * SPIFFE Federation: the sequence orders bundles): an older bundle served again, e.g. a rollback
+     * that would bring back removed keys. A bundle without a sequence passes.
+     */
+    static void refuseRollback(TrustBundle bundle, long highestAccepted) throws IOException {
+        if (bundle.spiffeSequence().isPresent() && bundle.spiffeSequence().getAsLong() < highestAccepted) {
+            throw new IOException("the SPIFFE bundle's spiffe_sequence " + bundle.spiffeSequence().getAsLong()
+                    + " is lower than the " + highestAccepted + " accepted before: refused as a rollback (ALG-2)");
+        }
     }
 
     /** Fetches {@code uri}; with an {@code etag}, a 304 answer means the document is unchanged. */

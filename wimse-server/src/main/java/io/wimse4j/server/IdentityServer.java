@@ -37,7 +37,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The WIMSE Identity Server (Jetty 12): issues WITs ({@code POST /v1/wit}) after attestation,
- * publishes its rotating signing keys ({@code /.well-known/jwks.json}), its TLS CA ({@code /ca.pem}),
+ * publishes its rotating signing keys ({@code /.well-known/jwks.json}, and as a SPIFFE bundle at
+ * {@code /v1/trust-bundle/spiffe}, ALG-2), its TLS CA ({@code /ca.pem}),
  * health and Prometheus metrics, and the admin API. HTTPS by default with a certificate from its
  * own CA, bound to 127.0.0.1 unless configured otherwise; all state lives in the state directory so
  * a restart loses nothing, and one server at a time holds it (a lock file). See {@code docs/identity-server-api.md}. Build with {@link #builder}.

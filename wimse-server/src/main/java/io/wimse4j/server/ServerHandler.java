@@ -23,8 +23,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Routes the Identity Server's HTTP requests (Jetty 12 core handler): the public endpoints, the
- * issuance API and the admin API. Enforces the body limit before reading (413), the content type
+ * Routes the Identity Server's HTTP requests (Jetty 12 core handler): the public endpoints (the
+ * JWKS, the same keys as a SPIFFE bundle at {@value #SPIFFE_BUNDLE_PATH}, ALG-2), the issuance API
+ * and the admin API. Enforces the body limit before reading (413), the content type
  * of JSON bodies (415) and maps every {@link Problem} to an RFC 9457 response. The target URI given
  * to the request verifier is built from the configured base URI, never from {@code Host}.
  */
@@ -54,6 +55,8 @@ final class ServerHandler extends Handler.Abstract {
     }
 
     private static final String BODY_READ = "io.wimse4j.server.bodyRead";
+    /** Where the signing keys are published as a SPIFFE bundle (ALG-2, docs/spiffe.md). */
+    static final String SPIFFE_BUNDLE_PATH = "/v1/trust-bundle/spiffe";
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
@@ -86,6 +89,12 @@ final class ServerHandler extends Handler.Abstract {
             case "/.well-known/jwks.json" -> {
                 requireGet(method);
                 return Reply.text(200, "application/jwk-set+json", keys.jwksJson(),
+                        Map.of("Cache-Control", "public, max-age=" + jwksMaxAgeSeconds));
+            }
+            case SPIFFE_BUNDLE_PATH -> {
+                requireGet(method);
+                // ALG-2: the same keys as a SPIFFE bundle, use wit-svid; the refresh hint is the JWKS max-age
+                return Reply.text(200, "application/json", keys.spiffeBundleJson(jwksMaxAgeSeconds),
                         Map.of("Cache-Control", "public, max-age=" + jwksMaxAgeSeconds));
             }
             case "/ca.pem" -> {

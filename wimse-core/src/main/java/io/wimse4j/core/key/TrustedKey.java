@@ -64,7 +64,12 @@ public record TrustedKey(Optional<String> keyId, SignatureVerifier verifier, Opt
      */
     public static List<TrustedKey> fromJwks(String json, Set<JwsAlgorithm> algorithms, boolean allowSingleKey,
                                             boolean skipUnknownAlgorithms, int maxKeys) throws WimseException {
-        ObjectNode root = StrictJson.parseObject(json, "JWKS");
+        return fromJwks(StrictJson.parseObject(json, "JWKS"), algorithms, allowSingleKey, skipUnknownAlgorithms, maxKeys);
+    }
+
+    /** {@link #fromJwks(String, Set, boolean, boolean, int)} on a document already parsed strictly. */
+    static List<TrustedKey> fromJwks(ObjectNode root, Set<JwsAlgorithm> algorithms, boolean allowSingleKey,
+                                     boolean skipUnknownAlgorithms, int maxKeys) throws WimseException {
         List<JsonNode> nodes = new ArrayList<>();
         if (root.has("keys")) {
             JsonNode arr = root.get("keys");
@@ -80,24 +85,8 @@ public record TrustedKey(Optional<String> keyId, SignatureVerifier verifier, Opt
         List<TrustedKey> keys = new ArrayList<>();
         for (JsonNode node : nodes) {
             JWK jwk = JwkKeys.parsePublic(node);
-            if (!JwkKeys.isForSignatures(jwk)) {
-                continue;
-            }
-            Set<JwsAlgorithm> fitting;
-            try {
-                fitting = JwkKeys.algorithmsFor(jwk);
-            } catch (WimseException e) {
-                if (skipUnknownAlgorithms && e.reason() == Reason.UNSUPPORTED_ALG) {
-                    continue; // a key for an algorithm wimse4j does not know, e.g. RS512
-                }
-                throw e;
-            }
-            String thumbprint = JwkBridge.wrap(jwk).thumbprint();
-            for (JwsAlgorithm alg : fitting) {
-                if (algorithms.contains(alg)) {
-                    keys.add(new TrustedKey(Optional.ofNullable(jwk.getKeyID()), JwkKeys.verifier(jwk, alg),
-                            Optional.of(thumbprint)));
-                }
+            if (JwkKeys.isForSignatures(jwk)) {
+                addKeys(jwk, algorithms, skipUnknownAlgorithms, keys);
             }
         }
         if (keys.isEmpty()) {
@@ -107,6 +96,30 @@ public record TrustedKey(Optional<String> keyId, SignatureVerifier verifier, Opt
             throw new WimseException(Reason.INVALID_KEY, "the JWKS holds more than " + maxKeys + " keys");
         }
         return List.copyOf(keys);
+    }
+
+    /**
+     * Adds the keys of one parsed public {@code jwk} to {@code out}: one per algorithm of
+     * {@code algorithms} it fits (its {@code alg}, or every algorithm of its type and curve). An
+     * {@code alg} wimse4j does not know is skipped when {@code skipUnknownAlgorithms}, refused otherwise.
+     */
+    static void addKeys(JWK jwk, Set<JwsAlgorithm> algorithms, boolean skipUnknownAlgorithms, List<TrustedKey> out)
+            throws WimseException {
+        Set<JwsAlgorithm> fitting;
+        try {
+            fitting = JwkKeys.algorithmsFor(jwk);
+        } catch (WimseException e) {
+            if (skipUnknownAlgorithms && e.reason() == Reason.UNSUPPORTED_ALG) {
+                return; // a key for an algorithm wimse4j does not know, e.g. RS512
+            }
+            throw e;
+        }
+        String thumbprint = JwkBridge.wrap(jwk).thumbprint();
+        for (JwsAlgorithm alg : fitting) {
+            if (algorithms.contains(alg)) {
+                out.add(new TrustedKey(Optional.ofNullable(jwk.getKeyID()), JwkKeys.verifier(jwk, alg), Optional.of(thumbprint)));
+            }
+        }
     }
 
     /**

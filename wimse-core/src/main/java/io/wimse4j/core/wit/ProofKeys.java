@@ -12,6 +12,8 @@ import io.wimse4j.core.jose.JwtClaims;
 import io.wimse4j.core.jose.PublicJwk;
 import io.wimse4j.core.jose.SignatureVerifier;
 
+import java.util.Optional;
+
 /**
  * The prepared confirmation keys of one {@link WitVerifier} (WIT-7, WIT-8, V-4): a WIT's
  * {@code cnf.jwk} as a checked {@link PublicJwk} and the {@link SignatureVerifier} of its proofs,
@@ -35,6 +37,19 @@ final class ProofKeys {
     /** Keeps up to {@code size} prepared keys; 0 prepares every key anew. */
     ProofKeys(int size) {
         this.cache = size == 0 ? null : Caffeine.newBuilder().maximumSize(size).executor(Runnable::run).build();
+    }
+
+    /** The WIT's {@code cnf.jwk} (WIT-7): {@link Reason#MISSING_CLAIM} when absent, {@link Reason#INVALID_CNF_KEY} when not an object. */
+    static JwtClaims cnfJwk(JwtClaims claims) throws WimseException {
+        Optional<JwtClaims> cnf;
+        Optional<JwtClaims> jwk;
+        try {
+            cnf = claims.object("cnf");
+            jwk = cnf.isPresent() ? cnf.get().object("jwk") : Optional.empty();
+        } catch (WimseException notAnObject) {
+            throw new WimseException(Reason.INVALID_CNF_KEY, "WIT 'cnf.jwk' is not a JSON object");
+        }
+        return jwk.orElseThrow(() -> new WimseException(Reason.MISSING_CLAIM, "WIT has no 'cnf.jwk' claim"));
     }
 
     /** The checked key and verifier of {@code cnfJwk} for {@code alg} ({@link Reason#INVALID_CNF_KEY} when unusable). */

@@ -35,8 +35,8 @@ import java.util.Set;
  * signed by another trust domain's key therefore fails. Verified WITs are cached by token (bounded,
  * never past {@code exp}, dropped when the trust bundle changes), so a WIT seen before costs a map
  * lookup; the confirmation keys of verified WITs are kept apart, by key material (bounded), so a WIT
- * that is not cached but whose key is skips parsing and preparing the key. Immutable and
- * thread-safe; build it with {@link #builder()}.
+ * that is not cached but whose key is skips parsing and preparing the key. Opt-in stricter rules,
+ * e.g. the SPIFFE WIT-SVID's (ALG-2): {@link Builder#profile}. Immutable and thread-safe; build it with {@link #builder()}.
  * {@code sub} is validated (canonical form only) before its trust domain selects a bundle (ID3-2): an
  * invalid one is refused with {@link Reason#INVALID_IDENTIFIER} and the trust source is never asked.
  */
@@ -60,15 +60,14 @@ public final class WitVerifier {
     private final Clock clock;
     private final Duration leeway;
     private final Set<String> allowedIssuers;
-    private final Set<JwsAlgorithm> algorithms;
     private final Set<JwsAlgorithm> proofAlgorithms;
     private final int maxTokenLength;
-    private final Duration maxLifetime;
     /** Verified WITs by token; {@code null} when caching is off. */
     private final WitCache cache;
     private final ProofKeys proofKeys;
     private final boolean requireKid;
     private final IdentifierSyntax identifierSyntax;
+    private final WitProfile profile;
     private final JwsVerifier jwsVerifier;
 
     private WitVerifier(Builder b) {
@@ -76,20 +75,25 @@ public final class WitVerifier {
         this.clock = b.clock;
         this.leeway = b.leeway;
         this.allowedIssuers = Set.copyOf(b.allowedIssuers);
-        this.algorithms = EnumSet.copyOf(b.algorithms);
-        this.proofAlgorithms = EnumSet.copyOf(b.proofAlgorithms);
+        this.profile = b.profile;
+        this.proofAlgorithms = b.profile.restrict(b.proofAlgorithms, "proofAlgorithms");
         this.maxTokenLength = b.maxTokenLength;
-        this.maxLifetime = b.maxLifetime;
-        this.requireKid = b.requireKid;
+        this.requireKid = b.profile != WitProfile.WIMSE || b.requireKid;
         this.identifierSyntax = b.identifierSyntax;
         ClaimsValidator.Builder claims = ClaimsValidator.builder().clock(b.clock).leeway(b.leeway)
-                .maxLifetime(b.maxLifetime).expectAudienceIfPresent(b.audiences);
+                .maxLifetime(b.maxLifetime);
+        if (profile == WitProfile.WIMSE) {
+            claims.expectAudienceIfPresent(b.audiences);
+        } else {
+            claims.ignoreAudience(); // the profile refuses any 'aud' with its own reason
+        }
         if (allowedIssuers.isEmpty()) {
             claims.ignoreIssuer();
         } else {
             claims.expectIssuers(allowedIssuers);
         }
-        this.jwsVerifier = JwsVerifier.builder().label("WIT").type(TYP).algorithms(algorithms)
+        this.jwsVerifier = JwsVerifier.builder().label("WIT").type(TYP)
+                .algorithms(b.profile.restrict(b.algorithms, "algorithms"))
                 .maxTokenLength(b.maxTokenLength).claims(claims.build()).build();
         this.proofKeys = new ProofKeys(b.keyCacheSize);
         this.cache = b.cacheSize == 0 ? null : new WitCache(b.cacheSize, clock, MAX_LIFETIME_CAP);
@@ -169,9 +173,11 @@ public final class WitVerifier {
             // ID3-2: the identifier is validated before its trust domain selects anything
             WorkloadIdentifier subject = WorkloadIdentifier.parse(claims.requiredString("sub"), identifierSyntax);
             parsedSubject[0] = subject;
+            profile.checkBeforeSignature(header, claims, subject);
             TrustBundle bundle = trust.bundleFor(subject.trustDomain())
                     .filter(b -> b.trustDomain().equals(subject.trustDomain())).orElseThrow(() ->
                             new WimseException(Reason.UNTRUSTED_TRUST_DOMAIN, "no trust anchors for trust domain " + subject.trustDomain()));
+            profile.checkBundle(bundle);
             Optional<String> kid = header.keyId();
             try {
                 List<SignatureVerifier> keys = bundle.select(header.algorithm(), kid, requireKid);
@@ -190,7 +196,7 @@ public final class WitVerifier {
         Optional<String> jti = claims.jwtId();
         Optional<Instant> iat = claims.time("iat");
 
-        JwtClaims cnfJwk = cnfJwk(claims);
+        JwtClaims cnfJwk = ProofKeys.cnfJwk(claims);
         String cnfAlgName = cnfJwk.string("alg").orElseThrow(() ->
                 new WimseException(Reason.INVALID_CNF_KEY, "WIT 'cnf.jwk' has no 'alg' (WIT-8)"));
         JwsAlgorithm cnfAlg = JwsAlgorithm.fromJwaName(cnfAlgName).filter(proofAlgorithms::contains).orElseThrow(() ->
@@ -198,18 +204,6 @@ public final class WitVerifier {
         ProofKeys.Prepared key = proofKeys.prepare(cnfJwk, cnfAlg, cnfAlgName);
         return new VerifiedWit(token, tokenHash, subject, iss, jti, iat, jws.expiresAt(), jws.expiresAt().plus(leeway),
                 key.jwk(), cnfAlgName, key.verifier(), claims, usedBundle[0]);
-    }
-
-    private static JwtClaims cnfJwk(JwtClaims claims) throws WimseException {
-        Optional<JwtClaims> cnf;
-        Optional<JwtClaims> jwk;
-        try {
-            cnf = claims.object("cnf");
-            jwk = cnf.isPresent() ? cnf.get().object("jwk") : Optional.empty();
-        } catch (WimseException notAnObject) {
-            throw new WimseException(Reason.INVALID_CNF_KEY, "WIT 'cnf.jwk' is not a JSON object");
-        }
-        return jwk.orElseThrow(() -> new WimseException(Reason.MISSING_CLAIM, "WIT has no 'cnf.jwk' claim"));
     }
 
     /** The prepared confirmation keys (for tests). */
@@ -237,6 +231,11 @@ public final class WitVerifier {
         return identifierSyntax;
     }
 
+    /** The profile whose rules this verifier applies on top of the WIT's (ALG-2). */
+    public WitProfile profile() {
+        return profile;
+    }
+
     /** Builder for {@link WitVerifier}; strict by default. */
     public static final class Builder {
         private TrustBundleSource trust;
@@ -245,6 +244,7 @@ public final class WitVerifier {
         private Set<String> allowedIssuers = Set.of();
         private Set<JwsAlgorithm> algorithms = EnumSet.allOf(JwsAlgorithm.class);
         private Set<JwsAlgorithm> proofAlgorithms = DEFAULT_PROOF_ALGORITHMS;
+        private WitProfile profile = WitProfile.WIMSE;
         private int maxTokenLength = CompactJws.DEFAULT_MAX_TOKEN_LENGTH;
         private int cacheSize = DEFAULT_CACHE_SIZE;
         private int keyCacheSize = DEFAULT_KEY_CACHE_SIZE;
@@ -313,6 +313,7 @@ public final class WitVerifier {
          * Requires every WIT to carry {@code kid} ({@link Reason#KID_REQUIRED}), as the SPIFFE
          * WIT-SVID profile does. Default: a WIT without {@code kid} is accepted only when its trust
          * domain holds exactly one key for its {@code alg} (C2-1, {@link Reason#AMBIGUOUS_KEY}).
+         * {@link WitProfile#SPIFFE_WIT_SVID} requires {@code kid} whatever this says.
          */
         public Builder requireKid(boolean require) {
             this.requireKid = require;
@@ -326,6 +327,19 @@ public final class WitVerifier {
          */
         public Builder identifierSyntax(IdentifierSyntax syntax) {
             this.identifierSyntax = Objects.requireNonNull(syntax, "syntax");
+            return this;
+        }
+
+        /**
+         * The profile whose rules apply on top of the WIT's (default {@link WitProfile#WIMSE}), e.g.
+         * {@link WitProfile#SPIFFE_WIT_SVID} (ALG-2). That profile requires {@code kid} whatever
+         * {@link #requireKid} says and narrows {@link #algorithms} and {@link #proofAlgorithms} to those
+         * it allows ({@link WitProfile#algorithms()}); {@link #build()} refuses it with non-empty
+         * {@link #audiences} (a WIT-SVID carries no {@code aud}) and with algorithm settings of which
+         * the profile allows none.
+         */
+        public Builder profile(WitProfile profile) {
+            this.profile = Objects.requireNonNull(profile, "profile");
             return this;
         }
 
@@ -400,6 +414,9 @@ public final class WitVerifier {
         public WitVerifier build() {
             if (trust == null) {
                 throw new IllegalStateException("trust(...) is required");
+            }
+            if (profile != WitProfile.WIMSE && !audiences.isEmpty()) {
+                throw new IllegalStateException("the " + profile + " profile refuses any WIT 'aud': audiences(...) contradict it");
             }
             return new WitVerifier(this);
         }

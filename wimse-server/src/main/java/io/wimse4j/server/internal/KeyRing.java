@@ -38,7 +38,9 @@ import java.util.Optional;
  * when a {@link SigningKeyProvider} is configured, created by the provider ({@code keys.json} holds
  * only its handle and public JWK; the provider is asked for the key again after a restart). Keys
  * already in {@code keys.json} keep their kind, so configuring a provider takes effect with the
- * next rotation. Thread-safe.
+ * next rotation. The same keys are also published as a SPIFFE bundle ({@link #spiffeBundleJson},
+ * ALG-2) whose {@code spiffe_sequence}, kept in {@code keys.json}, grows with every change of the key
+ * set. Thread-safe.
  */
 public final class KeyRing {
     /** The file holding the keys (private keys: owner-only). */
@@ -82,6 +84,10 @@ public final class KeyRing {
     private final List<Entry> entries = new ArrayList<>();
     private TrustBundle bundle;
     private String jwks;
+    /** The published public JWKs as last counted by {@link #sequence}; null before the first publication. */
+    private ArrayNode published;
+    /** The SPIFFE bundle's {@code spiffe_sequence}: grows by one whenever the published key set changes (ALG-2). */
+    private long sequence;
 
     private KeyRing(StateDir state, TrustDomain trustDomain, JwsAlgorithm algorithm, Duration publishAhead,
                     Duration retention, Optional<Duration> rotateEvery, Optional<SigningKeyProvider> provider, Clock clock) {
@@ -224,6 +230,34 @@ public final class KeyRing {
         return jwks;
     }
 
+    /**
+     * The published keys as a SPIFFE bundle (ALG-2; SPIFFE Trust Domain and Bundle, section 4): the same
+     * keys as {@link #jwksJson()}, each with {@code "use": "wit-svid"}, {@code kid} and {@code alg};
+     * {@code spiffe_sequence} grows by one whenever the key set changes (a rotation publishes a key, a
+     * retired key is removed) and is kept in {@code keys.json} across restarts;
+     * {@code spiffe_refresh_hint} is {@code refreshHintSeconds}.
+     */
+    public synchronized String spiffeBundleJson(long refreshHintSeconds) {
+        maintain();
+        ObjectNode doc = StrictJson.mapper().createObjectNode();
+        ArrayNode keys = doc.putArray("keys");
+        for (JsonNode k : published) {
+            keys.add(((ObjectNode) k.deepCopy()).put("use", "wit-svid"));
+        }
+        doc.put("spiffe_sequence", sequence).put("spiffe_refresh_hint", refreshHintSeconds);
+        try {
+            return StrictJson.mapper().writeValueAsString(doc);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The SPIFFE bundle's current {@code spiffe_sequence} (ALG-2). */
+    public synchronized long spiffeSequence() {
+        maintain();
+        return sequence;
+    }
+
     /** The published keys as a trust bundle; a new instance whenever the key set changes. */
     public synchronized TrustBundle trustBundle() {
         maintain();
@@ -243,6 +277,13 @@ public final class KeyRing {
         ArrayNode fileKeys = file.putArray("keys");
         for (Entry e : entries) {
             pubKeys.add(e.key().publicJwk());
+        }
+        if (!pubKeys.equals(published)) {
+            sequence++;
+            published = pubKeys;
+        }
+        file.put("spiffe_sequence", sequence);
+        for (Entry e : entries) {
             ObjectNode k = fileKeys.addObject();
             k.put("created_at", e.createdAt().getEpochSecond());
             k.put("signs_from", e.signsFrom().getEpochSecond());
@@ -268,8 +309,13 @@ public final class KeyRing {
         if (bytes.isEmpty()) {
             return;
         }
+        JsonNode seq;
         try {
             ObjectNode file = StrictJson.parseObject(bytes.get(), FILE);
+            seq = file.get("spiffe_sequence");
+            if (seq != null && (!seq.isIntegralNumber() || !seq.canConvertToLong() || seq.longValue() < 1)) {
+                throw new IOException("state file " + FILE + " has an unusable spiffe_sequence");
+            }
             for (JsonNode k : file.withArray("keys")) {
                 RingKey key = k.has("handle") ? RingKey.open(k, provider, trustDomain) : RingKey.local(
                         WorkloadKeyPair.fromPrivateJwk(StrictJson.mapper().writeValueAsString(k.get("jwk")), null));
@@ -282,6 +328,12 @@ public final class KeyRing {
             throw new IOException("state file " + FILE + " is unreadable", e);
         }
         if (!entries.isEmpty()) {
+            // the keys as published before the restart: reloading them changes no sequence number;
+            // a file written before sequences were kept starts at 1
+            entries.sort(Comparator.comparing(Entry::signsFrom));
+            published = StrictJson.mapper().createArrayNode();
+            entries.forEach(e -> published.add(e.key().publicJwk()));
+            sequence = seq == null ? 1 : seq.longValue();
             changed();
         }
     }
