@@ -8,6 +8,7 @@ import io.wimse4j.core.key.TrustBundleSet;
 import io.wimse4j.core.internal.StrictJson;
 import io.wimse4j.core.request.RequestVerifier;
 import io.wimse4j.core.request.VerifiedCaller;
+import io.wimse4j.core.wit.WitProfile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,6 +63,11 @@ final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--json", description = "Print the result as a JSON object.")
     private boolean json;
 
+    @Option(names = "--profile", paramLabel = "<profile>", defaultValue = "wimse",
+            description = "The WIT profile: 'wimse' (default) or 'spiffe-wit-svid' (the SPIFFE WIT-SVID's stricter rules:"
+                    + " kid required, spiffe:// subject, RSA/ECDSA only, keys from wit-svid entries of a SPIFFE bundle).")
+    private String profile;
+
     @Option(names = "--transport", paramLabel = "<transport>", defaultValue = "both",
             description = "The WPT transports accepted: 'both' (default), 'authorization' (Authorization: WPT, wpt-02)"
                     + " or 'workload-proof-token' (the seed drafts' header).")
@@ -114,7 +120,7 @@ final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
 
     private RequestVerifier verifier(TrustBundleSet bundles) {
         RequestVerifier.Builder b = RequestVerifier.builder().trust(bundles).acceptTargetUri(false)
-                .transports(TransportOption.accepted(transport, "--transport"));
+                .transports(TransportOption.accepted(transport, "--transport")).witProfile(profile());
         try {
             b.maxProofLifetime(Duration.ofSeconds(maxLifetime));
         } catch (IllegalArgumentException e) {
@@ -130,6 +136,14 @@ final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
             b.audience(a);
         }
         return b.build();
+    }
+
+    private WitProfile profile() {
+        return switch (profile.toLowerCase(java.util.Locale.ROOT)) {
+            case "wimse" -> WitProfile.WIMSE;
+            case "spiffe-wit-svid" -> WitProfile.SPIFFE_WIT_SVID;
+            default -> throw CliException.usage("--profile must be 'wimse' or 'spiffe-wit-svid', got '" + profile + "'");
+        };
     }
 
     private TrustBundleSet trustBundles() {

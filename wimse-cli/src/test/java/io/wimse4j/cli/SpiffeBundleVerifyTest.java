@@ -92,6 +92,17 @@ class SpiffeBundleVerifyTest {
     }
 
     @Test
+    void ALG_2_theWitSvidProfileIsOneFlagAway() throws Exception {
+        Cli.Result spiffe = verify(request(witKey, "spiffe://example.org/ns/orders/sa/api"), "--profile", "spiffe-wit-svid");
+        assertThat(spiffe.exit()).as(spiffe.out() + spiffe.err()).isZero();
+        // a wimse:// subject is a WIT, not a WIT-SVID: accepted by default, refused under the profile
+        Cli.Result wimse = verify(request(witKey, "wimse://example.org/orders"), "--profile", "spiffe-wit-svid", "--json");
+        assertThat(wimse.exit()).as(wimse.out() + wimse.err()).isEqualTo(1);
+        assertThat(wimse.json().get("code").textValue()).isEqualTo("invalid-identifier");
+        assertThat(verify(request(witKey, "wimse://example.org/orders"), "--profile", "nope").exit()).isEqualTo(2);
+    }
+
+    @Test
     void ALG_2_theSameWitSignedByTheBundlesJwtSvidKeyIsRefused() throws Exception {
         String request = request(jwtKey, "spiffe://example.org/ns/orders/sa/api");
         Cli.Result r = verify(request);

@@ -12,6 +12,7 @@ import io.wimse4j.core.replay.InMemoryReplayCache;
 import io.wimse4j.core.replay.ReplayCache;
 import io.wimse4j.core.replay.ReplayKey;
 import io.wimse4j.core.wit.VerifiedWit;
+import io.wimse4j.core.wit.WitProfile;
 import io.wimse4j.core.wit.WitVerifier;
 import io.wimse4j.core.wpt.VerifiedWpt;
 import io.wimse4j.core.wpt.WimseHeaders;
@@ -56,7 +57,7 @@ public final class RequestVerifier {
         this.witVerifier = WitVerifier.builder().trust(b.trust).clock(b.clock).leeway(b.leeway)
                 .allowedIssuers(b.allowedIssuers).algorithms(b.witAlgorithms).proofAlgorithms(b.proofAlgorithms)
                 .maxTokenLength(b.maxTokenLength).cacheSize(b.witCacheSize).keyCacheSize(b.witKeyCacheSize).maxLifetime(b.maxWitLifetime)
-                .audiences(b.witAudiences).requireKid(b.requireKid).identifierSyntax(b.identifierSyntax).build();
+                .audiences(b.witAudiences).requireKid(b.requireKid).identifierSyntax(b.identifierSyntax).profile(b.witProfile).build();
         this.wptVerifier = new WptVerifier(b.leeway, b.maxProofLifetime, b.maxTokenLength);
         this.audiences = new AudienceCheck(b.audiences, b.acceptTargetUri);
         this.othPolicy = b.othPolicy;
@@ -166,6 +167,7 @@ public final class RequestVerifier {
         private Duration maxWitLifetime = Duration.ofHours(24);
         private Set<WptTransport> transports = EnumSet.allOf(WptTransport.class);
         private IdentifierSyntax identifierSyntax = IdentifierSyntax.STRICT;
+        private WitProfile witProfile = WitProfile.WIMSE;
 
         private Builder() {
         }
@@ -287,6 +289,15 @@ public final class RequestVerifier {
          */
         public Builder identifierSyntax(IdentifierSyntax syntax) {
             this.identifierSyntax = Objects.requireNonNull(syntax, "syntax");
+            return this;
+        }
+
+        /**
+         * The WIT profile (default {@link WitProfile#WIMSE}); {@link WitProfile#SPIFFE_WIT_SVID} applies
+         * the SPIFFE WIT-SVID's stricter rules (ALG-2). See {@link WitVerifier.Builder#profile(WitProfile)}.
+         */
+        public Builder witProfile(WitProfile profile) {
+            this.witProfile = Objects.requireNonNull(profile, "profile");
             return this;
         }
 
