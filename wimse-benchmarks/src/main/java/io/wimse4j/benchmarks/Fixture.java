@@ -13,6 +13,7 @@ import io.wimse4j.core.wpt.ProofBindings;
 import io.wimse4j.core.wpt.WimseHeaders;
 import io.wimse4j.core.wpt.WorkloadCredentials;
 import io.wimse4j.core.wpt.WptCreator;
+import io.wimse4j.core.wpt.WptTransport;
 
 import java.net.URI;
 import java.time.Clock;
@@ -65,15 +66,25 @@ final class Fixture {
     }
 
     HttpRequestFacts request(String wpt) {
+        return request(wpt, WptTransport.WORKLOAD_PROOF_TOKEN);
+    }
+
+    /** A request carrying the WIT and {@code wpt} in {@code transport}. */
+    HttpRequestFacts request(String wpt, WptTransport transport) {
         return HttpRequestFacts.builder("GET", TARGET)
                 .header("Workload-Identity-Token", wit)
-                .header("Workload-Proof-Token", wpt)
+                .header(transport.headerName(), transport.headerValue(wpt))
                 .header("Accept", "application/json")
                 .build();
     }
 
     /** {@code n} requests, each with its own fresh proof (distinct {@code jti}), made on all cores. */
     HttpRequestFacts[] requestPool(int n) {
-        return IntStream.range(0, n).parallel().mapToObj(i -> request(newProof())).toArray(HttpRequestFacts[]::new);
+        return requestPool(n, WptTransport.WORKLOAD_PROOF_TOKEN);
+    }
+
+    /** {@code n} requests in {@code transport}, each with its own fresh proof, made on all cores. */
+    HttpRequestFacts[] requestPool(int n, WptTransport transport) {
+        return IntStream.range(0, n).parallel().mapToObj(i -> request(newProof(), transport)).toArray(HttpRequestFacts[]::new);
     }
 }

@@ -5,6 +5,7 @@ import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.core.request.RequestVerifier;
 import io.wimse4j.core.request.VerifiedCaller;
+import io.wimse4j.core.wpt.WptTransport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -47,8 +48,12 @@ public class RequestVerifyBenchmark extends BenchmarkDefaults {
         int next;
 
         Pool(JwsAlgorithm workloadAlg) {
+            this(workloadAlg, WptTransport.WORKLOAD_PROOF_TOKEN);
+        }
+
+        Pool(JwsAlgorithm workloadAlg, WptTransport transport) {
             fixture = new Fixture(JwsAlgorithm.ES256, workloadAlg);
-            requests = fixture.requestPool(POOL_SIZE);
+            requests = fixture.requestPool(POOL_SIZE, transport);
         }
 
         void newIteration(RequestVerifier v) throws WimseException {
@@ -78,7 +83,12 @@ public class RequestVerifyBenchmark extends BenchmarkDefaults {
 
         @Setup(Level.Trial)
         public void makePool() {
-            pool = new Pool(JwsAlgorithm.valueOf(workloadAlg));
+            pool = new Pool(JwsAlgorithm.valueOf(workloadAlg), transport());
+        }
+
+        /** Where the pool's proofs travel (default the seed header, as in every published run). */
+        WptTransport transport() {
+            return WptTransport.WORKLOAD_PROOF_TOKEN;
         }
 
         @Setup(Level.Iteration)
@@ -149,6 +159,14 @@ public class RequestVerifyBenchmark extends BenchmarkDefaults {
         }
     }
 
+    /** As {@link CachedWit}, each proof in {@code Authorization: WPT} (the wpt-02 transport, P2-1). */
+    public static class CachedWitAuthorization extends CachedWit {
+        @Override
+        WptTransport transport() {
+            return WptTransport.AUTHORIZATION;
+        }
+    }
+
     /** Pool, WIT cache off ({@code witCacheSize(0)}), replay protection on. */
     public static class UncachedWit extends PoolState {
         @Override
@@ -183,6 +201,12 @@ public class RequestVerifyBenchmark extends BenchmarkDefaults {
     /** Full request verification, WIT already cached, replay check on: one signature check. */
     @Benchmark
     public VerifiedCaller requestVerifyCachedWit(CachedWit s) throws WimseException {
+        return s.pool.verifyNext();
+    }
+
+    /** As {@link #requestVerifyCachedWit}, the proof in {@code Authorization: WPT} (wpt-02). */
+    @Benchmark
+    public VerifiedCaller requestVerifyCachedWitAuthorization(CachedWitAuthorization s) throws WimseException {
         return s.pool.verifyNext();
     }
 

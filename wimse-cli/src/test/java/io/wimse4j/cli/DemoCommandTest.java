@@ -24,9 +24,11 @@ class DemoCommandTest {
                 .contains("mints a one-time join token for service-a")
                 .contains("Its WIT names wimse://demo.example/service-a")
                 .contains("ACCEPTED: service-b answered 200 and knows its caller is wimse://demo.example/service-a")
-                .contains("REJECTED: service-b answered 400 with problem code replay")
-                .contains("REJECTED: service-b answered 400 with problem code bad-signature")
-                .contains("REJECTED: service-b answered 400 with problem code unknown-key")
+                .contains("sent as 'Authorization: WPT <wpt>' (draft-ietf-wimse-wpt-02)")
+                .contains("ACCEPTED: service-b answered 200 to the Workload-Proof-Token request too.")
+                .contains("REJECTED: service-b answered 401 with 'WWW-Authenticate: WPT' and problem code replay")
+                .contains("REJECTED: service-b answered 401 with 'WWW-Authenticate: WPT' and problem code bad-signature")
+                .contains("REJECTED: service-b answered 401 with 'WWW-Authenticate: WPT' and problem code unknown-key")
                 .doesNotContain("UNEXPECTED")
                 .endsWith("All steps behaved as expected." + Cli.NL);
         assertThat(LONG_SECRET.matcher(r.out()).find()).as(r.out()).isFalse();
@@ -40,9 +42,9 @@ class DemoCommandTest {
         assertThat(r.err()).isEmpty();
         assertThat(r.out())
                 .contains("ACCEPTED: the caller is wimse://demo.example/service-a")
-                .contains("REJECTED: REPLAY")
-                .containsPattern("REJECTED: (BAD_SIGNATURE|UNKNOWN_KEY)")
-                .contains("REJECTED: AUDIENCE_MISMATCH")
+                .contains("REJECTED with 401 and 'WWW-Authenticate: WPT': REPLAY")
+                .containsPattern("REJECTED with 401 and 'WWW-Authenticate: WPT': (BAD_SIGNATURE|UNKNOWN_KEY)")
+                .contains("REJECTED with 401 and 'WWW-Authenticate: WPT': AUDIENCE_MISMATCH")
                 .doesNotContain("UNEXPECTED")
                 .endsWith("Every step behaved as expected." + Cli.NL);
     }

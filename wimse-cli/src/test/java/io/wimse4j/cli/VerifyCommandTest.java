@@ -88,7 +88,8 @@ class VerifyCommandTest {
         assertThat(j.get("valid").asBoolean()).isTrue();
         assertThat(j.get("workload").asText()).isEqualTo(SUBJECT);
         assertThat(j.get("trust_domain").asText()).isEqualTo("example.com");
-        assertThat(j.size()).isEqualTo(3);
+        assertThat(j.get("transport").asText()).as("the drafts' example uses the seed header").isEqualTo("workload-proof-token");
+        assertThat(j.size()).isEqualTo(4);
     }
 
     @Test

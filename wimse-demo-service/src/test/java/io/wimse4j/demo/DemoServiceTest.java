@@ -57,8 +57,11 @@ class DemoServiceTest {
 
         // The same WIT + WPT headers once more: the proof's jti was used (V-9).
         HttpRequest again = Workload.sameHeadersAgain(get);
-        assertThat(again.headers().firstValue("Workload-Proof-Token")).isEqualTo(get.request().headers().firstValue("Workload-Proof-Token"));
-        assertProblem(send(Workload.http(pki.clientContext()), again), Reason.REPLAY);
+        // the client signs with the wpt-02 transport: the proof is in Authorization, and a replay is a
+        // credential failure answered 401 with the WPT challenge (P2-4)
+        assertThat(again.headers().firstValue("Authorization")).isEqualTo(get.request().headers().firstValue("Authorization"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("WPT "));
+        assertProblem(send(Workload.http(pki.clientContext()), again), Reason.REPLAY, 401);
     }
 
     @Test
@@ -93,7 +96,7 @@ class DemoServiceTest {
 
         HttpResponse<String> r = send(client, request(service, "/echo").GET().build());
         assertEcho(r, "GET", "/echo");
-        assertProblem(send(Workload.http(null), Workload.sameHeadersAgain(r)), Reason.REPLAY);
+        assertProblem(send(Workload.http(null), Workload.sameHeadersAgain(r)), Reason.REPLAY, 401);
     }
 
     @Test
@@ -109,7 +112,8 @@ class DemoServiceTest {
     @Test
     void unsignedRequestIsRejectedWithMissingWit() throws Exception {
         service = w.service().insecureHttp().build().start();
-        assertProblem(send(Workload.http(null), request(service, "/echo").GET().build()), Reason.MISSING_WIT);
+        // no credential at all: 401 with the wpt-02 challenge (P2-4)
+        assertProblem(send(Workload.http(null), request(service, "/echo").GET().build()), Reason.MISSING_WIT, 401);
     }
 
     @Test

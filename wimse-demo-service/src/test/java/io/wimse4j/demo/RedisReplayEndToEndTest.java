@@ -63,9 +63,9 @@ class RedisReplayEndToEndTest {
         // The same headers to instance b: same external base URI, so the audience matches; the jti does not.
         java.net.http.HttpRequest toB = java.net.http.HttpRequest.newBuilder(b.localUri().resolve("/echo"))
                 .header("Workload-Identity-Token", first.request().headers().firstValue("Workload-Identity-Token").orElseThrow())
-                .header("Workload-Proof-Token", first.request().headers().firstValue("Workload-Proof-Token").orElseThrow())
+                .header("Authorization", first.request().headers().firstValue("Authorization").orElseThrow())
                 .GET().build();
-        assertProblem(send(Workload.http(null), toB), Reason.REPLAY);
+        assertProblem(send(Workload.http(null), toB), Reason.REPLAY, 401); // the wpt-02 transport: 401 (P2-4)
 
         // b itself works for a fresh proof.
         assertEcho(send(w.client(b, null), request(b, "/echo").GET().build()), "GET", "/echo");
@@ -96,6 +96,6 @@ class RedisReplayEndToEndTest {
         } while (r.statusCode() != 200 && System.nanoTime() - deadline < 0);
         assertEcho(r, "GET", "/echo");
         // And replay detection works again on the restarted (empty) Redis.
-        assertProblem(send(Workload.http(null), Workload.sameHeadersAgain(r)), Reason.REPLAY);
+        assertProblem(send(Workload.http(null), Workload.sameHeadersAgain(r)), Reason.REPLAY, 401);
     }
 }

@@ -147,8 +147,9 @@ class ServletExamplesTest {
         assertThat(second.statusCode()).as("the same request sent again is signed anew: " + second.body()).isEqualTo(200);
         assertThat(http.sent).hasSize(2);
         assertThat(http.sent.get(0).headers().firstValue("Workload-Identity-Token")).hasValue(issued.wit());
-        assertThat(http.sent.get(0).headers().firstValue("Workload-Proof-Token"))
-                .isNotEqualTo(http.sent.get(1).headers().firstValue("Workload-Proof-Token"));
+        assertThat(http.sent.get(0).headers().firstValue("Authorization")).hasValueSatisfying(v -> assertThat(v).startsWith("WPT "));
+        assertThat(http.sent.get(0).headers().firstValue("Authorization"))
+                .isNotEqualTo(http.sent.get(1).headers().firstValue("Authorization"));
     }
 
     @Test

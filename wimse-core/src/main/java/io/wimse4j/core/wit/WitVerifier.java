@@ -14,7 +14,6 @@ import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.jose.JwsVerifier;
 import io.wimse4j.core.jose.JwtClaims;
 import io.wimse4j.core.jose.VerifiedJws;
-import io.wimse4j.core.jose.SignatureVerifier;
 import io.wimse4j.core.internal.StrictJson;
 import io.wimse4j.core.key.TrustBundle;
 import io.wimse4j.core.key.TrustBundleSource;
@@ -23,7 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -167,31 +165,10 @@ public final class WitVerifier {
     }
 
     private VerifiedWit verifyUncached(String token, String tokenHash, Instant now) throws WimseException {
-        TrustBundle[] usedBundle = new TrustBundle[1];
-        WorkloadIdentifier[] parsedSubject = new WorkloadIdentifier[1];
-        VerifiedJws jws = jwsVerifier.verify(token, now, (header, claims) -> {
-            // ID3-2: the identifier is validated before its trust domain selects anything
-            WorkloadIdentifier subject = WorkloadIdentifier.parse(claims.requiredString("sub"), identifierSyntax);
-            parsedSubject[0] = subject;
-            profile.checkBeforeSignature(header, claims, subject);
-            TrustBundle bundle = trust.bundleFor(subject.trustDomain())
-                    .filter(b -> b.trustDomain().equals(subject.trustDomain())).orElseThrow(() ->
-                            new WimseException(Reason.UNTRUSTED_TRUST_DOMAIN, "no trust anchors for trust domain " + subject.trustDomain()));
-            profile.checkBundle(bundle);
-            Optional<String> kid = header.keyId();
-            try {
-                List<SignatureVerifier> keys = bundle.select(header.algorithm(), kid, requireKid);
-                usedBundle[0] = bundle;
-                return keys;
-            } catch (WimseException e) {
-                if (e.reason() == Reason.UNKNOWN_KEY) {
-                    trust.keyNotFound(subject.trustDomain(), kid);
-                }
-                throw e;
-            }
-        });
+        WitKeys keys = new WitKeys(trust, identifierSyntax, profile, requireKid);
+        VerifiedJws jws = jwsVerifier.verify(token, now, keys);
         JwtClaims claims = jws.claims();
-        WorkloadIdentifier subject = parsedSubject[0]; // the key source ran: the signature verified with its bundle
+        WorkloadIdentifier subject = keys.subject(); // the key source ran: the signature verified with its bundle
         Optional<String> iss = claims.string("iss");
         Optional<String> jti = claims.jwtId();
         Optional<Instant> iat = claims.time("iat");
@@ -203,7 +180,7 @@ public final class WitVerifier {
                 new WimseException(Reason.UNSUPPORTED_ALG, "WIT 'cnf.jwk.alg' " + cnfAlgName + " is not accepted"));
         ProofKeys.Prepared key = proofKeys.prepare(cnfJwk, cnfAlg, cnfAlgName);
         return new VerifiedWit(token, tokenHash, subject, iss, jti, iat, jws.expiresAt(), jws.expiresAt().plus(leeway),
-                key.jwk(), cnfAlgName, key.verifier(), claims, usedBundle[0]);
+                key.jwk(), cnfAlgName, key.verifier(), claims, keys.bundle());
     }
 
     /** The prepared confirmation keys (for tests). */
