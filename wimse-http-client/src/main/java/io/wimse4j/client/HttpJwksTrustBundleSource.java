@@ -190,7 +190,7 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
             if (answer.notModified()) {
                 d.loaded = new Loaded(previous.bundle(), previous.json(), now);
             } else {
-                JwksFetcher.refuseRollback(answer.bundle(), d.sequence);
+                JwksFetcher.refuseRollback(answer.bundle(), d.sequence, previous == null ? null : previous.bundle());
                 boolean unchanged = previous != null && previous.json().equals(answer.json());
                 d.loaded = new Loaded(unchanged ? previous.bundle() : answer.bundle(), answer.json(), now);
                 d.etag = answer.etag().orElse(null);

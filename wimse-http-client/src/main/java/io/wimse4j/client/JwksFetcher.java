@@ -38,13 +38,24 @@ final class JwksFetcher {
     /**
      * Refuses a SPIFFE bundle whose {@code spiffe_sequence} is below {@code highestAccepted} (ALG-2,
      * SPIFFE Federation: the sequence orders bundles): an older bundle served again, e.g. a rollback
-     * that would bring back removed keys. A bundle without a sequence passes.
+     * that would bring back removed keys. Once a trust domain's bundle carried a sequence, one without is
+     * refused too, and once it was a SPIFFE bundle, a plain JWKS is (a downgrade that would turn every key,
+     * e.g. a JWT-SVID key, into a WIT key); {@code previous} is the last accepted bundle, or null.
      */
-    static void refuseRollback(TrustBundle bundle, long highestAccepted) throws IOException {
+    static void refuseRollback(TrustBundle bundle, long highestAccepted, TrustBundle previous) throws IOException {
         if (bundle.spiffeSequence().isPresent() && bundle.spiffeSequence().getAsLong() < highestAccepted) {
             throw new IOException("the SPIFFE bundle's spiffe_sequence " + bundle.spiffeSequence().getAsLong()
                     + " is lower than the " + highestAccepted + " accepted before: refused as a rollback (ALG-2)");
         }
+        if (highestAccepted >= 0 && bundle.spiffeSequence().isEmpty()) {
+            throw new IOException("the document has no spiffe_sequence although this trust domain's bundles had one"
+                    + " (the highest accepted: " + highestAccepted + "): refused as a possible rollback (ALG-2)");
+        }
+        if (previous != null && previous.isSpiffe() && !bundle.isSpiffe()) {
+            throw new IOException("a plain JWKS where this trust domain published a SPIFFE bundle: refused, since every"
+                    + " key of a plain JWKS would verify WITs (ALG-2)");
+        }
+    }
     }
 
     /** Fetches {@code uri}; with an {@code etag}, a 304 answer means the document is unchanged. */

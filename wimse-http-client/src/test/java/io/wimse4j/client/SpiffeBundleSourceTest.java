@@ -212,22 +212,32 @@ class SpiffeBundleSourceTest {
         assertThat(source.bundleFor(td)).get().isSameAs(good);
         assertThat(verifier.verify(fixture.wit).subject()).isEqualTo(fixture.workload);
 
-        // an equal sequence, then none at all, are accepted; the highest seen (5) still guards
+        // an equal sequence is accepted; then a document without a sequence, or a plain JWKS (every key a
+        // WIT key, the JWT-SVID key included), is refused as a possible rollback or downgrade
         WorkloadKeyPair next = WorkloadKeyPair.generate(JwsAlgorithm.ES256);
         doc.body = bundle(5L, 60L, fixture.issuerKey, next);
         clock.advance(Duration.ofSeconds(30));
         source.refreshDueAndWait();
-        assertThat(source.bundleFor(td).orElseThrow().keys()).hasSize(2);
-        doc.body = bundle(null, 60L, next);
+        TrustBundle five = source.bundleFor(td).orElseThrow();
+        assertThat(five.keys()).hasSize(2);
+        doc.body = bundle(null, 60L, next, rolledBack);
         clock.advance(Duration.ofSeconds(60));
         source.refreshDueAndWait();
-        assertThat(source.bundleFor(td).orElseThrow().keys()).hasSize(1);
-        assertThat(verifier.verify(witSignedBy(next)).subject()).isEqualTo(fixture.workload);
+        assertThat(source.bundleFor(td)).get().as("no sequence after a sequenced bundle: refused").isSameAs(five);
+        assertRejected(() -> verifier.verify(witSignedBy(rolledBack)), Reason.UNKNOWN_KEY);
+        source.awaitIdle();
+        doc.body = "{\"keys\":[" + jwtKey.publicJwk().toJson() + "," + next.publicJwk().toJson() + "]}";
+        clock.advance(Duration.ofSeconds(60));
+        source.refreshDueAndWait();
+        assertThat(source.bundleFor(td)).get().as("a plain JWKS after a SPIFFE bundle: refused").isSameAs(five);
+        assertRejected(() -> verifier.verify(witSignedBy(jwtKey)), Reason.UNKNOWN_KEY);
+        source.awaitIdle();
         doc.body = bundle(3L, 60L, rolledBack);
         clock.advance(Duration.ofSeconds(60));
         source.refreshDueAndWait();
-        assertThat(source.bundleFor(td).orElseThrow().spiffeSequence()).isEmpty();
+        assertThat(source.bundleFor(td)).get().isSameAs(five);
         assertRejected(() -> verifier.verify(witSignedBy(rolledBack)), Reason.UNKNOWN_KEY);
+        source.awaitIdle();
 
         // a higher sequence is accepted
         doc.body = bundle(6L, 60L, rolledBack);

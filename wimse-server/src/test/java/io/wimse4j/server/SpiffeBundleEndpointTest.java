@@ -105,51 +105,60 @@ class SpiffeBundleEndpointTest {
     @Test
     void ALG_2_theSequenceGrowsWithEveryChangeOfTheKeySetAndSurvivesRestarts() throws Exception {
         start();
-        assertThat(sequence()).isEqualTo(1);
-        assertThat(sequence()).as("reading changes nothing").isEqualTo(1);
+        long first = sequence();
+        assertThat(first).as("at least the publication time in ms").isGreaterThanOrEqualTo(h.clock.instant().toEpochMilli());
+        assertThat(sequence()).as("reading changes nothing").isEqualTo(first);
 
-        // rotation publishes a key: +1
+        // rotation publishes a key: higher
         String oldKid = kids(bundle()).get(0);
         String newKid = json(h.admin("POST", "/admin/v1/keys/rotate", null).body()).get("kid").textValue();
         assertThat(kids(bundle())).containsExactly(oldKid, newKid);
-        assertThat(sequence()).isEqualTo(2);
+        long second = sequence();
+        assertThat(second).isGreaterThan(first);
 
         // the new key starts signing: the key set is unchanged
         h.clock.advance(Duration.ofSeconds(300));
-        assertThat(sequence()).isEqualTo(2);
+        assertThat(sequence()).isEqualTo(second);
 
         // a restart reloads the same keys: the same sequence
         h.restart();
-        assertThat(sequence()).isEqualTo(2);
+        assertThat(sequence()).isEqualTo(second);
 
-        // the old key is removed once its last WIT has expired (max WIT lifetime 10 min + 60 s leeway): +1
+        // the old key is removed once its last WIT has expired (max WIT lifetime 10 min + 60 s leeway): higher,
+        // at least the time of that change
         h.clock.advance(Duration.ofSeconds(660));
         assertThat(kids(bundle())).containsExactly(newKid);
-        assertThat(sequence()).isEqualTo(3);
+        long third = sequence();
+        assertThat(third).isGreaterThan(second).isGreaterThanOrEqualTo(h.clock.instant().toEpochMilli());
 
         // kept in keys.json, so it survives another restart, and grows from there
-        assertThat(json(Files.readString(h.stateDir.resolve(KeyRing.FILE))).get("spiffe_sequence").longValue()).isEqualTo(3);
+        assertThat(json(Files.readString(h.stateDir.resolve(KeyRing.FILE))).get("spiffe_sequence").longValue()).isEqualTo(third);
         h.restart();
-        assertThat(sequence()).isEqualTo(3);
+        assertThat(sequence()).isEqualTo(third);
         h.admin("POST", "/admin/v1/keys/rotate", null);
-        assertThat(sequence()).isEqualTo(4);
-        assertThat(TrustBundle.fromJwks(new TrustDomain(ServerHarness.TD), h.get(PATH).body()).spiffeSequence()).hasValue(4);
+        long fourth = sequence();
+        assertThat(fourth).as("two changes within one millisecond still grow by one").isEqualTo(third + 1);
+        assertThat(TrustBundle.fromJwks(new TrustDomain(ServerHarness.TD), h.get(PATH).body()).spiffeSequence()).hasValue(fourth);
     }
 
     @Test
-    void ALG_2_aStateFileWrittenBeforeSequencesWereKeptStartsAtOne() throws Exception {
+    void ALG_2_aLostOrOldStateFileNeverPublishesALowerSequenceLater() throws Exception {
         start();
         h.admin("POST", "/admin/v1/keys/rotate", null);
-        assertThat(sequence()).isEqualTo(2);
+        long before = sequence();
         h.close();
+        // keys.json restored from a backup that predates sequences: the sequence restarts at the current time
+        h.clock.advance(Duration.ofSeconds(5));
         Path file = h.stateDir.resolve(KeyRing.FILE);
         ObjectNode state = (ObjectNode) json(Files.readString(file));
         state.remove("spiffe_sequence");
         Files.writeString(file, StrictJson.mapper().writeValueAsString(state));
         h.start();
-        assertThat(sequence()).isEqualTo(1);
+        assertThat(sequence()).as("clients refuse a lower sequence as a rollback").isGreaterThan(before)
+                .isEqualTo(h.clock.instant().toEpochMilli());
         assertThat(kids(bundle())).hasSize(2);
+        long restored = sequence();
         h.admin("POST", "/admin/v1/keys/rotate", null);
-        assertThat(sequence()).isEqualTo(2);
+        assertThat(sequence()).isGreaterThan(restored);
     }
 }

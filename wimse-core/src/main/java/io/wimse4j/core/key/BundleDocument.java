@@ -111,6 +111,11 @@ final class BundleDocument {
             }
             Optional<String> use = string(entry, "use", where);
             Optional<String> kid = string(entry, "kid", where);
+            for (String member : JwkKeys.PRIVATE_MEMBERS) { // in any entry, WIT key or not: a leaked private key
+                if (entry.has(member)) {
+                    throw invalid(where + " carries the private member '" + member + "': a bundle publishes public keys only");
+                }
+            }
             boolean wit = use.map(WIT_SVID::equals).orElse(format == TrustBundle.Format.WIT_BUNDLE);
             if (wit && kid.isEmpty()) {
                 throw invalid(where + " (" + WIT_SVID + ") has no 'kid': a WIT-SVID key needs one (WIT-SVID 6.1)");

@@ -40,7 +40,8 @@ import java.util.Optional;
  * already in {@code keys.json} keep their kind, so configuring a provider takes effect with the
  * next rotation. The same keys are also published as a SPIFFE bundle ({@link #spiffeBundleJson},
  * ALG-2) whose {@code spiffe_sequence}, kept in {@code keys.json}, grows with every change of the key
- * set. Thread-safe.
+ * set, to at least the time of the change in epoch milliseconds, so it stays monotonic even when
+ * {@code keys.json} is lost or restored from a backup. Thread-safe.
  */
 public final class KeyRing {
     /** The file holding the keys (private keys: owner-only). */
@@ -86,7 +87,7 @@ public final class KeyRing {
     private String jwks;
     /** The published public JWKs as last counted by {@link #sequence}; null before the first publication. */
     private ArrayNode published;
-    /** The SPIFFE bundle's {@code spiffe_sequence}: grows by one whenever the published key set changes (ALG-2). */
+    /** The SPIFFE bundle's {@code spiffe_sequence}: grows whenever the published key set changes (ALG-2). */
     private long sequence;
 
     private KeyRing(StateDir state, TrustDomain trustDomain, JwsAlgorithm algorithm, Duration publishAhead,
@@ -233,8 +234,9 @@ public final class KeyRing {
     /**
      * The published keys as a SPIFFE bundle (ALG-2; SPIFFE Trust Domain and Bundle, section 4): the same
      * keys as {@link #jwksJson()}, each with {@code "use": "wit-svid"}, {@code kid} and {@code alg};
-     * {@code spiffe_sequence} grows by one whenever the key set changes (a rotation publishes a key, a
-     * retired key is removed) and is kept in {@code keys.json} across restarts;
+     * {@code spiffe_sequence} grows whenever the key set changes (a rotation publishes a key, a retired
+     * key is removed), to the greater of one more and the change's time in epoch milliseconds, and is
+     * kept in {@code keys.json} across restarts;
      * {@code spiffe_refresh_hint} is {@code refreshHintSeconds}.
      */
     public synchronized String spiffeBundleJson(long refreshHintSeconds) {
@@ -278,11 +280,12 @@ public final class KeyRing {
         for (Entry e : entries) {
             pubKeys.add(e.key().publicJwk());
         }
-        if (!pubKeys.equals(published)) {
-            sequence++;
-            published = pubKeys;
-        }
-        file.put("spiffe_sequence", sequence);
+        // ALG-2: a new key set gets a higher spiffe_sequence, at least the time of the change in
+        // milliseconds, so that it stays above every earlier one even if keys.json is lost or restored
+        // from a backup (clients refuse a lower sequence as a rollback)
+        long nextSequence = pubKeys.equals(published) ? sequence
+                : Math.max(Math.addExact(sequence, 1), clock.instant().toEpochMilli());
+        file.put("spiffe_sequence", nextSequence);
         for (Entry e : entries) {
             ObjectNode k = fileKeys.addObject();
             k.put("created_at", e.createdAt().getEpochSecond());
@@ -294,9 +297,14 @@ public final class KeyRing {
             }
         }
         try {
-            this.jwks = StrictJson.mapper().writeValueAsString(pub);
-            this.bundle = TrustBundle.fromJwks(trustDomain, jwks);
+            String newJwks = StrictJson.mapper().writeValueAsString(pub);
+            TrustBundle newBundle = TrustBundle.fromJwks(trustDomain, newJwks);
             state.writeAtomically(FILE, StrictJson.mapper().writeValueAsBytes(file));
+            // served only once persisted: a failed write publishes nothing a restart would take back
+            this.jwks = newJwks;
+            this.bundle = newBundle;
+            this.sequence = nextSequence;
+            this.published = pubKeys;
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot persist the signing keys", ex);
         } catch (WimseException ex) {
@@ -329,11 +337,11 @@ public final class KeyRing {
         }
         if (!entries.isEmpty()) {
             // the keys as published before the restart: reloading them changes no sequence number;
-            // a file written before sequences were kept starts at 1
+            // a file written before sequences were kept starts at the current time in milliseconds
             entries.sort(Comparator.comparing(Entry::signsFrom));
             published = StrictJson.mapper().createArrayNode();
             entries.forEach(e -> published.add(e.key().publicJwk()));
-            sequence = seq == null ? 1 : seq.longValue();
+            sequence = seq == null ? clock.instant().toEpochMilli() : seq.longValue();
             changed();
         }
     }
