@@ -56,7 +56,6 @@ final class JwksFetcher {
                     + " key of a plain JWKS would verify WITs (ALG-2)");
         }
     }
-    }
 
     /** Fetches {@code uri}; with an {@code etag}, a 304 answer means the document is unchanged. */
     Answer fetch(TrustDomain domain, URI uri, String etag) throws IOException, WimseException, InterruptedException {

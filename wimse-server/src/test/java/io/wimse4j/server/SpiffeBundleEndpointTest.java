@@ -84,7 +84,7 @@ class SpiffeBundleEndpointTest {
             assertThat(k.has("d")).isFalse();
         }
         assertThat(doc.get("spiffe_sequence").isIntegralNumber()).isTrue();
-        assertThat(doc.get("spiffe_sequence").longValue()).isEqualTo(1);
+        assertThat(doc.get("spiffe_sequence").longValue()).as("the first publication's time in ms").isEqualTo(h.clock.instant().toEpochMilli());
         assertThat(doc.get("spiffe_refresh_hint").longValue()).isEqualTo(300);
 
         // the published bundle loads as the trust domain's WIT keys and verifies a WIT the server issued
