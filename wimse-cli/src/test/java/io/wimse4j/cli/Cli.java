@@ -35,6 +35,14 @@ final class Cli {
         return runWithStdin("", args);
     }
 
+    /** Runs {@code base} followed by {@code extra}. */
+    static Result run(String[] base, String... extra) {
+        String[] args = new String[base.length + extra.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        return run(args);
+    }
+
     static Result runWithStdin(String stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

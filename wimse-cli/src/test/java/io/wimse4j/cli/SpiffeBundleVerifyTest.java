@@ -72,10 +72,7 @@ class SpiffeBundleVerifyTest {
         Path req = Files.write(dir.resolve("request-" + System.nanoTime() + ".http"), request.getBytes(StandardCharsets.ISO_8859_1));
         String[] base = {"verify", "--trust", "example.org=" + spiffeBundle(), "--audience", TARGET, "--request", req.toString(),
                 "--now", Long.toString(Fixture.NOW.getEpochSecond())};
-        String[] args = new String[base.length + extra.length];
-        System.arraycopy(base, 0, args, 0, base.length);
-        System.arraycopy(extra, 0, args, base.length, extra.length);
-        return Cli.run(args);
+        return Cli.run(base, extra);
     }
 
     @Test

@@ -38,10 +38,7 @@ class TransportCommandTest {
 
     private Cli.Result wpt(String... extra) {
         String[] base = {"wpt", "create", "--key", dir.resolve("workload.jwk").toString(), "--wit", wit, "--aud", AUD};
-        String[] args = new String[base.length + extra.length];
-        System.arraycopy(base, 0, args, 0, base.length);
-        System.arraycopy(extra, 0, args, base.length, extra.length);
-        return Cli.run(args);
+        return Cli.run(base, extra);
     }
 
     private Cli.Result verify(String headerLines, String... extra) throws IOException {
@@ -49,10 +46,7 @@ class TransportCommandTest {
                 "GET /orders HTTP/1.1\nHost: svc-b.shop.example\nWorkload-Identity-Token: " + wit + "\n" + headerLines + "\n");
         String[] base = {"verify", "--trust", "shop.example=" + dir.resolve("issuer.pub.jwk"), "--audience", AUD,
                 "--request", request.toString(), "--json"};
-        String[] args = new String[base.length + extra.length];
-        System.arraycopy(base, 0, args, 0, base.length);
-        System.arraycopy(extra, 0, args, base.length, extra.length);
-        return Cli.run(args);
+        return Cli.run(base, extra);
     }
 
     @Test

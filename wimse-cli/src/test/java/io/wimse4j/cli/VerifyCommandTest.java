@@ -37,10 +37,7 @@ class VerifyCommandTest {
     private Cli.Result verify(String request, long now, String audience, String... extra) throws IOException {
         String[] base = {"verify", "--trust", "example.com=" + jwks, "--audience", audience,
                 "--request", requestFile(request).toString(), "--now", Long.toString(now)};
-        String[] args = new String[base.length + extra.length];
-        System.arraycopy(base, 0, args, 0, base.length);
-        System.arraycopy(extra, 0, args, base.length, extra.length);
-        return Cli.run(args);
+        return Cli.run(base, extra);
     }
 
     private static long validAt() {
