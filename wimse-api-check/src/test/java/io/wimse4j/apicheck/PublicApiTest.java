@@ -68,6 +68,7 @@ class PublicApiTest {
         Map<String, String> modules = new LinkedHashMap<>();
         modules.put("wimse-core", "io.wimse4j.core");
         modules.put("wimse-testkit", "io.wimse4j.testkit");
+        modules.put("wimse-x509", "io.wimse4j.x509");
         modules.put("wimse-http-client", "io.wimse4j.client");
         modules.put("wimse-redis", "io.wimse4j.redis");
         modules.put("wimse-servlet", "io.wimse4j.servlet");
