@@ -101,6 +101,12 @@ public enum Reason implements ProblemType {
     REPLAY("Replayed proof", 400, Kind.CREDENTIAL),
     /** The replay store cannot be reached and the policy fails closed (SEC-4). */
     REPLAY_CACHE_UNAVAILABLE("Replay cache unavailable", 503, Kind.DEPENDENCY),
+    /**
+     * A Workload Identity Certificate is unusable as one: not exactly one URI SAN (WIC-2, C2-3), a CA
+     * certificate as a leaf, no {@code digitalSignature} key usage, or no extended key usage for the
+     * peer's role (MT-3). Raised by wimse-x509's validator, in a TLS handshake, not by a request.
+     */
+    INVALID_CERTIFICATE("Invalid workload identity certificate", 400, Kind.CREDENTIAL),
     /** A key or JWK given to the library is unusable (wrong type, curve, size, private part). */
     INVALID_KEY("Invalid key", 400, Kind.LOCAL),
     /** The caller's own credentials have expired; the private key must not be used (KEY-3). */
