@@ -53,7 +53,8 @@ class EveryReasonThroughTheFilterTest {
     static final Map<Reason, String> NOT_FROM_A_REQUEST = Map.of(
             Reason.INVALID_KEY, "a key given to the library; an unusable cnf.jwk in a request is INVALID_CNF_KEY",
             Reason.CREDENTIALS_EXPIRED, "the caller's own credentials, checked when signing (KEY-3)",
-            Reason.INVALID_CERTIFICATE, "a peer's certificate in a TLS handshake (wimse-x509), never a header of a request");
+            Reason.INVALID_CERTIFICATE, "a peer's certificate in a TLS handshake (wimse-x509), never a header of a request",
+            Reason.PEER_NOT_AUTHORIZED, "a TLS peer refused in the handshake (wimse-x509), never a header of a request");
 
     private static final Workload W = new Workload();
     private static DemoService service;

@@ -107,6 +107,12 @@ public enum Reason implements ProblemType {
      * peer's role (MT-3). Raised by wimse-x509's validator, in a TLS handshake, not by a request.
      */
     INVALID_CERTIFICATE("Invalid workload identity certificate", 400, Kind.CREDENTIAL),
+    /**
+     * A TLS peer with a valid Workload Identity Certificate that this side does not accept: a client the
+     * authorizer denies, a server that is not the expected workload or whose certificate names no
+     * matching DNS-ID (WIC-4, MT-4). Raised by wimse-x509 in a TLS handshake, not by a request.
+     */
+    PEER_NOT_AUTHORIZED("TLS peer not authorized", 400, Kind.CREDENTIAL),
     /** A key or JWK given to the library is unusable (wrong type, curve, size, private part). */
     INVALID_KEY("Invalid key", 400, Kind.LOCAL),
     /** The caller's own credentials have expired; the private key must not be used (KEY-3). */
