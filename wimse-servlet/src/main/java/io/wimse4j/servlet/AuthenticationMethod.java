@@ -13,7 +13,13 @@ public enum AuthenticationMethod {
      * An {@code Authorization: Bearer} token accepted by the application's {@link BearerAuthenticator}
      * during a transition, for a caller a {@link BearerTransitionPolicy} still allows (WIT-12).
      */
-    BEARER("BEARER");
+    BEARER("BEARER"),
+    /**
+     * The client certificate of a mutual-TLS connection, a Workload Identity Certificate validated for
+     * the caller's trust domain (WIC-4, MT-1); authType {@code CLIENT_CERT}, as the Servlet specification
+     * names it.
+     */
+    MUTUAL_TLS("CLIENT_CERT");
 
     private final String authType;
 
@@ -26,8 +32,12 @@ public enum AuthenticationMethod {
         return authType;
     }
 
-    /** The lower-case token written to the audit line ({@code auth=wimse}, {@code auth=bearer}). */
+    /** The lower-case token written to the audit line ({@code auth=wimse}, {@code auth=bearer}, {@code auth=mtls}). */
     String auditName() {
-        return this == WIMSE ? "wimse" : "bearer";
+        return switch (this) {
+            case WIMSE -> "wimse";
+            case BEARER -> "bearer";
+            case MUTUAL_TLS -> "mtls";
+        };
     }
 }

@@ -6,10 +6,11 @@ import io.wimse4j.core.error.ProblemDetails;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.WorkloadIdentifier;
-import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.core.request.RequestVerifier;
 import io.wimse4j.core.request.VerifiedCaller;
 import io.wimse4j.core.wpt.WimseHeaders;
+import io.wimse4j.x509.VerifiedWic;
+import io.wimse4j.x509.WicValidator;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -18,19 +19,15 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
 import java.security.Principal;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Verifies every request's {@code Workload-Identity-Token} and its proof, in {@code Workload-Proof-Token}
@@ -65,6 +62,11 @@ import java.util.Set;
 public final class WimseFilter implements Filter {
     /** The request attribute holding the {@link VerifiedCaller}. */
     public static final String CALLER_ATTRIBUTE = "io.wimse4j.caller";
+    /**
+     * The request attribute holding the caller's validated Workload Identity Certificate
+     * ({@link VerifiedWic}) in mutual-TLS mode (WIC-4).
+     */
+    public static final String CERTIFICATE_ATTRIBUTE = "io.wimse4j.wic";
     /** The name of the audit logger. */
     public static final String AUDIT_LOGGER = "io.wimse4j.audit";
 
@@ -74,22 +76,25 @@ public final class WimseFilter implements Filter {
      */
     public static final String AUTHENTICATION_METHOD_ATTRIBUTE = "io.wimse4j.authenticationMethod";
 
-    private static final Logger AUDIT = LoggerFactory.getLogger(AUDIT_LOGGER);
     private static final String WIMSE = AuthenticationMethod.WIMSE.auditName();
     private static final String BEARER = AuthenticationMethod.BEARER.auditName();
+    private static final String MTLS = AuthenticationMethod.MUTUAL_TLS.auditName();
     private static final String BEARER_PREFIX = "Bearer ";
-    private static final int MAX_LOGGED_LENGTH = 256;
 
     private final RequestVerifier verifier;
     private final String base;
     private final CallerAuthorizer authorization;
     private final BearerTransitionPolicy bearer;
+    private final MutualTlsCaller mutualTls;
+    private final boolean mutualTlsWithTokens;
 
     private WimseFilter(Builder b) {
         this.verifier = b.verifier;
         this.base = b.base;
         this.authorization = b.authorization;
         this.bearer = b.bearer;
+        this.mutualTls = b.mutualTls == null ? null : new MutualTlsCaller(b.mutualTls);
+        this.mutualTlsWithTokens = b.mutualTlsWithTokens;
     }
 
     /** A new builder; {@code verifier} and {@code externalBaseUri} are required. */
@@ -103,7 +108,7 @@ public final class WimseFilter implements Filter {
             throw new ServletException("WimseFilter handles HTTP requests only");
         }
         String method = request.getMethod();
-        String path = applicationPath(request);
+        String path = FilterRequests.applicationPath(request);
 
         URI target;
         AuthorizationRequest asked;
@@ -116,6 +121,11 @@ public final class WimseFilter implements Filter {
             return;
         }
 
+        if (mutualTls != null) {
+            authenticateMutualTls(request, response, chain, asked, target);
+            return;
+        }
+
         if (isBearerOnly(request)) {
             authenticateBearer(request, response, chain, asked);
             return;
@@ -123,7 +133,7 @@ public final class WimseFilter implements Filter {
 
         VerifiedCaller caller;
         try {
-            caller = verifier.verify(facts(request, method, target));
+            caller = verifier.verify(FilterRequests.facts(request, method, target));
         } catch (WimseException e) {
             audit(method, path, null, WIMSE, "reject", e.reason().name());
             ProblemResponses.write(e, response);
@@ -158,6 +168,35 @@ public final class WimseFilter implements Filter {
         return bearerSeen;
     }
 
+    /**
+     * The mutual-TLS path: the caller is the client certificate's one URI SAN, validated for its trust
+     * domain (WIC-4, MT-1); headers never name it (MT-6). With tokens as well, the WIT and WPT must verify
+     * and name the same workload (defence in depth).
+     */
+    private void authenticateMutualTls(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+                                       AuthorizationRequest asked, URI target) throws IOException, ServletException {
+        VerifiedWic peer;
+        try {
+            peer = mutualTls.caller(request);
+        } catch (WimseException e) {
+            audit(asked, null, MTLS, "reject", e.reason().name());
+            ProblemResponses.write(e, response);
+            return;
+        }
+        VerifiedCaller tokens = null;
+        if (mutualTlsWithTokens) {
+            try {
+                tokens = MutualTlsCaller.sameWorkload(peer, verifier.verify(FilterRequests.facts(request, request.getMethod(), target)));
+            } catch (WimseException e) {
+                audit(asked, peer.identifier(), MTLS, "reject", e.reason().name());
+                ProblemResponses.write(e, response);
+                return;
+            }
+        }
+        request.setAttribute(CERTIFICATE_ATTRIBUTE, peer);
+        authorizeAndContinue(request, response, chain, asked, new WorkloadPrincipal(peer.identifier(), AuthenticationMethod.MUTUAL_TLS), tokens);
+    }
+
     /** The bearer path of WIT-12: authenticate, re-check the caller against the policy, authorize. */
     private void authenticateBearer(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
                                     AuthorizationRequest asked) throws IOException, ServletException {
@@ -171,7 +210,7 @@ public final class WimseFilter implements Filter {
         try {
             caller = bearer.authenticate(bearerToken(values.get(0)));
         } catch (BearerTransitionPolicy.Rejection r) {
-            audit(asked, r.caller(), BEARER, "reject", auditName(r.problem()));
+            audit(asked, r.caller(), BEARER, "reject", FilterRequests.auditName(r.problem()));
             ProblemResponses.write(r.problem(), response);
             return;
         }
@@ -233,69 +272,14 @@ public final class WimseFilter implements Filter {
         return URI.create(base + rawPath + (query == null ? "" : "?" + query));
     }
 
-    private static HttpRequestFacts facts(HttpServletRequest request, String method, URI target) {
-        HttpRequestFacts.Builder facts = HttpRequestFacts.builder(method, target);
-        Enumeration<String> names = request.getHeaderNames();
-        if (names != null) {
-            Set<String> seen = new HashSet<>();
-            while (names.hasMoreElements()) {
-                String name = names.nextElement();
-                // getHeaders(name) is case-insensitive: a name listed twice in two cases must not double its values
-                if (name == null || !seen.add(name.toLowerCase(Locale.ROOT))) {
-                    continue;
-                }
-                Enumeration<String> values = request.getHeaders(name);
-                while (values != null && values.hasMoreElements()) {
-                    String v = values.nextElement();
-                    if (v != null) {
-                        facts.header(name, v);
-                    }
-                }
-            }
-        }
-        return facts.build();
-    }
-
-    /** The decoded, normalized path within the application, which authorization matches. */
-    private static String applicationPath(HttpServletRequest request) {
-        String servletPath = request.getServletPath();
-        String pathInfo = request.getPathInfo();
-        String p = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
-        return p.isEmpty() ? "/" : p;
-    }
-
     private static void audit(AuthorizationRequest asked, WorkloadIdentifier caller, String auth, String decision,
                               String reason) {
-        audit(asked.method().orElse(null), asked.path().orElse(null), caller, auth, decision, reason);
-    }
-
-    /** The audit name of a problem: its code in upper case with {@code _}, i.e. the {@link Reason} or {@link FilterProblem} name. */
-    private static String auditName(ProblemDetails problem) {
-        return problem.code().toUpperCase(Locale.ROOT).replace('-', '_');
+        FilterRequests.audit(asked, caller, auth, decision, reason);
     }
 
     private static void audit(String method, String path, WorkloadIdentifier caller, String auth, String decision,
                               String reason) {
-        if (AUDIT.isInfoEnabled()) {
-            AUDIT.info("method={} path={} caller={} decision={} reason={} auth={}", safe(method), safe(path),
-                    caller == null ? "-" : safe(caller.value()), decision, reason, auth);
-        }
-    }
-
-    /** No control characters or spaces (log injection), bounded length. */
-    static String safe(String s) {
-        if (s == null || s.isEmpty()) {
-            return "-";
-        }
-        StringBuilder sb = new StringBuilder(Math.min(s.length(), MAX_LOGGED_LENGTH + 3));
-        for (int i = 0; i < s.length() && sb.length() < MAX_LOGGED_LENGTH; i++) {
-            char c = s.charAt(i);
-            sb.append(Character.isISOControl(c) || Character.isWhitespace(c) || Character.getType(c) == Character.FORMAT ? '?' : c);
-        }
-        if (s.length() > MAX_LOGGED_LENGTH) {
-            sb.append("...");
-        }
-        return sb.toString();
+        FilterRequests.audit(method, path, caller, auth, decision, reason);
     }
 
     /** The request as the application sees it: the workload as its user principal. */
@@ -329,8 +313,31 @@ public final class WimseFilter implements Filter {
         private String base;
         private CallerAuthorizer authorization = AuthorizationPolicy.allowAll();
         private BearerTransitionPolicy bearer;
+        private WicValidator mutualTls;
+        private boolean mutualTlsWithTokens;
 
         private Builder() {
+        }
+
+        /**
+         * Mutual-TLS mode (WIC-4, MT-1..MT-6): the caller is the URI SAN of the client certificate the
+         * container read from the handshake, validated by {@code validator} (built {@code forClients()});
+         * headers never name the caller. The container must request or require client certificates
+         * (MT-2); a request without one is refused with {@link Reason#INVALID_CERTIFICATE}. Authorization,
+         * audit ({@code auth=mtls}) and problems are those of the token mode.
+         */
+        public Builder mutualTls(WicValidator validator) {
+            this.mutualTls = Objects.requireNonNull(validator, "validator");
+            return this;
+        }
+
+        /**
+         * In mutual-TLS mode, also require a WIT and WPT of the same workload as the certificate (default
+         * false): defence in depth; needs {@link #verifier(RequestVerifier)}.
+         */
+        public Builder mutualTlsWithTokens(boolean both) {
+            this.mutualTlsWithTokens = both;
+            return this;
         }
 
         /** The request verifier (required). */
@@ -386,8 +393,14 @@ public final class WimseFilter implements Filter {
 
         /** Builds the filter. */
         public WimseFilter build() {
-            if (verifier == null) {
+            if (verifier == null && (mutualTls == null || mutualTlsWithTokens)) {
                 throw new IllegalStateException("verifier(...) is required");
+            }
+            if (mutualTlsWithTokens && mutualTls == null) {
+                throw new IllegalStateException("mutualTlsWithTokens(true) needs mutualTls(...)");
+            }
+            if (mutualTls != null && bearer != null) {
+                throw new IllegalStateException("mutualTls(...) contradicts bearerTransition(...)");
             }
             if (base == null) {
                 throw new IllegalStateException("externalBaseUri(...) is required");

@@ -1,0 +1,88 @@
+package io.wimse4j.servlet;
+
+import io.wimse4j.core.authz.AuthorizationRequest;
+import io.wimse4j.core.error.ProblemDetails;
+import io.wimse4j.core.id.WorkloadIdentifier;
+import io.wimse4j.core.request.HttpRequestFacts;
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/** How {@link WimseFilter} reads a request (its facts, its application path) and writes its audit line. */
+final class FilterRequests {
+    private static final Logger AUDIT = LoggerFactory.getLogger(WimseFilter.AUDIT_LOGGER);
+    private static final int MAX_LOGGED_LENGTH = 256;
+
+    private FilterRequests() {
+    }
+
+    /** Method, target URI and every value of every header, repeated ones kept in order. */
+    static HttpRequestFacts facts(HttpServletRequest request, String method, URI target) {
+        HttpRequestFacts.Builder facts = HttpRequestFacts.builder(method, target);
+        Enumeration<String> names = request.getHeaderNames();
+        if (names != null) {
+            Set<String> seen = new HashSet<>();
+            while (names.hasMoreElements()) {
+                String name = names.nextElement();
+                // getHeaders(name) is case-insensitive: a name listed twice in two cases must not double its values
+                if (name == null || !seen.add(name.toLowerCase(Locale.ROOT))) {
+                    continue;
+                }
+                Enumeration<String> values = request.getHeaders(name);
+                while (values != null && values.hasMoreElements()) {
+                    String v = values.nextElement();
+                    if (v != null) {
+                        facts.header(name, v);
+                    }
+                }
+            }
+        }
+        return facts.build();
+    }
+
+    /** The decoded, normalized path within the application, which authorization matches. */
+    static String applicationPath(HttpServletRequest request) {
+        String servletPath = request.getServletPath();
+        String pathInfo = request.getPathInfo();
+        String p = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+        return p.isEmpty() ? "/" : p;
+    }
+
+    static void audit(AuthorizationRequest asked, WorkloadIdentifier caller, String auth, String decision, String reason) {
+        audit(asked.method().orElse(null), asked.path().orElse(null), caller, auth, decision, reason);
+    }
+
+    /** The audit name of a problem: its code in upper case with {@code _}, i.e. the {@code Reason} or {@link FilterProblem} name. */
+    static String auditName(ProblemDetails problem) {
+        return problem.code().toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    static void audit(String method, String path, WorkloadIdentifier caller, String auth, String decision, String reason) {
+        if (AUDIT.isInfoEnabled()) {
+            AUDIT.info("method={} path={} caller={} decision={} reason={} auth={}", safe(method), safe(path),
+                    caller == null ? "-" : safe(caller.value()), decision, reason, auth);
+        }
+    }
+
+    /** No control characters or spaces (log injection), bounded length. */
+    static String safe(String s) {
+        if (s == null || s.isEmpty()) {
+            return "-";
+        }
+        StringBuilder sb = new StringBuilder(Math.min(s.length(), MAX_LOGGED_LENGTH + 3));
+        for (int i = 0; i < s.length() && sb.length() < MAX_LOGGED_LENGTH; i++) {
+            char c = s.charAt(i);
+            sb.append(Character.isISOControl(c) || Character.isWhitespace(c) || Character.getType(c) == Character.FORMAT ? '?' : c);
+        }
+        if (s.length() > MAX_LOGGED_LENGTH) {
+            sb.append("...");
+        }
+        return sb.toString();
+    }
+}
