@@ -64,6 +64,14 @@ public final class WicGrant {
         return Optional.ofNullable(lifetime);
     }
 
+    /** This grant with {@code lifetime} instead (positive; the issuer refuses one above its maximum, MT-7). */
+    public WicGrant withLifetime(Duration lifetime) {
+        if (lifetime.isNegative() || lifetime.isZero()) {
+            throw new IllegalArgumentException("a WIC lifetime must be positive, was " + lifetime);
+        }
+        return new WicGrant(identifier, dnsNames, usages, lifetime);
+    }
+
     @Override
     public String toString() {
         return "WicGrant[" + identifier + ", dns " + dnsNames + ", " + usages + (lifetime == null ? "" : ", " + lifetime) + "]";
