@@ -57,6 +57,10 @@ public final class PemBlocks {
             int first = ++i;
             while (i < lines.length && !lines[i].strip().equals(end)) {
                 String l = lines[i].strip();
+                if (l.isEmpty() && i == lines.length - 1) {
+                    i++;
+                    break;
+                }
                 if (!BASE64_LINE.matcher(l).matches()) {
                     throw new PemException("line " + (i + 1) + " of the " + label + " block is not base64"
                             + (l.contains(":") ? " (PEM headers, e.g. of an encrypted key, are not supported)" : ""));
@@ -64,7 +68,7 @@ public final class PemBlocks {
                 b64.append(l);
                 i++;
             }
-            if (i == lines.length) {
+            if (i >= lines.length) {
                 throw new PemException("the " + label + " block starting at line " + first + " has no END line");
             }
             i++;
