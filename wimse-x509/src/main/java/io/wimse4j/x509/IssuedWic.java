@@ -73,6 +73,7 @@ public final class IssuedWic {
         return Pem.encodeCertificates(chain);
     }
 
+    /** The identifier, serial, usages and notAfter. */
     @Override
     public String toString() {
         return "IssuedWic[" + identifier + ", serial " + leaf.getSerialNumber().toString(16) + ", " + usages

@@ -72,6 +72,7 @@ public final class WicGrant {
         return new WicGrant(identifier, dnsNames, usages, lifetime);
     }
 
+    /** The identifier, DNS names, usages and lifetime. */
     @Override
     public String toString() {
         return "WicGrant[" + identifier + ", dns " + dnsNames + ", " + usages + (lifetime == null ? "" : ", " + lifetime) + "]";

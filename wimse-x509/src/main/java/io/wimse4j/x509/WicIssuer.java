@@ -170,6 +170,7 @@ public final class WicIssuer {
         return a.isBefore(b) ? a : b;
     }
 
+    /** The trust domain and the lifetimes; never the CA key (KEY-1). */
     @Override
     public String toString() {
         return "WicIssuer[" + ca.trustDomain().name() + ", lifetime " + defaultLifetime + ", max " + maxLifetime + "]";
