@@ -48,8 +48,8 @@ import java.util.Set;
 public final class WicValidator {
     /** Longest chain accepted (leaf, intermediates, possibly the anchor). */
     public static final int MAX_CHAIN_LENGTH = 5;
-    static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
-    static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+    static final String CLIENT_AUTH = WicUsage.CLIENT.oid();
+    static final String SERVER_AUTH = WicUsage.SERVER.oid();
     private static final int SAN_DNS = 2;
     private static final int SAN_URI = 6;
 

@@ -4,9 +4,6 @@ import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.TrustDomain;
 
-import java.io.ByteArrayInputStream;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -68,7 +65,11 @@ public final class X509TrustBundle {
      * @throws WimseException {@link Reason#INVALID_KEY} when the text holds no certificate, anything else, or a non-CA
      */
     public static X509TrustBundle fromPem(TrustDomain trustDomain, String pem) throws WimseException {
-        return of(trustDomain, PemCertificates.parse(pem, "the X.509 trust bundle of " + trustDomain));
+        try {
+            return of(trustDomain, Pem.certificates(pem));
+        } catch (PemException e) {
+            throw new WimseException(Reason.INVALID_KEY, "the X.509 trust bundle of " + trustDomain + ": " + e.getMessage());
+        }
     }
 
     /** The trust domain whose certificates these anchors sign. */
@@ -98,53 +99,5 @@ public final class X509TrustBundle {
     @Override
     public String toString() {
         return "X509TrustBundle[" + trustDomain + ", " + anchors.size() + " anchor(s)]";
-    }
-
-    /** Strict reading of PEM {@code CERTIFICATE} blocks for the trust bundle. */
-    static final class PemCertificates {
-        private static final String BEGIN = "-----BEGIN CERTIFICATE-----";
-        private static final String END = "-----END CERTIFICATE-----";
-        private static final int MAX_LENGTH = 1 << 20;
-
-        private PemCertificates() {
-        }
-
-        static List<X509Certificate> parse(String pem, String what) throws WimseException {
-            if (pem == null || pem.length() > MAX_LENGTH) {
-                throw new WimseException(Reason.INVALID_KEY, what + ": no PEM text, or more than " + MAX_LENGTH + " characters");
-            }
-            List<X509Certificate> out = new ArrayList<>();
-            String rest = pem.strip();
-            while (!rest.isEmpty()) {
-                if (!rest.startsWith(BEGIN)) {
-                    throw new WimseException(Reason.INVALID_KEY, what + ": only CERTIFICATE blocks may appear");
-                }
-                int end = rest.indexOf(END);
-                if (end < 0) {
-                    throw new WimseException(Reason.INVALID_KEY, what + ": a CERTIFICATE block is not closed");
-                }
-                String body = rest.substring(BEGIN.length(), end).replaceAll("[\\r\\n\\t ]", "");
-                byte[] der;
-                try {
-                    der = java.util.Base64.getDecoder().decode(body);
-                } catch (IllegalArgumentException e) {
-                    throw new WimseException(Reason.INVALID_KEY, what + ": a CERTIFICATE block is not base64");
-                }
-                out.add(certificate(der, what));
-                rest = rest.substring(end + END.length()).strip();
-            }
-            if (out.isEmpty()) {
-                throw new WimseException(Reason.INVALID_KEY, what + ": no CERTIFICATE block");
-            }
-            return out;
-        }
-
-        static X509Certificate certificate(byte[] der, String what) throws WimseException {
-            try {
-                return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
-            } catch (CertificateException | ClassCastException e) {
-                throw new WimseException(Reason.INVALID_KEY, what + ": not an X.509 certificate");
-            }
-        }
     }
 }

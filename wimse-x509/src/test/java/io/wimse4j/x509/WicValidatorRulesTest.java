@@ -193,9 +193,9 @@ class WicValidatorRulesTest {
                 + "\n-----END CERTIFICATE-----\n";
         assertThat(X509TrustBundle.fromPem(EXAMPLE, pem).anchors()).containsExactly(EXAMPLE_CA.certificate());
         assertThatThrownBy(() -> X509TrustBundle.fromPem(EXAMPLE, pem + "garbage")).isInstanceOfSatisfying(WimseException.class,
-                e -> assertThat(e.detail()).contains("only CERTIFICATE blocks"));
+                e -> assertThat(e.detail()).contains("outside any PEM block"));
         assertThatThrownBy(() -> X509TrustBundle.fromPem(EXAMPLE, pem.replace("-----END CERTIFICATE-----", "")))
-                .isInstanceOfSatisfying(WimseException.class, e -> assertThat(e.detail()).contains("not closed"));
+                .isInstanceOfSatisfying(WimseException.class, e -> assertThat(e.detail()).contains("the X.509 trust bundle of example.org: "));
         assertThatThrownBy(() -> X509TrustSource.of(X509TrustBundle.of(EXAMPLE, List.of(EXAMPLE_CA.certificate())),
                 X509TrustBundle.of(EXAMPLE, List.of(OTHER_CA.certificate())))).isInstanceOf(IllegalArgumentException.class);
     }
