@@ -33,6 +33,8 @@ import java.util.Optional;
  *   <li>{@code requestVerifyCachedWit2Threads} ("2 threads vs 1"): {@code requestVerifyCachedWit}
  *       with the same {@code workloadAlg}, one thread.</li>
  *   <li>{@code redisVerify} ("redis vs in-memory"): {@code inMemoryVerify} with the same parameters.</li>
+ *   <li>{@code mtlsHandshakeWimse}: {@code mtlsHandshakeJdk}, the same mutual-TLS handshake through the
+ *       JDK's own key and PKIX trust managers.</li>
  * </ul>
  * Benchmarks with no baseline ({@code firstUseAt1M}, {@code replayAt1M} of
  * {@link ReplayCacheBenchmark}) are listed on their own with the range of their iterations.
@@ -59,8 +61,9 @@ public final class RatioReport {
     static final String TWO_THREADS = "requestVerifyCachedWit2Threads";
     static final String REDIS = "redisVerify";
     static final String IN_MEMORY = "inMemoryVerify";
+    static final String JDK_HANDSHAKE = "mtlsHandshakeJdk";
     private static final List<String> BASELINES = List.of(VERIFY_ED25519, VERIFY_ES256, SIGN_ED25519, DEMO_NO_FILTER,
-            IN_MEMORY);
+            IN_MEMORY, JDK_HANDSHAKE);
     /** The issuer key algorithm the request benchmarks use for WITs. */
     static final String WIT_ALG = "ES256";
 
@@ -232,6 +235,9 @@ public final class RatioReport {
         }
         if (b.equals("demoServiceWithFilter")) {
             return score(results, DEMO_NO_FILTER);
+        }
+        if (b.equals("mtlsHandshakeWimse")) {
+            return score(results, JDK_HANDSHAKE);
         }
         if (b.equals("issue")) {
             return issuanceBaseline(r, results);
