@@ -15,6 +15,7 @@ import io.wimse4j.server.SigningKeyProvider;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +42,10 @@ import java.util.Optional;
  * next rotation. The same keys are also published as a SPIFFE bundle ({@link #spiffeBundleJson},
  * ALG-2) whose {@code spiffe_sequence}, kept in {@code keys.json}, grows with every change of the key
  * set, to at least the time of the change in epoch milliseconds, so it stays monotonic even when
- * {@code keys.json} is lost or restored from a backup. Thread-safe.
+ * {@code keys.json} is lost or restored from a backup. The SPIFFE bundle also carries the trust
+ * domain's workload CA certificates ({@link #publishX509Authorities}, {@code "use": "x509-svid"}),
+ * kept in {@code keys.json} too, so that a restart with the same CA changes no sequence number.
+ * Thread-safe.
  */
 public final class KeyRing {
     /** The file holding the keys (private keys: owner-only). */
@@ -89,6 +93,10 @@ public final class KeyRing {
     private ArrayNode published;
     /** The SPIFFE bundle's {@code spiffe_sequence}: grows whenever the published key set changes (ALG-2). */
     private long sequence;
+    /** The x509-svid entries to publish (the workload CA certificates). */
+    private ArrayNode x509 = StrictJson.mapper().createArrayNode();
+    /** The x509-svid entries as last counted by {@link #sequence}. */
+    private ArrayNode publishedX509 = StrictJson.mapper().createArrayNode();
 
     private KeyRing(StateDir state, TrustDomain trustDomain, JwsAlgorithm algorithm, Duration publishAhead,
                     Duration retention, Optional<Duration> rotateEvery, Optional<SigningKeyProvider> provider, Clock clock) {
@@ -246,12 +254,29 @@ public final class KeyRing {
         for (JsonNode k : published) {
             keys.add(((ObjectNode) k.deepCopy()).put("use", "wit-svid"));
         }
+        publishedX509.forEach(e -> keys.add(e.deepCopy()));
         doc.put("spiffe_sequence", sequence).put("spiffe_refresh_hint", refreshHintSeconds);
         try {
             return StrictJson.mapper().writeValueAsString(doc);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Publishes {@code authorities} (the workload CA certificates) in the SPIFFE bundle as
+     * {@code "use": "x509-svid"} entries (SPIFFE Trust Domain and Bundle, section 4.2.1): the CA's public
+     * key as a JWK with {@code x5c} holding exactly its certificate (base64 DER), no {@code kid}. A change
+     * of the set raises {@code spiffe_sequence} like a change of the WIT keys; the same set again changes
+     * nothing.
+     */
+    public synchronized void publishX509Authorities(List<X509Certificate> authorities) {
+        ArrayNode entries = StrictJson.mapper().createArrayNode();
+        for (X509Certificate cert : authorities) {
+            entries.add(WorkloadCa.spiffeEntry(cert));
+        }
+        x509 = entries;
+        changed();
     }
 
     /** The SPIFFE bundle's current {@code spiffe_sequence} (ALG-2). */
@@ -283,9 +308,10 @@ public final class KeyRing {
         // ALG-2: a new key set gets a higher spiffe_sequence, at least the time of the change in
         // milliseconds, so that it stays above every earlier one even if keys.json is lost or restored
         // from a backup (clients refuse a lower sequence as a rollback)
-        long nextSequence = pubKeys.equals(published) ? sequence
+        long nextSequence = pubKeys.equals(published) && x509.equals(publishedX509) ? sequence
                 : Math.max(Math.addExact(sequence, 1), clock.instant().toEpochMilli());
         file.put("spiffe_sequence", nextSequence);
+        file.set("x509_authorities", x509.deepCopy());
         for (Entry e : entries) {
             ObjectNode k = fileKeys.addObject();
             k.put("created_at", e.createdAt().getEpochSecond());
@@ -305,6 +331,7 @@ public final class KeyRing {
             this.bundle = newBundle;
             this.sequence = nextSequence;
             this.published = pubKeys;
+            this.publishedX509 = x509.deepCopy();
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot persist the signing keys", ex);
         } catch (WimseException ex) {
@@ -324,6 +351,13 @@ public final class KeyRing {
             if (seq != null && (!seq.isIntegralNumber() || !seq.canConvertToLong() || seq.longValue() < 1)) {
                 throw new IOException("state file " + FILE + " has an unusable spiffe_sequence");
             }
+            JsonNode authorities = file.get("x509_authorities");
+            if (authorities != null) {
+                if (!authorities.isArray()) {
+                    throw new IOException("state file " + FILE + " has an unusable x509_authorities");
+                }
+                x509 = (ArrayNode) authorities;
+            }
             for (JsonNode k : file.withArray("keys")) {
                 RingKey key = k.has("handle") ? RingKey.open(k, provider, trustDomain) : RingKey.local(
                         WorkloadKeyPair.fromPrivateJwk(StrictJson.mapper().writeValueAsString(k.get("jwk")), null));
@@ -341,6 +375,7 @@ public final class KeyRing {
             entries.sort(Comparator.comparing(Entry::signsFrom));
             published = StrictJson.mapper().createArrayNode();
             entries.forEach(e -> published.add(e.key().publicJwk()));
+            publishedX509 = x509.deepCopy();
             sequence = seq == null ? clock.instant().toEpochMilli() : seq.longValue();
             changed();
         }
