@@ -137,17 +137,17 @@ public final class IdentityServer implements AutoCloseable {
                     interrupted);
         }
         adminToken = AdminToken.loadOrCreate(state);
-        keys = KeyRing.open(state, config.trustDomain(), config.keyAlgorithm(), config.publishAhead(),
-                config.maxWitTtl().plus(config.leeway()), config.rotateEvery(), signingKeys, clock);
-        RegistrationStore registrations = RegistrationStore.open(state, clock);
-        JoinTokenStore joinTokens = JoinTokenStore.open(state, clock);
-        tls = ServerTls.bootstrap(state, config.dnsNames(), clock);
         workloadCa = WorkloadCa.openOrCreate(state, config.trustDomain(), clock);
         if (!clock.instant().isBefore(workloadCa.notAfter())) {
             LOG.error("the workload CA expired at {}: no WIC can be issued (CA rotation is not implemented yet)",
                     workloadCa.notAfter());
         }
-        keys.publishX509Authorities(List.of(workloadCa.certificate()));
+        keys = KeyRing.open(state, config.trustDomain(), config.keyAlgorithm(), config.publishAhead(),
+                config.maxWitTtl().plus(config.leeway()), config.rotateEvery(), signingKeys,
+                List.of(workloadCa.certificate()), clock);
+        RegistrationStore registrations = RegistrationStore.open(state, clock);
+        JoinTokenStore joinTokens = JoinTokenStore.open(state, clock);
+        tls = ServerTls.bootstrap(state, config.dnsNames(), clock);
 
         QueuedThreadPool pool = new QueuedThreadPool(64, 4);
         pool.setName("wimse-server");

@@ -43,8 +43,10 @@ import java.util.Optional;
  * ALG-2) whose {@code spiffe_sequence}, kept in {@code keys.json}, grows with every change of the key
  * set, to at least the time of the change in epoch milliseconds, so it stays monotonic even when
  * {@code keys.json} is lost or restored from a backup. The SPIFFE bundle also carries the trust
- * domain's workload CA certificates ({@link #publishX509Authorities}, {@code "use": "x509-svid"}),
- * kept in {@code keys.json} too, so that a restart with the same CA changes no sequence number.
+ * domain's workload CA certificates (given to {@link #open}) as {@code "use": "x509-svid"} entries
+ * (SPIFFE Trust Domain and Bundle, section 4.2.1: the CA's public key as a JWK, {@code x5c} holding
+ * exactly its certificate, no {@code kid}); they are kept in {@code keys.json} too, so a change of the
+ * CA raises the sequence like a change of the WIT keys, and a restart with the same CA changes nothing.
  * Thread-safe.
  */
 public final class KeyRing {
@@ -94,7 +96,7 @@ public final class KeyRing {
     /** The SPIFFE bundle's {@code spiffe_sequence}: grows whenever the published key set changes (ALG-2). */
     private long sequence;
     /** The x509-svid entries to publish (the workload CA certificates). */
-    private ArrayNode x509 = StrictJson.mapper().createArrayNode();
+    private final ArrayNode x509 = StrictJson.mapper().createArrayNode();
     /** The x509-svid entries as last counted by {@link #sequence}. */
     private ArrayNode publishedX509 = StrictJson.mapper().createArrayNode();
 
@@ -116,15 +118,19 @@ public final class KeyRing {
      * @param retention how long a superseded key stays published after it stopped signing: the
      *                  maximum WIT lifetime plus the leeway
      * @param provider  where new keys come from; empty: generated here, stored in {@code keys.json}
+     * @param x509Authorities the workload CA certificates the SPIFFE bundle publishes as x509-svid entries
      * @throws IllegalStateException when the provider hands over an unusable key
      */
     public static KeyRing open(StateDir state, TrustDomain trustDomain, JwsAlgorithm algorithm, Duration publishAhead,
                                Duration retention, Optional<Duration> rotateEvery, Optional<SigningKeyProvider> provider,
-                               Clock clock) throws IOException {
+                               List<X509Certificate> x509Authorities, Clock clock) throws IOException {
         KeyRing ring = new KeyRing(Objects.requireNonNull(state), Objects.requireNonNull(trustDomain),
                 Objects.requireNonNull(algorithm), Objects.requireNonNull(publishAhead), Objects.requireNonNull(retention),
                 Objects.requireNonNull(rotateEvery), Objects.requireNonNull(provider), Objects.requireNonNull(clock));
         synchronized (ring) {
+            for (X509Certificate cert : x509Authorities) {
+                ring.x509.add(WorkloadCa.spiffeEntry(cert));
+            }
             ring.load();
             if (ring.entries.isEmpty()) {
                 Instant now = ring.now();
@@ -263,22 +269,6 @@ public final class KeyRing {
         }
     }
 
-    /**
-     * Publishes {@code authorities} (the workload CA certificates) in the SPIFFE bundle as
-     * {@code "use": "x509-svid"} entries (SPIFFE Trust Domain and Bundle, section 4.2.1): the CA's public
-     * key as a JWK with {@code x5c} holding exactly its certificate (base64 DER), no {@code kid}. A change
-     * of the set raises {@code spiffe_sequence} like a change of the WIT keys; the same set again changes
-     * nothing.
-     */
-    public synchronized void publishX509Authorities(List<X509Certificate> authorities) {
-        ArrayNode entries = StrictJson.mapper().createArrayNode();
-        for (X509Certificate cert : authorities) {
-            entries.add(WorkloadCa.spiffeEntry(cert));
-        }
-        x509 = entries;
-        changed();
-    }
-
     /** The SPIFFE bundle's current {@code spiffe_sequence} (ALG-2). */
     public synchronized long spiffeSequence() {
         maintain();
@@ -345,18 +335,16 @@ public final class KeyRing {
             return;
         }
         JsonNode seq;
+        JsonNode authorities;
         try {
             ObjectNode file = StrictJson.parseObject(bytes.get(), FILE);
             seq = file.get("spiffe_sequence");
             if (seq != null && (!seq.isIntegralNumber() || !seq.canConvertToLong() || seq.longValue() < 1)) {
                 throw new IOException("state file " + FILE + " has an unusable spiffe_sequence");
             }
-            JsonNode authorities = file.get("x509_authorities");
-            if (authorities != null) {
-                if (!authorities.isArray()) {
-                    throw new IOException("state file " + FILE + " has an unusable x509_authorities");
-                }
-                x509 = (ArrayNode) authorities;
+            authorities = file.get("x509_authorities");
+            if (authorities != null && !authorities.isArray()) {
+                throw new IOException("state file " + FILE + " has an unusable x509_authorities");
             }
             for (JsonNode k : file.withArray("keys")) {
                 RingKey key = k.has("handle") ? RingKey.open(k, provider, trustDomain) : RingKey.local(
@@ -375,7 +363,8 @@ public final class KeyRing {
             entries.sort(Comparator.comparing(Entry::signsFrom));
             published = StrictJson.mapper().createArrayNode();
             entries.forEach(e -> published.add(e.key().publicJwk()));
-            publishedX509 = x509.deepCopy();
+            // the CA as published before the restart (none in a file of an earlier version)
+            publishedX509 = authorities == null ? StrictJson.mapper().createArrayNode() : (ArrayNode) authorities;
             sequence = seq == null ? clock.instant().toEpochMilli() : seq.longValue();
             changed();
         }
