@@ -14,7 +14,9 @@ import java.time.Instant;
  * One audit line per issuance attempt, as a JSON object {@code {"time","jti","sub","method","result"}}
  * to the SLF4J logger {@code io.wimse4j.server.audit} and appended to {@code <state dir>/audit.log}
  * (owner-only). Never a token, key or secret: {@code jti} is the issued WIT's identifier, {@code sub}
- * the workload identifier, {@code result} {@code issued} or the problem code.
+ * the workload identifier, {@code result} {@code issued} or the problem code. An attempt of
+ * {@code POST /v1/wic} has {@code "credential":"wic"} and, for an issued certificate, its
+ * {@code serial} (lower-case hex) instead of {@code jti}; never the certificate or the CSR.
  *
  * <p>Refusals that came before any attestation succeeded ({@code sub} unknown: malformed bodies,
  * bad proofs, unknown or used join tokens) can be sent by anyone, so they are written at most
@@ -39,8 +41,24 @@ final class AuditLog {
         this.state = state;
     }
 
-    /** Records one issuance attempt; {@code jti} and {@code sub} may be null when unknown. */
+    /** Records one WIT issuance attempt; {@code jti} and {@code sub} may be null when unknown. */
     void record(Instant time, String jti, String sub, String method, String result) {
+        record(time, sub, o -> o.put("time", time.toString()).put("jti", jti).put("sub", sub).put("method", method)
+                .put("result", result));
+    }
+
+    /** Records one WIC issuance attempt; {@code serial} (hex) and {@code sub} may be null when unknown. */
+    void recordWic(Instant time, String serial, String sub, String method, String result) {
+        record(time, sub, o -> {
+            o.put("time", time.toString()).put("credential", "wic");
+            if (serial != null) {
+                o.put("serial", serial);
+            }
+            o.put("sub", sub).put("method", method).put("result", result);
+        });
+    }
+
+    private void record(Instant time, String sub, java.util.function.Consumer<ObjectNode> line) {
         long left;
         synchronized (this) {
             long minute = Math.floorDiv(time.getEpochSecond(), 60);
@@ -66,11 +84,7 @@ final class AuditLog {
             write(summary);
         }
         ObjectNode o = StrictJson.mapper().createObjectNode();
-        o.put("time", time.toString());
-        o.put("jti", jti);
-        o.put("sub", sub);
-        o.put("method", method);
-        o.put("result", result);
+        line.accept(o);
         write(o);
     }
 

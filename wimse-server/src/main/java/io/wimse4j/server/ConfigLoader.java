@@ -27,7 +27,7 @@ import java.util.Set;
  * {@code key-alg}, {@code default-wit-ttl}, {@code max-wit-ttl}, {@code jwks-max-age},
  * {@code publish-ahead}, {@code rotate-every}, {@code dns-names} (comma-separated),
  * {@code insecure-http}, {@code leeway}, {@code kubernetes-issuer}, {@code kubernetes-audience},
- * {@code kubernetes-jwks-file}. Durations: {@code 90s}, {@code 10m}, {@code 1h}, {@code 2d}, ISO-8601
+ * {@code kubernetes-jwks-file}, {@code max-concurrent-issuances}, {@code wic-ttl}. Durations: {@code 90s}, {@code 10m}, {@code 1h}, {@code 2d}, ISO-8601
  * ({@code PT1H}) or plain seconds. Unknown keys are refused (a typo must not silently fall back to
  * a default).
  */
@@ -36,7 +36,7 @@ public final class ConfigLoader {
     public static final Set<String> KEYS = Set.of("trust-domain", "base-uri", "bind", "port", "state-dir", "key-alg",
             "default-wit-ttl", "max-wit-ttl", "jwks-max-age", "publish-ahead", "rotate-every", "dns-names",
             "insecure-http", "leeway", "kubernetes-issuer", "kubernetes-audience", "kubernetes-jwks-file",
-            "max-concurrent-issuances");
+            "max-concurrent-issuances", "wic-ttl");
     /** Prefix of the environment variables. */
     public static final String ENV_PREFIX = "WIMSE_SERVER_";
 
@@ -114,6 +114,7 @@ public final class ConfigLoader {
         durationIfSet(m, "publish-ahead", b::publishAhead);
         durationIfSet(m, "rotate-every", b::rotateEvery);
         durationIfSet(m, "leeway", b::leeway);
+        durationIfSet(m, "wic-ttl", b::wicTtl);
         if (m.containsKey("max-concurrent-issuances")) {
             b.maxConcurrentIssuances(parseInt(m.get("max-concurrent-issuances"), "max-concurrent-issuances"));
         }

@@ -13,6 +13,9 @@ import io.wimse4j.server.internal.KeyRing;
 import io.wimse4j.server.internal.RegistrationStore;
 import io.wimse4j.server.internal.ServerTls;
 import io.wimse4j.server.internal.StateDir;
+import io.wimse4j.server.internal.WorkloadCa;
+import io.wimse4j.x509.CertificateAuthority;
+import io.wimse4j.x509.WicIssuer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -36,9 +39,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The WIMSE Identity Server (Jetty 12): issues WITs ({@code POST /v1/wit}) after attestation,
- * publishes its rotating signing keys ({@code /.well-known/jwks.json}, and as a SPIFFE bundle at
- * {@code /v1/trust-bundle/spiffe}, ALG-2), its TLS CA ({@code /ca.pem}),
+ * The WIMSE Identity Server (Jetty 12): issues WITs ({@code POST /v1/wit}) and Workload Identity
+ * Certificates ({@code POST /v1/wic}, signed by the trust domain's workload CA) after attestation,
+ * publishes its rotating signing keys ({@code /.well-known/jwks.json}, and with the workload CA as a
+ * SPIFFE bundle at {@code /v1/trust-bundle/spiffe}, ALG-2), the workload CA
+ * ({@code /v1/x509-bundle.pem}), its TLS CA ({@code /ca.pem}),
  * health and Prometheus metrics, and the admin API. HTTPS by default with a certificate from its
  * own CA, bound to 127.0.0.1 unless configured otherwise; all state lives in the state directory so
  * a restart loses nothing, and one server at a time holds it (a lock file). See {@code docs/identity-server-api.md}. Build with {@link #builder}.
@@ -59,6 +64,7 @@ public final class IdentityServer implements AutoCloseable {
     private URI baseUri;
     private int port;
     private ServerTls tls;
+    private CertificateAuthority workloadCa;
 
     private IdentityServer(Builder b) {
         this.config = b.config;
@@ -131,8 +137,14 @@ public final class IdentityServer implements AutoCloseable {
                     interrupted);
         }
         adminToken = AdminToken.loadOrCreate(state);
+        workloadCa = WorkloadCa.openOrCreate(state, config.trustDomain(), clock);
+        if (!clock.instant().isBefore(workloadCa.notAfter())) {
+            LOG.error("the workload CA expired at {}: no WIC can be issued (CA rotation is not implemented yet)",
+                    workloadCa.notAfter());
+        }
         keys = KeyRing.open(state, config.trustDomain(), config.keyAlgorithm(), config.publishAhead(),
-                config.maxWitTtl().plus(config.leeway()), config.rotateEvery(), signingKeys, clock);
+                config.maxWitTtl().plus(config.leeway()), config.rotateEvery(), signingKeys,
+                List.of(workloadCa.certificate()), clock);
         RegistrationStore registrations = RegistrationStore.open(state, clock);
         JoinTokenStore joinTokens = JoinTokenStore.open(state, clock);
         tls = ServerTls.bootstrap(state, config.dnsNames(), clock);
@@ -171,11 +183,17 @@ public final class IdentityServer implements AutoCloseable {
         ReplayCache replay = InMemoryReplayCache.builder().clock(clock).build();
         List<Attestor> attestors = IssuanceService.attestors(config, base + "/v1/wit", keys, registrations, joinTokens,
                 kubernetes, replay, clock);
+        AuditLog audit = new AuditLog(state);
         IssuanceService issuance = new IssuanceService(config, base, keys, registrations, attestors, replay,
-                new AuditLog(state), metrics, clock);
+                audit, metrics, clock);
+        WicIssuer wicIssuer = WicIssuer.builder(workloadCa).clock(clock).defaultLifetime(config.wicTtl())
+                .maxLifetime(ServerConfig.MAX_WIC_TTL).build();
+        List<Attestor> wicAttestors = IssuanceService.attestors(config, ServerHandler.wicAudience(base + "/v1/wit"), keys,
+                registrations, joinTokens, kubernetes, replay, clock);
+        WicIssuanceService wics = new WicIssuanceService(wicIssuer, registrations, wicAttestors, audit, metrics, clock);
         AdminApi admin = new AdminApi(adminToken, config.trustDomain(), registrations, joinTokens, keys);
-        server.setHandler(new ServerHandler(issuance, admin, keys, tls.caPem(), metrics, config.jwksMaxAge().toSeconds(),
-                config.maxConcurrentIssuances()));
+        server.setHandler(new ServerHandler(issuance, wics, workloadCa.certificatePem(), admin, keys, tls.caPem(), metrics,
+                config.jwksMaxAge().toSeconds(), config.maxConcurrentIssuances()));
         server.start();
         jetty = server;
 
@@ -250,6 +268,14 @@ public final class IdentityServer implements AutoCloseable {
     /** The TLS CA certificate, PEM (the trust anchor clients need). */
     public String caPem() {
         return requireStarted(tls).caPem();
+    }
+
+    /**
+     * The trust domain's workload CA certificate, PEM: the trust anchor of the WICs this server issues
+     * ({@code GET /v1/x509-bundle.pem}); not the TLS CA of {@link #caPem()}.
+     */
+    public String workloadCaPem() {
+        return requireStarted(workloadCa).certificatePem();
     }
 
     /** The file holding the CA certificate. */

@@ -18,11 +18,8 @@ import java.util.Set;
  * renewal's WIT and WPT, WIT-10). Nothing in it is checked beyond that shape: the key and proof are
  * {@link ProofChecker}'s, the evidence an {@link Attestor}'s. Immutable: the JSON parts are copies.
  */
-final class IssuanceRequest {
+final class IssuanceRequest implements AttestationRequest {
     private static final Set<String> MEMBERS = Set.of("public_jwk", "proof", "attestation");
-    /** Longest {@code attestation.token}. */
-    static final int MAX_TOKEN_LENGTH = 8192;
-
     private final AttestationMethod method;
     private final JsonNode publicJwk;
     private final String proof;
@@ -59,18 +56,12 @@ final class IssuanceRequest {
             throw Problem.of(Problem.Code.MALFORMED_REQUEST,
                     "the body needs 'public_jwk' (object), 'proof' (string) and 'attestation' (object)");
         }
-        JsonNode m = att.get("method");
-        if (m == null || !m.isTextual()) {
-            throw Problem.of(Problem.Code.MALFORMED_REQUEST, "'attestation.method' must be a string");
-        }
-        AttestationMethod method = AttestationMethod.fromWireName(m.textValue()).orElseThrow(() ->
-                Problem.of(Problem.Code.UNKNOWN_ATTESTATION_METHOD, "attestation method '" + truncate(m.textValue())
-                        + "' is not known"));
+        AttestationMethod method = AttestationRequest.methodOf(att);
         return new IssuanceRequest(method, jwk, proof.textValue(), (ObjectNode) att, facts);
     }
 
-    /** {@code attestation.method}. */
-    AttestationMethod method() {
+    @Override
+    public AttestationMethod method() {
         return method;
     }
 
@@ -84,27 +75,14 @@ final class IssuanceRequest {
         return proof;
     }
 
-    /** The request's method, target URI and headers. */
-    HttpRequestFacts facts() {
+    @Override
+    public HttpRequestFacts facts() {
         return facts;
     }
 
-    /**
-     * {@code attestation.token}, for the methods that carry one.
-     *
-     * @throws Problem {@code malformed-request} when it is missing, not a string, empty or longer
-     *                 than {@value #MAX_TOKEN_LENGTH} characters
-     */
-    String attestationToken() throws Problem {
-        JsonNode t = attestation.get("token");
-        if (t == null || !t.isTextual() || t.textValue().isEmpty() || t.textValue().length() > MAX_TOKEN_LENGTH) {
-            throw Problem.of(Problem.Code.MALFORMED_REQUEST, "'attestation.token' must be a non-empty string");
-        }
-        return t.textValue();
-    }
-
-    private static String truncate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    @Override
+    public String attestationToken() throws Problem {
+        return AttestationRequest.tokenOf(attestation);
     }
 
     @Override

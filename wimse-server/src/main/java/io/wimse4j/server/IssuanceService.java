@@ -170,29 +170,12 @@ final class IssuanceService {
     /** The checks of the attested identifier, the proof's single use, the attestor's commit, and the WIT. */
     private Issued issue(ProofChecker.CheckedProof pop, Attestor attestor, Attestation attestation) throws Problem {
         WorkloadIdentifier id = attestation.identifier();
-        if (!id.isMemberOf(keys.trustDomain())) {
-            // ID-3: never an identifier outside the trust domain, whatever the state directory holds
-            throw Problem.of(Problem.Code.IDENTIFIER_OUTSIDE_TRUST_DOMAIN,
-                    id + " is outside trust domain " + keys.trustDomain());
-        }
-        Registration registration = registrations.find(id).orElseThrow(() ->
-                Problem.of(Problem.Code.UNREGISTERED_IDENTIFIER, id + " is not registered"));
-        if (attestation.evidenceIssuedAt().isPresent()) {
-            // a WIT from before the identifier was (re-)registered belongs to an earlier registration
-            Instant since = registrations.registeredAt(id).orElseThrow();
-            if (attestation.evidenceIssuedAt().get().isBefore(since)) {
-                throw Problem.of(Problem.Code.ATTESTATION_FAILED, "the WIT was issued before the current registration of "
-                        + id + " (" + since + "); a new initial attestation is needed");
-            }
-        }
+        Registration registration = RegistrationCheck.registered(attestation, keys.trustDomain(), registrations);
         if (pop.subject().isPresent() && !pop.subject().get().equals(id.value())) {
             throw Problem.of(Problem.Code.ATTESTATION_FAILED, "the proof's 'sub' is not the identifier the attestation yields ("
                     + id + ")");
         }
-        if (!registration.allows(attestation.method())) {
-            throw Problem.of(Problem.Code.METHOD_NOT_ALLOWED_FOR_IDENTIFIER,
-                    "the registration of " + id + " does not allow attestation method " + attestation.method().wireName());
-        }
+        RegistrationCheck.requireAllowed(attestation, registration);
         Instant keepUntil = pop.expiresAt().plus(config.leeway());
         if (!clock.instant().isBefore(keepUntil)) {
             // expired during the attestation: refused as such, before the replay cache (which

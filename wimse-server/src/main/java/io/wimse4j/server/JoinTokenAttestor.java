@@ -30,7 +30,7 @@ final class JoinTokenAttestor implements Attestor {
     }
 
     @Override
-    public Attestation attest(IssuanceRequest request) throws Problem {
+    public Attestation attest(AttestationRequest request) throws Problem {
         String token = request.attestationToken();
         WorkloadIdentifier id;
         try {

@@ -34,7 +34,7 @@ final class KubernetesAttestor implements Attestor {
     }
 
     @Override
-    public Attestation attest(IssuanceRequest request) throws Problem {
+    public Attestation attest(AttestationRequest request) throws Problem {
         String token = request.attestationToken();
         ServiceAccountTokenVerifier v = verifier.orElseThrow(() ->
                 Problem.of(Problem.Code.ATTESTATION_FAILED, "kubernetes attestation is not configured on this server"));

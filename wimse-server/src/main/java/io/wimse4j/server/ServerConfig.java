@@ -36,15 +36,20 @@ import java.util.Set;
  * @param kubernetes     the Kubernetes service-account token settings, when that method is enabled
  * @param maxConcurrentIssuances issuance requests handled at once; one more is refused at once with
  *                       503 {@code server-busy} and {@code Retry-After} (load shedding)
+ * @param wicTtl         the lifetime of a Workload Identity Certificate ({@code POST /v1/wic}, MT-7):
+ *                       1 hour by default, at most {@link #MAX_WIC_TTL}; cut to the workload CA's notAfter
  */
 public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, String bind, int port, Path stateDir,
                            JwsAlgorithm keyAlgorithm, Duration defaultWitTtl, Duration maxWitTtl, Duration jwksMaxAge,
                            Duration publishAhead, Optional<Duration> rotateEvery, List<String> dnsNames,
                            boolean insecureHttp, Duration leeway, Optional<KubernetesSettings> kubernetes,
-                           int maxConcurrentIssuances) {
+                           int maxConcurrentIssuances, Duration wicTtl) {
 
     /** Largest request body of {@code POST /v1/wit} and the admin API, enforced before parsing. */
     public static final int MAX_BODY_BYTES = 16 * 1024;
+
+    /** The longest WIC lifetime: 24 hours (MT-7: short certificate lifetimes instead of revocation). */
+    public static final Duration MAX_WIC_TTL = Duration.ofHours(24);
 
     /** The WIT signing algorithms the server offers; Ed25519 under either of its names (ALG-1). */
     private static final Set<JwsAlgorithm> SIGNING_ALGORITHMS = Set.copyOf(EnumSet.of(
@@ -118,6 +123,10 @@ public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, Strin
         if (maxConcurrentIssuances < 1 || maxConcurrentIssuances > 1024) {
             throw new IllegalArgumentException("max concurrent issuances must be between 1 and 1024");
         }
+        positive(wicTtl, "WIC TTL");
+        if (wicTtl.compareTo(MAX_WIC_TTL) > 0) {
+            throw new IllegalArgumentException("WIC TTL must be at most " + MAX_WIC_TTL.toHours() + " hours");
+        }
         Objects.requireNonNull(leeway, "leeway");
         if (leeway.isNegative() || leeway.compareTo(Duration.ofMinutes(5)) > 0) {
             throw new IllegalArgumentException("leeway must be between 0 and 5 minutes");
@@ -158,6 +167,7 @@ public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, Strin
         private Duration leeway = Duration.ofSeconds(60);
         private KubernetesSettings kubernetes;
         private int maxConcurrentIssuances = 32;
+        private Duration wicTtl = Duration.ofHours(1);
 
         private Builder(TrustDomain trustDomain) {
             this.trustDomain = Objects.requireNonNull(trustDomain, "trustDomain");
@@ -259,12 +269,18 @@ public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, Strin
             return this;
         }
 
+        /** Lifetime of a Workload Identity Certificate (default 1 h, at most {@link ServerConfig#MAX_WIC_TTL}). */
+        public Builder wicTtl(Duration ttl) {
+            this.wicTtl = ttl;
+            return this;
+        }
+
         /** Builds and validates the configuration. */
         public ServerConfig build() {
             return new ServerConfig(trustDomain, Optional.ofNullable(baseUri), bind, port, stateDir, keyAlgorithm,
                     defaultWitTtl, maxWitTtl, jwksMaxAge, publishAhead != null ? publishAhead : jwksMaxAge,
                     Optional.ofNullable(rotateEvery), dnsNames, insecureHttp, leeway, Optional.ofNullable(kubernetes),
-                    maxConcurrentIssuances);
+                    maxConcurrentIssuances, wicTtl);
         }
     }
 }

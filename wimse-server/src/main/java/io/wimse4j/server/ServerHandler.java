@@ -5,6 +5,7 @@ import io.wimse4j.core.internal.StrictJson;
 import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.server.http.Problem;
 import io.wimse4j.server.internal.KeyRing;
+import io.wimse4j.x509.IssuedWic;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -24,8 +25,9 @@ import java.util.Map;
 
 /**
  * Routes the Identity Server's HTTP requests (Jetty 12 core handler): the public endpoints (the
- * JWKS, the same keys as a SPIFFE bundle at {@value #SPIFFE_BUNDLE_PATH}, ALG-2), the issuance API
- * and the admin API. Enforces the body limit before reading (413), the content type
+ * JWKS, the same keys and the workload CA as a SPIFFE bundle at {@value #SPIFFE_BUNDLE_PATH}, ALG-2,
+ * the workload CA as PEM at {@value #X509_BUNDLE_PATH}), the issuance API ({@code POST /v1/wit},
+ * {@code POST /v1/wic}, sharing one load-shedding limit) and the admin API. Enforces the body limit before reading (413), the content type
  * of JSON bodies (415) and maps every {@link Problem} to an RFC 9457 response. The target URI given
  * to the request verifier is built from the configured base URI, never from {@code Host}.
  */
@@ -33,17 +35,22 @@ final class ServerHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(ServerHandler.class);
 
     private final IssuanceService issuance;
+    private final WicIssuanceService wics;
+    private final String x509BundlePem;
     private final AdminApi admin;
     private final KeyRing keys;
     private final String caPem;
     private final PrometheusMeterRegistry metrics;
     private final long jwksMaxAgeSeconds;
     private final URI issuanceUri;
+    private final URI wicUri;
     /** Load shedding: issuances handled at once; one more gets 503 {@code server-busy} at once. */
     private final java.util.concurrent.Semaphore issuancePermits;
 
-    ServerHandler(IssuanceService issuance, AdminApi admin, KeyRing keys, String caPem, PrometheusMeterRegistry metrics,
-                  long jwksMaxAgeSeconds, int maxConcurrentIssuances) {
+    ServerHandler(IssuanceService issuance, WicIssuanceService wics, String x509BundlePem, AdminApi admin, KeyRing keys,
+                  String caPem, PrometheusMeterRegistry metrics, long jwksMaxAgeSeconds, int maxConcurrentIssuances) {
+        this.wics = wics;
+        this.x509BundlePem = x509BundlePem;
         this.issuancePermits = new java.util.concurrent.Semaphore(maxConcurrentIssuances);
         this.issuance = issuance;
         this.admin = admin;
@@ -52,11 +59,21 @@ final class ServerHandler extends Handler.Abstract {
         this.metrics = metrics;
         this.jwksMaxAgeSeconds = jwksMaxAgeSeconds;
         this.issuanceUri = URI.create(issuance.audience());
+        this.wicUri = URI.create(wicAudience(issuance.audience()));
+    }
+
+    /** The target URI of {@code POST /v1/wic} (a renewal's WPT {@code aud}), from that of {@code POST /v1/wit}. */
+    static String wicAudience(String witAudience) {
+        return witAudience.substring(0, witAudience.length() - "/v1/wit".length()) + WIC_PATH;
     }
 
     private static final String BODY_READ = "io.wimse4j.server.bodyRead";
     /** Where the signing keys are published as a SPIFFE bundle (ALG-2, docs/spiffe.md). */
     static final String SPIFFE_BUNDLE_PATH = "/v1/trust-bundle/spiffe";
+    /** Where the workload CA certificates are published as PEM. */
+    static final String X509_BUNDLE_PATH = "/v1/x509-bundle.pem";
+    /** WIC issuance. */
+    static final String WIC_PATH = "/v1/wic";
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
@@ -96,6 +113,15 @@ final class ServerHandler extends Handler.Abstract {
                 // ALG-2: the same keys as a SPIFFE bundle, use wit-svid; the refresh hint is the JWKS max-age
                 return Reply.text(200, "application/json", keys.spiffeBundleJson(jwksMaxAgeSeconds),
                         Map.of("Cache-Control", "public, max-age=" + jwksMaxAgeSeconds));
+            }
+            case X509_BUNDLE_PATH -> {
+                requireGet(method);
+                // the trust anchors of WICs (MT-1), cached like the JWKS
+                return Reply.text(200, "application/pem-certificate-chain", x509BundlePem,
+                        Map.of("Cache-Control", "public, max-age=" + jwksMaxAgeSeconds));
+            }
+            case WIC_PATH -> {
+                return wic(request, method);
             }
             case "/ca.pem" -> {
                 requireGet(method);
@@ -157,8 +183,37 @@ final class ServerHandler extends Handler.Abstract {
         }
     }
 
+    private Reply wic(Request request, String method) throws Problem, IOException {
+        if (!"POST".equals(method)) {
+            throw Problem.of(Problem.Code.HTTP_METHOD_NOT_ALLOWED, "use POST");
+        }
+        requireJson(request);
+        if (!issuancePermits.tryAcquire()) {
+            wics.countBusy();
+            throw Problem.of(Problem.Code.SERVER_BUSY, "too many issuance requests at once; retry shortly");
+        }
+        IssuedWic issued;
+        try {
+            byte[] body = readBody(request);
+            issued = wics.issue(body, facts(request, wicUri));
+        } finally {
+            issuancePermits.release();
+        }
+        var o = StrictJson.mapper().createObjectNode();
+        o.put("certificate_chain", issued.chainPem());
+        o.put("subject", issued.identifier().value());
+        o.put("serial", issued.certificate().getSerialNumber().toString(16));
+        o.put("not_before", issued.notBefore().getEpochSecond());
+        o.put("expires_at", issued.notAfter().getEpochSecond());
+        return new Reply(200, Reply.JSON, StrictJson.mapper().writeValueAsBytes(o), Map.of("Cache-Control", "no-store"));
+    }
+
     private HttpRequestFacts facts(Request request) {
-        HttpRequestFacts.Builder b = HttpRequestFacts.builder(request.getMethod(), issuanceUri);
+        return facts(request, issuanceUri);
+    }
+
+    private static HttpRequestFacts facts(Request request, URI target) {
+        HttpRequestFacts.Builder b = HttpRequestFacts.builder(request.getMethod(), target);
         for (HttpField f : request.getHeaders()) {
             b.header(f.getName(), f.getValue());
         }

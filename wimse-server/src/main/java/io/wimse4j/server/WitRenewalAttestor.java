@@ -31,7 +31,7 @@ final class WitRenewalAttestor implements Attestor {
     }
 
     @Override
-    public Attestation attest(IssuanceRequest request) throws Problem {
+    public Attestation attest(AttestationRequest request) throws Problem {
         VerifiedCaller caller;
         try {
             caller = verifier.verify(request.facts());

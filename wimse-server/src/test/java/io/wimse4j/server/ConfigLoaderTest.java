@@ -46,6 +46,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void MT_7_theWicLifetimeIsOneHourByDefaultConfigurableAndAtMost24Hours() throws Exception {
+        assertThat(ConfigLoader.load(null, Map.of(), Map.of("trust-domain", "example.org")).wicTtl())
+                .isEqualTo(Duration.ofHours(1));
+        assertThat(ConfigLoader.load(null, Map.of("WIMSE_SERVER_WIC_TTL", "15m"), Map.of("trust-domain", "example.org"))
+                .wicTtl()).isEqualTo(Duration.ofMinutes(15));
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("trust-domain", "example.org", "wic-ttl", "25h")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("WIC TTL");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("trust-domain", "example.org", "wic-ttl", "0")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("WIC TTL");
+    }
+
+    @Test
     void everyKeyIsAccepted() throws Exception {
         ServerConfig c = ConfigLoader.load(null, Map.of(), Map.ofEntries(
                 Map.entry("trust-domain", "example.org"), Map.entry("base-uri", "https://id.example.org"),

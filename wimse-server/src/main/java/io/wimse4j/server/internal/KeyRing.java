@@ -15,6 +15,7 @@ import io.wimse4j.server.SigningKeyProvider;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +42,12 @@ import java.util.Optional;
  * next rotation. The same keys are also published as a SPIFFE bundle ({@link #spiffeBundleJson},
  * ALG-2) whose {@code spiffe_sequence}, kept in {@code keys.json}, grows with every change of the key
  * set, to at least the time of the change in epoch milliseconds, so it stays monotonic even when
- * {@code keys.json} is lost or restored from a backup. Thread-safe.
+ * {@code keys.json} is lost or restored from a backup. The SPIFFE bundle also carries the trust
+ * domain's workload CA certificates (given to {@link #open}) as {@code "use": "x509-svid"} entries
+ * (SPIFFE Trust Domain and Bundle, section 4.2.1: the CA's public key as a JWK, {@code x5c} holding
+ * exactly its certificate, no {@code kid}); they are kept in {@code keys.json} too, so a change of the
+ * CA raises the sequence like a change of the WIT keys, and a restart with the same CA changes nothing.
+ * Thread-safe.
  */
 public final class KeyRing {
     /** The file holding the keys (private keys: owner-only). */
@@ -89,6 +95,10 @@ public final class KeyRing {
     private ArrayNode published;
     /** The SPIFFE bundle's {@code spiffe_sequence}: grows whenever the published key set changes (ALG-2). */
     private long sequence;
+    /** The x509-svid entries to publish (the workload CA certificates). */
+    private final ArrayNode x509 = StrictJson.mapper().createArrayNode();
+    /** The x509-svid entries as last counted by {@link #sequence}. */
+    private ArrayNode publishedX509 = StrictJson.mapper().createArrayNode();
 
     private KeyRing(StateDir state, TrustDomain trustDomain, JwsAlgorithm algorithm, Duration publishAhead,
                     Duration retention, Optional<Duration> rotateEvery, Optional<SigningKeyProvider> provider, Clock clock) {
@@ -108,15 +118,19 @@ public final class KeyRing {
      * @param retention how long a superseded key stays published after it stopped signing: the
      *                  maximum WIT lifetime plus the leeway
      * @param provider  where new keys come from; empty: generated here, stored in {@code keys.json}
+     * @param x509Authorities the workload CA certificates the SPIFFE bundle publishes as x509-svid entries
      * @throws IllegalStateException when the provider hands over an unusable key
      */
     public static KeyRing open(StateDir state, TrustDomain trustDomain, JwsAlgorithm algorithm, Duration publishAhead,
                                Duration retention, Optional<Duration> rotateEvery, Optional<SigningKeyProvider> provider,
-                               Clock clock) throws IOException {
+                               List<X509Certificate> x509Authorities, Clock clock) throws IOException {
         KeyRing ring = new KeyRing(Objects.requireNonNull(state), Objects.requireNonNull(trustDomain),
                 Objects.requireNonNull(algorithm), Objects.requireNonNull(publishAhead), Objects.requireNonNull(retention),
                 Objects.requireNonNull(rotateEvery), Objects.requireNonNull(provider), Objects.requireNonNull(clock));
         synchronized (ring) {
+            for (X509Certificate cert : x509Authorities) {
+                ring.x509.add(WorkloadCa.spiffeEntry(cert));
+            }
             ring.load();
             if (ring.entries.isEmpty()) {
                 Instant now = ring.now();
@@ -246,6 +260,7 @@ public final class KeyRing {
         for (JsonNode k : published) {
             keys.add(((ObjectNode) k.deepCopy()).put("use", "wit-svid"));
         }
+        publishedX509.forEach(e -> keys.add(e.deepCopy()));
         doc.put("spiffe_sequence", sequence).put("spiffe_refresh_hint", refreshHintSeconds);
         try {
             return StrictJson.mapper().writeValueAsString(doc);
@@ -283,9 +298,10 @@ public final class KeyRing {
         // ALG-2: a new key set gets a higher spiffe_sequence, at least the time of the change in
         // milliseconds, so that it stays above every earlier one even if keys.json is lost or restored
         // from a backup (clients refuse a lower sequence as a rollback)
-        long nextSequence = pubKeys.equals(published) ? sequence
+        long nextSequence = pubKeys.equals(published) && x509.equals(publishedX509) ? sequence
                 : Math.max(Math.addExact(sequence, 1), clock.instant().toEpochMilli());
         file.put("spiffe_sequence", nextSequence);
+        file.set("x509_authorities", x509.deepCopy());
         for (Entry e : entries) {
             ObjectNode k = fileKeys.addObject();
             k.put("created_at", e.createdAt().getEpochSecond());
@@ -305,6 +321,7 @@ public final class KeyRing {
             this.bundle = newBundle;
             this.sequence = nextSequence;
             this.published = pubKeys;
+            this.publishedX509 = x509.deepCopy();
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot persist the signing keys", ex);
         } catch (WimseException ex) {
@@ -318,11 +335,16 @@ public final class KeyRing {
             return;
         }
         JsonNode seq;
+        JsonNode authorities;
         try {
             ObjectNode file = StrictJson.parseObject(bytes.get(), FILE);
             seq = file.get("spiffe_sequence");
             if (seq != null && (!seq.isIntegralNumber() || !seq.canConvertToLong() || seq.longValue() < 1)) {
                 throw new IOException("state file " + FILE + " has an unusable spiffe_sequence");
+            }
+            authorities = file.get("x509_authorities");
+            if (authorities != null && !authorities.isArray()) {
+                throw new IOException("state file " + FILE + " has an unusable x509_authorities");
             }
             for (JsonNode k : file.withArray("keys")) {
                 RingKey key = k.has("handle") ? RingKey.open(k, provider, trustDomain) : RingKey.local(
@@ -341,6 +363,8 @@ public final class KeyRing {
             entries.sort(Comparator.comparing(Entry::signsFrom));
             published = StrictJson.mapper().createArrayNode();
             entries.forEach(e -> published.add(e.key().publicJwk()));
+            // the CA as published before the restart (none in a file of an earlier version)
+            publishedX509 = authorities == null ? StrictJson.mapper().createArrayNode() : (ArrayNode) authorities;
             sequence = seq == null ? clock.instant().toEpochMilli() : seq.longValue();
             changed();
         }
