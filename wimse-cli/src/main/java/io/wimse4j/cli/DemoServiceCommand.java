@@ -28,7 +28,9 @@ import java.util.concurrent.CountDownLatch;
  * {@code wimse demo-service}: runs the {@link DemoService} (an echo service behind the WIMSE servlet
  * filter) until the process is stopped, printing the address it listens on. Trust bundles come from
  * JWKS files (ID-3); TLS from PEM files, or plain HTTP only when asked for ({@code --insecure-http},
- * SEC-1); the replay cache is in memory or shared through Redis ({@code --redis}, SEC-4). Never
+ * SEC-1); the replay cache is in memory or shared through Redis ({@code --redis}, SEC-4). With
+ * {@code --mtls-ca} callers present a client certificate (WIC) of a listed trust domain's CA instead
+ * (mutual TLS, MT-1, MT-2), and the tokens too when {@code --trust} is also given. Never
  * prints a key or token.
  */
 @Command(name = "demo-service", mixinStandardHelpOptions = true,
@@ -39,10 +41,16 @@ final class DemoServiceCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--trust", required = true, paramLabel = "<trust-domain>=<jwks-file|https-url>",
+    @Option(names = "--trust", paramLabel = "<trust-domain>=<jwks-file|https-url>",
             description = {"Trust <trust-domain>'s Identity Server keys: a JWKS file (or one public JWK), or the https URL",
-                    "of its published JWKS (fetched, refreshed per Cache-Control, followed through rotations). Repeatable."})
+                    "of its published JWKS (fetched, refreshed per Cache-Control, followed through rotations). Repeatable.",
+                    "Required unless --mtls-ca is given; with --mtls-ca, requests need a WIT and WPT of the certificate's workload too."})
     private List<String> trust = new ArrayList<>();
+
+    @Option(names = "--mtls-ca", paramLabel = "<trust-domain>=<ca.pem>",
+            description = {"Mutual TLS: require a client certificate (WIC) issued by the CA(s) in <ca.pem> for <trust-domain>,",
+                    "validated in the TLS handshake; the caller is its URI SAN. Repeatable; needs --tls-cert/--tls-key."})
+    private List<String> mtlsCa = new ArrayList<>();
 
     @Option(names = "--trust-ca", paramLabel = "<pem>",
             description = "CA certificate (PEM) to trust for the https JWKS URLs, e.g. an Identity Server's ca.pem (default: the JDK's trust store).")
@@ -92,7 +100,8 @@ final class DemoServiceCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         PrintWriter out = spec.commandLine().getOut();
         out.println("wimse demo-service listening on " + service.localUri() + " (external base URI "
-                + service.externalBaseUri() + ", GET/POST /echo, replay cache " + (redis != null ? "Redis" : "in memory") + ")");
+                + service.externalBaseUri() + ", GET/POST /echo, "
+                + (service.mutualTls() ? "mutual TLS" + (trust.isEmpty() ? "" : " and tokens") : "replay cache " + (redis != null ? "Redis" : "in memory")) + ")");
         out.flush();
         try {
             stopped.await();
@@ -119,9 +128,20 @@ final class DemoServiceCommand implements Callable<Integer> {
         if (tlsCert != null && insecureHttp) {
             throw CliException.usage("give either --tls-cert/--tls-key or --insecure-http, not both");
         }
+        if (trust.isEmpty() && mtlsCa.isEmpty()) {
+            throw CliException.usage("give --trust <trust-domain>=<jwks>, or --mtls-ca <trust-domain>=<ca.pem> for mutual TLS");
+        }
+        if (!mtlsCa.isEmpty() && tlsCert == null) {
+            throw CliException.usage("--mtls-ca needs --tls-cert and --tls-key (mutual TLS is TLS)");
+        }
         DemoService.Builder b = DemoService.builder().port(port).bindAddress(bind)
                 .transports(TransportOption.accepted(transport, "--transport"));
-        trust(b);
+        if (!trust.isEmpty()) {
+            trust(b);
+        }
+        if (!mtlsCa.isEmpty()) {
+            b.mutualTls(X509Inputs.trust(mtlsCa, "--mtls-ca", ((WimseCli) spec.root().userObject()).stdin()));
+        }
         try {
             b.externalBaseUri(new URI(baseUri));
         } catch (java.net.URISyntaxException e) {

@@ -20,7 +20,7 @@ import java.util.Objects;
         mixinStandardHelpOptions = true,
         versionProvider = WimseCli.Version.class,
         description = "WIMSE workload identity: Workload Identity Tokens (wit+jwt) and Workload Proof Tokens (wpt+jwt).",
-        subcommands = {KeygenCommand.class, WitCommand.class, WptCommand.class, InspectCommand.class,
+        subcommands = {KeygenCommand.class, WitCommand.class, WptCommand.class, WicCommand.class, InspectCommand.class,
                 VerifyCommand.class, DemoCommand.class, DemoServiceCommand.class, ServerCommand.class,
                 AdminCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nSign a request by hand and send it with curl:%n",

@@ -96,7 +96,8 @@ class DemoServiceCommandTest {
 
     @Test
     void requiredOptionsAndBadValuesAreUsageErrors() throws Exception {
-        assertUsage(Cli.run("demo-service", "--base-uri", BASE, "--insecure-http"), "Missing required option: '--trust");
+        assertUsage(Cli.run("demo-service", "--base-uri", BASE, "--insecure-http"),
+                "give --trust <trust-domain>=<jwks>, or --mtls-ca <trust-domain>=<ca.pem> for mutual TLS");
         assertUsage(Cli.run("demo-service", "--trust", "example.org=" + jwksFile(), "--insecure-http"),
                 "Missing required option: '--base-uri=<uri>'");
         assertUsage(Cli.run("demo-service", "--trust", "example.org", "--base-uri", BASE, "--insecure-http"),

@@ -5,24 +5,21 @@ import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.key.TrustBundle;
 import io.wimse4j.core.key.TrustBundleSet;
 import io.wimse4j.core.key.TrustBundleSource;
-import io.wimse4j.core.replay.InMemoryReplayCache;
-import io.wimse4j.core.replay.ReplayCache;
 import io.wimse4j.core.request.OthPolicy;
 import io.wimse4j.core.request.RequestVerifier;
 import io.wimse4j.core.wpt.WptTransport;
 import io.wimse4j.redis.RedisReplayCache;
 import io.wimse4j.servlet.WimseFilter;
+import io.wimse4j.x509.X509TrustSource;
+import io.wimse4j.x509.tls.WicTrustManager;
 import jakarta.servlet.DispatcherType;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -45,7 +42,9 @@ import java.util.Set;
  * trust bundles for several trust domains (ID-3), the WPT audience built from the configured
  * external base URI and the request path, never from {@code Host} (V-6), replay detection in memory
  * or shared by several instances through Redis (V-9, SEC-4, failing closed with 503), RFC 9457
- * problems for every rejection (V-14), and TLS from PEM files (SEC-1).
+ * problems for every rejection (V-14), and TLS from PEM files (SEC-1). In mutual-TLS mode
+ * ({@link Builder#mutualTls}) callers authenticate with a Workload Identity Certificate instead,
+ * required and validated in the TLS handshake (MT-1, MT-2) and named by the filter (WIC-4).
  *
  * <p>Plain HTTP must be asked for explicitly ({@link Builder#insecureHttp()}); a service without
  * TLS and without that request, or with both, is refused by {@link Builder#build()}. Build with
@@ -56,9 +55,10 @@ public final class DemoService implements AutoCloseable {
     public static final String ECHO_PATH = "/echo";
 
     /** The checked, immutable settings. */
-    private record Config(TrustBundleSource trust, URI externalBaseUri, String redisUrl, int port,
+    record Config(TrustBundleSource trust, URI externalBaseUri, String redisUrl, int port,
                           String bindAddress, PemTls tls, Clock clock, boolean filter, Set<String> allowedIssuers,
-                          OthPolicy othPolicy, boolean requireKid, Set<String> witAudiences, Set<WptTransport> transports) {
+                          OthPolicy othPolicy, boolean requireKid, Set<String> witAudiences, Set<WptTransport> transports,
+                          X509TrustSource clientTrust, WicTrustManager.Listener handshakeListener) {
     }
 
     private final Config config;
@@ -91,7 +91,8 @@ public final class DemoService implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setRequestHeaderSize(REQUEST_HEADER_SIZE);
-        ServerConnector c = config.tls != null ? tlsConnector(s, config.tls, http)
+        ServerConnector c = config.tls != null
+                ? TlsConnector.create(s, http, config.tls, config.clientTrust, config.handshakeListener, config.clock)
                 : new ServerConnector(s, new HttpConnectionFactory(http));
         c.setHost(config.bindAddress);
         c.setPort(config.port);
@@ -100,8 +101,7 @@ public final class DemoService implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         if (config.filter) {
-            context.addFilter(new FilterHolder(WimseFilter.builder().verifier(verifier())
-                    .externalBaseUri(config.externalBaseUri).build()), "/*", EnumSet.of(DispatcherType.REQUEST));
+            context.addFilter(new FilterHolder(ServiceFilter.create(config, cache -> redisCache = cache)), "/*", EnumSet.of(DispatcherType.REQUEST));
         }
         context.addServlet(new ServletHolder(new EchoServlet()), ECHO_PATH);
         s.setHandler(context);
@@ -116,33 +116,6 @@ public final class DemoService implements AutoCloseable {
         server = s;
         connector = c;
         return this;
-    }
-
-    private RequestVerifier verifier() {
-        RequestVerifier.Builder v = RequestVerifier.builder().trust(config.trust)
-                .clock(config.clock).allowedIssuers(config.allowedIssuers).othPolicy(config.othPolicy)
-                .requireKid(config.requireKid).witAudiences(config.witAudiences).transports(config.transports);
-        ReplayCache cache;
-        if (config.redisUrl != null) {
-            redisCache = RedisReplayCache.builder().uri(config.redisUrl).clock(config.clock).build();
-            cache = redisCache;
-        } else {
-            cache = InMemoryReplayCache.builder().clock(config.clock).build();
-        }
-        return v.replayCache(cache).build();
-    }
-
-    private static ServerConnector tlsConnector(Server s, PemTls tls, HttpConfiguration http) {
-        SslContextFactory.Server ssl = new SslContextFactory.Server();
-        ssl.setKeyStore(tls.keyStore());
-        ssl.setKeyStorePassword(new String(tls.password()));
-        ssl.setKeyManagerPassword(new String(tls.password()));
-        ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
-        SecureRequestCustomizer secure = new SecureRequestCustomizer();
-        // Clients address the service by IP on loopback (no SNI); the certificate is still checked by them.
-        secure.setSniHostCheck(false);
-        http.addCustomizer(secure);
-        return new ServerConnector(s, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
     }
 
     /** The port the service listens on (the ephemeral one when configured with 0). */
@@ -169,6 +142,11 @@ public final class DemoService implements AutoCloseable {
         return config.tls != null;
     }
 
+    /** True when callers authenticate with client certificates (mutual TLS, {@link Builder#mutualTls}). */
+    public boolean mutualTls() {
+        return config.clientTrust != null;
+    }
+
     /** Stops Jetty and closes the Redis client; idempotent. */
     @Override
     public synchronized void close() throws Exception {
@@ -193,7 +171,8 @@ public final class DemoService implements AutoCloseable {
     @Override
     public String toString() {
         return "DemoService[" + (server == null ? "stopped" : localUri()) + ", base " + config.externalBaseUri
-                + ", trust " + config.trust + ", replay " + (config.redisUrl != null ? "redis" : "in-memory")
+                + (config.trust != null ? ", trust " + config.trust : "") + (config.clientTrust != null ? ", mutual TLS" : "")
+                + ", replay " + (config.redisUrl != null ? "redis" : "in-memory")
                 + (config.filter ? "" : ", NO FILTER") + "]";
     }
 
@@ -216,6 +195,8 @@ public final class DemoService implements AutoCloseable {
         private boolean requireKid;
         private Set<String> witAudiences = Set.of();
         private Set<WptTransport> transports = EnumSet.allOf(WptTransport.class);
+        private X509TrustSource clientTrust;
+        private WicTrustManager.Listener handshakeListener;
 
         private Builder() {
         }
@@ -295,6 +276,25 @@ public final class DemoService implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Mutual-TLS mode (WIC-4, MT-1, MT-2): the TLS connector requires a client certificate, validated in the
+         * handshake by a {@link WicTrustManager} against the anchors {@code clientTrust} gives for the trust
+         * domain its URI SAN names, and the filter takes the caller from that certificate. The server's own
+         * certificate stays the one of {@link #tls(Path, Path)}, which is required. Without any
+         * {@link #trust(TrustBundle) JWKS trust} the certificate alone authenticates; with it, requests must also
+         * carry a WIT and WPT of the same workload ({@link WimseFilter.Builder#mutualTlsWithTokens}).
+         */
+        public Builder mutualTls(X509TrustSource clientTrust) {
+            this.clientTrust = Objects.requireNonNull(clientTrust, "clientTrust");
+            return this;
+        }
+
+        /** Told of every client the handshake accepts or refuses (tests; default: refusals logged at WARN). */
+        Builder handshakeListener(WicTrustManager.Listener listener) {
+            this.handshakeListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
         /** Serves plain HTTP: tokens then travel in clear (SEC-1), for a loopback demo or behind a TLS proxy only. */
         public Builder insecureHttp() {
             this.insecureHttp = true;
@@ -343,8 +343,15 @@ public final class DemoService implements AutoCloseable {
         /** Checks the settings, reads the TLS files, and returns the (not yet started) service. */
         public DemoService build() throws IOException {
             List<String> errors = new ArrayList<>(problems);
-            if (bundles.isEmpty() && trustSource == null && filter) {
-                errors.add("at least one trust bundle is required (trust domain -> JWKS)");
+            boolean tokens = !bundles.isEmpty() || trustSource != null;
+            if (!tokens && filter && clientTrust == null) {
+                errors.add("at least one trust bundle is required (trust domain -> JWKS), or mutual TLS");
+            }
+            if (clientTrust != null && tlsCert == null) {
+                errors.add("mutual TLS needs the server's TLS certificate and key");
+            }
+            if (clientTrust != null && !tokens && redisUrl != null) {
+                errors.add("a Redis replay cache applies to WPTs, and mutual TLS without JWKS trust verifies none");
             }
             if (!bundles.isEmpty() && trustSource != null) {
                 errors.add("give either fixed trust bundles or a trust bundle source, not both");
@@ -383,8 +390,9 @@ public final class DemoService implements AutoCloseable {
                 throw new IllegalStateException(String.join("; ", errors));
             }
             PemTls tls = tlsCert != null ? PemTls.load(tlsCert, tlsKey) : null;
-            return new DemoService(new Config(trustSource != null ? trustSource : TrustBundleSet.of(bundles.values()), externalBaseUri, redisUrl, port, bindAddress, tls,
-                    clock, filter, allowedIssuers, othPolicy, requireKid, witAudiences, transports));
+            TrustBundleSource trust = trustSource != null ? trustSource : bundles.isEmpty() ? null : TrustBundleSet.of(bundles.values());
+            return new DemoService(new Config(trust, externalBaseUri, redisUrl, port, bindAddress, tls,
+                    clock, filter, allowedIssuers, othPolicy, requireKid, witAudiences, transports, clientTrust, handshakeListener));
         }
     }
 }
