@@ -2,8 +2,6 @@ package io.wimse4j.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.wimse4j.core.error.WimseException;
-import io.wimse4j.core.internal.StrictJson;
 import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.server.http.Problem;
 import io.wimse4j.server.internal.AttestationMethod;
@@ -46,13 +44,7 @@ final class WicRequest implements AttestationRequest {
      *                 the server does not know
      */
     static WicRequest parse(byte[] body, HttpRequestFacts facts) throws Problem {
-        ObjectNode req;
-        try {
-            req = StrictJson.parseObject(body, "request body");
-        } catch (WimseException e) {
-            throw Problem.of(Problem.Code.MALFORMED_REQUEST, e.detail());
-        }
-        Members.requireOnly(req, MEMBERS, Problem.Code.MALFORMED_REQUEST, "request body");
+        ObjectNode req = Members.requestBody(body, MEMBERS);
         JsonNode csr = req.get("csr");
         JsonNode att = req.get("attestation");
         if (csr == null || !csr.isTextual() || csr.textValue().isEmpty() || att == null || !att.isObject()) {
