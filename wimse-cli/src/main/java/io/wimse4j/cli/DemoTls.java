@@ -1,33 +1,18 @@
 package io.wimse4j.cli;
 
 import io.wimse4j.server.internal.StateDir;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+import io.wimse4j.x509.HeldCertificate;
+import io.wimse4j.x509.WicUsage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.math.BigInteger;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
-import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A throwaway TLS identity for the demo's receiving service: a self-signed P-256 certificate for
@@ -46,24 +31,11 @@ final class DemoTls {
 
     /** Creates the key and certificate in {@code dir} ({@code tls-cert.pem}, {@code tls-key.pem}). */
     static DemoTls create(StateDir dir) throws IOException, GeneralSecurityException {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
-        KeyPair kp = g.generateKeyPair();
-        X500Name name = new X500Name("CN=localhost");
         Instant now = Instant.now();
-        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, new BigInteger(128, new SecureRandom()),
-                Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(1))), name, kp.getPublic());
-        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[]{
-                new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
-        X509CertificateHolder holder;
-        try {
-            holder = b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate()));
-        } catch (org.bouncycastle.operator.OperatorCreationException e) {
-            throw new GeneralSecurityException("cannot sign the demo certificate", e);
-        }
-        String cert = pem(holder);
-        dir.writeAtomically("tls-key.pem", pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(kp.getPrivate(), null)));
+        HeldCertificate held = HeldCertificate.builder().commonName("localhost").dnsName("localhost").ipAddress("127.0.0.1")
+                .usages(WicUsage.SERVER).validityInterval(now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(1))).build();
+        String cert = held.certificatePem();
+        dir.writeAtomically("tls-key.pem", held.privateKeyPem());
         dir.writeAtomically("tls-cert.pem", cert);
         return new DemoTls(dir, cert);
     }
@@ -88,13 +60,5 @@ final class DemoTls {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, tmf.getTrustManagers(), null);
         return ctx;
-    }
-
-    private static String pem(Object o) throws IOException {
-        StringWriter w = new StringWriter();
-        try (JcaPEMWriter pw = new JcaPEMWriter(w)) {
-            pw.writeObject(o);
-        }
-        return w.toString();
     }
 }
