@@ -1,26 +1,15 @@
 package io.wimse4j.demo;
 
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import io.wimse4j.x509.HeldCertificate;
+import io.wimse4j.x509.WicUsage;
+
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,14 +17,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 
 /**
  * A test CA and a TLS server leaf for {@code localhost} / {@code 127.0.0.1}, made in code with
@@ -57,56 +43,22 @@ public final class TestPki {
 
     /** A new CA (P-256) and a leaf for {@code localhost} and {@code 127.0.0.1} it signed, valid from an hour ago for a day. */
     public static TestPki create() {
-        return create(new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+        return create(b -> b.dnsName("localhost").ipAddress("127.0.0.1"));
     }
 
     /** A new CA and a leaf whose only name is the DNS name {@code dnsName}. */
     public static TestPki createFor(String dnsName) {
-        return create(new GeneralName(GeneralName.dNSName, dnsName));
+        return create(b -> b.dnsName(dnsName));
     }
 
-    private static TestPki create(GeneralName... names) {
-        try {
-            KeyPair caKey = ecKey();
-            Instant now = Instant.now();
-            X500Name caName = new X500Name("CN=wimse4j test CA");
-            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder cab = new JcaX509v3CertificateBuilder(caName, serial(), Date.from(now.minus(Duration.ofHours(1))),
-                    Date.from(now.plus(Duration.ofDays(1))), caName, caKey.getPublic())
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(caKey.getPublic()));
-            X509Certificate ca = sign(cab, caKey);
-
-            KeyPair leafKey = ecKey();
-            X509v3CertificateBuilder lb = new JcaX509v3CertificateBuilder(ca, serial(), Date.from(now.minus(Duration.ofHours(1))),
-                    Date.from(now.plus(Duration.ofDays(1))), new X500Name("CN=localhost"), leafKey.getPublic())
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names))
-                    .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
-            return new TestPki(caKey, ca, leafKey, sign(lb, caKey));
-        } catch (GeneralSecurityException | org.bouncycastle.cert.CertIOException
-                 | org.bouncycastle.operator.OperatorCreationException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static KeyPair ecKey() throws GeneralSecurityException {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec("secp256r1"));
-        return g.generateKeyPair();
-    }
-
-    private static BigInteger serial() {
-        return new BigInteger(64, new SecureRandom()).add(BigInteger.ONE);
-    }
-
-    private static X509Certificate sign(X509v3CertificateBuilder b, KeyPair issuer)
-            throws GeneralSecurityException, org.bouncycastle.operator.OperatorCreationException {
-        return new JcaX509CertificateConverter().getCertificate(
-                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.getPrivate())));
+    /** Built with wimse-x509's {@link HeldCertificate}: the CA, then a serverAuth leaf with {@code names}. */
+    private static TestPki create(java.util.function.UnaryOperator<HeldCertificate.Builder> names) {
+        Instant now = Instant.now();
+        HeldCertificate ca = HeldCertificate.builder().commonName("wimse4j test CA").certificateAuthority(0)
+                .validityInterval(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1))).build();
+        HeldCertificate leaf = names.apply(HeldCertificate.builder().commonName("localhost").usages(WicUsage.SERVER)
+                .validityInterval(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1))).signedBy(ca)).build();
+        return new TestPki(ca.keyPair(), ca.certificate(), leaf.keyPair(), leaf.certificate());
     }
 
     /** The CA certificate. */
