@@ -1,18 +1,10 @@
 package io.wimse4j.demo;
 
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.openssl.PEMEncryptedKeyPair;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import io.wimse4j.x509.Pem;
+import io.wimse4j.x509.PemException;
+
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -21,12 +13,11 @@ import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
 /**
- * The server's TLS identity (SEC-1) read from PEM files with BouncyCastle's {@link PEMParser}: a
+ * The server's TLS identity (SEC-1) read from PEM files with wimse-x509's strict {@link Pem}: a
  * certificate chain (leaf first) and an unencrypted private key (PKCS#8, or a traditional
  * {@code EC}/{@code RSA PRIVATE KEY}), turned into an in-memory PKCS#12 {@link KeyStore} for
  * Jetty's {@code SslContextFactory.Server}. The key store password is random, per load, and never
@@ -85,40 +76,18 @@ record PemTls(KeyStore keyStore, char[] password) {
     }
 
     private static List<X509Certificate> readCertificates(Path file) throws IOException {
-        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
-        List<X509Certificate> chain = new ArrayList<>();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(r)) {
-            for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
-                if (!(o instanceof X509CertificateHolder holder)) {
-                    throw new IOException(file + " must contain only PEM certificates, found " + o.getClass().getSimpleName());
-                }
-                chain.add(converter.getCertificate(holder));
-            }
-        } catch (java.security.cert.CertificateException e) {
-            throw new IOException(file + " holds an unreadable certificate", e);
+        try {
+            return Pem.readCertificates(file);
+        } catch (PemException e) {
+            throw new IOException(file + " contains no PEM certificate chain that can be read: " + e.getMessage(), e);
         }
-        if (chain.isEmpty()) {
-            throw new IOException(file + " contains no PEM certificate");
-        }
-        return chain;
     }
 
     private static PrivateKey readPrivateKey(Path file) throws IOException {
-        Object o;
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(r)) {
-            o = parser.readObject();
+        try {
+            return Pem.readPrivateKey(file);
+        } catch (PemException e) {
+            throw new IOException(file + " contains no PEM private key that can be read: " + e.getMessage(), e);
         }
-        if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo) {
-            throw new IOException(file + " holds an encrypted private key; give an unencrypted PEM key (owner-only file)");
-        }
-        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-        if (o instanceof PEMKeyPair pair) {
-            return pair.getPublicKeyInfo() != null ? converter.getKeyPair(pair).getPrivate()
-                    : converter.getPrivateKey(pair.getPrivateKeyInfo());
-        }
-        if (o instanceof PrivateKeyInfo info) {
-            return converter.getPrivateKey(info);
-        }
-        throw new IOException(file + " contains no PEM private key");
     }
 }

@@ -64,9 +64,9 @@ class DemoServiceBuilderTest {
         Path garbage = dir.resolve("garbage.pem");
         Files.writeString(garbage, "not a pem file\n");
         assertThatThrownBy(() -> w.service().tls(garbage, pem.key()).build()).isInstanceOf(IOException.class)
-                .hasMessageContaining("garbage.pem contains no PEM certificate");
+                .hasMessageContaining("garbage.pem contains no PEM certificate chain that can be read");
         assertThatThrownBy(() -> w.service().tls(pem.cert(), pem.cert()).build()).isInstanceOf(IOException.class)
-                .hasMessageContaining("server.crt.pem contains no PEM private key");
+                .hasMessageContaining("server.crt.pem contains no PEM private key that can be read");
         TestPki.ServerPem other = TestPki.create().writeServerPem(Files.createDirectory(dir.resolve("other")));
         String otherKey = Files.readString(other.key());
         assertThatThrownBy(() -> w.service().tls(pem.cert(), other.key()).build()).isInstanceOf(IOException.class)
