@@ -57,6 +57,7 @@ import java.util.function.Function;
  * (removed after it is written).
  */
 public final class WorkloadCa {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WorkloadCa.class);
     /** The CA set with its schedule, once rotated (private keys: owner-only). */
     public static final String FILE = "wic-cas.json";
     /** The fraction of a CA's validity that, once less of it remains, triggers an automatic rotation. */
@@ -254,26 +255,36 @@ public final class WorkloadCa {
          */
         public synchronized void maintain() {
             Instant now = now();
-            boolean removed = false;
+            List<Entry> before = new ArrayList<>(entries);
             while (entries.size() > 1) {
                 Entry old = entries.get(0);
                 Instant successorFrom = entries.get(1).signsFrom();
                 if (!successorFrom.isAfter(now)
                         && (!now.isBefore(successorFrom.plus(retention)) || !now.isBefore(old.ca().notAfter()))) {
                     entries.remove(0);
-                    issuerCache.remove(old.ca());
-                    removed = true;
                 } else {
                     break;
                 }
             }
-            if (removed) {
-                persist();
-            }
-            CertificateAuthority newest = entries.get(entries.size() - 1).ca();
-            long validity = Duration.between(newest.notBefore(), newest.notAfter()).getSeconds();
-            if (!now.isBefore(newest.notAfter().minusSeconds((long) (validity * ROTATE_WHEN_REMAINING)))) {
-                rotate();
+            try {
+                if (entries.size() != before.size()) {
+                    persist();
+                    before.stream().filter(e -> !entries.contains(e)).forEach(e -> issuerCache.remove(e.ca()));
+                    LOG.info("removed {} superseded workload CA(s): every WIC they signed has expired",
+                            before.size() - entries.size());
+                }
+                CertificateAuthority newest = entries.get(entries.size() - 1).ca();
+                long validity = Duration.between(newest.notBefore(), newest.notAfter()).getSeconds();
+                if (!now.isBefore(newest.notAfter().minusSeconds((long) (validity * ROTATE_WHEN_REMAINING)))) {
+                    Rotation r = rotate();
+                    LOG.info("rotated the workload CA (less than a third of its validity left): new CA serial {} signs WICs from {}",
+                            r.serial(), r.signsFrom());
+                }
+            } catch (RuntimeException e) {
+                // never fails a request: the CAs stay as they were (still persisted), tried again on the next use
+                entries.clear();
+                entries.addAll(before);
+                LOG.error("workload CA maintenance failed: {}", e.toString());
             }
         }
 
