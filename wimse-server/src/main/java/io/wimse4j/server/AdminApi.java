@@ -13,6 +13,7 @@ import io.wimse4j.server.internal.JoinTokenStore;
 import io.wimse4j.server.internal.KeyRing;
 import io.wimse4j.server.internal.Registration;
 import io.wimse4j.server.internal.RegistrationStore;
+import io.wimse4j.server.internal.WorkloadCa;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,7 @@ import java.util.Locale;
 
 /**
  * The admin API ({@code /admin/v1/...}, see {@code docs/identity-server-api.md}): registrations,
- * join tokens, key rotation and listing. Every request must carry the admin bearer token
+ * join tokens, key rotation and listing, workload CA rotation and listing. Every request must carry the admin bearer token
  * ({@link AdminToken}, compared in constant time); otherwise 401 {@code admin-unauthorized}.
  * Registrations outside the trust domain are refused ({@code identifier-outside-trust-domain}), and so
  * are identifiers that are not in canonical form (400 {@code malformed-request}, the detail naming the
@@ -36,9 +37,11 @@ final class AdminApi {
     private final RegistrationStore registrations;
     private final JoinTokenStore joinTokens;
     private final KeyRing keys;
+    private final WorkloadCa.Authorities workloadCas;
 
     AdminApi(AdminToken token, TrustDomain trustDomain, RegistrationStore registrations, JoinTokenStore joinTokens,
-             KeyRing keys) {
+             KeyRing keys, WorkloadCa.Authorities workloadCas) {
+        this.workloadCas = workloadCas;
         this.token = token;
         this.trustDomain = trustDomain;
         this.registrations = registrations;
@@ -90,6 +93,32 @@ final class AdminApi {
                     e.put("created_at", k.createdAt().toString());
                     e.put("signs_from", k.signsFrom().toString());
                     k.retireAfter().ifPresent(t -> e.put("retire_after", t.toString()));
+                }
+                return Reply.json(200, o);
+            }
+            case "/admin/v1/wic-ca/rotate" -> {
+                requireMethod(method, "POST");
+                WorkloadCa.Rotation r = workloadCas.rotate();
+                LOG.info("admin: rotated the workload CA, new CA serial {} signs WICs from {}", r.serial(), r.signsFrom());
+                ObjectNode o = StrictJson.mapper().createObjectNode();
+                o.put("serial", r.serial());
+                o.put("publishes_at", r.publishesAt().toString());
+                o.put("signs_from", r.signsFrom().toString());
+                o.put("not_after", r.notAfter().toString());
+                return Reply.json(200, o);
+            }
+            case "/admin/v1/wic-ca" -> {
+                requireMethod(method, "GET");
+                ObjectNode o = StrictJson.mapper().createObjectNode();
+                ArrayNode arr = o.putArray("authorities");
+                for (WorkloadCa.CaInfo c : workloadCas.list()) {
+                    ObjectNode e = arr.addObject();
+                    e.put("serial", c.serial());
+                    e.put("state", c.state().name().toLowerCase(Locale.ROOT));
+                    e.put("created_at", c.createdAt().toString());
+                    e.put("signs_from", c.signsFrom().toString());
+                    e.put("not_after", c.notAfter().toString());
+                    c.retireAfter().ifPresent(t -> e.put("retire_after", t.toString()));
                 }
                 return Reply.json(200, o);
             }

@@ -14,7 +14,6 @@ import io.wimse4j.server.internal.RegistrationStore;
 import io.wimse4j.server.internal.ServerTls;
 import io.wimse4j.server.internal.StateDir;
 import io.wimse4j.server.internal.WorkloadCa;
-import io.wimse4j.x509.CertificateAuthority;
 import io.wimse4j.x509.WicIssuer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -64,7 +63,7 @@ public final class IdentityServer implements AutoCloseable {
     private URI baseUri;
     private int port;
     private ServerTls tls;
-    private CertificateAuthority workloadCa;
+    private WorkloadCa.Authorities workloadCa;
 
     private IdentityServer(Builder b) {
         this.config = b.config;
@@ -137,14 +136,18 @@ public final class IdentityServer implements AutoCloseable {
                     interrupted);
         }
         adminToken = AdminToken.loadOrCreate(state);
-        workloadCa = WorkloadCa.openOrCreate(state, config.trustDomain(), clock);
-        if (!clock.instant().isBefore(workloadCa.notAfter())) {
-            LOG.error("the workload CA expired at {}: no WIC can be issued (CA rotation is not implemented yet)",
-                    workloadCa.notAfter());
+        // a superseded CA stays published while a WIC it signed may be valid: the longest WIC lifetime + leeway
+        workloadCa = WorkloadCa.open(state, config.trustDomain(), config.publishAhead(),
+                ServerConfig.MAX_WIC_TTL.plus(config.leeway()),
+                ca -> WicIssuer.builder(ca).clock(clock).defaultLifetime(config.wicTtl())
+                        .maxLifetime(ServerConfig.MAX_WIC_TTL).build(), clock);
+        if (!clock.instant().isBefore(workloadCa.active().notAfter())) {
+            LOG.error("the workload CA expired at {}: no WIC can be issued until its successor signs",
+                    workloadCa.active().notAfter());
         }
         keys = KeyRing.open(state, config.trustDomain(), config.keyAlgorithm(), config.publishAhead(),
                 config.maxWitTtl().plus(config.leeway()), config.rotateEvery(), signingKeys,
-                List.of(workloadCa.certificate()), clock);
+                workloadCa::certificates, clock);
         RegistrationStore registrations = RegistrationStore.open(state, clock);
         JoinTokenStore joinTokens = JoinTokenStore.open(state, clock);
         tls = ServerTls.bootstrap(state, config.dnsNames(), clock);
@@ -186,13 +189,11 @@ public final class IdentityServer implements AutoCloseable {
         AuditLog audit = new AuditLog(state);
         IssuanceService issuance = new IssuanceService(config, base, keys, registrations, attestors, replay,
                 audit, metrics, clock);
-        WicIssuer wicIssuer = WicIssuer.builder(workloadCa).clock(clock).defaultLifetime(config.wicTtl())
-                .maxLifetime(ServerConfig.MAX_WIC_TTL).build();
         List<Attestor> wicAttestors = IssuanceService.attestors(config, ServerHandler.wicAudience(base + "/v1/wit"), keys,
                 registrations, joinTokens, kubernetes, replay, clock);
-        WicIssuanceService wics = new WicIssuanceService(wicIssuer, registrations, wicAttestors, audit, metrics, clock);
-        AdminApi admin = new AdminApi(adminToken, config.trustDomain(), registrations, joinTokens, keys);
-        server.setHandler(new ServerHandler(issuance, wics, workloadCa.certificatePem(), admin, keys, tls.caPem(), metrics,
+        WicIssuanceService wics = new WicIssuanceService(workloadCa, config.trustDomain(), registrations, wicAttestors, audit, metrics, clock);
+        AdminApi admin = new AdminApi(adminToken, config.trustDomain(), registrations, joinTokens, keys, workloadCa);
+        server.setHandler(new ServerHandler(issuance, wics, workloadCa::bundlePem, admin, keys, tls.caPem(), metrics,
                 config.jwksMaxAge().toSeconds(), config.maxConcurrentIssuances()));
         server.start();
         jetty = server;
@@ -271,11 +272,12 @@ public final class IdentityServer implements AutoCloseable {
     }
 
     /**
-     * The trust domain's workload CA certificate, PEM: the trust anchor of the WICs this server issues
-     * ({@code GET /v1/x509-bundle.pem}); not the TLS CA of {@link #caPem()}.
+     * The trust domain's published workload CA certificates, PEM, oldest first: the trust anchors of the
+     * WICs this server issues ({@code GET /v1/x509-bundle.pem}); one CA, or two while a rotation
+     * overlaps (see {@code docs/identity-server-api.md}); not the TLS CA of {@link #caPem()}.
      */
     public String workloadCaPem() {
-        return requireStarted(workloadCa).certificatePem();
+        return requireStarted(workloadCa).bundlePem();
     }
 
     /** The file holding the CA certificate. */

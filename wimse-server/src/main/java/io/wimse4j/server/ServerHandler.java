@@ -36,7 +36,7 @@ final class ServerHandler extends Handler.Abstract {
 
     private final IssuanceService issuance;
     private final WicIssuanceService wics;
-    private final String x509BundlePem;
+    private final java.util.function.Supplier<String> x509BundlePem;
     private final AdminApi admin;
     private final KeyRing keys;
     private final String caPem;
@@ -47,7 +47,7 @@ final class ServerHandler extends Handler.Abstract {
     /** Load shedding: issuances handled at once; one more gets 503 {@code server-busy} at once. */
     private final java.util.concurrent.Semaphore issuancePermits;
 
-    ServerHandler(IssuanceService issuance, WicIssuanceService wics, String x509BundlePem, AdminApi admin, KeyRing keys,
+    ServerHandler(IssuanceService issuance, WicIssuanceService wics, java.util.function.Supplier<String> x509BundlePem, AdminApi admin, KeyRing keys,
                   String caPem, PrometheusMeterRegistry metrics, long jwksMaxAgeSeconds, int maxConcurrentIssuances) {
         this.wics = wics;
         this.x509BundlePem = x509BundlePem;
@@ -116,8 +116,8 @@ final class ServerHandler extends Handler.Abstract {
             }
             case X509_BUNDLE_PATH -> {
                 requireGet(method);
-                // the trust anchors of WICs (MT-1), cached like the JWKS
-                return Reply.text(200, "application/pem-certificate-chain", x509BundlePem,
+                // the trust anchors of WICs (MT-1): every published workload CA, cached like the JWKS
+                return Reply.text(200, "application/pem-certificate-chain", x509BundlePem.get(),
                         Map.of("Cache-Control", "public, max-age=" + jwksMaxAgeSeconds));
             }
             case WIC_PATH -> {

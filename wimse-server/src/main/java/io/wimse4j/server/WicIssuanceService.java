@@ -10,6 +10,7 @@ import io.wimse4j.server.http.Problem;
 import io.wimse4j.server.internal.AttestationMethod;
 import io.wimse4j.server.internal.Registration;
 import io.wimse4j.server.internal.RegistrationStore;
+import io.wimse4j.server.internal.WorkloadCa;
 import io.wimse4j.x509.IssuedWic;
 import io.wimse4j.x509.WicGrant;
 import io.wimse4j.x509.WicIssuer;
@@ -29,7 +30,7 @@ import java.util.Set;
  * the evidence (the same attestors as {@code POST /v1/wit}; a renewal's WPT is for {@code <base>/v1/wic}),
  * checks the identifier it yields ({@link RegistrationCheck}: in the trust domain, ID-3; registered;
  * evidence not older than the registration; the method allowed), and has the {@link WicIssuer} of the
- * trust domain's workload CA check the CSR against the grant and sign: the identifier as the one URI
+ * trust domain's workload CA signing now ({@link WorkloadCa.Authorities#issuer()}) check the CSR against the grant and sign: the identifier as the one URI
  * SAN (the CSR may ask for it, never for another, WIC-1, WIC-2), no DNS name (registrations have none
  * yet: a CSR asking for one is refused, WIC-3), usages client and server (MT-3), the configured
  * lifetime (MT-7). The CSR's signature is the proof of possession of the workload's key, which never
@@ -47,7 +48,7 @@ final class WicIssuanceService {
     static final Set<WicUsage> USAGES = Set.of(WicUsage.CLIENT, WicUsage.SERVER);
 
     private final TrustDomain trustDomain;
-    private final WicIssuer issuer;
+    private final WorkloadCa.Authorities issuers;
     private final RegistrationStore registrations;
     private final Map<AttestationMethod, Attestor> attestors;
     private final AuditLog audit;
@@ -60,10 +61,10 @@ final class WicIssuanceService {
      *
      * @throws IllegalArgumentException when a method has no attestor or two
      */
-    WicIssuanceService(WicIssuer issuer, RegistrationStore registrations, List<Attestor> attestors, AuditLog audit,
+    WicIssuanceService(WorkloadCa.Authorities issuers, TrustDomain trustDomain, RegistrationStore registrations, List<Attestor> attestors, AuditLog audit,
                        MeterRegistry meters, Clock clock) {
-        this.issuer = issuer;
-        this.trustDomain = issuer.certificateAuthority().trustDomain();
+        this.issuers = issuers;
+        this.trustDomain = trustDomain;
         this.registrations = registrations;
         Map<AttestationMethod, Attestor> byMethod = new EnumMap<>(AttestationMethod.class);
         for (Attestor a : attestors) {
@@ -120,7 +121,8 @@ final class WicIssuanceService {
         try {
             // the registration decides the names: its identifier, no DNS name (registrations have none yet)
             WicGrant grant = WicGrant.builder(registration.id()).usages(USAGES).dnsNames(List.of()).build();
-            wic = issuer.issue(request.csr(), grant);
+            // the CA signing now (after a rotation's publish-ahead: the new one)
+            wic = issuers.issuer().issue(request.csr(), grant);
         } catch (WimseException e) {
             throw problem(e);
         }

@@ -97,11 +97,17 @@ public final class KeyRing {
     private long sequence;
     /** The x509-svid entries to publish (the workload CA certificates). */
     private final ArrayNode x509 = StrictJson.mapper().createArrayNode();
+    /** The x509-svid entry of each CA certificate seen (few: one per CA rotation in this process). */
+    private final java.util.Map<X509Certificate, ObjectNode> x509Cache = new java.util.HashMap<>();
+    /** Where the workload CA certificates come from. */
+    private final java.util.function.Supplier<List<X509Certificate>> x509Source;
     /** The x509-svid entries as last counted by {@link #sequence}. */
     private ArrayNode publishedX509 = StrictJson.mapper().createArrayNode();
 
     private KeyRing(StateDir state, TrustDomain trustDomain, JwsAlgorithm algorithm, Duration publishAhead,
-                    Duration retention, Optional<Duration> rotateEvery, Optional<SigningKeyProvider> provider, Clock clock) {
+                    Duration retention, Optional<Duration> rotateEvery, Optional<SigningKeyProvider> provider, Clock clock,
+                    java.util.function.Supplier<List<X509Certificate>> x509Source) {
+        this.x509Source = x509Source;
         this.state = state;
         this.trustDomain = trustDomain;
         this.algorithm = algorithm;
@@ -118,19 +124,19 @@ public final class KeyRing {
      * @param retention how long a superseded key stays published after it stopped signing: the
      *                  maximum WIT lifetime plus the leeway
      * @param provider  where new keys come from; empty: generated here, stored in {@code keys.json}
-     * @param x509Authorities the workload CA certificates the SPIFFE bundle publishes as x509-svid entries
+     * @param x509Authorities the workload CA certificates the SPIFFE bundle publishes as x509-svid entries,
+     *                        asked again on every use so that a CA rotation changes the bundle (and its sequence)
      * @throws IllegalStateException when the provider hands over an unusable key
      */
     public static KeyRing open(StateDir state, TrustDomain trustDomain, JwsAlgorithm algorithm, Duration publishAhead,
                                Duration retention, Optional<Duration> rotateEvery, Optional<SigningKeyProvider> provider,
-                               List<X509Certificate> x509Authorities, Clock clock) throws IOException {
+                               java.util.function.Supplier<List<X509Certificate>> x509Authorities, Clock clock) throws IOException {
         KeyRing ring = new KeyRing(Objects.requireNonNull(state), Objects.requireNonNull(trustDomain),
                 Objects.requireNonNull(algorithm), Objects.requireNonNull(publishAhead), Objects.requireNonNull(retention),
-                Objects.requireNonNull(rotateEvery), Objects.requireNonNull(provider), Objects.requireNonNull(clock));
+                Objects.requireNonNull(rotateEvery), Objects.requireNonNull(provider), Objects.requireNonNull(clock),
+                Objects.requireNonNull(x509Authorities));
         synchronized (ring) {
-            for (X509Certificate cert : x509Authorities) {
-                ring.x509.add(WorkloadCa.spiffeEntry(cert));
-            }
+            ring.x509.addAll(ring.x509Entries());
             ring.load();
             if (ring.entries.isEmpty()) {
                 Instant now = ring.now();
@@ -203,6 +209,13 @@ public final class KeyRing {
     public synchronized void maintain() {
         Instant now = now();
         boolean removed = false;
+        ArrayNode currentX509 = x509Entries();
+        if (!currentX509.equals(x509)) {
+            // a workload CA was published or removed: a new SPIFFE bundle, a higher sequence
+            x509.removeAll();
+            x509.addAll(currentX509);
+            removed = true;
+        }
         while (entries.size() > 1) {
             Instant successorFrom = entries.get(1).signsFrom();
             if (!successorFrom.isAfter(now) && !now.isBefore(successorFrom.plus(retention))) {
@@ -221,6 +234,14 @@ public final class KeyRing {
                 rotate();
             }
         }
+    }
+
+    private ArrayNode x509Entries() {
+        ArrayNode out = StrictJson.mapper().createArrayNode();
+        for (X509Certificate cert : x509Source.get()) {
+            out.add(x509Cache.computeIfAbsent(cert, WorkloadCa::spiffeEntry));
+        }
+        return out;
     }
 
     /** The keys, oldest first, with their states. */
