@@ -4,6 +4,7 @@ import io.wimse4j.core.authz.AuthorizationRequest;
 import io.wimse4j.core.error.ProblemDetails;
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.request.HttpRequestFacts;
+import io.wimse4j.core.wpt.WimseHeaders;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,10 +15,11 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 
-/** How {@link WimseFilter} reads a request (its facts, its application path) and writes its audit line. */
+/** How {@link WimseFilter} reads a request (its facts, its application path, a bearer token) and writes its audit line. */
 final class FilterRequests {
     private static final Logger AUDIT = LoggerFactory.getLogger(WimseFilter.AUDIT_LOGGER);
     private static final int MAX_LOGGED_LENGTH = 256;
+    private static final String BEARER_PREFIX = "Bearer ";
 
     private FilterRequests() {
     }
@@ -44,6 +46,47 @@ final class FilterRequests {
             }
         }
         return facts.build();
+    }
+
+    /**
+     * True when the request carries no WIMSE header, no {@code Authorization: WPT} (P2-3), but an
+     * {@code Authorization: Bearer} header: only then may a bearer token name the caller (WIT-12).
+     */
+    static boolean isBearerOnly(HttpServletRequest request) {
+        if (request.getHeader(WimseHeaders.WORKLOAD_IDENTITY_TOKEN) != null
+                || request.getHeader(WimseHeaders.WORKLOAD_PROOF_TOKEN) != null) {
+            return false;
+        }
+        boolean bearerSeen = false;
+        Enumeration<String> values = request.getHeaders(WimseHeaders.AUTHORIZATION);
+        while (values != null && values.hasMoreElements()) {
+            String value = values.nextElement();
+            if (WimseHeaders.isWptAuthorization(value)) {
+                return false; // proved with a WPT: no bearer token of this request names the caller (P2-3)
+            }
+            bearerSeen |= bearerToken(value) != null;
+        }
+        return bearerSeen;
+    }
+
+    /** The token of an {@code Authorization} value with scheme {@code Bearer} (any case), or {@code null}. */
+    static String bearerToken(String authorization) {
+        if (authorization == null) {
+            return null;
+        }
+        String v = authorization.trim();
+        if (v.length() <= BEARER_PREFIX.length() || !v.regionMatches(true, 0, BEARER_PREFIX, 0, BEARER_PREFIX.length())) {
+            return null;
+        }
+        String token = v.substring(BEARER_PREFIX.length()).trim();
+        // an RFC 6750 b64token has no comma or whitespace: a value with them is several fields folded together
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c == ',' || c == ' ' || c == '\t') {
+                return null;
+            }
+        }
+        return token.isEmpty() ? null : token;
     }
 
     /** The decoded, normalized path within the application, which authorization matches. */

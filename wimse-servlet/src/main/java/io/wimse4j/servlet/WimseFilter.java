@@ -24,7 +24,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.security.Principal;
 import java.util.Collections;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -79,7 +78,6 @@ public final class WimseFilter implements Filter {
     private static final String WIMSE = AuthenticationMethod.WIMSE.auditName();
     private static final String BEARER = AuthenticationMethod.BEARER.auditName();
     private static final String MTLS = AuthenticationMethod.MUTUAL_TLS.auditName();
-    private static final String BEARER_PREFIX = "Bearer ";
 
     private final RequestVerifier verifier;
     private final String base;
@@ -145,27 +143,9 @@ public final class WimseFilter implements Filter {
         authorizeAndContinue(request, response, chain, asked, new WorkloadPrincipal(caller.workload()), caller);
     }
 
-    /**
-     * True when a {@link BearerTransitionPolicy} is enabled and the request carries no WIMSE header,
-     * no {@code Authorization: WPT} (P2-3), but an {@code Authorization: Bearer} header: only then is the
-     * bearer token used for identity.
-     */
+    /** True when a {@link BearerTransitionPolicy} is enabled and the request is bearer-only ({@link FilterRequests#isBearerOnly}). */
     private boolean isBearerOnly(HttpServletRequest request) {
-        if (bearer == null || !bearer.enabled()
-                || request.getHeader(WimseHeaders.WORKLOAD_IDENTITY_TOKEN) != null
-                || request.getHeader(WimseHeaders.WORKLOAD_PROOF_TOKEN) != null) {
-            return false;
-        }
-        boolean bearerSeen = false;
-        Enumeration<String> values = request.getHeaders(WimseHeaders.AUTHORIZATION);
-        while (values != null && values.hasMoreElements()) {
-            String value = values.nextElement();
-            if (WimseHeaders.isWptAuthorization(value)) {
-                return false; // proved with a WPT: no bearer token of this request names the caller (P2-3)
-            }
-            bearerSeen |= bearerToken(value) != null;
-        }
-        return bearerSeen;
+        return bearer != null && bearer.enabled() && FilterRequests.isBearerOnly(request);
     }
 
     /**
@@ -208,7 +188,7 @@ public final class WimseFilter implements Filter {
         }
         WorkloadIdentifier caller;
         try {
-            caller = bearer.authenticate(bearerToken(values.get(0)));
+            caller = bearer.authenticate(FilterRequests.bearerToken(values.get(0)));
         } catch (BearerTransitionPolicy.Rejection r) {
             audit(asked, r.caller(), BEARER, "reject", FilterRequests.auditName(r.problem()));
             ProblemResponses.write(r.problem(), response);
@@ -241,26 +221,6 @@ public final class WimseFilter implements Filter {
         }
         request.setAttribute(AUTHENTICATION_METHOD_ATTRIBUTE, principal.method());
         chain.doFilter(new CallerRequest(request, principal), response);
-    }
-
-    /** The token of an {@code Authorization} value with scheme {@code Bearer} (any case), or {@code null}. */
-    static String bearerToken(String authorization) {
-        if (authorization == null) {
-            return null;
-        }
-        String v = authorization.trim();
-        if (v.length() <= BEARER_PREFIX.length() || !v.regionMatches(true, 0, BEARER_PREFIX, 0, BEARER_PREFIX.length())) {
-            return null;
-        }
-        String token = v.substring(BEARER_PREFIX.length()).trim();
-        // an RFC 6750 b64token has no comma or whitespace: a value with them is several fields folded together
-        for (int i = 0; i < token.length(); i++) {
-            char c = token.charAt(i);
-            if (c == ',' || c == ' ' || c == '\t') {
-                return null;
-            }
-        }
-        return token.isEmpty() ? null : token;
     }
 
     private URI targetUri(HttpServletRequest request) {

@@ -426,12 +426,12 @@ class BearerTransitionSocketTest {
 
     @Test
     void bearerSchemeParsing() {
-        assertThat(WimseFilter.bearerToken("Bearer abc")).isEqualTo("abc");
-        assertThat(WimseFilter.bearerToken("bEaReR  abc ")).isEqualTo("abc");
-        assertThat(WimseFilter.bearerToken("Bearer ")).isNull();
-        assertThat(WimseFilter.bearerToken("Bearerabc")).isNull();
-        assertThat(WimseFilter.bearerToken("DPoP abc")).isNull();
-        assertThat(WimseFilter.bearerToken("Basic abc")).isNull();
-        assertThat(WimseFilter.bearerToken(null)).isNull();
+        assertThat(FilterRequests.bearerToken("Bearer abc")).isEqualTo("abc");
+        assertThat(FilterRequests.bearerToken("bEaReR  abc ")).isEqualTo("abc");
+        assertThat(FilterRequests.bearerToken("Bearer ")).isNull();
+        assertThat(FilterRequests.bearerToken("Bearerabc")).isNull();
+        assertThat(FilterRequests.bearerToken("DPoP abc")).isNull();
+        assertThat(FilterRequests.bearerToken("Basic abc")).isNull();
+        assertThat(FilterRequests.bearerToken(null)).isNull();
     }
 }

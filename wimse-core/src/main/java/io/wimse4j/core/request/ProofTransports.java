@@ -83,7 +83,7 @@ final class ProofTransports {
                 throw new WimseException(Reason.WIT_AS_BEARER, "the WIT must not be sent in 'Authorization' (WIT-9)");
             }
         }
-        return transport == WptTransport.AUTHORIZATION ? authorization(facts, proofHeader, authorization)
+        return transport == WptTransport.AUTHORIZATION ? authorization(facts, proofHeader, authorization, wptScheme)
                 : seed(proofHeader, authorization, wptScheme);
     }
 
@@ -105,22 +105,24 @@ final class ProofTransports {
                 authorization.isEmpty() ? null : WimseHeaders.accessToken(authorization.get(0)));
     }
 
-    private static Presented authorization(HttpRequestFacts facts, List<String> proofHeader, List<String> authorization)
-            throws WimseException {
+    private static Presented authorization(HttpRequestFacts facts, List<String> proofHeader, List<String> authorization,
+                                           boolean wptScheme) throws WimseException {
         if (!proofHeader.isEmpty()) {
             throw new WimseException(Reason.PROOF_TRANSPORT_NOT_ACCEPTED,
                     "this service does not accept 'Workload-Proof-Token' (the seed transport); send 'Authorization: WPT <token>'");
         }
-        if (!hasWptScheme(authorization)) {
+        if (!wptScheme) {
             throw new WimseException(Reason.MISSING_WPT, authorization.isEmpty() ? "the request has no 'Authorization: WPT' header"
                     : "header 'Authorization' does not use the 'WPT' scheme (a Bearer token bound by 'ath' needs the seed"
                     + " transport, 'Workload-Proof-Token')");
         }
-        for (String value : authorization) { // P2-3
-            String scheme = scheme(value);
-            if (scheme.equalsIgnoreCase("Bearer") || scheme.equalsIgnoreCase("Basic") || scheme.equalsIgnoreCase("DPoP")) {
-                throw new WimseException(Reason.BEARER_WITH_WPT, "a request proved with a WPT carries no "
-                        + scheme(value) + " credential; with 'Authorization: WPT' no bearer token authenticates the caller (P2-3)");
+        if (authorization.size() > 1) { // P2-3 before P2-2: a credential beside the WPT is the worse fault
+            for (String value : authorization) {
+                String scheme = WimseHeaders.authorizationScheme(value);
+                if (scheme.equalsIgnoreCase("Bearer") || scheme.equalsIgnoreCase("Basic") || scheme.equalsIgnoreCase("DPoP")) {
+                    throw new WimseException(Reason.BEARER_WITH_WPT, "a request proved with a WPT carries no " + scheme
+                            + " credential; with 'Authorization: WPT' no bearer token authenticates the caller (P2-3)");
+                }
             }
         }
         if (authorization.size() > 1) { // P2-2
@@ -169,10 +171,6 @@ final class ProofTransports {
             i++;
         }
         return i;
-    }
-
-    private static String scheme(String value) {
-        return WimseHeaders.authorizationScheme(value);
     }
 
     private static boolean isWptScheme(String value) {

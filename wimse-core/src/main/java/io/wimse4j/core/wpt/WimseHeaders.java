@@ -46,7 +46,24 @@ public final class WimseHeaders {
      * malformed what follows (P2-1): such a request is proved with a WPT, never by a bearer token (P2-3).
      */
     public static boolean isWptAuthorization(String authorization) {
-        return authorization != null && authorizationScheme(authorization).equalsIgnoreCase(WptTransport.SCHEME);
+        return authorization != null && schemeIs(authorization, WptTransport.SCHEME);
+    }
+
+    /** True when the scheme of {@code authorization} is {@code scheme} (any case), read without copying it. */
+    static boolean schemeIs(String authorization, String scheme) {
+        int from = 0;
+        while (from < authorization.length() && (authorization.charAt(from) == ' ' || authorization.charAt(from) == '\t')) {
+            from++;
+        }
+        int end = from + scheme.length();
+        if (!authorization.regionMatches(true, from, scheme, 0, scheme.length())) {
+            return false;
+        }
+        if (end == authorization.length()) {
+            return true;
+        }
+        char c = authorization.charAt(end);
+        return c == ' ' || c == '\t' || c == ',';
     }
 
     /**

@@ -159,13 +159,7 @@ public final class KeyRing {
     }
 
     private Entry activeIndex(Instant now) {
-        Entry active = entries.get(0);
-        for (Entry e : entries) {
-            if (!e.signsFrom().isAfter(now)) {
-                active = e;
-            }
-        }
-        return active;
+        return Schedule.current(entries, Entry::signsFrom, now);
     }
 
     /**

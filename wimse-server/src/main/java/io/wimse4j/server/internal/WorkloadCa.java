@@ -224,13 +224,7 @@ public final class WorkloadCa {
         }
 
         private Entry active(Instant now) {
-            Entry active = entries.get(0);
-            for (Entry e : entries) {
-                if (!e.signsFrom().isAfter(now)) {
-                    active = e;
-                }
-            }
-            return active;
+            return Schedule.current(entries, Entry::signsFrom, now);
         }
 
         /** Creates a CA, published now and signing after the publish-ahead period. */
