@@ -1,5 +1,8 @@
 package io.wimse4j.server;
 
+import java.security.cert.X509Certificate;
+import java.util.List;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.server.http.Problem;
@@ -7,7 +10,8 @@ import io.wimse4j.server.internal.AttestationMethod;
 
 /**
  * What an {@link Attestor} reads of an issuance request, whichever credential it asks for: the
- * {@code attestation} object's method and token, and the request's headers (a renewal's WIT and WPT).
+ * {@code attestation} object's method and token, the request's headers (a renewal's WIT and WPT) and the
+ * TLS client certificate chain (a renewal over mutual TLS).
  * {@link IssuanceRequest} ({@code POST /v1/wit}) and {@link WicRequest} ({@code POST /v1/wic}).
  */
 interface AttestationRequest {
@@ -27,6 +31,13 @@ interface AttestationRequest {
 
     /** The request's method, target URI and headers. */
     HttpRequestFacts facts();
+
+    /**
+     * The certificate chain the client presented in the TLS handshake, leaf first; empty when it
+     * presented none or the request came over plain HTTP. The handshake proved possession of the
+     * leaf's key and nothing else: only the {@code wic} attestor reads it, and it validates it.
+     */
+    List<X509Certificate> tlsClientChain();
 
     /**
      * The {@code method} of an {@code attestation} object.

@@ -164,9 +164,10 @@ public final class IdentityServer implements AutoCloseable {
             connector = new ServerConnector(server, new HttpConnectionFactory(http));
         } else {
             SslContextFactory.Server ssl = new SslContextFactory.Server();
-            char[] password = randomPassword();
-            ssl.setKeyStore(tls.keyStore(password));
-            ssl.setKeyStorePassword(new String(password));
+            ssl.setSslContext(sslContext(tls, workloadCa));
+            // a client certificate is asked for, never required: the current WIC of a renewal over
+            // mutual TLS, validated by the 'wic' attestation method (DeferredClientTrust)
+            ssl.setWantClientAuth(true);
             ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
             SecureRequestCustomizer src = new SecureRequestCustomizer();
             src.setSniHostCheck(false);
@@ -185,12 +186,12 @@ public final class IdentityServer implements AutoCloseable {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ReplayCache replay = InMemoryReplayCache.builder().clock(clock).build();
         List<Attestor> attestors = IssuanceService.attestors(config, base + "/v1/wit", keys, registrations, joinTokens,
-                kubernetes, replay, clock);
+                kubernetes, replay, workloadCa::certificates, clock);
         AuditLog audit = new AuditLog(state);
         IssuanceService issuance = new IssuanceService(config, base, keys, registrations, attestors, replay,
                 audit, metrics, clock);
         List<Attestor> wicAttestors = IssuanceService.attestors(config, ServerHandler.wicAudience(base + "/v1/wit"), keys,
-                registrations, joinTokens, kubernetes, replay, clock);
+                registrations, joinTokens, kubernetes, replay, workloadCa::certificates, clock);
         WicIssuanceService wics = new WicIssuanceService(workloadCa, config.trustDomain(), registrations, wicAttestors, audit, metrics, clock);
         AdminApi admin = new AdminApi(adminToken, config.trustDomain(), registrations, joinTokens, keys, workloadCa);
         server.setHandler(new ServerHandler(issuance, wics, workloadCa::bundlePem, admin, keys, tls.caPem(), metrics,
@@ -225,6 +226,20 @@ public final class IdentityServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("key maintenance failed: {}", e.toString());
         }
+    }
+
+    /** The HTTPS context: the server's TLS certificate, and client certificates deferred to the {@code wic} method. */
+    private static javax.net.ssl.SSLContext sslContext(ServerTls tls, WorkloadCa.Authorities workloadCa)
+            throws java.security.GeneralSecurityException, java.io.IOException {
+        char[] password = randomPassword();
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(tls.keyStore(password), password);
+        java.util.Arrays.fill(password, '\0');
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), new javax.net.ssl.TrustManager[] {
+            new io.wimse4j.server.internal.DeferredClientTrust(workloadCa::certificates)}, new SecureRandom());
+        return context;
     }
 
     private static char[] randomPassword() {

@@ -6,6 +6,8 @@ import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.server.http.Problem;
 import io.wimse4j.server.internal.AttestationMethod;
 
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -23,14 +25,17 @@ final class IssuanceRequest implements AttestationRequest {
     private final String proof;
     private final ObjectNode attestation;
     private final HttpRequestFacts facts;
+    private final List<X509Certificate> tlsClientChain;
 
     private IssuanceRequest(AttestationMethod method, JsonNode publicJwk, String proof, ObjectNode attestation,
-                            HttpRequestFacts facts) {
+                            HttpRequestFacts facts,
+                            List<X509Certificate> tlsClientChain) {
         this.method = method;
         this.publicJwk = publicJwk.deepCopy();
         this.proof = proof;
         this.attestation = attestation.deepCopy();
         this.facts = Objects.requireNonNull(facts, "facts");
+        this.tlsClientChain = List.copyOf(tlsClientChain);
     }
 
     /**
@@ -39,7 +44,7 @@ final class IssuanceRequest implements AttestationRequest {
      * @throws Problem {@code malformed-request} for a body of another shape,
      *                 {@code unknown-attestation-method} for a method the server does not know
      */
-    static IssuanceRequest parse(byte[] body, HttpRequestFacts facts) throws Problem {
+    static IssuanceRequest parse(byte[] body, HttpRequestFacts facts, List<X509Certificate> tlsClientChain) throws Problem {
         ObjectNode req = Members.requestBody(body, MEMBERS);
         JsonNode jwk = req.get("public_jwk");
         JsonNode proof = req.get("proof");
@@ -49,7 +54,7 @@ final class IssuanceRequest implements AttestationRequest {
                     "the body needs 'public_jwk' (object), 'proof' (string) and 'attestation' (object)");
         }
         AttestationMethod method = AttestationRequest.methodOf(att);
-        return new IssuanceRequest(method, jwk, proof.textValue(), (ObjectNode) att, facts);
+        return new IssuanceRequest(method, jwk, proof.textValue(), (ObjectNode) att, facts, tlsClientChain);
     }
 
     @Override
@@ -70,6 +75,11 @@ final class IssuanceRequest implements AttestationRequest {
     @Override
     public HttpRequestFacts facts() {
         return facts;
+    }
+
+    @Override
+    public List<X509Certificate> tlsClientChain() {
+        return tlsClientChain;
     }
 
     @Override

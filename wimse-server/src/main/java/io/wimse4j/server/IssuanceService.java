@@ -102,13 +102,14 @@ final class IssuanceService {
      */
     static List<Attestor> attestors(ServerConfig config, String audience, KeyRing keys, RegistrationStore registrations,
                                     JoinTokenStore joinTokens, Optional<ServiceAccountTokenVerifier> kubernetes,
-                                    ReplayCache replay, Clock clock) {
+                                    ReplayCache replay, java.util.function.Supplier<List<java.security.cert.X509Certificate>> workloadCas,
+                                    Clock clock) {
         RequestVerifier renewal = RequestVerifier.builder()
                 .trust(td -> td.equals(keys.trustDomain()) ? Optional.of(keys.trustBundle()) : Optional.empty())
                 .clock(clock).leeway(config.leeway()).audience(audience).acceptTargetUri(false)
                 .replayCache(replay).maxWitLifetime(config.maxWitTtl()).build();
         return List.of(new JoinTokenAttestor(joinTokens), new WitRenewalAttestor(renewal),
-                new KubernetesAttestor(kubernetes, registrations));
+                new KubernetesAttestor(kubernetes, registrations), new WicRenewalAttestor(keys.trustDomain(), workloadCas, clock));
     }
 
     /** The audience of proofs and renewal WPTs: {@code <base uri>/v1/wit}. */
@@ -117,12 +118,12 @@ final class IssuanceService {
     }
 
     /** Handles one issuance request whose body has already been size-checked. */
-    Issued issue(byte[] body, HttpRequestFacts facts) throws Problem {
+    Issued issue(byte[] body, HttpRequestFacts facts, List<java.security.cert.X509Certificate> tlsClientChain) throws Problem {
         long start = System.nanoTime();
         try {
             IssuanceRequest request;
             try {
-                request = IssuanceRequest.parse(body, facts);
+                request = IssuanceRequest.parse(body, facts, tlsClientChain);
             } catch (Problem p) {
                 throw refused(p, "-", null);
             }

@@ -147,7 +147,7 @@ final class ServerHandler extends Handler.Abstract {
                 IssuanceService.Issued issued;
                 try {
                     byte[] body = readBody(request);
-                    issued = issuance.issue(body, facts(request));
+                    issued = issuance.issue(body, facts(request), tlsClientChain(request));
                 } finally {
                     issuancePermits.release();
                 }
@@ -195,7 +195,7 @@ final class ServerHandler extends Handler.Abstract {
         IssuedWic issued;
         try {
             byte[] body = readBody(request);
-            issued = wics.issue(body, facts(request, wicUri));
+            issued = wics.issue(body, facts(request, wicUri), tlsClientChain(request));
         } finally {
             issuancePermits.release();
         }
@@ -206,6 +206,15 @@ final class ServerHandler extends Handler.Abstract {
         o.put("not_before", issued.notBefore().getEpochSecond());
         o.put("expires_at", issued.notAfter().getEpochSecond());
         return new Reply(200, Reply.JSON, StrictJson.mapper().writeValueAsBytes(o), Map.of("Cache-Control", "no-store"));
+    }
+
+    /** The client certificate chain of the request's TLS connection, leaf first; empty when none (or plain HTTP). */
+    private static java.util.List<java.security.cert.X509Certificate> tlsClientChain(Request request) {
+        if (request.getAttribute(org.eclipse.jetty.io.EndPoint.SslSessionData.ATTRIBUTE)
+                instanceof org.eclipse.jetty.io.EndPoint.SslSessionData tls && tls.peerCertificates() != null) {
+            return java.util.List.of(tls.peerCertificates());
+        }
+        return java.util.List.of();
     }
 
     private HttpRequestFacts facts(Request request) {

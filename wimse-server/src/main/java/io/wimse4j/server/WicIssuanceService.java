@@ -18,6 +18,7 @@ import io.wimse4j.x509.WicUsage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -83,12 +84,12 @@ final class WicIssuanceService {
     }
 
     /** Handles one issuance request whose body has already been size-checked. */
-    IssuedWic issue(byte[] body, HttpRequestFacts facts) throws Problem {
+    IssuedWic issue(byte[] body, HttpRequestFacts facts, List<X509Certificate> tlsClientChain) throws Problem {
         long start = System.nanoTime();
         try {
             WicRequest request;
             try {
-                request = WicRequest.parse(body, facts);
+                request = WicRequest.parse(body, facts, tlsClientChain);
             } catch (Problem p) {
                 throw refused(p, "-", null);
             }
@@ -125,6 +126,12 @@ final class WicIssuanceService {
             wic = issuers.issuer().issue(request.csr(), grant);
         } catch (WimseException e) {
             throw problem(e);
+        }
+        if (attestation.method() == AttestationMethod.WIC
+                && request.tlsClientChain().get(0).getPublicKey().equals(wic.certificate().getPublicKey())) {
+            // KEY-4: a renewal gets a fresh key; the certificate just signed is dropped, never answered
+            throw Problem.of(Problem.Code.INVALID_PUBLIC_KEY,
+                    "the CSR's key is the key of the current WIC; a renewal needs a freshly generated key (KEY-4)");
         }
         // after signing: the issuer checks the CSR and signs in one step, so a refused CSR uses nothing up
         attestor.commit(attestation);

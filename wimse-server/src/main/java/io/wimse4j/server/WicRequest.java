@@ -7,7 +7,9 @@ import io.wimse4j.server.http.Problem;
 import io.wimse4j.server.internal.AttestationMethod;
 
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -28,12 +30,15 @@ final class WicRequest implements AttestationRequest {
     private final byte[] csr;
     private final ObjectNode attestation;
     private final HttpRequestFacts facts;
+    private final List<X509Certificate> tlsClientChain;
 
-    private WicRequest(AttestationMethod method, byte[] csr, ObjectNode attestation, HttpRequestFacts facts) {
+    private WicRequest(AttestationMethod method, byte[] csr, ObjectNode attestation, HttpRequestFacts facts,
+                            List<X509Certificate> tlsClientChain) {
         this.method = method;
         this.csr = csr.clone();
         this.attestation = attestation.deepCopy();
         this.facts = Objects.requireNonNull(facts, "facts");
+        this.tlsClientChain = List.copyOf(tlsClientChain);
     }
 
     /**
@@ -43,7 +48,7 @@ final class WicRequest implements AttestationRequest {
      *                 neither PEM nor canonical base64, {@code unknown-attestation-method} for a method
      *                 the server does not know
      */
-    static WicRequest parse(byte[] body, HttpRequestFacts facts) throws Problem {
+    static WicRequest parse(byte[] body, HttpRequestFacts facts, List<X509Certificate> tlsClientChain) throws Problem {
         ObjectNode req = Members.requestBody(body, MEMBERS);
         JsonNode csr = req.get("csr");
         JsonNode att = req.get("attestation");
@@ -52,7 +57,7 @@ final class WicRequest implements AttestationRequest {
                     "the body needs 'csr' (a non-empty string) and 'attestation' (object)");
         }
         AttestationMethod method = AttestationRequest.methodOf(att);
-        return new WicRequest(method, decode(csr.textValue()), (ObjectNode) att, facts);
+        return new WicRequest(method, decode(csr.textValue()), (ObjectNode) att, facts, tlsClientChain);
     }
 
     /** The PEM text as it is (the issuer reads it strictly), or the DER of canonical base64. */
@@ -91,6 +96,11 @@ final class WicRequest implements AttestationRequest {
     @Override
     public HttpRequestFacts facts() {
         return facts;
+    }
+
+    @Override
+    public List<X509Certificate> tlsClientChain() {
+        return tlsClientChain;
     }
 
     @Override

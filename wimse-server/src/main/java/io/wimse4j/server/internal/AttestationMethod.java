@@ -9,7 +9,13 @@ public enum AttestationMethod {
     /** Renewal with the current WIT and a WPT (V-1..V-14). */
     WIT("wit"),
     /** A Kubernetes projected service-account token. */
-    KUBERNETES("kubernetes");
+    KUBERNETES("kubernetes"),
+    /**
+     * Renewal with the current WIC as the TLS client certificate of the request (mutual TLS): the
+     * handshake proved possession of its key, the server validates it against its own workload CAs
+     * (MT-1, MT-7) and the identifier is its URI SAN (WIC-4).
+     */
+    WIC("wic");
 
     private final String wireName;
 
