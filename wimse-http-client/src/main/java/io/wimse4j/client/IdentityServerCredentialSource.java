@@ -17,13 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Workload credentials obtained from the Identity Server ({@code POST /v1/wit}, see
@@ -51,35 +44,29 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
     private final InitialAttestation attestation;
     private final IssuanceClient client;
     private final Clock clock;
-    private final double renewFraction;
-    private final Duration minBackoff;
-    private final Duration maxBackoff;
-    private final Duration initialWait;
-    private final ScheduledExecutorService executor;
-    private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
-
-    // written only by the background thread
-    private volatile WorkloadCredentials credentials;
-    private volatile Instant renewAt = Instant.MIN;
-    private volatile Instant nextAttempt = Instant.MIN;
-    private volatile Exception lastError;
-    private int failures;
+    private final RenewalLoop<WorkloadCredentials> loop;
 
     private IdentityServerCredentialSource(Builder b, HttpClient http) {
         this.endpoint = URI.create(b.baseUri.toString().replaceAll("/+$", "") + "/v1/wit");
         this.attestation = b.attestation;
         this.clock = b.clock;
         this.client = new IssuanceClient(endpoint, http, b.algorithm, b.renewalTransport, b.clock, b.requestTimeout, b.maxBodyBytes);
-        this.renewFraction = b.renewFraction;
-        this.minBackoff = b.minBackoff;
-        this.maxBackoff = b.maxBackoff;
-        this.initialWait = b.requestTimeout.multipliedBy(2).plusSeconds(1);
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "wimse-credential-refresh");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.scheduleWithFixedDelay(this::runIfDue, 0, b.checkInterval.toMillis(), TimeUnit.MILLISECONDS);
+        this.loop = new RenewalLoop<>("wimse-credential-refresh", "a WIT", endpoint.toString(), LOG, new RenewalLoop.Exchange<>() {
+            @Override
+            public WorkloadCredentials obtain(WorkloadCredentials current) throws IOException, WimseException, InterruptedException {
+                return IdentityServerCredentialSource.this.obtain(current);
+            }
+
+            @Override
+            public Instant expiresAt(WorkloadCredentials credentials) {
+                return credentials.expiresAt();
+            }
+
+            @Override
+            public String describe(WorkloadCredentials credentials) {
+                return credentials.toString();
+            }
+        }, b.clock, b.renewFraction, b.minBackoff, b.maxBackoff, b.checkInterval, b.requestTimeout.multipliedBy(2).plusSeconds(1));
     }
 
     /** A builder for the Identity Server at {@code baseUri} (its external base URI) and the first attestation. */
@@ -96,88 +83,52 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
      */
     @Override
     public WorkloadCredentials current() throws WimseException {
-        WorkloadCredentials c = credentials;
-        if (c == null && !firstAttempt.isDone()) {
-            try {
-                firstAttempt.get(initialWait.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                // reported below
-            }
-            c = credentials;
-        }
-        Exception error = lastError;
-        String why = error == null ? "" : "; last attempt: " + BoundedHttp.describe(error);
+        WorkloadCredentials c = loop.awaitCredential();
         if (c == null) {
-            throw new WimseException(Reason.CREDENTIALS_EXPIRED, "no workload credentials from " + endpoint + " yet" + why, error);
+            throw new WimseException(Reason.CREDENTIALS_EXPIRED, "no workload credentials from " + endpoint + " yet"
+                    + loop.lastErrorSuffix(), loop.lastError());
         }
         if (!clock.instant().isBefore(c.expiresAt())) {
             throw new WimseException(Reason.CREDENTIALS_EXPIRED, "the WIT for " + c.subject() + " expired at "
-                    + c.expiresAt() + " and was not renewed; its key must not sign (KEY-3)" + why, error);
+                    + c.expiresAt() + " and was not renewed; its key must not sign (KEY-3)" + loop.lastErrorSuffix(), loop.lastError());
         }
         return c;
     }
 
     /** When the background thread will next try to renew (or retry), for monitoring. */
     public Instant nextRenewal() {
-        WorkloadCredentials c = credentials;
-        Instant retry = nextAttempt;
-        return c == null || retry.isAfter(renewAt) ? retry : renewAt;
+        return loop.nextRenewal();
     }
 
     /** Stops the background renewal; credentials already obtained are returned until they expire. */
     @Override
     public void close() {
-        executor.shutdownNow();
+        loop.close();
     }
 
     /** Runs one scheduling round on the background thread and waits for it (tests). */
     void runDueAndWait() throws Exception {
-        executor.submit(this::runIfDue).get();
+        loop.runDueAndWait();
     }
 
-    private void runIfDue() {
-        try {
-            Instant now = clock.instant();
-            if (now.isBefore(nextAttempt) || (credentials != null && now.isBefore(renewAt))) {
-                return;
-            }
-            attempt(now);
-        } catch (RuntimeException e) {
-            LOG.warn("credential renewal failed unexpectedly", e);
-        } finally {
-            firstAttempt.complete(null);
-        }
-    }
-
-    private void attempt(Instant now) {
-        WorkloadCredentials current = credentials;
-        boolean renewal = current != null && now.isBefore(current.expiresAt());
-        try {
-            WorkloadCredentials fresh;
-            if (renewal) {
-                try {
-                    fresh = client.renew(current);
-                } catch (IdentityServerException e) {
-                    if (!e.isRejection() || !attestation.usable()) {
-                        throw e;
-                    }
-                    LOG.warn("renewal refused ({}); presenting the {} attestation again", BoundedHttp.describe(e), attestation.method());
-                    fresh = issueInitial();
+    /** A renewal of {@code current} (valid), attesting again when it is refused and can; or a first WIT. */
+    private WorkloadCredentials obtain(WorkloadCredentials current) throws IOException, WimseException, InterruptedException {
+        if (current != null) {
+            try {
+                return client.renew(current);
+            } catch (IdentityServerException e) {
+                if (!e.isRejection() || !attestation.usable()) {
+                    throw e;
                 }
-            } else if (attestation.usable()) {
-                fresh = issueInitial();
-            } else {
-                throw new IdentityServerException(0, null, (current == null ? "no credentials" : "the credentials expired")
-                        + " and the " + attestation.method() + " attestation has already been used; a new one is needed");
+                LOG.warn("renewal refused ({}); presenting the {} attestation again", BoundedHttp.describe(e), attestation.method());
+                return issueInitial();
             }
-            install(fresh, now, renewal);
-        } catch (IOException | WimseException | RuntimeException e) {
-            failed(e, now, current);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
+        if (attestation.usable()) {
+            return issueInitial();
+        }
+        throw new IdentityServerException(0, null, (loop.credential() == null ? "no credentials" : "the credentials expired")
+                + " and the " + attestation.method() + " attestation has already been used; a new one is needed");
     }
 
     private WorkloadCredentials issueInitial() throws IOException, WimseException, InterruptedException {
@@ -193,36 +144,9 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
         }
     }
 
-    private void install(WorkloadCredentials fresh, Instant now, boolean renewal) {
-        Duration lifetime = Duration.between(now, fresh.expiresAt());
-        credentials = fresh;
-        renewAt = now.plusMillis((long) (lifetime.toMillis() * renewFraction));
-        nextAttempt = Instant.MIN;
-        failures = 0;
-        lastError = null;
-        LOG.info("{} {}; renewal at {}", renewal ? "renewed" : "obtained", fresh, renewAt);
-    }
-
-    private void failed(Exception e, Instant now, WorkloadCredentials current) {
-        failures++;
-        Duration delay = backoff(failures);
-        nextAttempt = now.plus(delay);
-        lastError = e;
-        boolean valid = current != null && now.isBefore(current.expiresAt());
-        LOG.warn("could not obtain a WIT from {} (attempt {}: {}); retrying in {} ms; {}", endpoint, failures,
-                BoundedHttp.describe(e), delay.toMillis(), valid ? "keeping " + current + " meanwhile" : "no valid credentials");
-    }
-
-    /** Exponential from the minimum, capped at the maximum, with "equal jitter" (half fixed, half random). */
-    private Duration backoff(int attempt) {
-        long base = minBackoff.toMillis() << Math.min(attempt - 1, 20);
-        long capped = Math.min(base, maxBackoff.toMillis());
-        return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
-    }
-
     @Override
     public String toString() {
-        return "IdentityServerCredentialSource[" + endpoint + ", " + attestation + ", " + credentials + "]";
+        return "IdentityServerCredentialSource[" + endpoint + ", " + attestation + ", " + loop.credential() + "]";
     }
 
     /** Builder for {@link IdentityServerCredentialSource}; {@link #build()} starts the background thread. */
