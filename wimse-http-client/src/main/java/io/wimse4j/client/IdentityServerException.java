@@ -56,4 +56,19 @@ public final class IdentityServerException extends IOException {
     public boolean isRejection() {
         return status >= 400 && status < 500 && status != 408 && status != 429;
     }
+
+    /** The exception for a non-200 answer: its RFC 9457 problem when it is one, its status otherwise. */
+    static IdentityServerException of(BoundedHttp.Response response) {
+        int status = response.status();
+        if (response.isJson()) {
+            try {
+                ProblemDetails p = ProblemDetails.parse(response.body());
+                return new IdentityServerException(status, p, "the Identity Server answered " + status
+                        + " " + p.code() + " (" + p.title() + ")" + (p.detail().isEmpty() ? "" : ": " + p.detail()));
+            } catch (IllegalArgumentException e) {
+                // not a usable wimse4j problem document; fall through
+            }
+        }
+        return new IdentityServerException(status, null, "the Identity Server answered HTTP " + status);
+    }
 }

@@ -2,7 +2,6 @@ package io.wimse4j.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.wimse4j.core.error.ProblemDetails;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.internal.JwsWriter;
@@ -87,7 +86,7 @@ final class IssuanceClient {
         headers.forEach(request::header);
         BoundedHttp.Response response = BoundedHttp.send(http, request.build(), maxBodyBytes);
         if (response.status() != 200) {
-            throw problem(response);
+            throw IdentityServerException.of(response);
         }
         ObjectNode answer;
         try {
@@ -115,19 +114,5 @@ final class IssuanceClient {
         claims.put("exp", now.plus(PROOF_TTL).getEpochSecond());
         claims.put("jti", JwsWriter.randomJwtId());
         return JwsWriter.sign(key.signer(), PROOF_TYP, claims);
-    }
-
-    private static IdentityServerException problem(BoundedHttp.Response response) {
-        int status = response.status();
-        if (response.isJson()) {
-            try {
-                ProblemDetails p = ProblemDetails.parse(response.body());
-                return new IdentityServerException(status, p, "the Identity Server answered " + status
-                        + " " + p.code() + " (" + p.title() + ")" + (p.detail().isEmpty() ? "" : ": " + p.detail()));
-            } catch (IllegalArgumentException e) {
-                // not a usable wimse4j problem document; fall through
-            }
-        }
-        return new IdentityServerException(status, null, "the Identity Server answered HTTP " + status);
     }
 }

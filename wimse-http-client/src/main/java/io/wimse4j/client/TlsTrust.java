@@ -1,6 +1,7 @@
 package io.wimse4j.client;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -26,14 +27,26 @@ public final class TlsTrust {
 
     /** A client context trusting only the certificates in {@code caPemFile}. */
     public static SSLContext fromCaPem(Path caPemFile) throws IOException, GeneralSecurityException {
+        return fromCaPem(readPem(caPemFile));
+    }
+
+    /** The bytes of {@code caPemFile}, refused beyond {@link #MAX_PEM_BYTES}. */
+    static byte[] readPem(Path caPemFile) throws IOException {
         if (Files.size(caPemFile) > MAX_PEM_BYTES) {
             throw new IOException(caPemFile + " is larger than " + MAX_PEM_BYTES + " bytes");
         }
-        return fromCaPem(Files.readAllBytes(caPemFile));
+        return Files.readAllBytes(caPemFile);
     }
 
     /** A client context trusting only the certificates in {@code pem}. */
     public static SSLContext fromCaPem(byte[] pem) throws GeneralSecurityException {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trustManagers(pem), null);
+        return context;
+    }
+
+    /** Trust managers trusting only the certificates in {@code pem}. */
+    static TrustManager[] trustManagers(byte[] pem) throws GeneralSecurityException {
         Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509")
                 .generateCertificates(new ByteArrayInputStream(pem));
         if (certs.isEmpty()) {
@@ -51,8 +64,6 @@ public final class TlsTrust {
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(store);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
+        return tmf.getTrustManagers();
     }
 }

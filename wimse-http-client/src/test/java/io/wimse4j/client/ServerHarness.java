@@ -28,19 +28,29 @@ final class ServerHarness implements AutoCloseable {
     private final Path stateDir;
     private final Clock clock;
     private final ServiceAccountTokenVerifier kubernetes;
+    private final java.util.function.Consumer<ServerConfig.Builder> settings;
     private IdentityServer server;
     private int port;
 
     ServerHarness(Path stateDir, Clock clock, ServiceAccountTokenVerifier kubernetes) throws Exception {
+        this(stateDir, clock, kubernetes, b -> { });
+    }
+
+    /** A server whose configuration {@code settings} changes (WIC lifetime, publish-ahead, ...). */
+    ServerHarness(Path stateDir, Clock clock, ServiceAccountTokenVerifier kubernetes,
+                  java.util.function.Consumer<ServerConfig.Builder> settings) throws Exception {
         this.stateDir = stateDir;
         this.clock = clock;
         this.kubernetes = kubernetes;
+        this.settings = settings;
         start(0);
         port = server.port();
     }
 
     private void start(int onPort) throws Exception {
-        ServerConfig config = ServerConfig.builder(TRUST_DOMAIN).port(onPort).stateDir(stateDir).build();
+        ServerConfig.Builder cb = ServerConfig.builder(TRUST_DOMAIN).port(onPort).stateDir(stateDir);
+        settings.accept(cb);
+        ServerConfig config = cb.build();
         IdentityServer.Builder b = IdentityServer.builder(config).clock(clock);
         if (kubernetes != null) {
             b.kubernetesVerifier(kubernetes);
@@ -97,6 +107,21 @@ final class ServerHarness implements AutoCloseable {
         HttpResponse<String> r = admin("/admin/v1/keys/rotate", null);
         assertThat(r.statusCode()).isEqualTo(200);
         return StrictJson.parseObject(r.body(), "rotation").get("kid").textValue();
+    }
+
+    /** Rotates the workload CA through the admin API (published now, signing after the publish-ahead). */
+    void rotateWorkloadCa() throws Exception {
+        assertThat(admin("/admin/v1/wic-ca/rotate", null).statusCode()).isEqualTo(200);
+    }
+
+    /** The workload CA certificates published now, PEM ({@code /v1/x509-bundle.pem}). */
+    String workloadCaPem() {
+        return server.workloadCaPem();
+    }
+
+    /** The file of the server's HTTPS CA certificate. */
+    Path caCertFile() {
+        return server.caCertFile();
     }
 
     /** Runs the server's key schedule now (it also runs every second on its own). */
