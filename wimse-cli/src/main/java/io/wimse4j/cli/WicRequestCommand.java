@@ -31,15 +31,17 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code wimse wic request}: gets a Workload Identity Certificate from an Identity Server. Generates a
- * fresh key (KEY-4), sends a PKCS#10 request for the identifier (and DNS names) with a join token to
- * {@code POST /v1/wic} over HTTPS (SEC-1), checks that the answered chain certifies that key for that
+ * fresh key (KEY-4), sends a PKCS#10 request for the identifier (and DNS names) with a join token, or
+ * with method {@code wic} presenting the current WIC as the TLS client certificate (a renewal over
+ * mutual TLS; an expired one is refused before sending, KEY-3), to {@code POST /v1/wic} over HTTPS (SEC-1), checks that the answered chain certifies that key for that
  * identifier, then writes the chain and the key, the key owner-only (KEY-1). Never prints the key or
  * the join token. Wire contract: request {@code {"csr": "<PEM>", "attestation": {"method":
  * "join_token", "token": "..."}}}, answer {@code {"certificate_chain": "<PEM>", "expires_at": <epoch s>}};
  * a refusal is an RFC 9457 problem, reported as {@code HTTP <status> <code>: <detail>} (exit 1).
  */
 @Command(name = "request", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Request a Workload Identity Certificate from an Identity Server (POST /v1/wic) with a join token:",
+        description = {"Request a Workload Identity Certificate from an Identity Server (POST /v1/wic) with a join token,",
+                "or renew one with the current WIC over mutual TLS (--renew-cert/--renew-key, method wic):",
                 "a fresh key and a CSR for --id; writes the chain (leaf first) to --out-cert and the key, owner-only, to --out-key."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:issued; prints the identifier, expiry and files", "1:refused by the server, or an unusable answer",
@@ -58,8 +60,27 @@ final class WicRequestCommand implements Callable<Integer> {
     @Option(names = "--id", required = true, paramLabel = "<identifier>", description = "The workload identifier to certify, e.g. wimse://example.org/svc/a.")
     private String id;
 
-    @Option(names = "--join-token", required = true, paramLabel = "<token|@file|->", description = "The one-time join token, @file, or '-' for standard input.")
-    private String joinToken;
+    @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    private Attestation attestation;
+
+    /** How the workload proves itself: a join token, or its current WIC over mutual TLS. */
+    static final class Attestation {
+        @Option(names = "--join-token", required = true, paramLabel = "<token|@file|->", description = "The one-time join token, @file, or '-' for standard input.")
+        String joinToken;
+
+        @CommandLine.ArgGroup(exclusive = false)
+        Renewal renewal;
+    }
+
+    /** Renewal with the current WIC as the TLS client certificate (method wic). */
+    static final class Renewal {
+        @Option(names = "--renew-cert", required = true, paramLabel = "<pem>",
+                description = "Renew with this current WIC chain as the TLS client certificate (method wic; with --renew-key).")
+        Path cert;
+
+        @Option(names = "--renew-key", required = true, paramLabel = "<pem>", description = "The current WIC's private key (PKCS#8 PEM).")
+        Path key;
+    }
 
     @Option(names = "--out-cert", required = true, paramLabel = "<file>", description = "Where to write the certificate chain (PEM).")
     private Path outCert;
@@ -96,7 +117,7 @@ final class WicRequestCommand implements Callable<Integer> {
                 throw CliException.usage(p + " exists; use --force to overwrite it");
             }
         }
-        String token = Inputs.token(joinToken, ((WimseCli) spec.root().userObject()).stdin(), "join token");
+        Current current = attestation.renewal == null ? null : current(attestation.renewal);
         KeyPair keys = keyType.generate();
         String csr;
         try {
@@ -105,8 +126,13 @@ final class WicRequestCommand implements Callable<Integer> {
             throw CliException.badInput("--id/--dns", e);
         }
         ObjectNode body = JSON.createObjectNode().put("csr", csr);
-        body.putObject("attestation").put("method", "join_token").put("token", token);
-        JsonNode answer = post(body);
+        if (current == null) {
+            String token = Inputs.token(attestation.joinToken, ((WimseCli) spec.root().userObject()).stdin(), "join token");
+            body.putObject("attestation").put("method", "join_token").put("token", token);
+        } else {
+            body.putObject("attestation").put("method", "wic");
+        }
+        JsonNode answer = post(body, current);
 
         List<X509Certificate> chain;
         try {
@@ -144,11 +170,64 @@ final class WicRequestCommand implements Callable<Integer> {
         }
     }
 
-    private JsonNode post(ObjectNode body) {
+    /** The WIC being renewed: its key and chain, read from the files. */
+    private record Current(java.security.PrivateKey key, List<X509Certificate> chain) {
+    }
+
+    private Current current(Renewal renewal) {
+        List<X509Certificate> chain;
+        java.security.PrivateKey key;
+        try {
+            chain = Pem.readCertificates(renewal.cert);
+            key = Pem.readPrivateKey(renewal.key);
+        } catch (IOException e) {
+            throw CliException.usage("cannot read the current WIC: " + e.getMessage());
+        }
+        if (chain.isEmpty()) {
+            throw CliException.usage(renewal.cert + " holds no certificate");
+        }
+        if (!belongTogether(key, chain.get(0))) {
+            throw CliException.usage(renewal.key + " is not the key of the certificate in " + renewal.cert);
+        }
+        Instant notAfter = chain.get(0).getNotAfter().toInstant();
+        if (!Instant.now().isBefore(notAfter)) {
+            throw CliException.usage("the current WIC expired at " + notAfter + " (KEY-3); attest again with --join-token");
+        }
+        return new Current(key, chain);
+    }
+
+    /** Whether {@code key} signs what the leaf's public key verifies (a local check before any handshake). */
+    private static boolean belongTogether(java.security.PrivateKey key, X509Certificate leaf) {
+        String alg = switch (key.getAlgorithm()) {
+            case "EC" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            default -> null;
+        };
+        if (alg == null || !key.getAlgorithm().equals(leaf.getPublicKey().getAlgorithm())
+                && !(alg.equals("Ed25519") && leaf.getPublicKey().getAlgorithm().startsWith("Ed"))) {
+            return false;
+        }
+        try {
+            byte[] probe = "wimse4j key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            java.security.Signature signer = java.security.Signature.getInstance(alg);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] sig = signer.sign();
+            java.security.Signature verifier = java.security.Signature.getInstance(alg);
+            verifier.initVerify(leaf.getPublicKey());
+            verifier.update(probe);
+            return verifier.verify(sig);
+        } catch (java.security.GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    private JsonNode post(ObjectNode body, Current current) {
         HttpClient.Builder cb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1);
-        if (serverCa != null) {
-            cb.sslContext(sslContext());
+        if (serverCa != null || current != null) {
+            cb.sslContext(sslContext(current));
         }
         String base = server.toString().replaceAll("/+$", "");
         try {
@@ -179,9 +258,27 @@ final class WicRequestCommand implements Callable<Integer> {
         }
     }
 
-    private SSLContext sslContext() {
+    /** Trusts --server-ca (or the JDK's store) and presents the current WIC when renewing. */
+    private SSLContext sslContext(Current current) {
         try {
-            return io.wimse4j.client.TlsTrust.fromCaPem(serverCa);
+            javax.net.ssl.TrustManager[] trust = null;
+            if (serverCa != null) {
+                java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+                store.load(null, null);
+                int i = 0;
+                for (X509Certificate ca : Pem.readCertificates(serverCa)) {
+                    store.setCertificateEntry("ca-" + i++, ca);
+                }
+                javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(store);
+                trust = tmf.getTrustManagers();
+            }
+            javax.net.ssl.KeyManager[] keys = current == null ? null : new javax.net.ssl.KeyManager[] {
+                io.wimse4j.x509.tls.WicKeyManager.of(current.key(), current.chain(), java.time.Clock.systemUTC())};
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys, trust, null);
+            return context;
         } catch (IOException | java.security.GeneralSecurityException e) {
             throw CliException.usage("cannot use --server-ca: " + e.getMessage());
         }
