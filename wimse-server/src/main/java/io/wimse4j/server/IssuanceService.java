@@ -96,9 +96,10 @@ final class IssuanceService {
     }
 
     /**
-     * The attestors of the three methods: join tokens of {@code joinTokens}; renewal with a WIT
+     * The attestors of the four methods: join tokens of {@code joinTokens}; renewal with a WIT
      * signed by one of {@code keys} and a WPT for {@code audience} (V-9: its {@code jti} once, in
-     * {@code replay}); Kubernetes service-account tokens checked by {@code kubernetes}, when set.
+     * {@code replay}); Kubernetes service-account tokens checked by {@code kubernetes}, when set;
+     * renewal with the current WIC over mutual TLS, against the workload CAs {@code workloadCas} publishes.
      */
     static List<Attestor> attestors(ServerConfig config, String audience, KeyRing keys, RegistrationStore registrations,
                                     JoinTokenStore joinTokens, Optional<ServiceAccountTokenVerifier> kubernetes,

@@ -3,6 +3,7 @@ package io.wimse4j.server;
 import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.server.http.Problem;
+import io.wimse4j.server.internal.AttestationMethod;
 import io.wimse4j.server.internal.Registration;
 import io.wimse4j.server.internal.RegistrationStore;
 
@@ -46,7 +47,8 @@ final class RegistrationCheck {
             // a WIT from before the identifier was (re-)registered belongs to an earlier registration
             Instant since = registrations.registeredAt(id).orElseThrow();
             if (attestation.evidenceIssuedAt().get().isBefore(since)) {
-                throw Problem.of(Problem.Code.ATTESTATION_FAILED, "the WIT was issued before the current registration of "
+                throw Problem.of(Problem.Code.ATTESTATION_FAILED, "the " + (attestation.method() == AttestationMethod.WIC ? "WIC" : "WIT")
+                        + " was issued before the current registration of "
                         + id + " (" + since + "); a new initial attestation is needed");
             }
         }

@@ -130,8 +130,8 @@ final class WicIssuanceService {
         if (attestation.method() == AttestationMethod.WIC
                 && request.tlsClientChain().get(0).getPublicKey().equals(wic.certificate().getPublicKey())) {
             // KEY-4: a renewal gets a fresh key; the certificate just signed is dropped, never answered
-            throw Problem.of(Problem.Code.INVALID_PUBLIC_KEY,
-                    "the CSR's key is the key of the current WIC; a renewal needs a freshly generated key (KEY-4)");
+            throw Problem.of(new WimseException(Reason.INVALID_KEY,
+                    "the CSR's key is the key of the current WIC; a renewal needs a freshly generated key (KEY-4)"));
         }
         // after signing: the issuer checks the CSR and signs in one step, so a refused CSR uses nothing up
         attestor.commit(attestation);

@@ -25,7 +25,10 @@ import java.util.function.Supplier;
  * {@code clientAuth}, MT-3; valid now, never an expired one, KEY-3, MT-7) and yields its URI SAN
  * (WIC-4). The evidence's issuance time is the leaf's {@code notBefore} plus the server's backdating
  * ({@link WicIssuer#DEFAULT_BACKDATE}, the clock-skew allowance the server's issuer puts before the
- * time of signing), so a WIC signed before the identifier's current registration is refused.
+ * time of signing), so a WIC signed before
+ * the identifier's current registration is refused. The identity is the connection's: a party that
+ * forwards other workloads' requests must never reach the server with its own WIC (it would renew
+ * its identity for them; the mutual-TLS draft's intermediaries consideration).
  * Refusals: {@code attestation-failed} without a client certificate (a client whose key manager chose
  * none: the server's certificate request names the workload CAs), the core {@code Reason}'s problem
  * for an invalid one.
@@ -68,6 +71,15 @@ final class WicRenewalAttestor implements Attestor {
         } catch (WimseException e) {
             throw Problem.of(e);
         }
-        return new Attestation(method(), wic.identifier(), Optional.of(wic.leaf().getNotBefore().toInstant().plus(WicIssuer.DEFAULT_BACKDATE)), Optional.empty());
+        return new Attestation(method(), wic.identifier(), Optional.of(signedAt(wic)), Optional.empty());
+    }
+
+    /**
+     * When the server signed the WIC: notBefore plus the server's backdating. When the issuer clamped
+     * notBefore to its CA's notBefore (a WIC signed in the first minute of its CA's validity) this is
+     * up to a minute late; using the clamped notBefore instead would make every such WIC unable to renew.
+     */
+    private static java.time.Instant signedAt(VerifiedWic wic) {
+        return wic.leaf().getNotBefore().toInstant().plus(WicIssuer.DEFAULT_BACKDATE);
     }
 }

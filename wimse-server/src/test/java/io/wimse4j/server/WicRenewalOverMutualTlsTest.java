@@ -128,8 +128,8 @@ class WicRenewalOverMutualTlsTest {
     @Test
     void KEY_4_aRenewalCsrWithTheCurrentWicsKeyIsRefused() throws Exception {
         Held current = firstWic(SVC);
-        assertProblem(renew(current, current.keys(), SVC), 400, "invalid-public-key");
-        assertThat(lastAudit().get("result").textValue()).isEqualTo("invalid-public-key");
+        assertProblem(renew(current, current.keys(), SVC), 400, "invalid-key");
+        assertThat(lastAudit().get("result").textValue()).isEqualTo("invalid-key");
     }
 
     @Test
@@ -197,6 +197,37 @@ class WicRenewalOverMutualTlsTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(lastAudit().get("method").textValue()).isEqualTo("wic");
         assertThat(lastAudit().get("sub").textValue()).isEqualTo(SVC);
+    }
+
+    @Test
+    void WIC_4_aWitByWicWithAProofNamingAnotherIdentifierIsRefused() throws Exception {
+        Held current = firstWic(SVC);
+        WorkloadKeyPair witKey = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
+        HttpResponse<String> r = postPresenting(current, "/v1/wit",
+                ServerHarness.body(witKey, h.proof(witKey, c -> c.put("sub", NO_WIC)), WIC));
+        assertProblem(r, 400, "attestation-failed");
+    }
+
+    @Test
+    void WIC_4_aWicWhoseIdentifierWasDeregisteredDoesNotRenew() throws Exception {
+        Held current = firstWic(SVC);
+        assertThat(h.admin("DELETE", "/admin/v1/registrations?id=" + SVC, null).statusCode()).isEqualTo(204);
+        assertProblem(renew(current, KeyType.EC_P256.generate(), SVC), 400, "unregistered-identifier");
+    }
+
+    @Test
+    void MT_1_aLeafSignedWithAWicsKeyIsNoWic() throws Exception {
+        // the holder of a WIC for SVC signs a "leaf" for another identifier with its key: CA:false, no path
+        Held current = firstWic(SVC);
+        HeldCertificate asIssuer = HeldCertificate.builder().keyPair(current.keys()).uri(SVC).usages(WicUsage.CLIENT)
+                .signedBy(HeldCertificate.builder().commonName("throwaway").certificateAuthority(0).build()).build();
+        HeldCertificate forged = HeldCertificate.builder().uri(NO_WIC).usages(WicUsage.CLIENT).signedBy(asIssuer).build();
+        List<X509Certificate> chain = List.of(forged.certificate(), current.chain().get(0), current.chain().get(1));
+        HttpResponse<String> r = postPresenting(new Held(forged.keyPair(), chain), "/v1/wic",
+                body(pemCsr(KeyType.EC_P256.generate(), NO_WIC, List.of()), WIC),
+                WicKeyManager.of(forged.keyPair().getPrivate(), chain, java.time.Clock.systemUTC()));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(json(r.body()).get("code").textValue()).isIn("unknown-key", "invalid-certificate", "bad-signature");
     }
 
     @Test
