@@ -11,6 +11,8 @@ import io.wimse4j.core.wpt.WptTransport;
 import io.wimse4j.redis.RedisReplayCache;
 import io.wimse4j.servlet.WimseFilter;
 import io.wimse4j.x509.X509TrustSource;
+import io.wimse4j.core.authz.CallerAuthorizer;
+import io.wimse4j.x509.tls.HandshakeCounter;
 import io.wimse4j.x509.tls.WicTrustManager;
 import jakarta.servlet.DispatcherType;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -58,10 +60,11 @@ public final class DemoService implements AutoCloseable {
     record Config(TrustBundleSource trust, URI externalBaseUri, String redisUrl, int port,
                           String bindAddress, PemTls tls, Clock clock, boolean filter, Set<String> allowedIssuers,
                           OthPolicy othPolicy, boolean requireKid, Set<String> witAudiences, Set<WptTransport> transports,
-                          X509TrustSource clientTrust, WicTrustManager.Listener handshakeListener) {
+                          X509TrustSource clientTrust, CallerAuthorizer clientAuthorizer, WicTrustManager.Listener handshakeListener) {
     }
 
     private final Config config;
+    private final HandshakeCounter handshakes;
     private Server server;
     private ServerConnector connector;
     private RedisReplayCache redisCache;
@@ -75,6 +78,7 @@ public final class DemoService implements AutoCloseable {
 
     private DemoService(Config config) {
         this.config = config;
+        this.handshakes = config.handshakeListener == null ? new HandshakeCounter() : new HandshakeCounter(config.handshakeListener);
     }
 
     /** A new builder; trust, external base URI and TLS (or explicit insecure HTTP) are required. */
@@ -92,7 +96,7 @@ public final class DemoService implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setRequestHeaderSize(REQUEST_HEADER_SIZE);
         ServerConnector c = config.tls != null
-                ? TlsConnector.create(s, http, config.tls, config.clientTrust, config.handshakeListener, config.clock)
+                ? TlsConnector.create(s, http, config.tls, config.clientTrust, config.clientAuthorizer, handshakes, config.clock)
                 : new ServerConnector(s, new HttpConnectionFactory(http));
         c.setHost(config.bindAddress);
         c.setPort(config.port);
@@ -116,6 +120,14 @@ public final class DemoService implements AutoCloseable {
         server = s;
         connector = c;
         return this;
+    }
+
+    /**
+     * What the mutual-TLS handshakes came to (MT-1, MT-2): clients accepted, refused by reason, and
+     * handshakes failed without a certificate; all zero without mutual TLS.
+     */
+    public HandshakeCounter handshakes() {
+        return handshakes;
     }
 
     /** The port the service listens on (the ephemeral one when configured with 0). */
@@ -197,6 +209,7 @@ public final class DemoService implements AutoCloseable {
         private Set<WptTransport> transports = EnumSet.allOf(WptTransport.class);
         private X509TrustSource clientTrust;
         private WicTrustManager.Listener handshakeListener;
+        private CallerAuthorizer clientAuthorizer = CallerAuthorizer.any();
 
         private Builder() {
         }
@@ -286,6 +299,16 @@ public final class DemoService implements AutoCloseable {
          */
         public Builder mutualTls(X509TrustSource clientTrust) {
             this.clientTrust = Objects.requireNonNull(clientTrust, "clientTrust");
+            return this;
+        }
+
+        /**
+         * In mutual-TLS mode, which callers may connect, decided in the handshake (default
+         * {@link CallerAuthorizer#any()}: any validated WIC); a caller not allowed is refused with
+         * {@code PEER_NOT_AUTHORIZED} and counted.
+         */
+        public Builder authorizeClients(CallerAuthorizer authorizer) {
+            this.clientAuthorizer = Objects.requireNonNull(authorizer, "authorizer");
             return this;
         }
 
@@ -392,7 +415,8 @@ public final class DemoService implements AutoCloseable {
             PemTls tls = tlsCert != null ? PemTls.load(tlsCert, tlsKey) : null;
             TrustBundleSource trust = trustSource != null ? trustSource : bundles.isEmpty() ? null : TrustBundleSet.of(bundles.values());
             return new DemoService(new Config(trust, externalBaseUri, redisUrl, port, bindAddress, tls,
-                    clock, filter, allowedIssuers, othPolicy, requireKid, witAudiences, transports, clientTrust, handshakeListener));
+                    clock, filter, allowedIssuers, othPolicy, requireKid, witAudiences, transports, clientTrust, clientAuthorizer,
+                    handshakeListener));
         }
     }
 }
