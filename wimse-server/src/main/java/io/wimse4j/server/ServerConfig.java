@@ -3,6 +3,7 @@ package io.wimse4j.server;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.jose.JwsAlgorithm;
+import io.wimse4j.x509.internal.DnsNames;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -30,7 +31,8 @@ import java.util.Set;
  * @param jwksMaxAge     the JWKS {@code Cache-Control max-age}
  * @param publishAhead   how long a new key is published before it signs; at least {@code jwksMaxAge}
  * @param rotateEvery    scheduled rotation period; empty disables scheduled rotation
- * @param dnsNames       extra DNS names for the TLS server certificate (besides localhost, 127.0.0.1)
+ * @param dnsNames       extra DNS names for the TLS server certificate (besides localhost, 127.0.0.1, ::1): lower-case
+ *                       LDH names, no wildcard, no duplicate
  * @param insecureHttp   serve plain HTTP (tests and demos only)
  * @param leeway         clock skew tolerated on proofs and WITs
  * @param kubernetes     the Kubernetes service-account token settings, when that method is enabled
@@ -82,6 +84,11 @@ public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, Strin
         Objects.requireNonNull(rotateEvery, "rotateEvery");
         Objects.requireNonNull(kubernetes, "kubernetes");
         dnsNames = List.copyOf(dnsNames);
+        try {
+            DnsNames.validate(dnsNames);
+        } catch (WimseException e) {
+            throw new IllegalArgumentException("dns-names: " + e.detail());
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535");
         }
