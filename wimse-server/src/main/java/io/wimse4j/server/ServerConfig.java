@@ -40,12 +40,14 @@ import java.util.Set;
  *                       503 {@code server-busy} and {@code Retry-After} (load shedding)
  * @param wicTtl         the lifetime of a Workload Identity Certificate ({@code POST /v1/wic}, MT-7):
  *                       1 hour by default, at most {@link #MAX_WIC_TTL}; cut to the workload CA's notAfter
+ * @param operatorTls    an operator-provided certificate chain and key for the server's own TLS, instead of the
+ *                       certificate of its built-in CA; empty by default (not with {@code insecureHttp})
  */
 public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, String bind, int port, Path stateDir,
                            JwsAlgorithm keyAlgorithm, Duration defaultWitTtl, Duration maxWitTtl, Duration jwksMaxAge,
                            Duration publishAhead, Optional<Duration> rotateEvery, List<String> dnsNames,
                            boolean insecureHttp, Duration leeway, Optional<KubernetesSettings> kubernetes,
-                           int maxConcurrentIssuances, Duration wicTtl) {
+                           int maxConcurrentIssuances, Duration wicTtl, Optional<OperatorTls> operatorTls) {
 
     /** Largest request body of {@code POST /v1/wit} and the admin API, enforced before parsing. */
     public static final int MAX_BODY_BYTES = 16 * 1024;
@@ -74,6 +76,24 @@ public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, Strin
         }
     }
 
+    /**
+     * An operator-provided certificate for the server's own TLS (config keys {@code tls-cert} and
+     * {@code tls-key}), read and checked when the server starts: the key must be the leaf's and the leaf
+     * valid then, and the leaf must carry every configured {@code dnsNames} entry.
+     *
+     * @param certificateChain a PEM file of the chain, leaf first, each certificate followed by its issuer
+     *                         (intermediates; the root may be left out)
+     * @param privateKey       a PEM file of the leaf's private key (unencrypted PKCS#8, SEC 1 or PKCS#1;
+     *                         keep it owner-only, KEY-1)
+     */
+    public record OperatorTls(Path certificateChain, Path privateKey) {
+        /** Requires both files. */
+        public OperatorTls {
+            Objects.requireNonNull(certificateChain, "certificateChain");
+            Objects.requireNonNull(privateKey, "privateKey");
+        }
+    }
+
     /** Validates the configuration. */
     public ServerConfig {
         Objects.requireNonNull(trustDomain, "trustDomain");
@@ -83,6 +103,10 @@ public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, Strin
         Objects.requireNonNull(keyAlgorithm, "keyAlgorithm");
         Objects.requireNonNull(rotateEvery, "rotateEvery");
         Objects.requireNonNull(kubernetes, "kubernetes");
+        Objects.requireNonNull(operatorTls, "operatorTls");
+        if (operatorTls.isPresent() && insecureHttp) {
+            throw new IllegalArgumentException("tls-cert and tls-key are for HTTPS; they cannot go with insecure-http");
+        }
         dnsNames = List.copyOf(dnsNames);
         try {
             DnsNames.validate(dnsNames);
@@ -175,6 +199,7 @@ public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, Strin
         private KubernetesSettings kubernetes;
         private int maxConcurrentIssuances = 32;
         private Duration wicTtl = Duration.ofHours(1);
+        private OperatorTls operatorTls;
 
         private Builder(TrustDomain trustDomain) {
             this.trustDomain = Objects.requireNonNull(trustDomain, "trustDomain");
@@ -282,12 +307,21 @@ public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, Strin
             return this;
         }
 
+        /**
+         * Serve TLS with this operator-provided certificate chain (PEM, leaf first) and private key (PEM)
+         * instead of a certificate of the built-in CA (default: the built-in CA).
+         */
+        public Builder tlsCertificate(Path certificateChain, Path privateKey) {
+            this.operatorTls = new OperatorTls(certificateChain, privateKey);
+            return this;
+        }
+
         /** Builds and validates the configuration. */
         public ServerConfig build() {
             return new ServerConfig(trustDomain, Optional.ofNullable(baseUri), bind, port, stateDir, keyAlgorithm,
                     defaultWitTtl, maxWitTtl, jwksMaxAge, publishAhead != null ? publishAhead : jwksMaxAge,
                     Optional.ofNullable(rotateEvery), dnsNames, insecureHttp, leeway, Optional.ofNullable(kubernetes),
-                    maxConcurrentIssuances, wicTtl);
+                    maxConcurrentIssuances, wicTtl, Optional.ofNullable(operatorTls));
         }
     }
 }
