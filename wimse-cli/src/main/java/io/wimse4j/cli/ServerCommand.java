@@ -54,6 +54,9 @@ final class ServerCommand implements Callable<Integer> {
     private String rotateEvery;
     @Option(names = "--dns-name", paramLabel = "<name>", description = "Extra DNS name for the TLS certificate (repeatable).")
     private List<String> dnsNames;
+    @Option(names = "--wic-ttl", paramLabel = "<duration>",
+            description = "Lifetime of the Workload Identity Certificates of POST /v1/wic (default 1h, at most 24h).")
+    private String wicTtl;
     @Option(names = "--leeway", paramLabel = "<duration>", description = "Clock skew tolerated (default 60s).")
     private String leeway;
     @Option(names = "--max-concurrent-issuances", paramLabel = "N",
@@ -99,6 +102,7 @@ final class ServerCommand implements Callable<Integer> {
         flags.put("publish-ahead", publishAhead);
         flags.put("rotate-every", rotateEvery);
         flags.put("dns-names", dnsNames == null ? null : String.join(",", dnsNames));
+        flags.put("wic-ttl", wicTtl);
         flags.put("leeway", leeway);
         flags.put("max-concurrent-issuances", maxConcurrentIssuances);
         flags.put("kubernetes-issuer", k8sIssuer);

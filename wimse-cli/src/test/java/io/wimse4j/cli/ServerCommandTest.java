@@ -134,4 +134,40 @@ class ServerCommandTest {
         assertThat(mismatched.err.toString()).contains("cannot start: tls-cert " + chain + " and tls-key " + key
                 + ": the private key does not belong to the leaf certificate");
     }
+
+    Cli.Result admin(Running server, String... args) {
+        List<String> all = new ArrayList<>(List.of("admin"));
+        all.addAll(List.of(args));
+        all.addAll(List.of("--server", server.url, "--admin-token-file", tmp.resolve("state/admin-token").toString(),
+                "--ca", tmp.resolve("state/ca.pem").toString()));
+        return Cli.run(all.toArray(String[]::new));
+    }
+
+    @Test
+    void MT_7_wicTtlSetsTheLifetimeOfTheIssuedWics() throws Exception {
+        Running server = server("--wic-ttl", "10m");
+        assertThat(server.started()).as(server.err.toString()).isTrue();
+        assertThat(admin(server, "register", "--id", "wimse://example.org/svc", "--attestation", "join_token").exit())
+                .isEqualTo(WimseCli.OK);
+        Cli.Result token = admin(server, "join-token", "--id", "wimse://example.org/svc");
+        assertThat(token.exit()).as(token.err()).isEqualTo(WimseCli.OK);
+        Files.writeString(tmp.resolve("join-token"), token.json().get("token").textValue());
+
+        Cli.Result wic = Cli.run("wic", "request", "--server", server.url, "--server-ca", tmp.resolve("state/ca.pem").toString(),
+                "--id", "wimse://example.org/svc", "--join-token", "@" + tmp.resolve("join-token"),
+                "--out-cert", tmp.resolve("wic.pem").toString(), "--out-key", tmp.resolve("wic-key.pem").toString());
+        assertThat(wic.exit()).as(wic.err()).isEqualTo(WimseCli.OK);
+        java.security.cert.X509Certificate leaf = Pem.readCertificates(tmp.resolve("wic.pem")).get(0);
+        // notBefore is backdated one minute (clock skew); notAfter is issuance + wic-ttl
+        assertThat(Duration.between(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant()))
+                .isEqualTo(Duration.ofMinutes(11));
+    }
+
+    @Test
+    void MT_7_aWicTtlOver24HoursIsAUsageError() throws Exception {
+        Running server = server("--wic-ttl", "25h");
+        assertThat(server.started()).isFalse();
+        assertThat(server.exit.get()).isEqualTo(WimseCli.USAGE);
+        assertThat(server.err.toString()).contains("WIC TTL must be at most 24 hours");
+    }
 }
