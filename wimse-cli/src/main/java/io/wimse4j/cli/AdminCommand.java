@@ -134,6 +134,9 @@ final class AdminCommand implements Runnable {
         String namespace;
         @Option(names = "--k8s-service-account", paramLabel = "<sa>", description = "Kubernetes service account (kubernetes method).")
         String serviceAccount;
+        @Option(names = "--dns-name", paramLabel = "<name>",
+                description = "A DNS name its WICs carry besides the identifier (WIC-3); a CSR may ask for these only. Repeatable.")
+        List<String> dnsNames;
 
         @Override
         public Integer call() {
@@ -148,6 +151,10 @@ final class AdminCommand implements Runnable {
                     throw CliException.usage("--k8s-namespace and --k8s-service-account go together");
                 }
                 body.putObject("kubernetes").put("namespace", namespace).put("service_account", serviceAccount);
+            }
+            if (dnsNames != null) {
+                ArrayNode dns = body.putArray("dns_names");
+                dnsNames.forEach(dns::add);
             }
             return Connection.print(spec, connection.call("POST", "/admin/v1/registrations", body));
         }

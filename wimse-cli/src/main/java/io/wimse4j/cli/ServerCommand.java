@@ -18,8 +18,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code wimse server}: runs the Identity Server until killed. Settings come from {@code --config}
  * (Java properties), then {@code WIMSE_SERVER_<KEY>} environment variables, then these flags (flags
- * win). Prints the URL, the CA certificate (path and PEM) and the path of the admin token file, never
- * the admin token itself.
+ * win). Prints the URL, the CA certificate (path and PEM; with {@code --tls-cert}, the operator's certificate
+ * file instead) and the path of the admin token file, never the admin token itself.
  */
 @Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the WIMSE Identity Server (HTTPS with its own CA, bound to 127.0.0.1 by default) until killed.",
@@ -54,6 +54,9 @@ final class ServerCommand implements Callable<Integer> {
     private String rotateEvery;
     @Option(names = "--dns-name", paramLabel = "<name>", description = "Extra DNS name for the TLS certificate (repeatable).")
     private List<String> dnsNames;
+    @Option(names = "--wic-ttl", paramLabel = "<duration>",
+            description = "Lifetime of the Workload Identity Certificates of POST /v1/wic (default 1h, at most 24h).")
+    private String wicTtl;
     @Option(names = "--leeway", paramLabel = "<duration>", description = "Clock skew tolerated (default 60s).")
     private String leeway;
     @Option(names = "--max-concurrent-issuances", paramLabel = "N",
@@ -65,6 +68,11 @@ final class ServerCommand implements Callable<Integer> {
     private String k8sAudience;
     @Option(names = "--kubernetes-jwks-file", paramLabel = "<file>", description = "The cluster's JWKS.")
     private String k8sJwksFile;
+    @Option(names = "--tls-cert", paramLabel = "<file>",
+            description = "Serve TLS with this operator-provided certificate chain (PEM, leaf first) instead of the built-in CA's; with --tls-key.")
+    private String tlsCert;
+    @Option(names = "--tls-key", paramLabel = "<file>", description = "The private key (PEM, owner-only) of --tls-cert.")
+    private String tlsKey;
     @Option(names = "--insecure-http", description = "Serve plain HTTP. For tests and demos only: tokens travel in clear text.")
     private boolean insecureHttp;
 
@@ -94,11 +102,14 @@ final class ServerCommand implements Callable<Integer> {
         flags.put("publish-ahead", publishAhead);
         flags.put("rotate-every", rotateEvery);
         flags.put("dns-names", dnsNames == null ? null : String.join(",", dnsNames));
+        flags.put("wic-ttl", wicTtl);
         flags.put("leeway", leeway);
         flags.put("max-concurrent-issuances", maxConcurrentIssuances);
         flags.put("kubernetes-issuer", k8sIssuer);
         flags.put("kubernetes-audience", k8sAudience);
         flags.put("kubernetes-jwks-file", k8sJwksFile);
+        flags.put("tls-cert", tlsCert);
+        flags.put("tls-key", tlsKey);
         flags.put("insecure-http", insecureHttp ? "true" : null);
         ServerConfig cfg;
         try {
@@ -122,8 +133,13 @@ final class ServerCommand implements Callable<Integer> {
             out.println("JWKS:             " + server.baseUri() + "/.well-known/jwks.json");
             out.println("state directory:  " + server.stateDir());
             out.println("admin token file: " + server.adminTokenFile());
-            out.println("CA certificate:   " + server.caCertFile());
-            out.print(server.caPem());
+            if (cfg.operatorTls().isPresent()) {
+                out.println("TLS certificate:  " + cfg.operatorTls().get().certificateChain()
+                        + " (operator-provided: clients trust the operator's CA; no /ca.pem)");
+            } else {
+                out.println("CA certificate:   " + server.caCertFile());
+                out.print(server.caPem());
+            }
             out.flush();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {

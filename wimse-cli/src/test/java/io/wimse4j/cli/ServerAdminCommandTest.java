@@ -106,6 +106,30 @@ class ServerAdminCommandTest {
     }
 
     @Test
+    void WIC_3_registerWithDnsNamesAndRequestAWicCarryingThem() throws Exception {
+        Cli.Result reg = admin("register", "--id", "wimse://example.org/web", "--attestation", "join_token",
+                "--dns-name", "web.example.org", "--dns-name", "web.internal");
+        assertThat(reg.exit()).as(reg.err()).isEqualTo(WimseCli.OK);
+        assertThat(reg.json().get("dns_names").toString()).isEqualTo("[\"web.example.org\",\"web.internal\"]");
+        assertThat(admin("registrations").json().get("registrations").get(0).get("dns_names")).hasSize(2);
+
+        Cli.Result token = admin("join-token", "--id", "wimse://example.org/web");
+        Files.writeString(tmp.resolve("join-token"), token.json().get("token").textValue());
+        Cli.Result wic = Cli.run("wic", "request", "--server", url, "--server-ca", state.resolve("ca.pem").toString(),
+                "--id", "wimse://example.org/web", "--join-token", "@" + tmp.resolve("join-token"), "--dns", "web.internal",
+                "--out-cert", tmp.resolve("wic.pem").toString(), "--out-key", tmp.resolve("wic-key.pem").toString());
+        assertThat(wic.exit()).as(wic.err()).isEqualTo(WimseCli.OK);
+        assertThat(io.wimse4j.x509.Pem.readCertificates(tmp.resolve("wic.pem")).get(0).getSubjectAlternativeNames())
+                .containsExactly(java.util.List.of(6, "wimse://example.org/web"), java.util.List.of(2, "web.example.org"),
+                        java.util.List.of(2, "web.internal"));
+
+        Cli.Result bad = admin("register", "--id", "wimse://example.org/bad", "--attestation", "join_token",
+                "--dns-name", "*.example.org");
+        assertThat(bad.exit()).isEqualTo(WimseCli.REJECTED);
+        assertThat(bad.err()).contains("HTTP 400 malformed-request: 'dns_names': DNS name *.example.org may hold only");
+    }
+
+    @Test
     void refusalsExitWithRejectedAndTheProblemType() {
         Cli.Result r = admin("join-token", "--id", "wimse://example.org/nobody");
         assertThat(r.exit()).isEqualTo(WimseCli.REJECTED);

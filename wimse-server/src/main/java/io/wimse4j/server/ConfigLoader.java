@@ -27,7 +27,8 @@ import java.util.Set;
  * {@code key-alg}, {@code default-wit-ttl}, {@code max-wit-ttl}, {@code jwks-max-age},
  * {@code publish-ahead}, {@code rotate-every}, {@code dns-names} (comma-separated),
  * {@code insecure-http}, {@code leeway}, {@code kubernetes-issuer}, {@code kubernetes-audience},
- * {@code kubernetes-jwks-file}, {@code max-concurrent-issuances}, {@code wic-ttl}. Durations: {@code 90s}, {@code 10m}, {@code 1h}, {@code 2d}, ISO-8601
+ * {@code kubernetes-jwks-file}, {@code max-concurrent-issuances}, {@code wic-ttl}, {@code tls-cert} and
+ * {@code tls-key} (an operator-provided certificate chain and key, PEM files, both or neither). Durations: {@code 90s}, {@code 10m}, {@code 1h}, {@code 2d}, ISO-8601
  * ({@code PT1H}) or plain seconds. Unknown keys are refused (a typo must not silently fall back to
  * a default).
  */
@@ -36,7 +37,7 @@ public final class ConfigLoader {
     public static final Set<String> KEYS = Set.of("trust-domain", "base-uri", "bind", "port", "state-dir", "key-alg",
             "default-wit-ttl", "max-wit-ttl", "jwks-max-age", "publish-ahead", "rotate-every", "dns-names",
             "insecure-http", "leeway", "kubernetes-issuer", "kubernetes-audience", "kubernetes-jwks-file",
-            "max-concurrent-issuances", "wic-ttl");
+            "max-concurrent-issuances", "wic-ttl", "tls-cert", "tls-key");
     /** Prefix of the environment variables. */
     public static final String ENV_PREFIX = "WIMSE_SERVER_";
 
@@ -134,6 +135,14 @@ public final class ConfigLoader {
                 throw new IllegalArgumentException("kubernetes-issuer, kubernetes-audience and kubernetes-jwks-file go together");
             }
             b.kubernetes(new ServerConfig.KubernetesSettings(issuer, audience, Path.of(jwks)));
+        }
+        String tlsCert = m.get("tls-cert");
+        String tlsKey = m.get("tls-key");
+        if (tlsCert != null || tlsKey != null) {
+            if (tlsCert == null || tlsKey == null || tlsCert.isEmpty() || tlsKey.isEmpty()) {
+                throw new IllegalArgumentException("tls-cert and tls-key go together");
+            }
+            b.tlsCertificate(Path.of(tlsCert), Path.of(tlsKey));
         }
         return b.build();
     }

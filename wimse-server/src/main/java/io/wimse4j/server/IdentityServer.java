@@ -150,7 +150,7 @@ public final class IdentityServer implements AutoCloseable {
                 workloadCa::certificates, clock);
         RegistrationStore registrations = RegistrationStore.open(state, clock);
         JoinTokenStore joinTokens = JoinTokenStore.open(state, clock);
-        tls = ServerTls.bootstrap(state, config.dnsNames(), clock);
+        tls = ServerTls.bootstrap(state, config, clock);
 
         QueuedThreadPool pool = new QueuedThreadPool(64, 4);
         pool.setName("wimse-server");
@@ -281,9 +281,15 @@ public final class IdentityServer implements AutoCloseable {
         requireStarted(keys).maintain();
     }
 
-    /** The TLS CA certificate, PEM (the trust anchor clients need). */
+    /**
+     * The built-in TLS CA certificate, PEM (the trust anchor clients need).
+     *
+     * @throws IllegalStateException when the server is not started, or when its TLS uses an operator-provided
+     *         certificate ({@code tls-cert}, {@link ServerConfig#operatorTls()}): clients then trust the operator's
+     *         CA, which the server neither knows nor serves ({@code GET /ca.pem} answers 404)
+     */
     public String caPem() {
-        return requireStarted(tls).caPem();
+        return requireStarted(tls).requireBuiltInCaPem();
     }
 
     /**
@@ -295,8 +301,13 @@ public final class IdentityServer implements AutoCloseable {
         return requireStarted(workloadCa).bundlePem();
     }
 
-    /** The file holding the CA certificate. */
+    /**
+     * The file holding the built-in TLS CA certificate.
+     *
+     * @throws IllegalStateException when the server is not started or uses an operator-provided certificate (see {@link #caPem()})
+     */
     public Path caCertFile() {
+        requireStarted(tls).requireBuiltInCaPem();
         return requireStarted(state).file(ServerTls.CA_CERT);
     }
 

@@ -3,6 +3,7 @@ package io.wimse4j.server;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.jose.JwsAlgorithm;
+import io.wimse4j.x509.internal.DnsNames;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -30,7 +31,8 @@ import java.util.Set;
  * @param jwksMaxAge     the JWKS {@code Cache-Control max-age}
  * @param publishAhead   how long a new key is published before it signs; at least {@code jwksMaxAge}
  * @param rotateEvery    scheduled rotation period; empty disables scheduled rotation
- * @param dnsNames       extra DNS names for the TLS server certificate (besides localhost, 127.0.0.1)
+ * @param dnsNames       extra DNS names for the TLS server certificate (besides localhost, 127.0.0.1, ::1): lower-case
+ *                       LDH names, no wildcard, no duplicate
  * @param insecureHttp   serve plain HTTP (tests and demos only)
  * @param leeway         clock skew tolerated on proofs and WITs
  * @param kubernetes     the Kubernetes service-account token settings, when that method is enabled
@@ -38,12 +40,14 @@ import java.util.Set;
  *                       503 {@code server-busy} and {@code Retry-After} (load shedding)
  * @param wicTtl         the lifetime of a Workload Identity Certificate ({@code POST /v1/wic}, MT-7):
  *                       1 hour by default, at most {@link #MAX_WIC_TTL}; cut to the workload CA's notAfter
+ * @param operatorTls    an operator-provided certificate chain and key for the server's own TLS, instead of the
+ *                       certificate of its built-in CA; empty by default (not with {@code insecureHttp})
  */
 public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, String bind, int port, Path stateDir,
                            JwsAlgorithm keyAlgorithm, Duration defaultWitTtl, Duration maxWitTtl, Duration jwksMaxAge,
                            Duration publishAhead, Optional<Duration> rotateEvery, List<String> dnsNames,
                            boolean insecureHttp, Duration leeway, Optional<KubernetesSettings> kubernetes,
-                           int maxConcurrentIssuances, Duration wicTtl) {
+                           int maxConcurrentIssuances, Duration wicTtl, Optional<OperatorTls> operatorTls) {
 
     /** Largest request body of {@code POST /v1/wit} and the admin API, enforced before parsing. */
     public static final int MAX_BODY_BYTES = 16 * 1024;
@@ -72,6 +76,24 @@ public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, Strin
         }
     }
 
+    /**
+     * An operator-provided certificate for the server's own TLS (config keys {@code tls-cert} and
+     * {@code tls-key}), read and checked when the server starts: the key must be the leaf's and the leaf
+     * valid then, and the leaf must carry every configured {@code dnsNames} entry.
+     *
+     * @param certificateChain a PEM file of the chain, leaf first, each certificate followed by its issuer
+     *                         (intermediates; the root may be left out)
+     * @param privateKey       a PEM file of the leaf's private key (unencrypted PKCS#8, SEC 1 or PKCS#1;
+     *                         keep it owner-only, KEY-1)
+     */
+    public record OperatorTls(Path certificateChain, Path privateKey) {
+        /** Requires both files. */
+        public OperatorTls {
+            Objects.requireNonNull(certificateChain, "certificateChain");
+            Objects.requireNonNull(privateKey, "privateKey");
+        }
+    }
+
     /** Validates the configuration. */
     public ServerConfig {
         Objects.requireNonNull(trustDomain, "trustDomain");
@@ -81,7 +103,16 @@ public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, Strin
         Objects.requireNonNull(keyAlgorithm, "keyAlgorithm");
         Objects.requireNonNull(rotateEvery, "rotateEvery");
         Objects.requireNonNull(kubernetes, "kubernetes");
+        Objects.requireNonNull(operatorTls, "operatorTls");
+        if (operatorTls.isPresent() && insecureHttp) {
+            throw new IllegalArgumentException("tls-cert and tls-key are for HTTPS; they cannot go with insecure-http");
+        }
         dnsNames = List.copyOf(dnsNames);
+        try {
+            DnsNames.validate(dnsNames);
+        } catch (WimseException e) {
+            throw new IllegalArgumentException("dns-names: " + e.detail());
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535");
         }
@@ -168,6 +199,7 @@ public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, Strin
         private KubernetesSettings kubernetes;
         private int maxConcurrentIssuances = 32;
         private Duration wicTtl = Duration.ofHours(1);
+        private OperatorTls operatorTls;
 
         private Builder(TrustDomain trustDomain) {
             this.trustDomain = Objects.requireNonNull(trustDomain, "trustDomain");
@@ -275,12 +307,21 @@ public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, Strin
             return this;
         }
 
+        /**
+         * Serve TLS with this operator-provided certificate chain (PEM, leaf first) and private key (PEM)
+         * instead of a certificate of the built-in CA (default: the built-in CA).
+         */
+        public Builder tlsCertificate(Path certificateChain, Path privateKey) {
+            this.operatorTls = new OperatorTls(certificateChain, privateKey);
+            return this;
+        }
+
         /** Builds and validates the configuration. */
         public ServerConfig build() {
             return new ServerConfig(trustDomain, Optional.ofNullable(baseUri), bind, port, stateDir, keyAlgorithm,
                     defaultWitTtl, maxWitTtl, jwksMaxAge, publishAhead != null ? publishAhead : jwksMaxAge,
                     Optional.ofNullable(rotateEvery), dnsNames, insecureHttp, leeway, Optional.ofNullable(kubernetes),
-                    maxConcurrentIssuances, wicTtl);
+                    maxConcurrentIssuances, wicTtl, Optional.ofNullable(operatorTls));
         }
     }
 }

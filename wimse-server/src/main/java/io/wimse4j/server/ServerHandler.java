@@ -125,6 +125,10 @@ final class ServerHandler extends Handler.Abstract {
             }
             case "/ca.pem" -> {
                 requireGet(method);
+                if (caPem == null) {
+                    // an operator-provided TLS certificate: its CA is the operator's, not this server's to publish
+                    throw Problem.of(Problem.Code.NOT_FOUND, "this server's TLS certificate is operator-provided; it has no built-in CA");
+                }
                 return Reply.text(200, "application/x-pem-file", caPem, Map.of());
             }
             case "/healthz" -> {

@@ -32,8 +32,8 @@ import java.util.Set;
  * checks the identifier it yields ({@link RegistrationCheck}: in the trust domain, ID-3; registered;
  * evidence not older than the registration; the method allowed), and has the {@link WicIssuer} of the
  * trust domain's workload CA signing now ({@link WorkloadCa.Authorities#issuer()}) check the CSR against the grant and sign: the identifier as the one URI
- * SAN (the CSR may ask for it, never for another, WIC-1, WIC-2), no DNS name (registrations have none
- * yet: a CSR asking for one is refused, WIC-3), usages client and server (MT-3), the configured
+ * SAN (the CSR may ask for it, never for another, WIC-1, WIC-2), then the registration's DNS names (WIC-3:
+ * the WIC carries all of them; a CSR may ask for some of them, never for another), usages client and server (MT-3), the configured
  * lifetime (MT-7). The CSR's signature is the proof of possession of the workload's key, which never
  * leaves it (KEY-1).
  *
@@ -120,8 +120,8 @@ final class WicIssuanceService {
         Registration registration = RegistrationCheck.check(attestation, trustDomain, registrations);
         IssuedWic wic;
         try {
-            // the registration decides the names: its identifier, no DNS name (registrations have none yet)
-            WicGrant grant = WicGrant.builder(registration.id()).usages(USAGES).dnsNames(List.of()).build();
+            // the registration decides the names: its identifier and its DNS names (WIC-3), never the CSR
+            WicGrant grant = WicGrant.builder(registration.id()).usages(USAGES).dnsNames(registration.dnsNames()).build();
             // the CA signing now (after a rotation's publish-ahead: the new one)
             wic = issuers.issuer().issue(request.csr(), grant);
         } catch (WimseException e) {

@@ -5,9 +5,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static io.wimse4j.server.IssuanceTest.assertProblem;
 import static io.wimse4j.server.testing.ServerHarness.json;
@@ -61,6 +66,54 @@ class AdminApiTest {
         assertThat(json(h.admin("GET", "/admin/v1/registrations", null).body()).get("registrations")).hasSize(1);
         assertThat(h.admin("DELETE", "/admin/v1/registrations?id=wimse://example.org/svc", null).statusCode()).isEqualTo(204);
         assertProblem(h.admin("DELETE", "/admin/v1/registrations?id=wimse://example.org/svc", null), 404, "registration-not-found");
+    }
+
+    @Test
+    void WIC_3_dnsNamesOfARegistrationAreShownAndKeptAcrossARestart() throws Exception {
+        HttpResponse<String> created = h.admin("POST", "/admin/v1/registrations", "{\"id\":\"wimse://example.org/web\","
+                + "\"attestation\":[\"join_token\"],\"dns_names\":[\"web.example.org\",\"web.internal\"]}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(json(created.body()).get("dns_names").toString()).isEqualTo("[\"web.example.org\",\"web.internal\"]");
+        h.register("wimse://example.org/plain", "\"join_token\"", "\"dns_names\":[]");
+        h.restart();
+        var all = json(h.admin("GET", "/admin/v1/registrations", null).body()).get("registrations");
+        assertThat(all.get(0).get("dns_names").toString()).isEqualTo("[\"web.example.org\",\"web.internal\"]");
+        assertThat(all.get(1).has("dns_names")).as("no names, no member").isFalse();
+        HttpResponse<String> notArray = h.admin("POST", "/admin/v1/registrations",
+                "{\"id\":\"wimse://example.org/other\",\"attestation\":[\"join_token\"],\"dns_names\":\"web.example.org\"}");
+        assertProblem(notArray, 400, "malformed-request");
+        assertThat(json(notArray.body()).get("detail").textValue()).isEqualTo("'dns_names' must be an array of DNS names");
+    }
+
+    /** One refused {@code dns_names} value (the array's contents) and the problem's detail. */
+    record DnsRow(String names, String detail) {
+        @Override
+        public String toString() {
+            return names.length() > 40 ? names.substring(0, 40) + "..." : names;
+        }
+    }
+
+    static Stream<DnsRow> badDnsNames() {
+        String many = IntStream.rangeClosed(0, 32).mapToObj(i -> "\"n" + i + ".example.org\"").collect(Collectors.joining(","));
+        return Stream.of(
+                new DnsRow("\"Web.example.org\"", "'dns_names': DNS name Web.example.org may hold only lower-case letters, digits, '-' and '.'"),
+                new DnsRow("\"*.example.org\"", "'dns_names': DNS name *.example.org may hold only lower-case letters, digits, '-' and '.'"),
+                new DnsRow("\"web.example.org.\"", "'dns_names': DNS name web.example.org. has an empty label or one longer than 63 characters"),
+                new DnsRow("\"10.0.0.1\"", "'dns_names': DNS name 10.0.0.1 ends in an all-digit label (an IP address is not a DNS name)"),
+                new DnsRow("\"\"", "'dns_names': DNS name  must have 1..253 characters"),
+                new DnsRow("\"a.example.org\",\"a.example.org\"", "'dns_names': DNS name a.example.org appears twice"),
+                new DnsRow("1", "'dns_names' must be an array of DNS names"),
+                new DnsRow(many, "'dns_names' has at most 32 names"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badDnsNames")
+    void WIC_3_aRegistrationWithABadDnsNameIsRefused(DnsRow row) throws Exception {
+        HttpResponse<String> r = h.admin("POST", "/admin/v1/registrations",
+                "{\"id\":\"wimse://example.org/web\",\"attestation\":[\"join_token\"],\"dns_names\":[" + row.names() + "]}");
+        assertProblem(r, 400, "malformed-request");
+        assertThat(json(r.body()).get("detail").textValue()).isEqualTo(row.detail());
+        assertThat(json(h.admin("GET", "/admin/v1/registrations", null).body()).get("registrations")).isEmpty();
     }
 
     @Test

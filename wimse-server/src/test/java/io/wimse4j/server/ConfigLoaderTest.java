@@ -89,5 +89,8 @@ class ConfigLoaderTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("publish-ahead");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("trust-domain", "example.org", "kubernetes-issuer", "x")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("go together");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("trust-domain", "example.org", "dns-names", "*.example.org")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("dns-names: DNS name *.example.org may hold only lower-case letters, digits, '-' and '.'");
     }
 }

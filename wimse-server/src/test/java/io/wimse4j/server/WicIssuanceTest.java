@@ -46,6 +46,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class WicIssuanceTest {
     static final String SVC = "wimse://example.org/svc";
     static final String OTHER = "wimse://example.org/other";
+    static final String WEB = "wimse://example.org/web";
     static final String WIC_AUDIENCE = ServerHarness.BASE + "/v1/wic";
     static final String MALFORMED = "malformed-request";
 
@@ -109,7 +110,7 @@ class WicIssuanceTest {
         for (boolean clients : new boolean[] {true, false}) {
             VerifiedWic wic = validator(clients).validate(chain);
             assertThat(wic.identifier().value()).isEqualTo(SVC);
-            assertThat(wic.dnsNames()).as("registrations grant no DNS name").isEmpty();
+            assertThat(wic.dnsNames()).as("this registration grants no DNS name").isEmpty();
         }
         assertThat(leaf.getExtendedKeyUsage()).containsExactlyInAnyOrder("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
         assertThat(body.get("subject").textValue()).isEqualTo(SVC);
@@ -160,6 +161,36 @@ class WicIssuanceTest {
         KeyPair keys = KeyType.EC_P256.generate();
         assertProblem(issue(pemCsr(keys, SVC, List.of("svc.example.org")), joinToken(h.joinToken(SVC))), 400,
                 Reason.INVALID_CLAIM.code());
+    }
+
+    @Test
+    void WIC_3_theRegistrationsDnsNamesAreGrantedAndACsrMayAskForThemButNoOther() throws Exception {
+        h.register(WEB, "\"join_token\"", "\"dns_names\":[\"web.example.org\",\"web.internal\"]");
+        for (List<String> asked : List.<List<String>>of(List.of("web.internal"), List.of(), List.of("web.example.org", "web.internal"))) {
+            KeyPair keys = KeyType.EC_P256.generate();
+            HttpResponse<String> r = issue(pemCsr(keys, WEB, asked), joinToken(h.joinToken(WEB)));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            List<X509Certificate> chain = Pem.certificates(json(r.body()).get("certificate_chain").textValue());
+            // the registration decides: every granted name, whatever subset the CSR asked for
+            assertThat(chain.get(0).getSubjectAlternativeNames()).as("asked " + asked).containsExactly(
+                    List.of(6, WEB), List.of(2, "web.example.org"), List.of(2, "web.internal"));
+            VerifiedWic wic = validator(false).validate(chain);
+            assertThat(wic.identifier().value()).isEqualTo(WEB);
+            assertThat(wic.dnsNames()).containsExactly("web.example.org", "web.internal");
+        }
+        // a name the registration does not grant, also beside granted ones; the join token stays usable
+        String token = h.joinToken(WEB);
+        for (List<String> asked : List.<List<String>>of(List.of("other.example.org"), List.of("web.example.org", "svc.example.org"))) {
+            HttpResponse<String> refused = issue(pemCsr(KeyType.EC_P256.generate(), WEB, asked), joinToken(token));
+            assertProblem(refused, 400, Reason.INVALID_CLAIM.code());
+            assertThat(json(refused.body()).get("detail").textValue()).isEqualTo("the CSR requests DNS name "
+                    + asked.get(asked.size() - 1) + ", which is not granted (WIC-3)");
+        }
+        // another registration's names are not this one's
+        assertProblem(issue(pemCsr(KeyType.EC_P256.generate(), SVC, List.of("web.example.org")), joinToken(h.joinToken(SVC))),
+                400, Reason.INVALID_CLAIM.code());
+        assertThat(issue(pemCsr(KeyType.EC_P256.generate(), WEB, List.of("web.example.org")), joinToken(token)).statusCode())
+                .isEqualTo(200);
     }
 
     @Test

@@ -13,12 +13,10 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 
 import java.security.KeyPair;
 import java.security.PrivateKey;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
@@ -72,17 +70,7 @@ public final class CertificateAuthority {
     public static CertificateAuthority load(TrustDomain trustDomain, X509Certificate certificate, PrivateKey privateKey)
             throws WimseException {
         Objects.requireNonNull(trustDomain, "trustDomain");
-        X509Support.signatureAlgorithm(privateKey);
-        if (certificate.getBasicConstraints() < 0) {
-            throw new WimseException(Reason.INVALID_KEY, "the certificate is not a CA (basicConstraints CA:false or absent)");
-        }
-        boolean[] ku = certificate.getKeyUsage();
-        if (ku == null || ku.length < 6 || !ku[5]) {
-            throw new WimseException(Reason.INVALID_KEY, "the CA certificate's keyUsage lacks keyCertSign");
-        }
-        if (!X509Support.belongTogether(privateKey, certificate.getPublicKey())) {
-            throw new WimseException(Reason.INVALID_KEY, "the private key does not belong to the CA certificate");
-        }
+        X509Support.checkCa(certificate, privateKey);
         for (String uri : uriSans(certificate)) {
             String authority = authorityOf(uri);
             if (!trustDomain.name().equals(authority)) {
@@ -107,10 +95,8 @@ public final class CertificateAuthority {
 
     private static List<String> uriSans(X509Certificate c) throws WimseException {
         try {
-            Collection<List<?>> sans = c.getSubjectAlternativeNames();
-            return sans == null ? List.of() : sans.stream().filter(s -> Integer.valueOf(6).equals(s.get(0)))
-                    .map(s -> (String) s.get(1)).toList();
-        } catch (CertificateParsingException e) {
+            return X509Support.subjectAltNames(c, 6);
+        } catch (WimseException e) {
             throw new WimseException(Reason.INVALID_KEY, "the CA certificate's subjectAltName does not decode", e);
         }
     }

@@ -156,6 +156,10 @@ public final class RegistrationStore {
             kn.put("namespace", k.namespace());
             kn.put("service_account", k.serviceAccount());
         });
+        if (!r.dnsNames().isEmpty()) {
+            ArrayNode dns = o.putArray("dns_names");
+            r.dnsNames().forEach(dns::add);
+        }
         return o;
     }
 
@@ -172,7 +176,7 @@ public final class RegistrationStore {
         }
         for (var it = n.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!Set.of("id", "attestation", "wit_ttl_seconds", "kubernetes").contains(f)) {
+            if (!Set.of("id", "attestation", "wit_ttl_seconds", "kubernetes", "dns_names").contains(f)) {
                 throw new IllegalArgumentException("unknown member '" + f + "'");
             }
         }
@@ -211,7 +215,20 @@ public final class RegistrationStore {
             }
             sa = Optional.of(new Registration.ServiceAccount(ns.textValue(), name.textValue()));
         }
-        return new Registration(identifier(id.textValue()), methods, ttl, sa);
+        List<String> dnsNames = new ArrayList<>();
+        JsonNode dns = n.get("dns_names");
+        if (dns != null && !dns.isNull()) {
+            if (!dns.isArray()) {
+                throw new IllegalArgumentException("'dns_names' must be an array of DNS names");
+            }
+            for (JsonNode d : dns) {
+                if (!d.isTextual()) {
+                    throw new IllegalArgumentException("'dns_names' must be an array of DNS names");
+                }
+                dnsNames.add(d.textValue());
+            }
+        }
+        return new Registration(identifier(id.textValue()), methods, ttl, sa, dnsNames);
     }
 
     /**

@@ -111,6 +111,39 @@ public final class X509Support {
         }
     }
 
+    /**
+     * Refuses ({@link Reason#INVALID_KEY}) a CA certificate and key that cannot sign certificates: a
+     * certificate that is not a CA (basicConstraints CA) or lacks keyUsage keyCertSign, a key of an
+     * unsupported type or one that does not belong to the certificate.
+     */
+    public static void checkCa(X509Certificate certificate, PrivateKey privateKey) throws WimseException {
+        signatureAlgorithm(privateKey);
+        if (certificate.getBasicConstraints() < 0) {
+            throw new WimseException(Reason.INVALID_KEY, "the certificate is not a CA (basicConstraints CA:false or absent)");
+        }
+        boolean[] ku = certificate.getKeyUsage();
+        if (ku == null || ku.length < 6 || !ku[5]) {
+            throw new WimseException(Reason.INVALID_KEY, "the CA certificate's keyUsage lacks keyCertSign");
+        }
+        if (!belongTogether(privateKey, certificate.getPublicKey())) {
+            throw new WimseException(Reason.INVALID_KEY, "the private key does not belong to the CA certificate");
+        }
+    }
+
+    /**
+     * The subjectAltNames of {@code certificate} of GeneralName type {@code type} ({@code 2} DNS, {@code 6} URI,
+     * {@code 7} IP address, as the JDK gives them), in order; none without the extension.
+     */
+    public static List<String> subjectAltNames(X509Certificate certificate, int type) throws WimseException {
+        try {
+            Collection<List<?>> sans = certificate.getSubjectAlternativeNames();
+            return sans == null ? List.of() : sans.stream().filter(s -> Integer.valueOf(type).equals(s.get(0)))
+                    .map(s -> (String) s.get(1)).toList();
+        } catch (java.security.cert.CertificateParsingException e) {
+            throw new WimseException(Reason.INVALID_KEY, "the certificate's subjectAltName does not decode", e);
+        }
+    }
+
     /** Adds basicConstraints (critical): CA with {@code pathLen}, or not a CA when {@code pathLen} is negative. */
     public static void basicConstraints(X509v3CertificateBuilder b, int pathLen) throws CertIOException {
         b.addExtension(Extension.basicConstraints, true, pathLen < 0 ? new BasicConstraints(false) : new BasicConstraints(pathLen));
