@@ -95,6 +95,19 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
      */
     @Override
     public Optional<TrustBundle> bundleFor(TrustDomain domain) {
+        return current(domain).map(Loaded::bundle);
+    }
+
+    /**
+     * The document {@code domain}'s current bundle was read from (the same staleness rule and first
+     * wait as {@link #bundleFor}), for {@link SpiffeX509TrustSource}: a SPIFFE bundle accepted past the
+     * rollback checks (ALG-2). The node is the source's own: callers must not change it.
+     */
+    Optional<ObjectNode> documentFor(TrustDomain domain) {
+        return current(domain).map(Loaded::json);
+    }
+
+    private Optional<Loaded> current(TrustDomain domain) {
         Domain d = domains.get(domain);
         if (d == null) {
             return Optional.empty();
@@ -107,7 +120,7 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
         if (loaded == null || !clock.instant().isBefore(loaded.fetchedAt().plus(maxStaleness))) {
             return Optional.empty();
         }
-        return Optional.of(loaded.bundle());
+        return Optional.of(loaded);
     }
 
     /**
@@ -192,7 +205,8 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
             } else {
                 JwksFetcher.refuseRollback(answer.bundle(), d.sequence, previous == null ? null : previous.bundle());
                 boolean unchanged = previous != null && previous.json().equals(answer.json());
-                d.loaded = new Loaded(unchanged ? previous.bundle() : answer.bundle(), answer.json(), now);
+                d.loaded = unchanged ? new Loaded(previous.bundle(), previous.json(), now)
+                        : new Loaded(answer.bundle(), answer.json(), now);
                 d.etag = answer.etag().orElse(null);
                 answer.bundle().spiffeSequence().ifPresent(n -> d.sequence = Math.max(d.sequence, n));
                 if (!unchanged) {

@@ -27,14 +27,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,8 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Both peers of a mutual-TLS connection hold WICs from the real Identity Server through
  * {@link IdentityServerWicSource} (9 s lifetime, so renewed over mutual TLS every 6 s), while four client
  * threads handshake for 20 s and the server's workload CA is rotated in the middle (published at once,
- * signing 2 s later). The peers' anchors follow the server's published bundle. No request may fail, and
- * leaves of both CAs must have been presented.
+ * signing 2 s later). The peers' anchors follow the server's SPIFFE bundle through
+ * {@link SpiffeX509TrustSource}. No request may fail, and leaves of both CAs must have been presented.
  */
 class WicRenewalUnderTrafficTest {
     static final String CLIENT = "wimse://example.org/svc/client";
@@ -60,8 +58,12 @@ class WicRenewalUnderTrafficTest {
                 b -> b.wicTtl(Duration.ofSeconds(9)).jwksMaxAge(Duration.ofSeconds(1)).publishAhead(Duration.ofSeconds(2)))) {
             is.register(CLIENT, 600, null, "join_token", "wic");
             is.register(SERVER, 600, null, "join_token", "wic");
-            AtomicReference<X509TrustBundle> anchors = new AtomicReference<>(X509TrustBundle.fromPem(TD, is.workloadCaPem()));
-            X509TrustSource trust = td -> td.equals(TD) ? Optional.of(anchors.get()) : Optional.empty();
+            // the peers' anchors: the server's SPIFFE bundle, fetched over HTTPS and refreshed every 200 ms or so
+            HttpJwksTrustBundleSource bundles = HttpJwksTrustBundleSource.builder()
+                    .trustDomain(TD, is.baseUri().resolve("/v1/trust-bundle/spiffe")).sslContext(is.clientTls())
+                    .refreshInterval(Duration.ofMillis(200), Duration.ofMillis(200)).checkInterval(Duration.ofMillis(50))
+                    .build();
+            X509TrustSource trust = SpiffeX509TrustSource.of(bundles);
             Set<X509Certificate> clientLeaves = ConcurrentHashMap.newKeySet();
             List<String> refusals = new CopyOnWriteArrayList<>();
             WicTrustManager.Listener seen = new WicTrustManager.Listener() {
@@ -114,8 +116,6 @@ class WicRenewalUnderTrafficTest {
                 boolean rotated = false;
                 while (System.nanoTime() < end) {
                     Thread.sleep(250);
-                    // the peers' anchors follow the published bundle (GET /v1/x509-bundle.pem)
-                    anchors.set(X509TrustBundle.fromPem(TD, is.workloadCaPem()));
                     if (!rotated && System.nanoTime() - start > 8_000_000_000L) {
                         is.rotateWorkloadCa();
                         rotated = true;
@@ -139,6 +139,7 @@ class WicRenewalUnderTrafficTest {
                         + " of the old CA, " + byNew + " of the new)");
             } finally {
                 pool.shutdownNow();
+                bundles.close();
             }
         }
     }
