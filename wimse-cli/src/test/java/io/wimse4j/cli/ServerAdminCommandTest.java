@@ -5,14 +5,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,38 +14,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ServerAdminCommandTest {
     @TempDir
     Path tmp;
-    Thread serverThread;
-    StringWriter serverOut;
-    AtomicInteger serverExit = new AtomicInteger(-1);
+    RunningServer server;
     String url;
     Path state;
 
     @BeforeEach
     void startServer() throws Exception {
         state = tmp.resolve("state");
-        serverOut = new StringWriter();
-        StringWriter err = new StringWriter();
-        serverThread = new Thread(() -> serverExit.set(WimseCli.commandLine(new ByteArrayInputStream(new byte[0]),
-                new PrintWriter(serverOut, true), new PrintWriter(err, true)).execute("server", "--trust-domain", "example.org",
-                "--state-dir", state.toString(), "--port", "0")), "wimse-server-command");
-        serverThread.start();
-        Pattern listening = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
-        for (int i = 0; i < 600 && !serverOut.toString().contains("-----END CERTIFICATE-----"); i++) {
-            if (!serverThread.isAlive()) {
-                throw new AssertionError("server exited: " + serverOut + err);
-            }
-            Thread.sleep(50);
-        }
-        Matcher m = listening.matcher(serverOut.toString());
-        assertThat(m.find()).as(serverOut.toString()).isTrue();
-        url = "https://127.0.0.1:" + m.group(1);
+        server = RunningServer.startedOn(state);
+        url = server.url;
     }
 
     @AfterEach
     void stopServer() throws Exception {
-        serverThread.interrupt();
-        serverThread.join(20_000);
-        assertThat(serverExit.get()).isEqualTo(WimseCli.OK);
+        server.stop();
+        assertThat(server.exit.get()).isEqualTo(WimseCli.OK);
     }
 
     Cli.Result admin(String... args) {
@@ -71,7 +48,7 @@ class ServerAdminCommandTest {
 
     @Test
     void serverPrintsUrlCaAndTokenFileButNeverTheToken() throws Exception {
-        String out = serverOut.toString();
+        String out = server.out.toString();
         assertThat(out).contains("admin token file: " + state.resolve("admin-token"))
                 .contains("CA certificate:   " + state.resolve("ca.pem"))
                 .contains(Files.readString(state.resolve("ca.pem")))

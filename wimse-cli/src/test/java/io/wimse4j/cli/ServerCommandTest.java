@@ -7,9 +7,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,9 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,61 +23,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ServerCommandTest {
     @TempDir
     Path tmp;
-    final List<Running> running = new ArrayList<>();
+    final List<RunningServer> running = new ArrayList<>();
 
-    /** A {@code wimse server} run in a thread of this JVM, stopped by interrupting it. */
-    static final class Running {
-        final Thread thread;
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final AtomicInteger exit = new AtomicInteger(-1);
-        String url;
-
-        Running(String... args) {
-            List<String> all = new ArrayList<>(List.of("server"));
-            all.addAll(List.of(args));
-            thread = new Thread(() -> exit.set(WimseCli.commandLine(new ByteArrayInputStream(new byte[0]),
-                    new PrintWriter(out, true), new PrintWriter(err, true)).execute(all.toArray(String[]::new))),
-                    "wimse-server-command");
-            thread.start();
-        }
-
-        /** Waits until the server printed its banner; false when it exited instead. */
-        boolean started() throws InterruptedException {
-            for (int i = 0; i < 600; i++) {
-                String o = out.toString();
-                if (o.contains("TLS certificate:") || o.contains("-----END CERTIFICATE-----")) {
-                    Matcher m = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(o);
-                    assertThat(m.find()).as(o).isTrue();
-                    url = "https://127.0.0.1:" + m.group(1);
-                    return true;
-                }
-                if (!thread.isAlive()) {
-                    return false;
-                }
-                Thread.sleep(50);
-            }
-            throw new AssertionError("the server did not start: " + out + err);
-        }
-
-        void stop() throws InterruptedException {
-            thread.interrupt();
-            thread.join(20_000);
-        }
-    }
-
-    Running server(String... args) throws Exception {
+    RunningServer server(String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("--trust-domain", "example.org", "--state-dir",
                 tmp.resolve("state").toString(), "--port", "0"));
         all.addAll(List.of(args));
-        Running r = new Running(all.toArray(String[]::new));
+        RunningServer r = new RunningServer(all.toArray(String[]::new));
         running.add(r);
         return r;
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (Running r : running) {
+        for (RunningServer r : running) {
             r.stop();
         }
     }
@@ -100,7 +53,7 @@ class ServerCommandTest {
         Pem.writePrivateKey(key, leaf.keyPair().getPrivate());
         Files.writeString(rootFile, root.certificatePem());
 
-        Running server = server("--tls-cert", chain.toString(), "--tls-key", key.toString());
+        RunningServer server = server("--tls-cert", chain.toString(), "--tls-key", key.toString());
         assertThat(server.started()).as(server.err.toString()).isTrue();
         assertThat(server.out.toString()).contains("TLS certificate:  " + chain + " (operator-provided")
                 .doesNotContain("BEGIN CERTIFICATE").doesNotContain("CA certificate:");
@@ -123,19 +76,19 @@ class ServerCommandTest {
         Files.writeString(chain, leaf.certificatePem());
         Pem.writePrivateKey(key, HeldCertificate.builder().build().keyPair().getPrivate());
 
-        Running alone = server("--tls-cert", chain.toString());
+        RunningServer alone = server("--tls-cert", chain.toString());
         assertThat(alone.started()).isFalse();
         assertThat(alone.exit.get()).isEqualTo(WimseCli.USAGE);
         assertThat(alone.err.toString()).contains("tls-cert and tls-key go together");
 
-        Running mismatched = server("--tls-cert", chain.toString(), "--tls-key", key.toString());
+        RunningServer mismatched = server("--tls-cert", chain.toString(), "--tls-key", key.toString());
         assertThat(mismatched.started()).isFalse();
         assertThat(mismatched.exit.get()).isEqualTo(WimseCli.USAGE);
         assertThat(mismatched.err.toString()).contains("cannot start: tls-cert " + chain + " and tls-key " + key
                 + ": the private key does not belong to the leaf certificate");
     }
 
-    Cli.Result admin(Running server, String... args) {
+    Cli.Result admin(RunningServer server, String... args) {
         List<String> all = new ArrayList<>(List.of("admin"));
         all.addAll(List.of(args));
         all.addAll(List.of("--server", server.url, "--admin-token-file", tmp.resolve("state/admin-token").toString(),
@@ -145,7 +98,7 @@ class ServerCommandTest {
 
     @Test
     void MT_7_wicTtlSetsTheLifetimeOfTheIssuedWics() throws Exception {
-        Running server = server("--wic-ttl", "10m");
+        RunningServer server = server("--wic-ttl", "10m");
         assertThat(server.started()).as(server.err.toString()).isTrue();
         assertThat(admin(server, "register", "--id", "wimse://example.org/svc", "--attestation", "join_token").exit())
                 .isEqualTo(WimseCli.OK);
@@ -165,7 +118,7 @@ class ServerCommandTest {
 
     @Test
     void MT_7_aWicTtlOver24HoursIsAUsageError() throws Exception {
-        Running server = server("--wic-ttl", "25h");
+        RunningServer server = server("--wic-ttl", "25h");
         assertThat(server.started()).isFalse();
         assertThat(server.exit.get()).isEqualTo(WimseCli.USAGE);
         assertThat(server.err.toString()).contains("WIC TTL must be at most 24 hours");

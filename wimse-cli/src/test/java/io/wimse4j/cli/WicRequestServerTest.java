@@ -11,9 +11,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,9 +21,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,37 +34,21 @@ class WicRequestServerTest {
 
     @TempDir
     Path tmp;
-    Thread serverThread;
-    StringWriter serverOut;
-    AtomicInteger serverExit = new AtomicInteger(-1);
+    RunningServer server;
     String url;
     Path state;
 
     @BeforeEach
     void startServer() throws Exception {
         state = tmp.resolve("state");
-        serverOut = new StringWriter();
-        StringWriter err = new StringWriter();
-        serverThread = new Thread(() -> serverExit.set(WimseCli.commandLine(new ByteArrayInputStream(new byte[0]),
-                new PrintWriter(serverOut, true), new PrintWriter(err, true)).execute("server", "--trust-domain", "example.org",
-                "--state-dir", state.toString(), "--port", "0")), "wimse-server-command");
-        serverThread.start();
-        for (int i = 0; i < 600 && !serverOut.toString().contains("-----END CERTIFICATE-----"); i++) {
-            if (!serverThread.isAlive()) {
-                throw new AssertionError("server exited: " + serverOut + err);
-            }
-            Thread.sleep(50);
-        }
-        Matcher m = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(serverOut.toString());
-        assertThat(m.find()).as(serverOut.toString()).isTrue();
-        url = "https://localhost:" + m.group(1);
+        server = RunningServer.startedOn(state);
+        url = server.url;
     }
 
     @AfterEach
     void stopServer() throws Exception {
-        serverThread.interrupt();
-        serverThread.join(20_000);
-        assertThat(serverExit.get()).isEqualTo(WimseCli.OK);
+        server.stop();
+        assertThat(server.exit.get()).isEqualTo(WimseCli.OK);
     }
 
     Cli.Result admin(String... args) {

@@ -49,8 +49,9 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
     private IdentityServerCredentialSource(Builder b, HttpClient http) {
         this.endpoint = URI.create(b.baseUri.toString().replaceAll("/+$", "") + "/v1/wit");
         this.attestation = b.attestation;
-        this.clock = b.clock;
-        this.client = new IssuanceClient(endpoint, http, b.algorithm, b.renewalTransport, b.clock, b.requestTimeout, b.maxBodyBytes);
+        this.clock = b.settings.clock;
+        this.client = new IssuanceClient(endpoint, http, b.algorithm, b.renewalTransport, clock, b.settings.requestTimeout,
+                b.settings.maxBodyBytes);
         this.loop = new RenewalLoop<>("wimse-credential-refresh", "a WIT", endpoint.toString(), LOG, new RenewalLoop.Exchange<>() {
             @Override
             public WorkloadCredentials obtain(WorkloadCredentials current) throws IOException, WimseException, InterruptedException {
@@ -66,7 +67,8 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
             public String describe(WorkloadCredentials credentials) {
                 return credentials.toString();
             }
-        }, b.clock, b.renewFraction, b.minBackoff, b.maxBackoff, b.checkInterval, b.requestTimeout.multipliedBy(2).plusSeconds(1));
+        }, b.settings);
+        loop.start();
     }
 
     /** A builder for the Identity Server at {@code baseUri} (its external base URI) and the first attestation. */
@@ -113,35 +115,7 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
 
     /** A renewal of {@code current} (valid), attesting again when it is refused and can; or a first WIT. */
     private WorkloadCredentials obtain(WorkloadCredentials current) throws IOException, WimseException, InterruptedException {
-        if (current != null) {
-            try {
-                return client.renew(current);
-            } catch (IdentityServerException e) {
-                if (!e.isRejection() || !attestation.usable()) {
-                    throw e;
-                }
-                LOG.warn("renewal refused ({}); presenting the {} attestation again", BoundedHttp.describe(e), attestation.method());
-                return issueInitial();
-            }
-        }
-        if (attestation.usable()) {
-            return issueInitial();
-        }
-        throw new IdentityServerException(0, null, (loop.credential() == null ? "no credentials" : "the credentials expired")
-                + " and the " + attestation.method() + " attestation has already been used; a new one is needed");
-    }
-
-    private WorkloadCredentials issueInitial() throws IOException, WimseException, InterruptedException {
-        try {
-            WorkloadCredentials fresh = client.issue(attestation);
-            attestation.succeeded();
-            return fresh;
-        } catch (IdentityServerException e) {
-            if (e.code().filter(IdentityServerException.JOIN_TOKEN_INVALID::equals).isPresent()) {
-                attestation.rejectedForGood();
-            }
-            throw e;
-        }
+        return loop.renewOrAttest(current, attestation, () -> client.renew(current), () -> client.issue(attestation));
     }
 
     @Override
@@ -151,20 +125,13 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
 
     /** Builder for {@link IdentityServerCredentialSource}; {@link #build()} starts the background thread. */
     public static final class Builder {
+        private final RenewalSettings settings = new RenewalSettings();
         private final URI baseUri;
         private final InitialAttestation attestation;
         private SSLContext sslContext;
         private HttpClient httpClient;
-        private boolean allowInsecureHttp;
         private JwsAlgorithm algorithm = JwsAlgorithm.EdDSA;
         private WptTransport renewalTransport = WptTransport.AUTHORIZATION;
-        private Clock clock = Clock.systemUTC();
-        private double renewFraction = 2.0 / 3.0;
-        private Duration minBackoff = Duration.ofSeconds(1);
-        private Duration maxBackoff = Duration.ofMinutes(1);
-        private Duration requestTimeout = Duration.ofSeconds(10);
-        private Duration checkInterval = Duration.ofSeconds(1);
-        private int maxBodyBytes = 64 * 1024;
 
         private Builder(URI baseUri, InitialAttestation attestation) {
             this.baseUri = Objects.requireNonNull(baseUri, "baseUri");
@@ -188,7 +155,7 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
 
         /** Accepts an {@code http://} base URI; off by default (SEC-1). */
         public Builder allowInsecureHttp(boolean allow) {
-            this.allowInsecureHttp = allow;
+            settings.allowInsecureHttp = allow;
             return this;
         }
 
@@ -213,60 +180,44 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
 
         /** The clock for expiry, renewal and backoff schedules and proofs (default system UTC). */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            settings.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
         /** Renew once this fraction of the WIT's lifetime has passed (default 2/3; 0.1 to 0.95). */
         public Builder renewAt(double fractionOfLifetime) {
-            this.renewFraction = fractionOfLifetime;
+            settings.renewFraction = fractionOfLifetime;
             return this;
         }
 
         /** Bounds of the exponential backoff between failed attempts (default 1 s to 1 min). */
         public Builder backoff(Duration min, Duration max) {
-            this.minBackoff = Objects.requireNonNull(min, "min");
-            this.maxBackoff = Objects.requireNonNull(max, "max");
+            settings.backoff(min, max);
             return this;
         }
 
         /** Connect and response timeout of one issuance request (default 10 s). */
         public Builder requestTimeout(Duration timeout) {
-            this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
+            settings.requestTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 
         /** How often the background thread looks at the schedule (default 1 s). */
         public Builder checkInterval(Duration interval) {
-            this.checkInterval = Objects.requireNonNull(interval, "interval");
+            settings.checkInterval = Objects.requireNonNull(interval, "interval");
             return this;
         }
 
         /** Largest response body accepted, in bytes (default 64 KiB). */
         public Builder maxBodyBytes(int max) {
-            this.maxBodyBytes = max;
+            settings.maxBodyBytes = max;
             return this;
         }
 
         /** Validates the settings and starts obtaining credentials in the background. */
         public IdentityServerCredentialSource build() {
-            Connections.requireSecure(baseUri, allowInsecureHttp, "the Identity Server URI");
-            if (baseUri.getRawQuery() != null || baseUri.getRawFragment() != null) {
-                throw new IllegalStateException("the Identity Server base URI must have no query or fragment");
-            }
-            if (!(renewFraction >= 0.1 && renewFraction <= 0.95)) {
-                throw new IllegalStateException("renewAt must be between 0.1 and 0.95 of the lifetime");
-            }
-            if (minBackoff.toMillis() < 1 || minBackoff.compareTo(maxBackoff) > 0) {
-                throw new IllegalStateException("backoff bounds must satisfy 1 ms <= min <= max");
-            }
-            if (requestTimeout.toMillis() < 1 || checkInterval.toMillis() < 1) {
-                throw new IllegalStateException("requestTimeout and checkInterval must be positive");
-            }
-            if (maxBodyBytes < 1024 || maxBodyBytes > 1024 * 1024) {
-                throw new IllegalStateException("maxBodyBytes must be between 1 KiB and 1 MiB");
-            }
-            return new IdentityServerCredentialSource(this, Connections.client(httpClient, sslContext, requestTimeout));
+            settings.validate(baseUri);
+            return new IdentityServerCredentialSource(this, Connections.client(httpClient, sslContext, settings.requestTimeout));
         }
     }
 }

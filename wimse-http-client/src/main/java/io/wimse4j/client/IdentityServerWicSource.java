@@ -56,10 +56,10 @@ public final class IdentityServerWicSource implements AutoCloseable {
         this.endpoint = URI.create(b.baseUri.toString().replaceAll("/+$", "") + "/v1/wic");
         this.identifier = b.identifier;
         this.attestation = b.attestation;
-        this.clock = b.clock;
-        this.keyManager = new WicKeyManager(b.clock);
-        this.client = new WicIssuanceClient(endpoint, trust, b.keyType, b.identifier, b.dnsNames, b.clock, b.requestTimeout,
-                b.maxBodyBytes);
+        this.clock = b.settings.clock;
+        this.keyManager = new WicKeyManager(clock);
+        this.client = new WicIssuanceClient(endpoint, trust, b.keyType, b.identifier, b.dnsNames, clock, b.settings.requestTimeout,
+                b.settings.maxBodyBytes);
         this.loop = new RenewalLoop<>("wimse-wic-refresh", "a WIC", endpoint.toString(), LOG, new RenewalLoop.Exchange<>() {
             @Override
             public WicIssuanceClient.HeldWic obtain(WicIssuanceClient.HeldWic current)
@@ -78,7 +78,8 @@ public final class IdentityServerWicSource implements AutoCloseable {
             public String describe(WicIssuanceClient.HeldWic wic) {
                 return "the WIC of " + identifier + " (" + wic + ")";
             }
-        }, b.clock, b.renewFraction, b.minBackoff, b.maxBackoff, b.checkInterval, b.requestTimeout.multipliedBy(2).plusSeconds(1));
+        }, b.settings);
+        loop.start();
     }
 
     /**
@@ -134,35 +135,7 @@ public final class IdentityServerWicSource implements AutoCloseable {
     }
 
     private WicIssuanceClient.HeldWic obtain(WicIssuanceClient.HeldWic current) throws IOException, WimseException, InterruptedException {
-        if (current != null) {
-            try {
-                return client.renew(current);
-            } catch (IdentityServerException e) {
-                if (!e.isRejection() || !attestation.usable()) {
-                    throw e;
-                }
-                LOG.warn("WIC renewal refused ({}); presenting the {} attestation again", BoundedHttp.describe(e), attestation.method());
-                return issueInitial();
-            }
-        }
-        if (attestation.usable()) {
-            return issueInitial();
-        }
-        throw new IdentityServerException(0, null, (loop.credential() == null ? "no WIC" : "the WIC expired")
-                + " and the " + attestation.method() + " attestation has already been used; a new one is needed");
-    }
-
-    private WicIssuanceClient.HeldWic issueInitial() throws IOException, WimseException, InterruptedException {
-        try {
-            WicIssuanceClient.HeldWic fresh = client.issue(attestation);
-            attestation.succeeded();
-            return fresh;
-        } catch (IdentityServerException e) {
-            if (e.code().filter(IdentityServerException.JOIN_TOKEN_INVALID::equals).isPresent()) {
-                attestation.rejectedForGood();
-            }
-            throw e;
-        }
+        return loop.renewOrAttest(current, attestation, () -> client.renew(current), () -> client.issue(attestation));
     }
 
     @Override
@@ -172,20 +145,13 @@ public final class IdentityServerWicSource implements AutoCloseable {
 
     /** Builder for {@link IdentityServerWicSource}; {@link #build()} starts the background thread. */
     public static final class Builder {
+        private final RenewalSettings settings = new RenewalSettings();
         private final URI baseUri;
         private final WorkloadIdentifier identifier;
         private final InitialAttestation attestation;
         private TrustManager[] serverTrust;
-        private boolean allowInsecureHttp;
         private KeyType keyType = KeyType.EC_P256;
         private List<String> dnsNames = List.of();
-        private Clock clock = Clock.systemUTC();
-        private double renewFraction = 2.0 / 3.0;
-        private Duration minBackoff = Duration.ofSeconds(1);
-        private Duration maxBackoff = Duration.ofMinutes(1);
-        private Duration requestTimeout = Duration.ofSeconds(10);
-        private Duration checkInterval = Duration.ofSeconds(1);
-        private int maxBodyBytes = 64 * 1024;
 
         private Builder(URI baseUri, WorkloadIdentifier identifier, InitialAttestation attestation) {
             this.baseUri = Objects.requireNonNull(baseUri, "baseUri");
@@ -210,7 +176,7 @@ public final class IdentityServerWicSource implements AutoCloseable {
 
         /** Accepts an {@code http://} base URI; off by default (SEC-1; renewal needs TLS, so only a first WIC then). */
         public Builder allowInsecureHttp(boolean allow) {
-            this.allowInsecureHttp = allow;
+            settings.allowInsecureHttp = allow;
             return this;
         }
 
@@ -228,59 +194,43 @@ public final class IdentityServerWicSource implements AutoCloseable {
 
         /** The clock for expiry, renewal and backoff schedules (default system UTC). */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            settings.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
         /** Renew once this fraction of the WIC's lifetime has passed (default 2/3; 0.1 to 0.95). */
         public Builder renewAt(double fractionOfLifetime) {
-            this.renewFraction = fractionOfLifetime;
+            settings.renewFraction = fractionOfLifetime;
             return this;
         }
 
         /** Bounds of the exponential backoff between failed attempts (default 1 s to 1 min). */
         public Builder backoff(Duration min, Duration max) {
-            this.minBackoff = Objects.requireNonNull(min, "min");
-            this.maxBackoff = Objects.requireNonNull(max, "max");
+            settings.backoff(min, max);
             return this;
         }
 
         /** Connect and response timeout of one issuance request (default 10 s). */
         public Builder requestTimeout(Duration timeout) {
-            this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
+            settings.requestTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 
         /** How often the background thread looks at the schedule (default 1 s). */
         public Builder checkInterval(Duration interval) {
-            this.checkInterval = Objects.requireNonNull(interval, "interval");
+            settings.checkInterval = Objects.requireNonNull(interval, "interval");
             return this;
         }
 
         /** Largest response body accepted, in bytes (default 64 KiB). */
         public Builder maxBodyBytes(int max) {
-            this.maxBodyBytes = max;
+            settings.maxBodyBytes = max;
             return this;
         }
 
         /** Validates the settings and starts obtaining the WIC in the background. */
         public IdentityServerWicSource build() {
-            Connections.requireSecure(baseUri, allowInsecureHttp, "the Identity Server URI");
-            if (baseUri.getRawQuery() != null || baseUri.getRawFragment() != null) {
-                throw new IllegalStateException("the Identity Server base URI must have no query or fragment");
-            }
-            if (!(renewFraction >= 0.1 && renewFraction <= 0.95)) {
-                throw new IllegalStateException("renewAt must be between 0.1 and 0.95 of the lifetime");
-            }
-            if (minBackoff.toMillis() < 1 || minBackoff.compareTo(maxBackoff) > 0) {
-                throw new IllegalStateException("backoff bounds must satisfy 1 ms <= min <= max");
-            }
-            if (requestTimeout.toMillis() < 1 || checkInterval.toMillis() < 1) {
-                throw new IllegalStateException("requestTimeout and checkInterval must be positive");
-            }
-            if (maxBodyBytes < 1024 || maxBodyBytes > 1024 * 1024) {
-                throw new IllegalStateException("maxBodyBytes must be between 1 KiB and 1 MiB");
-            }
+            settings.validate(baseUri);
             return new IdentityServerWicSource(this, serverTrust);
         }
     }

@@ -40,6 +40,53 @@ final class RenewalLoop<T> implements AutoCloseable {
         String describe(T credential);
     }
 
+    /** One exchange with the server. */
+    @FunctionalInterface
+    interface Call<T> {
+        T call() throws IOException, WimseException, InterruptedException;
+    }
+
+    /**
+     * The policy both sources follow: renew a valid {@code current}; when the server refuses the renewal,
+     * present the initial {@code attestation} again if it still can be; without a valid credential, the
+     * initial attestation while it is usable, otherwise a failure saying a new one is needed.
+     */
+    T renewOrAttest(T current, InitialAttestation attestation, Call<T> renew, Call<T> attest)
+            throws IOException, WimseException, InterruptedException {
+        if (current != null) {
+            try {
+                return renew.call();
+            } catch (IdentityServerException e) {
+                if (!e.isRejection() || !attestation.usable()) {
+                    throw e;
+                }
+                log.warn("renewal of {} refused ({}); presenting the {} attestation again", what, BoundedHttp.describe(e),
+                        attestation.method());
+                return attestInitially(attestation, attest);
+            }
+        }
+        if (attestation.usable()) {
+            return attestInitially(attestation, attest);
+        }
+        throw new IdentityServerException(0, null, (credential == null ? "no credential" : "the credential expired")
+                + " and the " + attestation.method() + " attestation has already been used; a new one is needed");
+    }
+
+    /** The initial attestation, used up on success, given up for good when the server calls its join token invalid. */
+    private static <T> T attestInitially(InitialAttestation attestation, Call<T> attest)
+            throws IOException, WimseException, InterruptedException {
+        try {
+            T fresh = attest.call();
+            attestation.succeeded();
+            return fresh;
+        } catch (IdentityServerException e) {
+            if (e.code().filter(IdentityServerException.JOIN_TOKEN_INVALID::equals).isPresent()) {
+                attestation.rejectedForGood();
+            }
+            throw e;
+        }
+    }
+
     private final Exchange<T> exchange;
     private final String what;
     private final String endpoint;
@@ -49,6 +96,7 @@ final class RenewalLoop<T> implements AutoCloseable {
     private final Duration minBackoff;
     private final Duration maxBackoff;
     private final Duration initialWait;
+    private final Duration checkInterval;
     private final ScheduledExecutorService executor;
     private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
 
@@ -60,25 +108,29 @@ final class RenewalLoop<T> implements AutoCloseable {
     private int failures;
 
     /**
-     * Starts the loop on a daemon thread named {@code threadName}, looking at the schedule every
-     * {@code checkInterval}; {@code what} names the credential in log lines ("a WIT").
+     * A loop on a daemon thread named {@code threadName}, looking at the schedule every
+     * {@code settings.checkInterval} once {@link #start()}ed; {@code what} names the credential in log lines ("a WIT").
      */
-    RenewalLoop(String threadName, String what, String endpoint, Logger log, Exchange<T> exchange, Clock clock,
-                double renewFraction, Duration minBackoff, Duration maxBackoff, Duration checkInterval, Duration initialWait) {
+    RenewalLoop(String threadName, String what, String endpoint, Logger log, Exchange<T> exchange, RenewalSettings settings) {
         this.exchange = exchange;
         this.what = what;
         this.endpoint = endpoint;
         this.log = log;
-        this.clock = clock;
-        this.renewFraction = renewFraction;
-        this.minBackoff = minBackoff;
-        this.maxBackoff = maxBackoff;
-        this.initialWait = initialWait;
+        this.clock = settings.clock;
+        this.renewFraction = settings.renewFraction;
+        this.minBackoff = settings.minBackoff;
+        this.maxBackoff = settings.maxBackoff;
+        this.initialWait = settings.initialWait();
+        this.checkInterval = settings.checkInterval;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Starts the schedule (once the owner holds this loop: the first round runs at once). */
+    void start() {
         executor.scheduleWithFixedDelay(this::runIfDue, 0, checkInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
