@@ -10,10 +10,14 @@ import io.wimse4j.x509.tls.WicKeyManager;
 import io.wimse4j.x509.tls.WicTrustManager;
 import io.wimse4j.x509.tls.WimseTls;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -32,34 +36,49 @@ import java.util.List;
  * resumption): {@code mtlsHandshakeWimse} through {@link WimseTls} ({@link WicKeyManager},
  * {@link WicTrustManager}: per-trust-domain anchors, URI SAN, EKU, the authorizer and the expected
  * server), against {@code mtlsHandshakeJdk}, the JDK's own key and PKIX trust managers over the same
- * keys and CA: the baseline of the ratio.
+ * keys and CA: the baseline of the ratio. Both engines are set up by the same {@link #handshake} (TLS
+ * 1.3 only, the JDK's default cipher suites, groups and signature schemes, client authentication
+ * required, no peer host so no resumption), so the managers are the only difference.
+ *
+ * <p>The two run <b>at the same time</b>, one thread each in one JMH group ({@code mtlsHandshake}) in
+ * one fork: iteration {@code i} of both covers the same seconds of the machine's load and the same JIT
+ * state. Run one after the other in two forks (as first written) they were measured 40 s or more apart
+ * on a shared machine, in the middle of a warm-up that lasts longer than JMH's default here, and the
+ * ratio moved from 0.55 to 1.25 between runs of the same code (docs/benchmarks.md, issue 11).
  */
+@Warmup(iterations = 10, time = 2)
+@Measurement(iterations = 8, time = 2)
 public class MutualTlsHandshakeBenchmark extends BenchmarkDefaults {
-    /** Both sides' contexts, made once per trial. */
+    /** The group both benchmarks run in, one thread each. */
+    static final String GROUP = "mtlsHandshake";
+
+    /** wimse4j's client and server contexts, made once per trial (per thread). */
     @State(Scope.Thread)
-    public static class Contexts {
-        SSLContext wimseServer;
-        SSLContext wimseClient;
-        SSLContext jdkServer;
-        SSLContext jdkClient;
+    public static class WimseContexts {
+        SSLContext server;
+        SSLContext client;
 
         @Setup(Level.Trial)
-        public void make() throws Exception {
-            TrustDomain td = new TrustDomain("example.org");
-            HeldCertificate ca = HeldCertificate.builder().commonName("example.org CA").certificateAuthority(0).build();
-            HeldCertificate server = HeldCertificate.builder().uri("wimse://example.org/svc/server").dnsName("localhost")
-                    .usages(WicUsage.SERVER).signedBy(ca).build();
-            HeldCertificate client = HeldCertificate.builder().uri("wimse://example.org/svc/client")
-                    .usages(WicUsage.CLIENT).signedBy(ca).build();
-            X509TrustSource trust = X509TrustSource.of(X509TrustBundle.of(td, List.of(ca.certificate())));
+        public void make(Credentials k) {
             Clock clock = Clock.systemUTC();
-            wimseServer = WimseTls.context(WicKeyManager.of(server.keyPair().getPrivate(), server.chain(), clock),
-                    WicTrustManager.builder().trust(trust).clock(clock).authorizeClients(CallerAuthorizer.memberOf(td)).build());
-            wimseClient = WimseTls.context(WicKeyManager.of(client.keyPair().getPrivate(), client.chain(), clock),
-                    WicTrustManager.builder().trust(trust).clock(clock)
-                            .expectServer(CallerAuthorizer.memberOf(td)).build());
-            jdkServer = jdk(server, ca.certificate());
-            jdkClient = jdk(client, ca.certificate());
+            server = WimseTls.context(WicKeyManager.of(k.server.keyPair().getPrivate(), k.server.chain(), clock),
+                    WicTrustManager.builder().trust(k.trust).clock(clock).authorizeClients(CallerAuthorizer.memberOf(k.td)).build());
+            client = WimseTls.context(WicKeyManager.of(k.client.keyPair().getPrivate(), k.client.chain(), clock),
+                    WicTrustManager.builder().trust(k.trust).clock(clock)
+                            .expectServer(CallerAuthorizer.memberOf(k.td)).build());
+        }
+    }
+
+    /** The JDK's client and server contexts (SunX509 key manager, PKIX trust manager), made once per trial. */
+    @State(Scope.Thread)
+    public static class JdkContexts {
+        SSLContext server;
+        SSLContext client;
+
+        @Setup(Level.Trial)
+        public void make(Credentials k) throws Exception {
+            server = jdk(k.server, k.ca.certificate());
+            client = jdk(k.client, k.ca.certificate());
         }
 
         private static SSLContext jdk(HeldCertificate own, X509Certificate ca) throws Exception {
@@ -80,16 +99,39 @@ public class MutualTlsHandshakeBenchmark extends BenchmarkDefaults {
         }
     }
 
-    /** A mutual-TLS handshake through wimse4j's key and trust managers. */
-    @Benchmark
-    public boolean mtlsHandshakeWimse(Contexts c) throws SSLException {
-        return handshake(c.wimseClient, c.wimseServer);
+    /** A CA of trust domain {@code example.org} (EC P-256) and a server and a client WIC it signed: both variants use these. */
+    @State(Scope.Benchmark)
+    public static class Credentials {
+        final TrustDomain td = new TrustDomain("example.org");
+        HeldCertificate ca;
+        HeldCertificate server;
+        HeldCertificate client;
+        X509TrustSource trust;
+
+        @Setup(Level.Trial)
+        public void make() throws Exception {
+            ca = HeldCertificate.builder().commonName("example.org CA").certificateAuthority(0).build();
+            server = HeldCertificate.builder().uri("wimse://example.org/svc/server").dnsName("localhost")
+                    .usages(WicUsage.SERVER).signedBy(ca).build();
+            client = HeldCertificate.builder().uri("wimse://example.org/svc/client").usages(WicUsage.CLIENT).signedBy(ca).build();
+            trust = X509TrustSource.of(X509TrustBundle.of(td, List.of(ca.certificate())));
+        }
     }
 
-    /** The same handshake through the JDK's key and PKIX trust managers: the baseline. */
+    /** A mutual-TLS handshake through wimse4j's key and trust managers. */
     @Benchmark
-    public boolean mtlsHandshakeJdk(Contexts c) throws SSLException {
-        return handshake(c.jdkClient, c.jdkServer);
+    @Group(GROUP)
+    @GroupThreads(1)
+    public boolean mtlsHandshakeWimse(WimseContexts c) throws SSLException {
+        return handshake(c.client, c.server);
+    }
+
+    /** The same handshake through the JDK's key and PKIX trust managers, at the same time: the baseline. */
+    @Benchmark
+    @Group(GROUP)
+    @GroupThreads(1)
+    public boolean mtlsHandshakeJdk(JdkContexts c) throws SSLException {
+        return handshake(c.client, c.server);
     }
 
     /** Runs one TLS 1.3 handshake with client authentication between fresh engines; true when both finished. */

@@ -34,7 +34,7 @@ import java.util.Optional;
  *       with the same {@code workloadAlg}, one thread.</li>
  *   <li>{@code redisVerify} ("redis vs in-memory"): {@code inMemoryVerify} with the same parameters.</li>
  *   <li>{@code mtlsHandshakeWimse}: {@code mtlsHandshakeJdk}, the same mutual-TLS handshake through the
- *       JDK's own key and PKIX trust managers.</li>
+ *       JDK's own key and PKIX trust managers, run at the same time in one JMH group.</li>
  * </ul>
  * Benchmarks with no baseline ({@code firstUseAt1M}, {@code replayAt1M} of
  * {@link ReplayCacheBenchmark}) are listed on their own with the range of their iterations.
@@ -175,7 +175,12 @@ public final class RatioReport {
     private RatioReport() {
     }
 
-    /** Parses JMH's JSON output. Benchmark names are reduced to the method name. */
+    /**
+     * Parses JMH's JSON output. Benchmark names are reduced to the method name. A JMH group
+     * ({@code @Group}, e.g. {@link MutualTlsHandshakeBenchmark}'s) is read as one result per method of
+     * the group, from its secondary metrics (their iterations ran at the same time); the group's own
+     * total is left out. Profilers' secondary metrics ({@code ·gc.alloc.rate}, ...) are ignored.
+     */
     public static List<Result> parse(String json) throws IOException {
         JsonNode root = new ObjectMapper().readTree(json);
         if (root == null || !root.isArray()) {
@@ -190,21 +195,35 @@ public final class RatioReport {
                 Map.Entry<String, JsonNode> e = it.next();
                 params.put(e.getKey(), e.getValue().asText());
             }
-            JsonNode metric = b.path("primaryMetric");
-            double error = metric.path("scoreError").isNumber() ? metric.path("scoreError").asDouble() : Double.NaN;
-            double score = metric.path("score").asDouble(Double.NaN);
-            double best = Double.NEGATIVE_INFINITY;
-            List<Double> iterations = new ArrayList<>();
-            for (JsonNode fork : metric.path("rawData")) {
-                for (JsonNode iteration : fork) {
-                    best = Math.max(best, iteration.asDouble());
-                    iterations.add(iteration.asDouble());
+            List<Result> members = new ArrayList<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = b.path("secondaryMetrics").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getKey().isEmpty() && Character.isJavaIdentifierStart(e.getKey().charAt(0))) {
+                    members.add(result(e.getKey(), params, e.getValue()));
                 }
             }
-            out.add(new Result(method, params, score, error, best == Double.NEGATIVE_INFINITY ? score : best,
-                    metric.path("scoreUnit").asText(""), iterations.isEmpty() ? List.of(score) : List.copyOf(iterations)));
+            if (members.isEmpty()) {
+                out.add(result(method, params, b.path("primaryMetric")));
+            } else {
+                out.addAll(members);
+            }
         }
         return out;
+    }
+
+    private static Result result(String method, Map<String, String> params, JsonNode metric) {
+        double error = metric.path("scoreError").isNumber() ? metric.path("scoreError").asDouble() : Double.NaN;
+        double score = metric.path("score").asDouble(Double.NaN);
+        double best = Double.NEGATIVE_INFINITY;
+        List<Double> iterations = new ArrayList<>();
+        for (JsonNode fork : metric.path("rawData")) {
+            for (JsonNode iteration : fork) {
+                best = Math.max(best, iteration.asDouble());
+                iterations.add(iteration.asDouble());
+            }
+        }
+        return new Result(method, params, score, error, best == Double.NEGATIVE_INFINITY ? score : best,
+                metric.path("scoreUnit").asText(""), iterations.isEmpty() ? List.of(score) : List.copyOf(iterations));
     }
 
     /** Pairs each non-baseline result with its baseline; results without one are left out. */

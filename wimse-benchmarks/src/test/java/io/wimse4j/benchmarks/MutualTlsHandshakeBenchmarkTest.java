@@ -9,14 +9,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class MutualTlsHandshakeBenchmarkTest {
     @Test
     void MT_2_bothHandshakesCompleteAndAMismatchedPairDoesNot() throws Exception {
-        MutualTlsHandshakeBenchmark.Contexts c = new MutualTlsHandshakeBenchmark.Contexts();
-        c.make();
+        MutualTlsHandshakeBenchmark.Credentials k = new MutualTlsHandshakeBenchmark.Credentials();
+        k.make();
+        MutualTlsHandshakeBenchmark.WimseContexts w = new MutualTlsHandshakeBenchmark.WimseContexts();
+        w.make(k);
+        MutualTlsHandshakeBenchmark.JdkContexts j = new MutualTlsHandshakeBenchmark.JdkContexts();
+        j.make(k);
         MutualTlsHandshakeBenchmark b = new MutualTlsHandshakeBenchmark();
-        assertThat(b.mtlsHandshakeWimse(c)).isTrue();
-        assertThat(b.mtlsHandshakeJdk(c)).isTrue();
-        MutualTlsHandshakeBenchmark.Contexts other = new MutualTlsHandshakeBenchmark.Contexts();
-        other.make(); // another CA: neither side trusts the other's certificate
-        assertThatThrownBy(() -> MutualTlsHandshakeBenchmark.handshake(c.wimseClient, other.wimseServer))
+        assertThat(b.mtlsHandshakeWimse(w)).isTrue();
+        assertThat(b.mtlsHandshakeJdk(j)).isTrue();
+        MutualTlsHandshakeBenchmark.Credentials otherCa = new MutualTlsHandshakeBenchmark.Credentials();
+        otherCa.make();
+        MutualTlsHandshakeBenchmark.WimseContexts other = new MutualTlsHandshakeBenchmark.WimseContexts();
+        other.make(otherCa); // another CA: neither side trusts the other's certificate
+        assertThatThrownBy(() -> MutualTlsHandshakeBenchmark.handshake(w.client, other.server))
+                .isInstanceOf(javax.net.ssl.SSLException.class);
+        MutualTlsHandshakeBenchmark.JdkContexts otherJdk = new MutualTlsHandshakeBenchmark.JdkContexts();
+        otherJdk.make(otherCa);
+        assertThatThrownBy(() -> MutualTlsHandshakeBenchmark.handshake(j.client, otherJdk.server))
                 .isInstanceOf(javax.net.ssl.SSLException.class);
     }
 }

@@ -209,6 +209,26 @@ class RatioReportTest {
     }
 
     @Test
+    void aJmhGroupIsReadAsOneResultPerMethodAndTheHandshakeIsComparedWithTheJdksOfTheSameSeconds() throws IOException {
+        // @Group("mtlsHandshake"): the primary metric is the group's total, the secondary ones its methods
+        String json = "[{\"benchmark\":\"io.wimse4j.benchmarks.MutualTlsHandshakeBenchmark.mtlsHandshake\",\"mode\":\"thrpt\","
+                + "\"threads\":2,\"params\":{},"
+                + "\"primaryMetric\":{\"score\":190.0,\"scoreError\":5.0,\"scoreUnit\":\"ops/s\",\"rawData\":[[180.0,200.0]]},"
+                + "\"secondaryMetrics\":{"
+                + "\"mtlsHandshakeJdk\":{\"score\":100.0,\"scoreError\":3.0,\"scoreUnit\":\"ops/s\",\"rawData\":[[90.0,110.0]]},"
+                + "\"mtlsHandshakeWimse\":{\"score\":90.0,\"scoreError\":3.0,\"scoreUnit\":\"ops/s\",\"rawData\":[[90.0,90.0]]},"
+                + "\"\u00b7gc.alloc.rate\":{\"score\":12.0,\"scoreError\":1.0,\"scoreUnit\":\"MB/sec\",\"rawData\":[[12.0,12.0]]}"
+                + "}}]";
+        List<RatioReport.Result> results = RatioReport.parse(json);
+        assertThat(results).extracting(RatioReport.Result::benchmark).containsExactly("mtlsHandshakeJdk", "mtlsHandshakeWimse");
+        RatioReport.Row row = RatioReport.ratios(results).get(0);
+        assertThat(row.baselineName()).isEqualTo("mtlsHandshakeJdk");
+        assertThat(row.ratio()).isCloseTo(0.9, within(1e-9));
+        assertThat(row.iterationRatios()).containsExactly(1.0, 90.0 / 110.0);
+        assertThat(RatioReport.withoutBaseline(results)).isEmpty();
+    }
+
+    @Test
     void redisIsComparedWithTheInMemoryCacheOfTheSameRun() throws IOException {
         String json = "[" + String.join(",",
                 result("inMemoryVerify", "\"workloadAlg\":\"EdDSA\"", 8000, 8000, 8000),
