@@ -41,21 +41,38 @@ final class AuditLog {
         this.state = state;
     }
 
-    /** Records one WIT issuance attempt; {@code jti} and {@code sub} may be null when unknown. */
-    void record(Instant time, String jti, String sub, String method, String result) {
-        record(time, sub, o -> o.put("time", time.toString()).put("jti", jti).put("sub", sub).put("method", method)
-                .put("result", result));
+    /**
+     * Records one WIT issuance attempt; {@code jti} and {@code sub} may be null when unknown;
+     * {@code presented} is the serial (hex) of the WIC a {@code wic} attestation presented, else null.
+     */
+    void record(Instant time, String jti, String sub, String method, String presented, String result) {
+        record(time, sub, o -> {
+            o.put("time", time.toString()).put("jti", jti).put("sub", sub).put("method", method);
+            presented(o, presented);
+            o.put("result", result);
+        });
     }
 
-    /** Records one WIC issuance attempt; {@code serial} (hex) and {@code sub} may be null when unknown. */
-    void recordWic(Instant time, String serial, String sub, String method, String result) {
+    /**
+     * Records one WIC issuance attempt; {@code serial} (hex) and {@code sub} may be null when unknown;
+     * {@code presented} as for {@link #record}.
+     */
+    void recordWic(Instant time, String serial, String sub, String method, String presented, String result) {
         record(time, sub, o -> {
             o.put("time", time.toString()).put("credential", "wic");
             if (serial != null) {
                 o.put("serial", serial);
             }
-            o.put("sub", sub).put("method", method).put("result", result);
+            o.put("sub", sub).put("method", method);
+            presented(o, presented);
+            o.put("result", result);
         });
+    }
+
+    private static void presented(ObjectNode o, String presented) {
+        if (presented != null) {
+            o.put("presented_serial", presented);
+        }
     }
 
     private void record(Instant time, String sub, java.util.function.Consumer<ObjectNode> line) {

@@ -126,7 +126,7 @@ final class IssuanceService {
             try {
                 request = IssuanceRequest.parse(body, facts, tlsClientChain);
             } catch (Problem p) {
-                throw refused(p, "-", null);
+                throw refused(p, "-", null, null);
             }
             String method = request.method().wireName();
             Attestor attestor = attestors.get(request.method());
@@ -136,16 +136,16 @@ final class IssuanceService {
                 pop = proofChecker.check(request.publicJwk(), request.proof(), clock.instant());
                 attestation = attestor.attest(request);
             } catch (Problem p) {
-                throw refused(p, method, null);
+                throw refused(p, method, null, presented(request));
             }
             Issued issued;
             try {
                 issued = issue(pop, attestor, attestation);
             } catch (Problem p) {
-                throw refused(p, method, attestation.identifier().value());
+                throw refused(p, method, attestation.identifier().value(), presented(request));
             }
             count("issued");
-            audit.record(clock.instant(), issued.jti(), issued.subject().value(), method, "issued");
+            audit.record(clock.instant(), issued.jti(), issued.subject().value(), method, presented(request), "issued");
             return issued;
         } finally {
             timer.record(Duration.ofNanos(System.nanoTime() - start));
@@ -153,10 +153,16 @@ final class IssuanceService {
     }
 
     /** Counts and audits a refusal ({@code sub} null while no attestation succeeded) and returns it to throw. */
-    private Problem refused(Problem p, String method, String sub) {
+    /** The serial (hex) of the WIC a {@code wic} attestation presented, for the audit line; else null. */
+    static String presented(AttestationRequest request) {
+        return request.method() == AttestationMethod.WIC && !request.tlsClientChain().isEmpty()
+                ? request.tlsClientChain().get(0).getSerialNumber().toString(16) : null;
+    }
+
+    private Problem refused(Problem p, String method, String sub, String presented) {
         String code = p.code();
         count(code);
-        audit.record(clock.instant(), null, sub, method, code);
+        audit.record(clock.instant(), null, sub, method, presented, code);
         return p;
     }
 

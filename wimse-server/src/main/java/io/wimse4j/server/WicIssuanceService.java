@@ -91,7 +91,7 @@ final class WicIssuanceService {
             try {
                 request = WicRequest.parse(body, facts, tlsClientChain);
             } catch (Problem p) {
-                throw refused(p, "-", null);
+                throw refused(p, "-", null, null);
             }
             String method = request.method().wireName();
             Attestor attestor = attestors.get(request.method());
@@ -99,17 +99,17 @@ final class WicIssuanceService {
             try {
                 attestation = attestor.attest(request);
             } catch (Problem p) {
-                throw refused(p, method, null);
+                throw refused(p, method, null, IssuanceService.presented(request));
             }
             IssuedWic wic;
             try {
                 wic = issue(request, attestor, attestation);
             } catch (Problem p) {
-                throw refused(p, method, attestation.identifier().value());
+                throw refused(p, method, attestation.identifier().value(), IssuanceService.presented(request));
             }
             count("issued");
             audit.recordWic(clock.instant(), wic.certificate().getSerialNumber().toString(16), wic.identifier().value(),
-                    method, "issued");
+                    method, IssuanceService.presented(request), "issued");
             return wic;
         } finally {
             timer.record(Duration.ofNanos(System.nanoTime() - start));
@@ -153,9 +153,9 @@ final class WicIssuanceService {
     }
 
     /** Counts and audits a refusal ({@code sub} null while no attestation succeeded) and returns it to throw. */
-    private Problem refused(Problem p, String method, String sub) {
+    private Problem refused(Problem p, String method, String sub, String presented) {
         count(p.code());
-        audit.recordWic(clock.instant(), null, sub, method, p.code());
+        audit.recordWic(clock.instant(), null, sub, method, presented, p.code());
         return p;
     }
 

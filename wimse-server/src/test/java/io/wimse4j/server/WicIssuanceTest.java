@@ -126,6 +126,7 @@ class WicIssuanceTest {
         assertThat(line.get("result").textValue()).isEqualTo("issued");
         assertThat(line.get("sub").textValue()).isEqualTo(SVC);
         assertThat(line.get("method").textValue()).isEqualTo("join_token");
+        assertThat(line.has("presented_serial")).as("only a wic attestation presents a WIC").isFalse();
         assertThat(line.get("serial").textValue()).isEqualTo(leaf.getSerialNumber().toString(16));
         assertThat(String.join("\n", audit)).doesNotContain("BEGIN");
         assertThat(h.get("/metrics").body()).contains("wimse_wic_issuance_total{result=\"issued\"} 1.0")

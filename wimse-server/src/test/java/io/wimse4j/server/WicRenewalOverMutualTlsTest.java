@@ -120,6 +120,9 @@ class WicRenewalOverMutualTlsTest {
         JsonNode audit = lastAudit();
         assertThat(audit.get("method").textValue()).isEqualTo("wic");
         assertThat(audit.get("result").textValue()).isEqualTo("issued");
+        assertThat(audit.get("presented_serial").textValue()).as("the WIC presented, audited")
+                .isEqualTo(current.chain().get(0).getSerialNumber().toString(16));
+        assertThat(audit.get("serial").textValue()).isEqualTo(chain.get(0).getSerialNumber().toString(16));
         // and the renewed WIC renews again
         Held renewed = new Held(next, chain);
         assertThat(renew(renewed, KeyType.EC_P256.generate(), SVC).statusCode()).isEqualTo(200);
@@ -130,6 +133,7 @@ class WicRenewalOverMutualTlsTest {
         Held current = firstWic(SVC);
         assertProblem(renew(current, current.keys(), SVC), 400, "invalid-key");
         assertThat(lastAudit().get("result").textValue()).isEqualTo("invalid-key");
+        assertThat(lastAudit().get("presented_serial").textValue()).isEqualTo(current.chain().get(0).getSerialNumber().toString(16));
     }
 
     @Test
@@ -197,6 +201,7 @@ class WicRenewalOverMutualTlsTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(lastAudit().get("method").textValue()).isEqualTo("wic");
         assertThat(lastAudit().get("sub").textValue()).isEqualTo(SVC);
+        assertThat(lastAudit().get("presented_serial").textValue()).isEqualTo(current.chain().get(0).getSerialNumber().toString(16));
     }
 
     @Test
