@@ -52,6 +52,11 @@ final class DemoServiceCommand implements Callable<Integer> {
                     "validated in the TLS handshake; the caller is its URI SAN. Repeatable; needs --tls-cert/--tls-key."})
     private List<String> mtlsCa = new ArrayList<>();
 
+    @Option(names = "--mtls-allow", paramLabel = "<identifier>",
+            description = {"With --mtls-ca: only these workloads may connect, decided in the TLS handshake (a certificate of",
+                    "any other is refused, PEER_NOT_AUTHORIZED). Repeatable; default: any validated WIC."})
+    private List<String> mtlsAllow = new ArrayList<>();
+
     @Option(names = "--trust-ca", paramLabel = "<pem>",
             description = "CA certificate (PEM) to trust for the https JWKS URLs, e.g. an Identity Server's ca.pem (default: the JDK's trust store).")
     private Path trustCa;
@@ -134,6 +139,9 @@ final class DemoServiceCommand implements Callable<Integer> {
         if (!mtlsCa.isEmpty() && tlsCert == null) {
             throw CliException.usage("--mtls-ca needs --tls-cert and --tls-key (mutual TLS is TLS)");
         }
+        if (!mtlsAllow.isEmpty() && mtlsCa.isEmpty()) {
+            throw CliException.usage("--mtls-allow needs --mtls-ca");
+        }
         DemoService.Builder b = DemoService.builder().port(port).bindAddress(bind)
                 .transports(TransportOption.accepted(transport, "--transport"));
         if (!trust.isEmpty()) {
@@ -141,6 +149,18 @@ final class DemoServiceCommand implements Callable<Integer> {
         }
         if (!mtlsCa.isEmpty()) {
             b.mutualTls(X509Inputs.trust(mtlsCa, "--mtls-ca", ((WimseCli) spec.root().userObject()).stdin()));
+        }
+        if (!mtlsAllow.isEmpty()) {
+            List<io.wimse4j.core.id.WorkloadIdentifier> allowed = new ArrayList<>();
+            for (String id : mtlsAllow) {
+                try {
+                    allowed.add(io.wimse4j.core.id.WorkloadIdentifier.parse(id));
+                } catch (io.wimse4j.core.error.WimseException e) {
+                    throw CliException.usage("--mtls-allow: " + e.detail());
+                }
+            }
+            b.authorizeClients(io.wimse4j.core.authz.CallerAuthorizer.oneOf(
+                    allowed.toArray(io.wimse4j.core.id.WorkloadIdentifier[]::new)));
         }
         try {
             b.externalBaseUri(new URI(baseUri));

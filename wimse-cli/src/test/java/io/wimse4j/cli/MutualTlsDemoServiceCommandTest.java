@@ -112,6 +112,22 @@ class MutualTlsDemoServiceCommandTest {
     }
 
     @Test
+    void WIC_4_mtlsAllowAdmitsOnlyTheListedWorkloadsInTheHandshake() throws Exception {
+        String caller = "wimse://example.org/svc/caller";
+        List<String> args = new ArrayList<>(serverFiles());
+        args.addAll(List.of("--mtls-allow", caller));
+        URI url = start(args);
+        assertThat(get(url, HeldCertificate.builder().uri(caller).usages(WicUsage.CLIENT).signedBy(CA).build()).statusCode())
+                .isEqualTo(200);
+        assertThatThrownBy(() -> get(url, HeldCertificate.builder().uri("wimse://example.org/svc/other").usages(WicUsage.CLIENT)
+                .signedBy(CA).build())).as("PEER_NOT_AUTHORIZED in the handshake").isInstanceOf(IOException.class);
+        Cli.Result r = Cli.run("demo-service", "--base-uri", BASE, "--insecure-http", "--trust", "example.org=x.json",
+                "--mtls-allow", caller);
+        assertThat(r.exit()).isEqualTo(WimseCli.USAGE);
+        assertThat(r.err()).contains("--mtls-allow needs --mtls-ca");
+    }
+
+    @Test
     void MT_2_mtlsCaNeedsTlsAndAWellFormedValue() throws Exception {
         Path ca = Files.writeString(dir.resolve("ca.pem"), CA.certificatePem());
         Cli.Result r = Cli.run("demo-service", "--base-uri", BASE, "--insecure-http", "--mtls-ca", "example.org=" + ca);
