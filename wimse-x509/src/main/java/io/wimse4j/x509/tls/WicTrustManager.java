@@ -3,6 +3,8 @@ package io.wimse4j.x509.tls;
 import io.wimse4j.core.authz.CallerAuthorizer;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.id.IdentifierResolver;
+import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.x509.VerifiedWic;
 import io.wimse4j.x509.WicValidator;
 import io.wimse4j.x509.X509TrustSource;
@@ -15,11 +17,14 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedTrustManager;
 import java.net.Socket;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Validates the peer of a TLS handshake by its Workload Identity Certificate (MT-1..MT-4, WIC-4):
@@ -28,7 +33,8 @@ import java.util.Objects;
  *       URI SAN names, EKU {@code clientAuth}), then the {@link CallerAuthorizer}, in the handshake;</li>
  *   <li>a server's chain with a validator for servers (EKU {@code serverAuth}); then, when the client
  *       dialled a DNS name with endpoint identification on, the RFC 9525 DNS-ID check against the
- *       leaf's DNS SANs, and, when configured, the expected server identity (MT-4). A server reached
+ *       leaf's DNS SANs, and, when configured, the expected server identity (MT-4: a fixed one, or the ID-4
+ *       mapping of the dialled {@code https://host:port}, {@link Builder#expectServers}). A server reached
  *       without a DNS-ID check (an IP address, endpoint identification off) is refused unless an expected
  *       identity is configured.</li>
  * </ul>
@@ -56,12 +62,14 @@ public final class WicTrustManager extends X509ExtendedTrustManager {
     private final CallerAuthorizer clientAuthorizer;
     private final CallerAuthorizer expectedServer;
     private final Listener listener;
+    private final IdentifierResolver serverResolver;
 
     private WicTrustManager(Builder b) {
         this.clients = WicValidator.builder().trust(b.trust).clock(b.clock).forClients().build();
         this.servers = WicValidator.builder().trust(b.trust).clock(b.clock).forServers().build();
         this.clientAuthorizer = b.clientAuthorizer;
         this.expectedServer = b.expectedServer;
+        this.serverResolver = b.serverResolver;
         this.listener = b.listener;
     }
 
@@ -83,7 +91,7 @@ public final class WicTrustManager extends X509ExtendedTrustManager {
         }
     }
 
-    private void server(X509Certificate[] chain, String host, String endpointIdentification) throws CertificateException {
+    private void server(X509Certificate[] chain, String host, int port, String endpointIdentification) throws CertificateException {
         try {
             VerifiedWic peer = servers.validate(chain == null ? List.of() : List.of(chain));
             boolean dnsChecked = false;
@@ -94,18 +102,47 @@ public final class WicTrustManager extends X509ExtendedTrustManager {
                 }
                 dnsChecked = true;
             }
+            boolean expected = false;
+            if (serverResolver != null) {
+                expected = true;
+                URI handle = handle(host, port);
+                Optional<WorkloadIdentifier> want = handle == null ? Optional.empty() : serverResolver.resolve(handle);
+                if (want.isEmpty()) {
+                    throw new WimseException(Reason.PEER_NOT_AUTHORIZED, "no workload identifier is expected behind "
+                            + (handle == null ? "the dialled address" : handle) + " (ID-4, MT-4)");
+                }
+                if (!want.get().equals(peer.identifier())) {
+                    throw new WimseException(Reason.PEER_NOT_AUTHORIZED, "the server is " + peer.identifier() + ", not "
+                            + want.get() + " expected behind " + handle + " (ID-4, MT-4)");
+                }
+            }
             if (expectedServer != null) {
+                expected = true;
                 if (!expectedServer.permits(peer.identifier())) {
                     throw new WimseException(Reason.PEER_NOT_AUTHORIZED, "the server is " + peer.identifier()
                             + ", not the workload expected (MT-4)");
                 }
-            } else if (!dnsChecked) {
+            }
+            if (!expected && !dnsChecked) {
                 throw new WimseException(Reason.PEER_NOT_AUTHORIZED, "no DNS-ID check was possible and no expected server"
                         + " identity is configured (MT-4)");
             }
             listener.accepted("server", peer);
         } catch (WimseException e) {
             throw refused("server", e);
+        }
+    }
+
+    /** {@code https://host:port} of the dialled peer, or null when the TLS stack does not say. */
+    private static URI handle(String host, int port) {
+        if (host == null || host.isEmpty()) {
+            return null;
+        }
+        try {
+            String h = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+            return new URI("https://" + h + (port > 0 ? ":" + port : ""));
+        } catch (URISyntaxException e) {
+            return null;
         }
     }
 
@@ -138,16 +175,17 @@ public final class WicTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        server(chain, null, null);
+        server(chain, null, -1, null);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
         if (socket instanceof SSLSocket s) {
             SSLSession session = s.getHandshakeSession();
-            server(chain, session == null ? null : session.getPeerHost(), s.getSSLParameters().getEndpointIdentificationAlgorithm());
+            server(chain, session == null ? null : session.getPeerHost(), session == null ? -1 : session.getPeerPort(),
+                    s.getSSLParameters().getEndpointIdentificationAlgorithm());
         } else {
-            server(chain, null, null);
+            server(chain, null, -1, null);
         }
     }
 
@@ -155,7 +193,8 @@ public final class WicTrustManager extends X509ExtendedTrustManager {
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
         SSLSession session = engine == null ? null : engine.getHandshakeSession();
         SSLParameters params = engine == null ? null : engine.getSSLParameters();
-        server(chain, session == null ? null : session.getPeerHost(), params == null ? null : params.getEndpointIdentificationAlgorithm());
+        server(chain, session == null ? null : session.getPeerHost(), session == null ? -1 : session.getPeerPort(),
+                params == null ? null : params.getEndpointIdentificationAlgorithm());
     }
 
     @Override
@@ -169,6 +208,7 @@ public final class WicTrustManager extends X509ExtendedTrustManager {
         private Clock clock = Clock.systemUTC();
         private CallerAuthorizer clientAuthorizer = CallerAuthorizer.any();
         private CallerAuthorizer expectedServer;
+        private IdentifierResolver serverResolver;
         private Listener listener = (role, reason, detail) -> LOG.warn("refused TLS {}: {}: {}", role, reason, detail);
 
         private Builder() {
@@ -198,6 +238,17 @@ public final class WicTrustManager extends X509ExtendedTrustManager {
          */
         public Builder expectServer(CallerAuthorizer expected) {
             this.expectedServer = Objects.requireNonNull(expected, "expected");
+            return this;
+        }
+
+        /**
+         * The ID-4 mapping this client expects servers by (MT-4): in every handshake as a client, the
+         * identifier {@code resolver} gives for {@code https://<dialled host>:<port>} must be the server's; a
+         * handle it does not know is refused. Counts as the expected identity where no DNS-ID check is
+         * possible (an IP address); with {@link #expectServer} as well, both must pass.
+         */
+        public Builder expectServers(IdentifierResolver resolver) {
+            this.serverResolver = Objects.requireNonNull(resolver, "resolver");
             return this;
         }
 

@@ -203,6 +203,57 @@ class MutualTlsHandshakeTest {
         assertThat(call(client, rightServer)).isEqualTo("hello " + CLIENT_ID);
     }
 
+    /** Connects as {@code client} to 127.0.0.1 (no DNS-ID check possible) and reads the greeting. */
+    String callByAddress(WicKeyManager client, WicTrustManager trust) throws Exception {
+        SSLContext ctx = WimseTls.context(client, trust);
+        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", server.getLocalPort())) {
+            s.setSoTimeout(5000);
+            s.startHandshake();
+            String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            if (line == null) {
+                throw new IOException("the server closed the connection: the handshake was refused");
+            }
+            return line;
+        }
+    }
+
+    @Test
+    void ID_4_aClientDiallingAnAddressExpectsTheServerItsIdentifierMappingNames() throws Exception {
+        startServer(CallerAuthorizer.any());
+        WicKeyManager client = keys(PKI.client(CLIENT_ID));
+        java.net.URI handle = java.net.URI.create("https://127.0.0.1:" + server.getLocalPort());
+        WorkloadIdentifier serverId = WorkloadIdentifier.parse(SERVER_ID);
+        WorkloadIdentifier other = WorkloadIdentifier.parse("wimse://example.org/svc/other");
+        java.util.function.Function<WorkloadIdentifier, WicTrustManager> mapping = id -> WicTrustManager.builder().trust(trust())
+                .clock(CLOCK).expectServers(h -> h.equals(handle) && id != null ? java.util.Optional.of(id) : java.util.Optional.empty())
+                .listener(recording(serverEventsOf(id == null ? null : id.value()))).build();
+        assertThat(callByAddress(client, mapping.apply(serverId))).isEqualTo("hello " + CLIENT_ID);
+        List<String> wrong = serverEventsOf(other.value());
+        assertThatThrownBy(() -> callByAddress(client, mapping.apply(other))).isInstanceOf(IOException.class);
+        assertThat(wrong).containsExactly("refused server " + Reason.PEER_NOT_AUTHORIZED);
+        List<String> unknown = serverEventsOf(null);
+        assertThatThrownBy(() -> callByAddress(client, mapping.apply(null))).as("a handle the mapping does not know")
+                .isInstanceOf(IOException.class);
+        assertThat(unknown).containsExactly("refused server " + Reason.PEER_NOT_AUTHORIZED);
+        // without any expected identity, an address cannot be checked at all (MT-4)
+        List<String> none = new CopyOnWriteArrayList<>();
+        assertThatThrownBy(() -> callByAddress(client, clientTrust(none))).isInstanceOf(IOException.class);
+        assertThat(none).containsExactly("refused server " + Reason.PEER_NOT_AUTHORIZED);
+    }
+
+    private final java.util.Map<String, List<String>> eventsByExpectation = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private List<String> serverEventsOf(String id) {
+        return eventsByExpectation.computeIfAbsent(String.valueOf(id), k -> new CopyOnWriteArrayList<>());
+    }
+
+    @Test
+    void MT_7_resumedSessionsAreKeptForFiveMinutesOnly() {
+        SSLContext ctx = WimseTls.context(keys(PKI.client(CLIENT_ID)), clientTrust(new CopyOnWriteArrayList<>()));
+        assertThat(ctx.getServerSessionContext().getSessionTimeout()).isEqualTo(WimseTls.SESSION_TIMEOUT_SECONDS).isEqualTo(300);
+        assertThat(ctx.getClientSessionContext().getSessionTimeout()).isEqualTo(300);
+    }
+
     @Test
     void MT_4_aServerWhoseCertificateDoesNotNameTheDialledHostIsRefused() throws Exception {
         TestCertsAccess.Leaf leaf = PKI.server(SERVER_ID, "elsewhere.example.org");
