@@ -66,6 +66,26 @@ class KubernetesAttestationTest {
     }
 
     @Test
+    void WIC_4_aServiceAccountTokenObtainsAWicForItsRegistration() throws Exception {
+        java.security.KeyPair keys = io.wimse4j.x509.KeyType.EC_P256.generate();
+        String csr = WicIssuanceTest.pemCsr(keys, SVC, java.util.List.of());
+        HttpResponse<String> r = h.post("/v1/wic", "application/json", WicIssuanceTest.body(csr,
+                "{\"method\":\"kubernetes\",\"token\":\"" + cluster.token("prod", "payments") + "\"}"), Map.of());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        var chain = io.wimse4j.x509.Pem.certificates(json(r.body()).get("certificate_chain").textValue());
+        assertThat(chain.get(0).getPublicKey()).isEqualTo(keys.getPublic());
+        var trust = io.wimse4j.x509.X509TrustSource.of(io.wimse4j.x509.X509TrustBundle.fromPem(new TrustDomain("example.org"),
+                h.get("/v1/x509-bundle.pem").body()));
+        assertThat(io.wimse4j.x509.WicValidator.builder().trust(trust).clock(h.clock).forClients().build().validate(chain)
+                .identifier().value()).isEqualTo(SVC);
+        // the service account of another registration cannot obtain this identifier's WIC (WIC-2)
+        HttpResponse<String> other = h.post("/v1/wic", "application/json", WicIssuanceTest.body(
+                WicIssuanceTest.pemCsr(io.wimse4j.x509.KeyType.EC_P256.generate(), SVC, java.util.List.of()),
+                "{\"method\":\"kubernetes\",\"token\":\"" + cluster.token("prod", "other") + "\"}"), Map.of());
+        assertProblem(other, 400, "invalid-identifier");
+    }
+
+    @Test
     void serviceAccountMappedToAnotherIdentifierIsRefused() throws Exception {
         WorkloadKeyPair key = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
         assertProblem(issue(key, cluster.token("prod", "other"), c -> c.put("sub", SVC)), 400, "attestation-failed");
