@@ -90,7 +90,7 @@ final class Parser {
                 return new InnerList(items, parameters());
             }
             items.add(item());
-            if (atEnd() || (peek() != ' ' && peek() != ')')) {
+            if (!atEnd() && peek() != ' ' && peek() != ')') {
                 throw fail("expected SP or ')' after an item of an inner list");
             }
         }
@@ -212,10 +212,10 @@ final class Parser {
                 break;
             }
             if (dot < 0 && pos - digitsStart > 15) {
-                throw fail("an Integer has at most 15 digits");
+                throw new StructuredFieldException("an Integer has at most 15 digits", pos - 1);
             }
             if (dot >= 0 && pos - digitsStart > 16) {
-                throw fail("a Decimal has at most 16 characters");
+                throw new StructuredFieldException("a Decimal has at most 16 characters", pos - 1);
             }
         }
         String number = input.substring(start, pos);
