@@ -69,6 +69,7 @@ class PublicApiTest {
         modules.put("wimse-core", "io.wimse4j.core");
         modules.put("wimse-testkit", "io.wimse4j.testkit");
         modules.put("wimse-x509", "io.wimse4j.x509");
+        modules.put("wimse-httpsig", "io.wimse4j.httpsig");
         modules.put("wimse-http-client", "io.wimse4j.client");
         modules.put("wimse-redis", "io.wimse4j.redis");
         modules.put("wimse-servlet", "io.wimse4j.servlet");
