@@ -1,5 +1,6 @@
 package io.wimse4j.demo;
 
+import io.wimse4j.core.authz.CallerAuthorizer;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.key.TrustBundle;
@@ -11,15 +12,8 @@ import io.wimse4j.core.wpt.WptTransport;
 import io.wimse4j.redis.RedisReplayCache;
 import io.wimse4j.servlet.WimseFilter;
 import io.wimse4j.x509.X509TrustSource;
-import io.wimse4j.core.authz.CallerAuthorizer;
 import io.wimse4j.x509.tls.HandshakeCounter;
 import io.wimse4j.x509.tls.WicTrustManager;
-import jakarta.servlet.DispatcherType;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -69,13 +63,6 @@ public final class DemoService implements AutoCloseable {
     private ServerConnector connector;
     private RedisReplayCache redisCache;
 
-    /**
-     * Request header limit: room for a WIT and a WPT at the verifier's own limit (8192 characters
-     * each) plus ordinary headers, so that an oversized token meets {@code TOKEN_TOO_LARGE} in the
-     * verifier rather than a bare 431 from Jetty.
-     */
-    static final int REQUEST_HEADER_SIZE = 32 * 1024;
-
     private DemoService(Config config) {
         this.config = config;
         this.handshakes = config.handshakeListener == null ? new HandshakeCounter() : new HandshakeCounter(config.handshakeListener);
@@ -91,24 +78,8 @@ public final class DemoService implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("the demo service is already started");
         }
-        Server s = new Server();
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        http.setRequestHeaderSize(REQUEST_HEADER_SIZE);
-        ServerConnector c = config.tls != null
-                ? TlsConnector.create(s, http, config.tls, config.clientTrust, config.clientAuthorizer, handshakes, config.clock)
-                : new ServerConnector(s, new HttpConnectionFactory(http));
-        c.setHost(config.bindAddress);
-        c.setPort(config.port);
-        s.addConnector(c);
-
-        ServletContextHandler context = new ServletContextHandler();
-        context.setContextPath("/");
-        if (config.filter) {
-            context.addFilter(new FilterHolder(ServiceFilter.create(config, cache -> redisCache = cache)), "/*", EnumSet.of(DispatcherType.REQUEST));
-        }
-        context.addServlet(new ServletHolder(new EchoServlet()), ECHO_PATH);
-        s.setHandler(context);
+        Server s = ServiceServer.assemble(config, handshakes, cache -> redisCache = cache);
+        ServerConnector c = (ServerConnector) s.getConnectors()[0];
         s.setStopTimeout(2_000);
         try {
             s.start();

@@ -2,8 +2,10 @@ package io.wimse4j.server;
 
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Objects;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.server.http.Problem;
 import io.wimse4j.server.internal.AttestationMethod;
@@ -14,12 +16,27 @@ import io.wimse4j.server.internal.AttestationMethod;
  * TLS client certificate chain (a renewal over mutual TLS).
  * {@link IssuanceRequest} ({@code POST /v1/wit}) and {@link WicRequest} ({@code POST /v1/wic}).
  */
-interface AttestationRequest {
+abstract class AttestationRequest {
     /** Longest {@code attestation.token}. */
-    int MAX_TOKEN_LENGTH = 8192;
+    static final int MAX_TOKEN_LENGTH = 8192;
+
+    private final AttestationMethod method;
+    private final ObjectNode attestation;
+    private final HttpRequestFacts facts;
+    private final List<X509Certificate> tlsClientChain;
+
+    /** A request whose {@code attestation} object names {@code method} (both copied or immutable). */
+    AttestationRequest(AttestationMethod method, ObjectNode attestation, HttpRequestFacts facts, List<X509Certificate> tlsClientChain) {
+        this.method = Objects.requireNonNull(method, "method");
+        this.attestation = attestation.deepCopy();
+        this.facts = Objects.requireNonNull(facts, "facts");
+        this.tlsClientChain = List.copyOf(tlsClientChain);
+    }
 
     /** {@code attestation.method}. */
-    AttestationMethod method();
+    final AttestationMethod method() {
+        return method;
+    }
 
     /**
      * {@code attestation.token}, for the methods that carry one.
@@ -27,17 +44,23 @@ interface AttestationRequest {
      * @throws Problem {@code malformed-request} when it is missing, not a string, empty or longer
      *                 than {@value #MAX_TOKEN_LENGTH} characters
      */
-    String attestationToken() throws Problem;
+    final String attestationToken() throws Problem {
+        return tokenOf(attestation);
+    }
 
     /** The request's method, target URI and headers. */
-    HttpRequestFacts facts();
+    final HttpRequestFacts facts() {
+        return facts;
+    }
 
     /**
      * The certificate chain the client presented in the TLS handshake, leaf first; empty when it
      * presented none or the request came over plain HTTP. The handshake proved possession of the
      * leaf's key and nothing else: only the {@code wic} attestor reads it, and it validates it.
      */
-    List<X509Certificate> tlsClientChain();
+    final List<X509Certificate> tlsClientChain() {
+        return tlsClientChain;
+    }
 
     /**
      * The {@code method} of an {@code attestation} object.

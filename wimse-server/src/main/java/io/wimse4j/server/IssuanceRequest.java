@@ -8,7 +8,6 @@ import io.wimse4j.server.internal.AttestationMethod;
 
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -18,24 +17,17 @@ import java.util.Set;
  * renewal's WIT and WPT, WIT-10). Nothing in it is checked beyond that shape: the key and proof are
  * {@link ProofChecker}'s, the evidence an {@link Attestor}'s. Immutable: the JSON parts are copies.
  */
-final class IssuanceRequest implements AttestationRequest {
+final class IssuanceRequest extends AttestationRequest {
     private static final Set<String> MEMBERS = Set.of("public_jwk", "proof", "attestation");
-    private final AttestationMethod method;
     private final JsonNode publicJwk;
     private final String proof;
-    private final ObjectNode attestation;
-    private final HttpRequestFacts facts;
-    private final List<X509Certificate> tlsClientChain;
 
     private IssuanceRequest(AttestationMethod method, JsonNode publicJwk, String proof, ObjectNode attestation,
                             HttpRequestFacts facts,
                             List<X509Certificate> tlsClientChain) {
-        this.method = method;
+        super(method, attestation, facts, tlsClientChain);
         this.publicJwk = publicJwk.deepCopy();
         this.proof = proof;
-        this.attestation = attestation.deepCopy();
-        this.facts = Objects.requireNonNull(facts, "facts");
-        this.tlsClientChain = List.copyOf(tlsClientChain);
     }
 
     /**
@@ -57,11 +49,6 @@ final class IssuanceRequest implements AttestationRequest {
         return new IssuanceRequest(method, jwk, proof.textValue(), (ObjectNode) att, facts, tlsClientChain);
     }
 
-    @Override
-    public AttestationMethod method() {
-        return method;
-    }
-
     /** {@code public_jwk}, unchecked (a copy). */
     JsonNode publicJwk() {
         return publicJwk.deepCopy();
@@ -73,22 +60,7 @@ final class IssuanceRequest implements AttestationRequest {
     }
 
     @Override
-    public HttpRequestFacts facts() {
-        return facts;
-    }
-
-    @Override
-    public List<X509Certificate> tlsClientChain() {
-        return tlsClientChain;
-    }
-
-    @Override
-    public String attestationToken() throws Problem {
-        return AttestationRequest.tokenOf(attestation);
-    }
-
-    @Override
     public String toString() {
-        return "IssuanceRequest[" + method.wireName() + "]";
+        return "IssuanceRequest[" + method().wireName() + "]";
     }
 }

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -22,23 +21,16 @@ import java.util.Set;
  * encoding of {@code x5c}); nothing of it is checked here beyond that encoding (the CSR itself is
  * {@link io.wimse4j.x509.WicIssuer}'s). Immutable.
  */
-final class WicRequest implements AttestationRequest {
+final class WicRequest extends AttestationRequest {
     private static final Set<String> MEMBERS = Set.of("csr", "attestation");
     private static final String PEM_BEGIN = "-----BEGIN CERTIFICATE REQUEST-----";
 
-    private final AttestationMethod method;
     private final byte[] csr;
-    private final ObjectNode attestation;
-    private final HttpRequestFacts facts;
-    private final List<X509Certificate> tlsClientChain;
 
     private WicRequest(AttestationMethod method, byte[] csr, ObjectNode attestation, HttpRequestFacts facts,
-                            List<X509Certificate> tlsClientChain) {
-        this.method = method;
+                       List<X509Certificate> tlsClientChain) {
+        super(method, attestation, facts, tlsClientChain);
         this.csr = csr.clone();
-        this.attestation = attestation.deepCopy();
-        this.facts = Objects.requireNonNull(facts, "facts");
-        this.tlsClientChain = List.copyOf(tlsClientChain);
     }
 
     /**
@@ -83,33 +75,13 @@ final class WicRequest implements AttestationRequest {
                 "'csr' must be a PEM CERTIFICATE REQUEST block or its DER in standard base64 with padding");
     }
 
-    @Override
-    public AttestationMethod method() {
-        return method;
-    }
-
     /** The PKCS#10 request, DER or PEM, unchecked (a copy). */
     byte[] csr() {
         return csr.clone();
     }
 
     @Override
-    public HttpRequestFacts facts() {
-        return facts;
-    }
-
-    @Override
-    public List<X509Certificate> tlsClientChain() {
-        return tlsClientChain;
-    }
-
-    @Override
-    public String attestationToken() throws Problem {
-        return AttestationRequest.tokenOf(attestation);
-    }
-
-    @Override
     public String toString() {
-        return "WicRequest[" + method.wireName() + ", csr " + csr.length + " bytes]";
+        return "WicRequest[" + method().wireName() + ", csr " + csr.length + " bytes]";
     }
 }
