@@ -113,6 +113,51 @@ public enum Reason implements ProblemType {
      * matching DNS-ID (WIC-4, MT-4). Raised by wimse-x509 in a TLS handshake, not by a request.
      */
     PEER_NOT_AUTHORIZED("TLS peer not authorized", 400, Kind.CREDENTIAL),
+    /**
+     * The message carries no HTTP Message Signature tagged {@code wimse-workload-to-workload}: no
+     * {@code Signature-Input}/{@code Signature} pair, or none with that tag (HS-2).
+     */
+    MISSING_SIGNATURE("Missing HTTP message signature", 400, Kind.CREDENTIAL),
+    /**
+     * {@code Signature-Input} or {@code Signature} is not what RFC 9421 allows: not a Structured Field
+     * dictionary (RFC 9651), a label without its signature, a parameter of the wrong type, a component
+     * identifier that is invalid, repeated or not supported.
+     */
+    MALFORMED_SIGNATURE("Malformed HTTP message signature", 400, Kind.CREDENTIAL),
+    /** The message carries more than one signature tagged {@code wimse-workload-to-workload} (HS-2). */
+    AMBIGUOUS_SIGNATURE("Several WIMSE signatures", 400, Kind.CREDENTIAL),
+    /** The signature's parameters include {@code keyid} or {@code alg}, which the WIT replaces (HS-1). */
+    FORBIDDEN_SIGNATURE_PARAMETER("Forbidden signature parameter", 400, Kind.CREDENTIAL),
+    /**
+     * A signature parameter the profile requires is absent: {@code created}, {@code expires},
+     * {@code nonce}, on requests {@code wimse-aud}, on a required signed response {@code wimse-req-nonce} (HS-4, HS-6).
+     */
+    MISSING_SIGNATURE_PARAMETER("Missing signature parameter", 400, Kind.CREDENTIAL),
+    /**
+     * A component the profile requires is not covered by the signature: {@code @method}, the target
+     * ({@code @path} and {@code @query}, or -06's {@code @request-target}), or a present
+     * {@code content-type}, {@code content-digest}, {@code authorization}, {@code txn-token} or
+     * {@code workload-identity-token} field (HS-3, HS-6).
+     */
+    UNCOVERED_COMPONENT("Required component not covered", 400, Kind.CREDENTIAL),
+    /** A covered component has no value in the message, e.g. a covered header that is absent (RFC 9421 section 2.5). */
+    ABSENT_COMPONENT("Covered component absent", 400, Kind.CREDENTIAL),
+    /** The message has a body but no {@code Content-Digest} with an accepted algorithm (HS-5, RFC 9530). */
+    MISSING_CONTENT_DIGEST("Missing Content-Digest", 400, Kind.CREDENTIAL),
+    /** The body does not hash to the {@code Content-Digest} the message carries (HS-5, RFC 9530). */
+    CONTENT_DIGEST_MISMATCH("Content-Digest mismatch", 400, Kind.CREDENTIAL),
+    /** A body that must be read whole to be digested exceeds the configured limit (HS-5); 413. */
+    BODY_TOO_LARGE("Body too large", 413, Kind.REQUEST),
+    /** A response the client required to be signed ({@code wimse-sign-response}, or policy) carries no WIMSE signature (HS-6). */
+    UNSIGNED_RESPONSE("Unsigned response", 400, Kind.CREDENTIAL),
+    /** A signed response's {@code wimse-req-nonce} is not the {@code nonce} of the request it answers (HS-6). */
+    REQUEST_NONCE_MISMATCH("Response bound to another request", 400, Kind.CREDENTIAL),
+    /**
+     * The request asked for a signed response ({@code wimse-sign-response}) or policy requires one, and
+     * the server cannot sign it (no credentials, a body past the buffering limit): 501, never a
+     * successful unsigned response (HS-6).
+     */
+    SIGNED_RESPONSE_UNAVAILABLE("Signed response unavailable", 501, Kind.LOCAL),
     /** A key or JWK given to the library is unusable (wrong type, curve, size, private part). */
     INVALID_KEY("Invalid key", 400, Kind.LOCAL),
     /** The caller's own credentials have expired; the private key must not be used (KEY-3). */

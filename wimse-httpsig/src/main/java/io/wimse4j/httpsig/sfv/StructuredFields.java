@@ -86,6 +86,16 @@ public final class StructuredFields {
     }
 
     /**
+     * The canonical serialization of {@code innerList} with its parameters (section 4.1.1.1), e.g.
+     * {@code ("@method" "@path");created=1}: the value of RFC 9421's {@code @signature-params}.
+     */
+    public static String serialize(InnerList innerList) {
+        StringBuilder out = new StringBuilder();
+        Serializer.innerList(Objects.requireNonNull(innerList, "innerList"), out);
+        return out.toString();
+    }
+
+    /**
      * The canonical serialization of {@code list} (section 4.1.1); the empty string for the empty list, which a
      * sender represents by not sending the field.
      */

@@ -1,0 +1,65 @@
+package io.wimse4j.httpsig;
+
+import io.wimse4j.core.id.WorkloadIdentifier;
+import io.wimse4j.core.wit.VerifiedWit;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A response whose WIT and WIMSE signature an {@link HttpSignatureVerifier} has checked, bound to the
+ * request it answers by {@code wimse-req-nonce} (HS-6). Only a verifier creates one. Check
+ * {@link #workload()} against the server you meant to call.
+ */
+public final class VerifiedSignedResponse {
+    private final WorkloadIdentifier workload;
+    private final VerifiedWit wit;
+    private final List<String> covered;
+    private final Instant created;
+    private final Instant expires;
+    private final boolean boundToRequest;
+
+    VerifiedSignedResponse(WorkloadIdentifier workload, VerifiedWit wit, List<String> covered, Instant created, Instant expires, boolean boundToRequest) {
+        this.workload = workload;
+        this.wit = wit;
+        this.covered = List.copyOf(covered);
+        this.created = created;
+        this.expires = expires;
+        this.boundToRequest = boundToRequest;
+    }
+
+    /** The responding workload, its WIT's {@code sub}. */
+    public WorkloadIdentifier workload() {
+        return workload;
+    }
+
+    /** The responder's verified WIT. */
+    public VerifiedWit wit() {
+        return wit;
+    }
+
+    /** The covered component identifiers, serialized, in signature order. */
+    public List<String> covered() {
+        return covered;
+    }
+
+    /** {@code created}. */
+    public Instant created() {
+        return created;
+    }
+
+    /** {@code expires}. */
+    public Instant expires() {
+        return expires;
+    }
+
+    /** True when the response carries {@code wimse-req-nonce}, equal to the request's nonce (it always must when required). */
+    public boolean boundToRequest() {
+        return boundToRequest;
+    }
+
+    @Override
+    public String toString() {
+        return "VerifiedSignedResponse[" + wit.subject() + ", " + covered + "]";
+    }
+}
