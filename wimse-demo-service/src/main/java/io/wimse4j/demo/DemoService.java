@@ -10,6 +10,7 @@ import io.wimse4j.core.request.OthPolicy;
 import io.wimse4j.core.request.RequestVerifier;
 import io.wimse4j.core.wpt.WptTransport;
 import io.wimse4j.redis.RedisReplayCache;
+import io.wimse4j.core.wpt.CredentialSource;
 import io.wimse4j.servlet.WimseFilter;
 import io.wimse4j.x509.X509TrustSource;
 import io.wimse4j.x509.tls.HandshakeCounter;
@@ -54,7 +55,8 @@ public final class DemoService implements AutoCloseable {
     record Config(TrustBundleSource trust, URI externalBaseUri, String redisUrl, int port,
                           String bindAddress, PemTls tls, Clock clock, boolean filter, Set<String> allowedIssuers,
                           OthPolicy othPolicy, boolean requireKid, Set<String> witAudiences, Set<WptTransport> transports,
-                          X509TrustSource clientTrust, CallerAuthorizer clientAuthorizer, WicTrustManager.Listener handshakeListener) {
+                          X509TrustSource clientTrust, CallerAuthorizer clientAuthorizer, WicTrustManager.Listener handshakeListener,
+                          boolean httpSignatures, CredentialSource responseCredentials, boolean acceptWpt) {
     }
 
     private final Config config;
@@ -173,6 +175,9 @@ public final class DemoService implements AutoCloseable {
         private boolean insecureHttp;
         private Clock clock = Clock.systemUTC();
         private boolean filter = true;
+        private boolean httpSignatures = true;
+        private CredentialSource responseCredentials;
+        private boolean acceptWpt = true;
         private Set<String> allowedIssuers = Set.of();
         private OthPolicy othPolicy = OthPolicy.none();
         private boolean requireKid;
@@ -334,6 +339,33 @@ public final class DemoService implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether requests signed with HTTP Message Signatures (draft-ietf-wimse-http-signature) are accepted
+         * besides WIT + WPT (default true; needs JWKS trust, not mutual TLS). Their nonces share the WPT replay cache.
+         */
+        public Builder httpSignatures(boolean accept) {
+            this.httpSignatures = accept;
+            return this;
+        }
+
+        /**
+         * Whether WIT + WPT requests are accepted (default true). Off, every request must carry an HTTP Message
+         * Signature (needs {@link #httpSignatures(boolean)} on).
+         */
+        public Builder acceptWpt(boolean accept) {
+            this.acceptWpt = accept;
+            return this;
+        }
+
+        /**
+         * The service's own credentials, with which it signs its answers to signed requests (HS-6); without them
+         * a request asking for a signed response ({@code wimse-sign-response}) is answered 501.
+         */
+        public Builder responseCredentials(CredentialSource credentials) {
+            this.responseCredentials = java.util.Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
         /** Checks the settings, reads the TLS files, and returns the (not yet started) service. */
         public DemoService build() throws IOException {
             List<String> errors = new ArrayList<>(problems);
@@ -346,6 +378,13 @@ public final class DemoService implements AutoCloseable {
             }
             if (clientTrust != null && !tokens && redisUrl != null) {
                 errors.add("a Redis replay cache applies to WPTs, and mutual TLS without JWKS trust verifies none");
+            }
+            if (responseCredentials != null && (!httpSignatures || !tokens || clientTrust != null)) {
+                errors.add("response credentials sign answers to HTTP-signed requests: they need JWKS trust, HTTP signatures on"
+                        + " and no mutual TLS");
+            }
+            if (!acceptWpt && (!httpSignatures || clientTrust != null)) {
+                errors.add("without WPTs a service accepts HTTP Message Signatures only: keep httpSignatures on, without mutual TLS");
             }
             if (!bundles.isEmpty() && trustSource != null) {
                 errors.add("give either fixed trust bundles or a trust bundle source, not both");
@@ -387,7 +426,7 @@ public final class DemoService implements AutoCloseable {
             TrustBundleSource trust = trustSource != null ? trustSource : bundles.isEmpty() ? null : TrustBundleSet.of(bundles.values());
             return new DemoService(new Config(trust, externalBaseUri, redisUrl, port, bindAddress, tls,
                     clock, filter, allowedIssuers, othPolicy, requireKid, witAudiences, transports, clientTrust, clientAuthorizer,
-                    handshakeListener));
+                    handshakeListener, httpSignatures, responseCredentials, acceptWpt));
         }
     }
 }

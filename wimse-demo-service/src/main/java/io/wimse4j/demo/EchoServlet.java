@@ -3,6 +3,7 @@ package io.wimse4j.demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.request.VerifiedCaller;
+import io.wimse4j.httpsig.VerifiedSignedRequest;
 import io.wimse4j.servlet.WimseFilter;
 import io.wimse4j.x509.VerifiedWic;
 import jakarta.servlet.http.HttpServlet;
@@ -15,7 +16,7 @@ import java.io.InputStream;
 /**
  * {@code GET} and {@code POST /echo}: answers 200 {@code application/json}
  * {@code {"workload": ..., "trust_domain": ..., "method": ..., "path": ...}} with the caller that
- * {@link WimseFilter} verified, from its tokens or, in mutual-TLS mode, its client certificate (JSON {@code null} for both when the service runs without the filter,
+ * {@link WimseFilter} verified, from its tokens, its HTTP Message Signature or, in mutual-TLS mode, its client certificate (JSON {@code null} for both when the service runs without the filter,
  * which only the load benchmark does). Never echoes a header, token or body.
  */
 final class EchoServlet extends HttpServlet {
@@ -45,6 +46,9 @@ final class EchoServlet extends HttpServlet {
         if (req.getAttribute(WimseFilter.CALLER_ATTRIBUTE) instanceof VerifiedCaller caller) {
             n.put("workload", caller.workload().value());
             n.put("trust_domain", caller.trustDomain().name());
+        } else if (req.getAttribute(WimseFilter.SIGNED_REQUEST_ATTRIBUTE) instanceof VerifiedSignedRequest signed) {
+            n.put("workload", signed.workload().value());
+            n.put("trust_domain", signed.workload().trustDomain().name());
         } else if (req.getAttribute(WimseFilter.CERTIFICATE_ATTRIBUTE) instanceof VerifiedWic wic) {
             n.put("workload", wic.identifier().value());
             n.put("trust_domain", wic.trustDomain().name());

@@ -3,6 +3,8 @@ package io.wimse4j.client;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.wpt.RequestSigner;
 import io.wimse4j.core.wpt.WimseHeaders;
+import io.wimse4j.httpsig.HttpSignatureSigner;
+import io.wimse4j.httpsig.HttpSignatureVerifier;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Sends {@code java.net.http} requests carrying {@code Workload-Identity-Token} and a fresh proof in
@@ -25,19 +28,28 @@ import java.util.concurrent.CompletableFuture;
  * {@link Builder#allowInsecureHttp(boolean)} was set (loopback tests, a sidecar on the same host).
  * The wrapped client must not follow redirects: a proof is bound to its target, and following a
  * redirect would hand both tokens to another server. Immutable and thread-safe.
+ *
+ * <p>With {@link Builder#httpSignatures} the client signs with HTTP Message Signatures instead
+ * (draft-ietf-wimse-http-signature, RFC 9421): the whole request is covered (method, path, query,
+ * body digest, the credential headers) and responses are verified (HS-6).
  */
 public final class SigningHttpClient {
+    /** Default {@link Builder#signedBodyLimit(int)}: 1 MiB. */
+    public static final int DEFAULT_SIGNED_BODY_LIMIT = 1024 * 1024;
+
     private final HttpClient http;
     private final RequestSigner signer;
     private final boolean allowInsecureHttp;
+    private final SignedExchange signatures;
 
     private SigningHttpClient(Builder b) {
         this.http = b.http != null ? b.http : HttpClient.newHttpClient();
         this.signer = b.signer;
         this.allowInsecureHttp = b.allowInsecureHttp;
+        this.signatures = b.signatureSigner == null ? null : new SignedExchange(b.signatureSigner, b.responseVerifier, b.signedBodyLimit);
     }
 
-    /** A new builder; {@link Builder#signer(RequestSigner)} is required. */
+    /** A new builder; {@link Builder#signer(RequestSigner)} or {@link Builder#httpSignatures} is required. */
     public static Builder builder() {
         return new Builder();
     }
@@ -57,6 +69,10 @@ public final class SigningHttpClient {
     public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
             throws IOException, InterruptedException {
         Objects.requireNonNull(handler, "handler");
+        if (signatures != null) {
+            SignedExchange.Signed signed = signatures.sign(checked(request));
+            return signatures.verify(http.send(signed.request(), HttpResponse.BodyHandlers.ofByteArray()), signed.signature(), handler);
+        }
         return http.send(sign(request), handler);
     }
 
@@ -67,6 +83,21 @@ public final class SigningHttpClient {
      */
     public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         Objects.requireNonNull(handler, "handler");
+        if (signatures != null) {
+            SignedExchange.Signed exchange;
+            try {
+                exchange = signatures.sign(checked(request));
+            } catch (WimseSigningException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            return http.sendAsync(exchange.request(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(raw -> {
+                try {
+                    return signatures.verify(raw, exchange.signature(), handler);
+                } catch (IOException e) {
+                    throw new CompletionException(e);
+                }
+            });
+        }
         HttpRequest signed;
         try {
             signed = sign(request);
@@ -78,6 +109,20 @@ public final class SigningHttpClient {
 
     /** A copy of {@code request} with the two WIMSE headers added. */
     HttpRequest sign(HttpRequest request) throws WimseSigningException {
+        checked(request);
+        RequestSigner.SignedHeaders signed;
+        try {
+            signed = signer.sign(request.method(), request.uri(), request.headers().map());
+        } catch (WimseException e) {
+            throw new WimseSigningException(e);
+        }
+        HttpRequest.Builder copy = HttpRequest.newBuilder(request, (name, value) -> true);
+        signed.asMap().forEach(copy::header);
+        return copy.build();
+    }
+
+    /** {@code request} when it may be signed: an https target (SEC-1) and no WIMSE headers of its own. */
+    private HttpRequest checked(HttpRequest request) {
         Objects.requireNonNull(request, "request");
         URI uri = request.uri();
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
@@ -93,15 +138,7 @@ public final class SigningHttpClient {
                 || request.headers().firstValue(WimseHeaders.WORKLOAD_PROOF_TOKEN).isPresent()) {
             throw new IllegalArgumentException("the request already carries WIMSE headers; SigningHttpClient adds them");
         }
-        RequestSigner.SignedHeaders signed;
-        try {
-            signed = signer.sign(request.method(), uri, request.headers().map());
-        } catch (WimseException e) {
-            throw new WimseSigningException(e);
-        }
-        HttpRequest.Builder copy = HttpRequest.newBuilder(request, (name, value) -> true);
-        signed.asMap().forEach(copy::header);
-        return copy.build();
+        return request;
     }
 
     /** Builder for {@link SigningHttpClient}; settings are checked in {@link #build()}. */
@@ -109,8 +146,36 @@ public final class SigningHttpClient {
         private HttpClient http;
         private RequestSigner signer;
         private boolean allowInsecureHttp;
+        private HttpSignatureSigner signatureSigner;
+        private HttpSignatureVerifier responseVerifier;
+        private int signedBodyLimit = DEFAULT_SIGNED_BODY_LIMIT;
 
         private Builder() {
+        }
+
+        /**
+         * Signs requests with HTTP Message Signatures (draft-ietf-wimse-http-signature) instead of a WPT:
+         * {@code signer} adds {@code Workload-Identity-Token}, {@code Content-Digest} for a body (read whole
+         * from its publisher, up to {@link #signedBodyLimit(int)}, and sent as exactly those bytes),
+         * {@code Signature-Input} and {@code Signature}; {@code responseVerifier} then checks every response
+         * before the caller's body handler sees it (HS-6): a signed response must verify and answer this
+         * request ({@code wimse-req-nonce}), and an unsigned one is refused when the request asked for a
+         * signature ({@link HttpSignatureSigner.Builder#requestSignedResponses(boolean)}) or the verifier
+         * requires one. A refused response throws {@link WimseResponseException}. Contradicts {@link #signer}.
+         */
+        public Builder httpSignatures(HttpSignatureSigner signer, HttpSignatureVerifier responseVerifier) {
+            this.signatureSigner = Objects.requireNonNull(signer, "signer");
+            this.responseVerifier = Objects.requireNonNull(responseVerifier, "responseVerifier");
+            return this;
+        }
+
+        /** Largest request body read whole to be signed, 0 to 64 MiB (default 1 MiB); past it, {@link io.wimse4j.core.error.Reason#BODY_TOO_LARGE}. */
+        public Builder signedBodyLimit(int bytes) {
+            if (bytes < 0 || bytes > 64 * 1024 * 1024) {
+                throw new IllegalArgumentException("the signed body limit must be between 0 and 64 MiB");
+            }
+            this.signedBodyLimit = bytes;
+            return this;
         }
 
         /** The client to send with (default {@link HttpClient#newHttpClient()}); must not follow redirects. */
@@ -133,8 +198,8 @@ public final class SigningHttpClient {
 
         /** Builds the client, rejecting missing or unsafe settings. */
         public SigningHttpClient build() {
-            if (signer == null) {
-                throw new IllegalStateException("signer(...) is required");
+            if ((signer == null) == (signatureSigner == null)) {
+                throw new IllegalStateException("exactly one of signer(...) and httpSignatures(...) is required");
             }
             if (http != null && http.followRedirects() != HttpClient.Redirect.NEVER) {
                 throw new IllegalStateException("the HttpClient must use Redirect.NEVER: a proof is bound to its target"

@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -57,6 +58,7 @@ public final class HttpSignatureSigner {
     private final String label;
     private final SignatureProfile profile;
     private final boolean requestSignedResponses;
+    private final Function<URI, String> audience;
 
     private HttpSignatureSigner(Builder b) {
         this.credentials = b.credentials;
@@ -65,6 +67,7 @@ public final class HttpSignatureSigner {
         this.label = b.label;
         this.profile = b.profile;
         this.requestSignedResponses = b.requestSignedResponses;
+        this.audience = b.audience;
     }
 
     /** A new builder over {@code credentials} (the WIT and the signer of its {@code cnf} key). */
@@ -73,15 +76,15 @@ public final class HttpSignatureSigner {
     }
 
     /**
-     * Signs {@code request} with {@code wimse-aud} set to its target URI without query and fragment (the
-     * draft's default, HS-4).
+     * Signs {@code request} with {@code wimse-aud} from {@link Builder#audience(Function)}: by default its
+     * target URI without query and fragment (the draft's default, HS-4).
      *
      * @param request the request as it will be sent (method, the full target URI, its header fields); it must not
      *                already carry {@code Workload-Identity-Token}, {@code Signature} or {@code Signature-Input}
      * @param body    the body bytes exactly as sent, or null or empty for none
      */
     public RequestSignature signRequest(HttpRequestFacts request, byte[] body) throws WimseException {
-        return signRequest(request, body, defaultAudience(request.targetUri()));
+        return signRequest(request, body, audience.apply(request.targetUri()));
     }
 
     /** Signs {@code request} with an explicit {@code wimse-aud} (HS-4); see {@link #signRequest(HttpRequestFacts, byte[])}. */
@@ -241,6 +244,7 @@ public final class HttpSignatureSigner {
         private String label = HttpSignatures.DEFAULT_LABEL;
         private SignatureProfile profile = SignatureProfile.DRAFT_07;
         private boolean requestSignedResponses;
+        private Function<URI, String> audience = HttpSignatureSigner::defaultAudience;
 
         private Builder(CredentialSource credentials) {
             this.credentials = Objects.requireNonNull(credentials, "credentials");
@@ -274,6 +278,17 @@ public final class HttpSignatureSigner {
         /** How the target is covered (default {@link SignatureProfile#DRAFT_07}, {@code @path @query}). */
         public Builder profile(SignatureProfile profile) {
             this.profile = Objects.requireNonNull(profile, "profile");
+            return this;
+        }
+
+        /**
+         * The {@code wimse-aud} of a request to a target URI (default {@link #defaultAudience(URI)}, the target
+         * without query and fragment). The draft asks senders to set an explicit value when the default is not
+         * what the recipient verifies (HS-4), e.g. the service's public name when it is called through a local
+         * address: {@code u -> "https://api.example.org" + u.getRawPath()}. It must not answer null or empty.
+         */
+        public Builder audience(Function<URI, String> audience) {
+            this.audience = Objects.requireNonNull(audience, "audience");
             return this;
         }
 

@@ -74,9 +74,21 @@ public final class HttpSignatureVerifier {
         return new Builder();
     }
 
-    /** True when {@code request} carries a {@code Signature-Input} field: it means to be verified here, not by a WPT. */
+    /**
+     * True when {@code request} means to be verified here, not by a WPT: its {@code Signature-Input} has a
+     * member tagged {@value HttpSignatures#TAG}, or cannot be read at all (then {@link #verifyRequest} says why).
+     * A request whose only signatures are other applications' is not.
+     */
     public static boolean isSigned(HttpRequestFacts request) {
-        return TaggedSignature.present(request.values(HttpSignatures.SIGNATURE_INPUT));
+        List<String> input = request.values(HttpSignatures.SIGNATURE_INPUT);
+        if (input.isEmpty()) {
+            return false;
+        }
+        try {
+            return TaggedSignature.find(input, request.values(HttpSignatures.SIGNATURE)).isPresent();
+        } catch (WimseException unreadable) {
+            return true;
+        }
     }
 
     /**

@@ -19,7 +19,13 @@ public enum AuthenticationMethod {
      * the caller's trust domain (WIC-4, MT-1); authType {@code CLIENT_CERT}, as the Servlet specification
      * names it.
      */
-    MUTUAL_TLS("CLIENT_CERT");
+    MUTUAL_TLS("CLIENT_CERT"),
+    /**
+     * A Workload-Identity-Token with an RFC 9421 HTTP Message Signature made with its key
+     * (draft-ietf-wimse-http-signature, HS-1..HS-8), verified by the filter's
+     * {@code HttpSignatureVerifier}; authType {@code WIMSE-HTTPSIG}.
+     */
+    HTTP_SIGNATURE("WIMSE-HTTPSIG");
 
     private final String authType;
 
@@ -32,12 +38,13 @@ public enum AuthenticationMethod {
         return authType;
     }
 
-    /** The lower-case token written to the audit line ({@code auth=wimse}, {@code auth=bearer}, {@code auth=mtls}). */
+    /** The lower-case token written to the audit line ({@code auth=wimse}, {@code auth=bearer}, {@code auth=mtls}, {@code auth=httpsig}). */
     String auditName() {
         return switch (this) {
             case WIMSE -> "wimse";
             case BEARER -> "bearer";
             case MUTUAL_TLS -> "mtls";
+            case HTTP_SIGNATURE -> "httpsig";
         };
     }
 }

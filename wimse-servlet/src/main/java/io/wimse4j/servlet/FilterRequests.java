@@ -69,6 +69,20 @@ final class FilterRequests {
         return bearerSeen;
     }
 
+    /** True when the request carries a WPT: a {@code Workload-Proof-Token} or an {@code Authorization: WPT} (P2-1). */
+    static boolean hasWpt(HttpServletRequest request) {
+        if (request.getHeader(WimseHeaders.WORKLOAD_PROOF_TOKEN) != null) {
+            return true;
+        }
+        Enumeration<String> values = request.getHeaders(WimseHeaders.AUTHORIZATION);
+        while (values != null && values.hasMoreElements()) {
+            if (WimseHeaders.isWptAuthorization(values.nextElement())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The token of an {@code Authorization} value with scheme {@code Bearer} (any case), or {@code null}. */
     static String bearerToken(String authorization) {
         if (authorization == null) {

@@ -6,9 +6,12 @@ import io.wimse4j.core.error.ProblemDetails;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.WorkloadIdentifier;
+import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.core.request.RequestVerifier;
 import io.wimse4j.core.request.VerifiedCaller;
 import io.wimse4j.core.wpt.WimseHeaders;
+import io.wimse4j.httpsig.HttpSignatureSigner;
+import io.wimse4j.httpsig.HttpSignatureVerifier;
 import io.wimse4j.x509.VerifiedWic;
 import io.wimse4j.x509.WicValidator;
 import jakarta.servlet.Filter;
@@ -66,6 +69,13 @@ public final class WimseFilter implements Filter {
      * ({@link VerifiedWic}) in mutual-TLS mode (WIC-4).
      */
     public static final String CERTIFICATE_ATTRIBUTE = "io.wimse4j.wic";
+    /**
+     * The request attribute holding the {@link io.wimse4j.httpsig.VerifiedSignedRequest} of a request
+     * authenticated by an HTTP Message Signature ({@link AuthenticationMethod#HTTP_SIGNATURE}).
+     */
+    public static final String SIGNED_REQUEST_ATTRIBUTE = "io.wimse4j.signedRequest";
+    /** Default {@link Builder#signedBodyLimit(int)}: 1 MiB. */
+    public static final int DEFAULT_SIGNED_BODY_LIMIT = 1024 * 1024;
     /** The name of the audit logger. */
     public static final String AUDIT_LOGGER = "io.wimse4j.audit";
 
@@ -85,6 +95,7 @@ public final class WimseFilter implements Filter {
     private final BearerTransitionPolicy bearer;
     private final MutualTlsCaller mutualTls;
     private final boolean mutualTlsWithTokens;
+    private final HttpSignatureMode signatures;
 
     private WimseFilter(Builder b) {
         this.verifier = b.verifier;
@@ -93,6 +104,8 @@ public final class WimseFilter implements Filter {
         this.bearer = b.bearer;
         this.mutualTls = b.mutualTls == null ? null : new MutualTlsCaller(b.mutualTls);
         this.mutualTlsWithTokens = b.mutualTlsWithTokens;
+        this.signatures = b.signatureVerifier == null ? null
+                : new HttpSignatureMode(b.signatureVerifier, b.responseSigner, b.alwaysSignResponses, b.signedBodyLimit);
     }
 
     /** A new builder; {@code verifier} and {@code externalBaseUri} are required. */
@@ -127,6 +140,22 @@ public final class WimseFilter implements Filter {
         if (isBearerOnly(request)) {
             authenticateBearer(request, response, chain, asked);
             return;
+        }
+
+        if (signatures != null) {
+            HttpRequestFacts facts = FilterRequests.facts(request, method, target);
+            boolean signed = HttpSignatureVerifier.isSigned(facts);
+            if (signed && FilterRequests.hasWpt(request)) {
+                audit(asked, null, "-", "reject", Reason.TWO_PROOF_TRANSPORTS.name());
+                ProblemResponses.write(ProblemDetails.of(Reason.TWO_PROOF_TRANSPORTS,
+                        "the request carries both a WPT and a WIMSE HTTP message signature; send one"), response);
+                return;
+            }
+            if (signed || verifier == null) {
+                signatures.handle(request, response, asked, target,
+                        (req2, res2, principal) -> authorizeAndContinue(req2, res2, chain, asked, principal, null));
+                return;
+            }
         }
 
         VerifiedCaller caller;
@@ -197,7 +226,7 @@ public final class WimseFilter implements Filter {
         authorizeAndContinue(request, response, chain, asked, new WorkloadPrincipal(caller, AuthenticationMethod.BEARER), null);
     }
 
-    private void authorizeAndContinue(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+    void authorizeAndContinue(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
                                       AuthorizationRequest asked, WorkloadPrincipal principal, VerifiedCaller verified)
             throws IOException, ServletException {
         String auth = principal.method().auditName();
@@ -275,8 +304,59 @@ public final class WimseFilter implements Filter {
         private BearerTransitionPolicy bearer;
         private WicValidator mutualTls;
         private boolean mutualTlsWithTokens;
+        private HttpSignatureVerifier signatureVerifier;
+        private HttpSignatureSigner responseSigner;
+        private boolean alwaysSignResponses;
+        private int signedBodyLimit = DEFAULT_SIGNED_BODY_LIMIT;
 
         private Builder() {
+        }
+
+        /**
+         * Accepts requests signed with HTTP Message Signatures (draft-ietf-wimse-http-signature, HS-1..HS-9):
+         * a request whose {@code Signature-Input} carries the WIMSE tag is verified by {@code verifier} (its
+         * body read whole, up to {@link #signedBodyLimit(int)}, before anything else, HS-5, HS-7) and continues
+         * with {@link AuthenticationMethod#HTTP_SIGNATURE} and the attribute {@value #SIGNED_REQUEST_ATTRIBUTE}.
+         * With {@link #verifier(RequestVerifier)} as well, the service accepts both; a request carrying both a
+         * WPT and a WIMSE signature is refused ({@link Reason#TWO_PROOF_TRANSPORTS}). Without it, every request
+         * must be signed. Failures are 400 problems, each with its own reason (HS-9).
+         */
+        public Builder httpSignatures(HttpSignatureVerifier verifier) {
+            this.signatureVerifier = Objects.requireNonNull(verifier, "verifier");
+            return this;
+        }
+
+        /**
+         * Signs the responses to signed requests with the service's own credentials (HS-6, RECOMMENDED), bound
+         * to their request by {@code wimse-req-nonce}; a response body is buffered up to
+         * {@link #signedBodyLimit(int)} to be digested and signed. Past it, the response goes out unsigned unless
+         * a signature is required (the request's {@code wimse-sign-response}, or {@link #alwaysSignResponses}),
+         * in which case it is replaced by the 501 problem {@link Reason#SIGNED_RESPONSE_UNAVAILABLE}. Without a
+         * signer, a request asking for a signed response is answered that 501 problem before the application runs.
+         * Needs {@link #httpSignatures}.
+         */
+        public Builder signResponses(HttpSignatureSigner signer) {
+            this.responseSigner = Objects.requireNonNull(signer, "signer");
+            return this;
+        }
+
+        /** Local policy requiring every response to a signed request to be signed (HS-6); needs {@link #signResponses}. */
+        public Builder alwaysSignResponses(boolean always) {
+            this.alwaysSignResponses = always;
+            return this;
+        }
+
+        /**
+         * Largest request or response body read whole for an HTTP Message Signature, 0 to 64 MiB (default
+         * {@value #DEFAULT_SIGNED_BODY_LIMIT} bytes): a larger signed request is refused with 413
+         * {@link Reason#BODY_TOO_LARGE}.
+         */
+        public Builder signedBodyLimit(int bytes) {
+            if (bytes < 0 || bytes > 64 * 1024 * 1024) {
+                throw new IllegalArgumentException("the signed body limit must be between 0 and 64 MiB");
+            }
+            this.signedBodyLimit = bytes;
+            return this;
         }
 
         /**
@@ -300,7 +380,7 @@ public final class WimseFilter implements Filter {
             return this;
         }
 
-        /** The request verifier (required). */
+        /** The request verifier of WIT + WPT requests (required unless {@link #httpSignatures} or mutual TLS alone). */
         public Builder verifier(RequestVerifier verifier) {
             this.verifier = Objects.requireNonNull(verifier, "verifier");
             return this;
@@ -353,8 +433,20 @@ public final class WimseFilter implements Filter {
 
         /** Builds the filter. */
         public WimseFilter build() {
-            if (verifier == null && (mutualTls == null || mutualTlsWithTokens)) {
-                throw new IllegalStateException("verifier(...) is required");
+            if (verifier == null && signatureVerifier == null && (mutualTls == null || mutualTlsWithTokens)) {
+                throw new IllegalStateException("verifier(...) or httpSignatures(...) is required");
+            }
+            if (verifier == null && mutualTlsWithTokens) {
+                throw new IllegalStateException("mutualTlsWithTokens(true) needs verifier(...)");
+            }
+            if (signatureVerifier != null && mutualTls != null) {
+                throw new IllegalStateException("mutualTls(...) contradicts httpSignatures(...)");
+            }
+            if (responseSigner != null && signatureVerifier == null) {
+                throw new IllegalStateException("signResponses(...) needs httpSignatures(...)");
+            }
+            if (alwaysSignResponses && responseSigner == null) {
+                throw new IllegalStateException("alwaysSignResponses(true) needs signResponses(...)");
             }
             if (mutualTlsWithTokens && mutualTls == null) {
                 throw new IllegalStateException("mutualTlsWithTokens(true) needs mutualTls(...)");

@@ -44,11 +44,6 @@ public record TaggedSignature(String label, InnerList input, byte[] signature, I
     /** Longest {@code nonce} accepted, in characters: room for it in a {@link ReplayKey}. */
     public static final int MAX_NONCE_LENGTH = 128;
 
-    /** True when the message has a {@code Signature-Input} field at all (whether or not one is tagged). */
-    public static boolean present(List<String> inputLines) {
-        return !inputLines.isEmpty();
-    }
-
     /**
      * The tagged signature of a message with these field lines, or empty when no signature carries the tag.
      *

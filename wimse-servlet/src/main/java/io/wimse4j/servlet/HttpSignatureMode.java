@@ -1,0 +1,82 @@
+package io.wimse4j.servlet;
+
+import io.wimse4j.core.authz.AuthorizationRequest;
+import io.wimse4j.core.error.ProblemDetails;
+import io.wimse4j.core.error.Reason;
+import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.request.HttpRequestFacts;
+import io.wimse4j.httpsig.HttpSignatureSigner;
+import io.wimse4j.httpsig.HttpSignatureVerifier;
+import io.wimse4j.httpsig.VerifiedSignedRequest;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.net.URI;
+
+/**
+ * {@link WimseFilter}'s HTTP Message Signatures path (draft-ietf-wimse-http-signature): the body read
+ * whole up to the limit (HS-5, HS-7), the request verified, the caller authorized, and the response
+ * signed when the request asked ({@code wimse-sign-response}) or a signer is configured (HS-6).
+ */
+final class HttpSignatureMode {
+    private final HttpSignatureVerifier verifier;
+    private final HttpSignatureSigner signer;
+    private final boolean alwaysSign;
+    private final int bodyLimit;
+
+    HttpSignatureMode(HttpSignatureVerifier verifier, HttpSignatureSigner signer, boolean alwaysSign, int bodyLimit) {
+        this.verifier = verifier;
+        this.signer = signer;
+        this.alwaysSign = alwaysSign;
+        this.bodyLimit = bodyLimit;
+    }
+
+    interface Continuation {
+        void authorizeAndContinue(HttpServletRequest request, HttpServletResponse response, WorkloadPrincipal principal)
+                throws IOException, ServletException;
+    }
+
+    /** Authenticates a request that carries a WIMSE signature; a refusal is written and audited here. */
+    void handle(HttpServletRequest request, HttpServletResponse response, AuthorizationRequest asked, URI target,
+                Continuation next) throws IOException, ServletException {
+        String auth = AuthenticationMethod.HTTP_SIGNATURE.auditName();
+        VerifiedSignedRequest signed;
+        HttpRequestFacts facts = FilterRequests.facts(request, request.getMethod(), target);
+        byte[] body;
+        try {
+            body = SignedBodies.read(request, bodyLimit);
+            signed = verifier.verifyRequest(facts, body);
+        } catch (WimseException e) {
+            FilterRequests.audit(asked, null, auth, "reject", e.reason().name());
+            ProblemResponses.write(e, response);
+            return;
+        } catch (RuntimeException e) {
+            FilterRequests.audit(asked, null, auth, "reject", "INTERNAL_ERROR");
+            throw e;
+        }
+        boolean required = signed.signResponseRequested() || alwaysSign;
+        if (required && signer == null) {
+            FilterRequests.audit(asked, signed.workload(), auth, "reject", Reason.SIGNED_RESPONSE_UNAVAILABLE.name());
+            ProblemResponses.write(ProblemDetails.of(Reason.SIGNED_RESPONSE_UNAVAILABLE,
+                    "the request asks for a signed response (wimse-sign-response) and this service cannot sign responses (HS-6)"),
+                    response);
+            return;
+        }
+        request.setAttribute(WimseFilter.SIGNED_REQUEST_ATTRIBUTE, signed);
+        SignedBodies.BufferedRequest buffered = new SignedBodies.BufferedRequest(request, body);
+        WorkloadPrincipal principal = new WorkloadPrincipal(signed.workload(), AuthenticationMethod.HTTP_SIGNATURE);
+        if (signer == null) {
+            next.authorizeAndContinue(buffered, response, principal);
+            return;
+        }
+        SigningResponse signing = new SigningResponse(response, signer, signed, required, bodyLimit);
+        next.authorizeAndContinue(buffered, signing, principal);
+        if (request.isAsyncStarted()) {
+            throw new ServletException("a signed response needs a synchronous handler; this one started async processing");
+        }
+        signing.finish();
+    }
+}
