@@ -303,6 +303,8 @@ class EveryReasonThroughTheFilterTest {
         cases().forEach(c -> assertThat(covered.add(c.reason())).as("duplicate case %s", c.reason()).isTrue());
         covered.add(Reason.REPLAY);
         covered.add(Reason.REPLAY_CACHE_UNAVAILABLE);
+        covered.addAll(EverySignatureReasonThroughTheFilterTest.covered()); // HTTP Message Signatures, each over a socket there
+        covered.addAll(EverySignatureReasonThroughTheFilterTest.CLIENT_SIDE.keySet()); // raised by a client about a response
         Map<Reason, Boolean> uncovered = new EnumMap<>(Reason.class);
         for (Reason r : Reason.values()) {
             if (!covered.contains(r) && !NOT_FROM_A_REQUEST.containsKey(r)) {
