@@ -7,6 +7,7 @@ import io.wimse4j.client.IdentityServerCredentialSource;
 import io.wimse4j.client.InitialAttestation;
 import io.wimse4j.client.SigningHttpClient;
 import io.wimse4j.client.TlsTrust;
+import io.wimse4j.client.WimseResponseException;
 import io.wimse4j.core.error.ProblemDetails;
 import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.id.WorkloadIdentifier;
@@ -15,6 +16,7 @@ import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.internal.JwsWriter;
 import io.wimse4j.core.internal.StrictJson;
 import io.wimse4j.core.key.WorkloadKeyPair;
+import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.core.wit.WitIssuer;
 import io.wimse4j.core.wpt.CredentialSource;
 import io.wimse4j.core.wpt.RequestSigner;
@@ -22,6 +24,9 @@ import io.wimse4j.core.wpt.WimseHeaders;
 import io.wimse4j.core.wpt.WptTransport;
 import io.wimse4j.core.wpt.WorkloadCredentials;
 import io.wimse4j.demo.DemoService;
+import io.wimse4j.httpsig.HttpSignatureSigner;
+import io.wimse4j.httpsig.HttpSignatureVerifier;
+import io.wimse4j.httpsig.RequestSignature;
 import io.wimse4j.server.IdentityServer;
 import io.wimse4j.server.ServerConfig;
 import io.wimse4j.server.internal.StateDir;
@@ -35,6 +40,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -50,7 +56,9 @@ import java.util.stream.Stream;
  * behind the WIMSE filter, trusting the server's published JWKS; service-a trades the join token for
  * a WIT (with a fresh key, KEY-4) and calls service-b. Then a replayed request (V-9), a stolen WIT
  * with a proof from another key (V-4/V-8 via the {@code cnf} key) and a WIT from a forged issuer
- * key (ID-3) are each rejected with their problem code. Everything lives in an owner-only temporary
+ * key (ID-3) are each rejected with their problem code. Last, service-a signs a request with an HTTP Message
+ * Signature and verifies service-b's signed answer (HS-6), and a request whose body was changed is
+ * refused (HS-5). Everything lives in an owner-only temporary
  * directory, removed at the end. No token or key is printed.
  */
 final class NetworkDemo {
@@ -102,7 +110,11 @@ final class NetworkDemo {
         HttpResponse<String> minted = admin(adminHttp, idServer, adminToken, "/admin/v1/join-tokens", mint);
         expectStatus(minted, 201, "mint a join token");
         String joinToken = StrictJson.mapper().readTree(minted.body()).path("token").asText();
-        step("The operator registers " + SERVICE_A + " and " + SERVICE_B + " and mints a one-time join token for service-a"
+        ObjectNode mintB = StrictJson.mapper().createObjectNode().put("id", SERVICE_B).put("ttl_seconds", 600);
+        HttpResponse<String> mintedB = admin(adminHttp, idServer, adminToken, "/admin/v1/join-tokens", mintB);
+        expectStatus(mintedB, 201, "mint a join token for service-b");
+        String joinTokenB = StrictJson.mapper().readTree(mintedB.body()).path("token").asText();
+        step("The operator registers " + SERVICE_A + " and " + SERVICE_B + " and mints a one-time join token for each"
                 + " (admin API, with the admin token from the server's state directory).");
 
         StateDir serviceDir = StateDir.open(root.resolve("service-b"));
@@ -112,13 +124,17 @@ final class NetworkDemo {
         try (HttpJwksTrustBundleSource trust = HttpJwksTrustBundleSource.builder()
                 .trustDomain(TrustDomain.parse(TRUST_DOMAIN), idServer.resolve("/.well-known/jwks.json"))
                 .sslContext(serverCa).build();
+             IdentityServerCredentialSource serviceBCredentials = IdentityServerCredentialSource
+                     .builder(idServer, InitialAttestation.joinToken(joinTokenB)).sslContext(serverCa).build();
              DemoService service = DemoService.builder().trust(trust).externalBaseUri(serviceB).port(port)
-                     .tls(tls.certFile(), tls.keyFile()).build().start();
+                     .tls(tls.certFile(), tls.keyFile()).responseCredentials(serviceBCredentials).build().start();
              IdentityServerCredentialSource credentials = IdentityServerCredentialSource
                      .builder(idServer, InitialAttestation.joinToken(joinToken)).sslContext(serverCa).build()) {
             step("service-b starts at " + serviceB + ". It trusts the keys of '" + TRUST_DOMAIN
-                    + "' from the Identity Server's JWKS and checks every request with the WIMSE filter.");
+                    + "' from the Identity Server's JWKS and checks every request with the WIMSE filter;"
+                    + " with its own WIT from the Identity Server it signs its answers to signed requests.");
             callAsServiceA(credentials, tls.clientContext(), serviceB);
+            signAsServiceA(credentials, trust, tls.clientContext(), serviceB);
         }
     }
 
@@ -175,6 +191,59 @@ final class NetworkDemo {
         expectProblem(sendWith(http, echo, forged.asMap()), "unknown-key");
     }
 
+    /** HTTP Message Signatures (draft-ietf-wimse-http-signature): a signed request, a signed answer, a tampered body. */
+    private void signAsServiceA(IdentityServerCredentialSource credentials, HttpJwksTrustBundleSource trust, SSLContext serviceTls,
+                                URI serviceB) throws Exception {
+        HttpClient http = HttpClient.newBuilder().sslContext(serviceTls).followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpSignatureSigner signer = HttpSignatureSigner.builder(credentials).requestSignedResponses(true).build();
+        SigningHttpClient client = SigningHttpClient.builder().httpClient(http)
+                .httpSignatures(signer, HttpSignatureVerifier.builder().trust(trust).build()).build();
+        URI echo = serviceB.resolve(DemoService.ECHO_PATH);
+        step("service-a sends POST /echo signed with an HTTP Message Signature (RFC 9421) instead of a WPT: it covers the"
+                + " method, path, query, the body's Content-Digest and the WIT, and asks for a signed answer.");
+        HttpResponse<String> r;
+        try {
+            r = client.send(HttpRequest.newBuilder(echo).timeout(TIMEOUT).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"order\":42}")).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (WimseResponseException e) {
+            fail("service-b's answer was refused: " + e.reason().code());
+            return;
+        }
+        JsonNode body = r.statusCode() == 200 ? StrictJson.mapper().readTree(r.body()) : null;
+        if (body != null && SERVICE_A.equals(body.path("workload").asText()) && r.headers().firstValue("Signature").isPresent()) {
+            say("ACCEPTED: service-b answered 200 naming " + body.path("workload").asText() + ", and service-a verified"
+                    + " the answer's signature: made with " + SERVICE_B + "'s WIT key and bound to this request (wimse-req-nonce).");
+        } else {
+            fail("expected a signed 200 naming " + SERVICE_A + ", got " + r.statusCode());
+        }
+
+        step("An attacker on the path changes the body of a signed request and forwards it.");
+        HttpRequestFacts facts = HttpRequestFacts.builder("POST", echo).header("Content-Type", "application/json").build();
+        RequestSignature sig = HttpSignatureSigner.builder(credentials).build()
+                .signRequest(facts, "{\"order\":42}".getBytes(StandardCharsets.UTF_8));
+        HttpRequest.Builder tampered = HttpRequest.newBuilder(echo).timeout(TIMEOUT).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"order\":4200}"));
+        sig.headers().forEach(tampered::header);
+        HttpResponse<String> refused = http.send(tampered.build(), HttpResponse.BodyHandlers.ofString());
+        ProblemDetails p = problem(refused);
+        if (refused.statusCode() == 400 && p != null && p.code().equals("content-digest-mismatch")) {
+            say("REJECTED: service-b answered 400 with problem code " + p.code() + ": " + p.detail());
+        } else {
+            fail("expected 400 content-digest-mismatch, got " + refused.statusCode() + " " + (p == null ? "no problem" : p.code()));
+        }
+    }
+
+    private static ProblemDetails problem(HttpResponse<String> r) {
+        if (!r.headers().firstValue("Content-Type").orElse("").startsWith(ProblemDetails.MEDIA_TYPE)) {
+            return null;
+        }
+        try {
+            return ProblemDetails.parse(r.body());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     private static String proofSignedBy(WorkloadKeyPair key, String wit, URI audience) {
         long now = Instant.now().getEpochSecond();
         ObjectNode claims = StrictJson.mapper().createObjectNode().put("aud", audience.toString()).put("iat", now)
@@ -203,14 +272,7 @@ final class NetworkDemo {
     }
 
     private void expectProblem(HttpResponse<String> r, String code) {
-        ProblemDetails p = null;
-        if (r.headers().firstValue("Content-Type").orElse("").startsWith(ProblemDetails.MEDIA_TYPE)) {
-            try {
-                p = ProblemDetails.parse(r.body());
-            } catch (IllegalArgumentException e) {
-                // not a wimse4j problem: reported below
-            }
-        }
+        ProblemDetails p = problem(r);
         String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
         if (r.statusCode() == 401 && challenge.equals(WptTransport.SCHEME) && p != null && p.code().equals(code)) {
             say("REJECTED: service-b answered 401 with 'WWW-Authenticate: " + challenge + "' and problem code "

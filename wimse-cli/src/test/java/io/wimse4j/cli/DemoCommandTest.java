@@ -21,7 +21,7 @@ class DemoCommandTest {
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out())
                 .containsPattern("An Identity Server for trust domain 'demo.example' is running at https://localhost:\\d+")
-                .contains("mints a one-time join token for service-a")
+                .contains("mints a one-time join token for each")
                 .contains("Its WIT names wimse://demo.example/service-a")
                 .contains("ACCEPTED: service-b answered 200 and knows its caller is wimse://demo.example/service-a")
                 .contains("sent as 'Authorization: WPT <wpt>' (draft-ietf-wimse-wpt-02)")
@@ -29,6 +29,9 @@ class DemoCommandTest {
                 .contains("REJECTED: service-b answered 401 with 'WWW-Authenticate: WPT' and problem code replay")
                 .contains("REJECTED: service-b answered 401 with 'WWW-Authenticate: WPT' and problem code bad-signature")
                 .contains("REJECTED: service-b answered 401 with 'WWW-Authenticate: WPT' and problem code unknown-key")
+                .contains("ACCEPTED: service-b answered 200 naming wimse://demo.example/service-a, and service-a verified"
+                        + " the answer's signature: made with wimse://demo.example/service-b's WIT key and bound to this request")
+                .contains("REJECTED: service-b answered 400 with problem code content-digest-mismatch")
                 .doesNotContain("UNEXPECTED")
                 .endsWith("All steps behaved as expected." + Cli.NL);
         assertThat(LONG_SECRET.matcher(r.out()).find()).as(r.out()).isFalse();
