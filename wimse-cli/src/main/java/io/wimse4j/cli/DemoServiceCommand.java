@@ -1,5 +1,6 @@
 package io.wimse4j.cli;
 
+import io.wimse4j.client.FileCredentialSource;
 import io.wimse4j.client.HttpJwksTrustBundleSource;
 import io.wimse4j.client.TlsTrust;
 import io.wimse4j.core.error.WimseException;
@@ -88,6 +89,17 @@ final class DemoServiceCommand implements Callable<Integer> {
     @Option(names = "--insecure-http", description = "Serve plain HTTP: tokens travel in clear. Loopback demos only.")
     private boolean insecureHttp;
 
+    @Option(names = "--sign-wit", paramLabel = "<file>",
+            description = {"The service's own WIT (compact JWS in a file, re-read when it changes): with --sign-key it signs",
+                    "its answers to requests signed with HTTP Message Signatures (draft-ietf-wimse-http-signature)."})
+    private Path signWit;
+
+    @Option(names = "--sign-key", paramLabel = "<file>", description = "The private JWK of --sign-wit's cnf key (an owner-only file).")
+    private Path signKey;
+
+    @Option(names = "--no-http-signatures", description = "Accept WIT + WPT only, not HTTP Message Signatures.")
+    private boolean noHttpSignatures;
+
     @Override
     public Integer call() throws Exception {
         DemoService service = build();
@@ -106,7 +118,8 @@ final class DemoServiceCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("wimse demo-service listening on " + service.localUri() + " (external base URI "
                 + service.externalBaseUri() + ", GET/POST /echo, "
-                + (service.mutualTls() ? "mutual TLS" + (trust.isEmpty() ? "" : " and tokens") : "replay cache " + (redis != null ? "Redis" : "in memory")) + ")");
+                + (service.mutualTls() ? "mutual TLS" + (trust.isEmpty() ? "" : " and tokens") : "replay cache " + (redis != null ? "Redis" : "in memory"))
+                + (signWit != null ? ", signs answers to HTTP-signed requests" : "") + ")");
         out.flush();
         try {
             stopped.await();
@@ -142,6 +155,12 @@ final class DemoServiceCommand implements Callable<Integer> {
         if (!mtlsAllow.isEmpty() && mtlsCa.isEmpty()) {
             throw CliException.usage("--mtls-allow needs --mtls-ca");
         }
+        if ((signWit == null) != (signKey == null)) {
+            throw CliException.usage("--sign-wit and --sign-key go together");
+        }
+        if (signWit != null && noHttpSignatures) {
+            throw CliException.usage("--sign-wit signs answers to HTTP-signed requests, which --no-http-signatures refuses");
+        }
         DemoService.Builder b = DemoService.builder().port(port).bindAddress(bind)
                 .transports(TransportOption.accepted(transport, "--transport"));
         if (!trust.isEmpty()) {
@@ -175,6 +194,16 @@ final class DemoServiceCommand implements Callable<Integer> {
         }
         if (insecureHttp) {
             b.insecureHttp();
+        }
+        b.httpSignatures(!noHttpSignatures && mtlsCa.isEmpty());
+        if (signWit != null) {
+            try {
+                FileCredentialSource own = FileCredentialSource.builder(signWit, signKey).build();
+                own.current(); // a bad pair fails at startup, not at the first signed answer
+                b.responseCredentials(own);
+            } catch (io.wimse4j.core.error.WimseException e) {
+                throw CliException.usage("--sign-wit/--sign-key: " + e.reason().code() + ": " + e.detail());
+            }
         }
         try {
             return b.build();
