@@ -69,6 +69,21 @@ final class FilterRequests {
         return bearerSeen;
     }
 
+    /**
+     * The target URI of {@code request}: the configured external {@code base} followed by the raw path and
+     * query, never {@code Host} or {@code X-Forwarded-Host} (V-6, HS-4).
+     *
+     * @throws IllegalArgumentException when the request URI is not an absolute path or cannot form a URI
+     */
+    static URI targetUri(String base, HttpServletRequest request) {
+        String rawPath = request.getRequestURI();
+        if (rawPath == null || !rawPath.startsWith("/")) {
+            throw new IllegalArgumentException("request URI is not an absolute path");
+        }
+        String query = request.getQueryString();
+        return URI.create(base + rawPath + (query == null ? "" : "?" + query));
+    }
+
     /** True when the request carries a WPT: a {@code Workload-Proof-Token} or an {@code Authorization: WPT} (P2-1). */
     static boolean hasWpt(HttpServletRequest request) {
         if (request.getHeader(WimseHeaders.WORKLOAD_PROOF_TOKEN) != null) {

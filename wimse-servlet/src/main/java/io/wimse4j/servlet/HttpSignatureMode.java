@@ -34,17 +34,26 @@ final class HttpSignatureMode {
         this.bodyLimit = bodyLimit;
     }
 
-    interface Continuation {
-        void authorizeAndContinue(HttpServletRequest request, HttpServletResponse response, WorkloadPrincipal principal)
-                throws IOException, ServletException;
+    /**
+     * The facts of {@code request} when this path answers it: it carries a WIMSE signature (or an unreadable
+     * {@code Signature-Input}, {@link HttpSignatureVerifier#isSigned}), or WPTs are not accepted at all; else null.
+     */
+    HttpRequestFacts claim(HttpServletRequest request, URI target, boolean wptAccepted) {
+        HttpRequestFacts facts = FilterRequests.facts(request, request.getMethod(), target);
+        return !wptAccepted || HttpSignatureVerifier.isSigned(facts) ? facts : null;
     }
 
-    /** Authenticates a request that carries a WIMSE signature; a refusal is written and audited here. */
-    void handle(HttpServletRequest request, HttpServletResponse response, AuthorizationRequest asked, URI target,
-                Continuation next) throws IOException, ServletException {
+    /** Authenticates a request {@link #claim claimed} with {@code facts}; a refusal is written and audited here. */
+    void handle(HttpServletRequest request, HttpServletResponse response, AuthorizationRequest asked, HttpRequestFacts facts,
+                FilterContinuation next) throws IOException, ServletException {
         String auth = AuthenticationMethod.HTTP_SIGNATURE.auditName();
+        if (FilterRequests.hasWpt(request) && HttpSignatureVerifier.isSigned(facts)) {
+            FilterRequests.audit(asked, null, auth, "reject", Reason.TWO_PROOF_TRANSPORTS.name());
+            ProblemResponses.write(ProblemDetails.of(Reason.TWO_PROOF_TRANSPORTS,
+                    "the request carries both a WPT and a WIMSE HTTP message signature; send one"), response);
+            return;
+        }
         VerifiedSignedRequest signed;
-        HttpRequestFacts facts = FilterRequests.facts(request, request.getMethod(), target);
         byte[] body;
         try {
             body = SignedBodies.read(request, bodyLimit);

@@ -9,7 +9,6 @@ import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.core.request.RequestVerifier;
 import io.wimse4j.core.request.VerifiedCaller;
-import io.wimse4j.core.wpt.WimseHeaders;
 import io.wimse4j.httpsig.HttpSignatureSigner;
 import io.wimse4j.httpsig.HttpSignatureVerifier;
 import io.wimse4j.x509.VerifiedWic;
@@ -20,14 +19,10 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.net.URI;
-import java.security.Principal;
-import java.util.Collections;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -60,6 +55,9 @@ import java.util.Objects;
  * {@link AuthenticationMethod#BEARER}, and <em>without</em> {@value #CALLER_ATTRIBUTE}, which only a
  * verified WIT and WPT produce. A request carrying any WIMSE header, or {@code Authorization: WPT}, is
  * always verified the WIMSE way: no bearer token of such a request names or authorizes the caller (P2-3).
+ * With {@link Builder#httpSignatures}, a request signed with an HTTP Message Signature is verified that way
+ * instead ({@link AuthenticationMethod#HTTP_SIGNATURE}, HS-1..HS-9), and its answer signed with
+ * {@link Builder#signResponses} (HS-6).
  */
 public final class WimseFilter implements Filter {
     /** The request attribute holding the {@link VerifiedCaller}. */
@@ -124,7 +122,7 @@ public final class WimseFilter implements Filter {
         URI target;
         AuthorizationRequest asked;
         try {
-            target = targetUri(request);
+            target = FilterRequests.targetUri(base, request);
             asked = AuthorizationRequest.http(method, path);
         } catch (IllegalArgumentException e) {
             audit(method, path, null, "-", "reject", FilterProblem.INVALID_TARGET.name());
@@ -138,24 +136,16 @@ public final class WimseFilter implements Filter {
         }
 
         if (isBearerOnly(request)) {
-            authenticateBearer(request, response, chain, asked);
+            BearerMode.handle(bearer, request, response, asked,
+                    (req2, res2, principal) -> authorizeAndContinue(req2, res2, chain, asked, principal, null));
             return;
         }
 
-        if (signatures != null) {
-            HttpRequestFacts facts = FilterRequests.facts(request, method, target);
-            boolean signed = HttpSignatureVerifier.isSigned(facts);
-            if (signed && FilterRequests.hasWpt(request)) {
-                audit(asked, null, "-", "reject", Reason.TWO_PROOF_TRANSPORTS.name());
-                ProblemResponses.write(ProblemDetails.of(Reason.TWO_PROOF_TRANSPORTS,
-                        "the request carries both a WPT and a WIMSE HTTP message signature; send one"), response);
-                return;
-            }
-            if (signed || verifier == null) {
-                signatures.handle(request, response, asked, target,
-                        (req2, res2, principal) -> authorizeAndContinue(req2, res2, chain, asked, principal, null));
-                return;
-            }
+        HttpRequestFacts signed = signatures == null ? null : signatures.claim(request, target, verifier != null);
+        if (signed != null) {
+            signatures.handle(request, response, asked, signed,
+                    (req2, res2, principal) -> authorizeAndContinue(req2, res2, chain, asked, principal, null));
+            return;
         }
 
         VerifiedCaller caller;
@@ -206,27 +196,7 @@ public final class WimseFilter implements Filter {
         authorizeAndContinue(request, response, chain, asked, new WorkloadPrincipal(peer.identifier(), AuthenticationMethod.MUTUAL_TLS), tokens);
     }
 
-    /** The bearer path of WIT-12: authenticate, re-check the caller against the policy, authorize. */
-    private void authenticateBearer(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
-                                    AuthorizationRequest asked) throws IOException, ServletException {
-        List<String> values = Collections.list(request.getHeaders(WimseHeaders.AUTHORIZATION));
-        if (values.size() > 1) {
-            audit(asked, null, BEARER, "reject", Reason.REPEATED_HEADER.name());
-            ProblemResponses.write(ProblemDetails.of(Reason.REPEATED_HEADER, "header 'Authorization' is repeated"), response);
-            return;
-        }
-        WorkloadIdentifier caller;
-        try {
-            caller = bearer.authenticate(FilterRequests.bearerToken(values.get(0)));
-        } catch (BearerTransitionPolicy.Rejection r) {
-            audit(asked, r.caller(), BEARER, "reject", FilterRequests.auditName(r.problem()));
-            ProblemResponses.write(r.problem(), response);
-            return;
-        }
-        authorizeAndContinue(request, response, chain, asked, new WorkloadPrincipal(caller, AuthenticationMethod.BEARER), null);
-    }
-
-    void authorizeAndContinue(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+    private void authorizeAndContinue(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
                                       AuthorizationRequest asked, WorkloadPrincipal principal, VerifiedCaller verified)
             throws IOException, ServletException {
         String auth = principal.method().auditName();
@@ -252,15 +222,6 @@ public final class WimseFilter implements Filter {
         chain.doFilter(new CallerRequest(request, principal), response);
     }
 
-    private URI targetUri(HttpServletRequest request) {
-        String rawPath = request.getRequestURI();
-        if (rawPath == null || !rawPath.startsWith("/")) {
-            throw new IllegalArgumentException("request URI is not an absolute path");
-        }
-        String query = request.getQueryString();
-        return URI.create(base + rawPath + (query == null ? "" : "?" + query));
-    }
-
     private static void audit(AuthorizationRequest asked, WorkloadIdentifier caller, String auth, String decision,
                               String reason) {
         FilterRequests.audit(asked, caller, auth, decision, reason);
@@ -269,31 +230,6 @@ public final class WimseFilter implements Filter {
     private static void audit(String method, String path, WorkloadIdentifier caller, String auth, String decision,
                               String reason) {
         FilterRequests.audit(method, path, caller, auth, decision, reason);
-    }
-
-    /** The request as the application sees it: the workload as its user principal. */
-    private static final class CallerRequest extends HttpServletRequestWrapper {
-        private final WorkloadPrincipal principal;
-
-        CallerRequest(HttpServletRequest request, WorkloadPrincipal principal) {
-            super(request);
-            this.principal = principal;
-        }
-
-        @Override
-        public Principal getUserPrincipal() {
-            return principal;
-        }
-
-        @Override
-        public String getRemoteUser() {
-            return principal.getName();
-        }
-
-        @Override
-        public String getAuthType() {
-            return principal.method().authType();
-        }
     }
 
     /** Builder for {@link WimseFilter}. */
