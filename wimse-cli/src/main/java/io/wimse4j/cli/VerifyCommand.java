@@ -2,8 +2,6 @@ package io.wimse4j.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wimse4j.core.error.WimseException;
-import io.wimse4j.core.id.TrustDomain;
-import io.wimse4j.core.key.TrustBundle;
 import io.wimse4j.core.key.TrustBundleSet;
 import io.wimse4j.core.internal.StrictJson;
 import io.wimse4j.core.request.RequestVerifier;
@@ -19,9 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code wimse verify}: checks a raw HTTP request carrying a WIT and a WPT, in either transport
@@ -75,7 +71,7 @@ final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
-        TrustBundleSet bundles = trustBundles();
+        TrustBundleSet bundles = TrustOption.bundles(trust, stdin());
         RequestVerifier verifier = verifier(bundles);
         RawHttpRequest raw;
         try {
@@ -100,22 +96,27 @@ final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
             return WimseCli.OK;
         } catch (WimseException e) {
             if (json) {
-                ObjectNode o = StrictJson.mapper().createObjectNode();
-                o.put("valid", false);
-                o.put("reason", e.reason().name());
-                o.put("code", e.reason().code());
-                o.put("type", e.reason().type().toString());
-                o.put("title", e.reason().title());
-                o.put("detail", e.detail());
-                o.put("status", e.httpStatus());
-                e.challenge().ifPresent(c -> o.put("www_authenticate", c));
-                out.println(o.toString());
+                out.println(rejection(e).toString());
             } else {
                 out.println(e.reason().name() + ": " + e.detail());
             }
             out.flush();
             return WimseCli.REJECTED;
         }
+    }
+
+    /** The JSON object of a rejection: reason, code, problem type, title, detail, HTTP status (and a challenge). */
+    static ObjectNode rejection(WimseException e) {
+        ObjectNode o = StrictJson.mapper().createObjectNode();
+        o.put("valid", false);
+        o.put("reason", e.reason().name());
+        o.put("code", e.reason().code());
+        o.put("type", e.reason().type().toString());
+        o.put("title", e.reason().title());
+        o.put("detail", e.detail());
+        o.put("status", e.httpStatus());
+        e.challenge().ifPresent(c -> o.put("www_authenticate", c));
+        return o;
     }
 
     private RequestVerifier verifier(TrustBundleSet bundles) {
@@ -144,34 +145,6 @@ final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
             case "spiffe-wit-svid" -> WitProfile.SPIFFE_WIT_SVID;
             default -> throw CliException.usage("--profile must be 'wimse' or 'spiffe-wit-svid', got '" + profile + "'");
         };
-    }
-
-    private TrustBundleSet trustBundles() {
-        List<TrustBundle> bundles = new ArrayList<>();
-        Set<TrustDomain> seen = new LinkedHashSet<>();
-        for (String t : trust) {
-            int eq = t.indexOf('=');
-            if (eq <= 0 || eq == t.length() - 1) {
-                throw CliException.usage("--trust must be <trust-domain>=<jwks-file>, got '" + t + "'");
-            }
-            TrustDomain td;
-            try {
-                td = TrustDomain.parse(t.substring(0, eq));
-            } catch (WimseException e) {
-                throw CliException.usage("--trust: " + e.detail());
-            }
-            if (!seen.add(td)) {
-                throw CliException.usage("--trust: trust domain " + td + " is given twice");
-            }
-            String file = t.substring(eq + 1);
-            String jwks = Inputs.readText(file, stdin(), "JWKS");
-            try {
-                bundles.add(TrustBundle.fromJwks(td, jwks));
-            } catch (WimseException e) {
-                throw CliException.badInput("--trust " + td + ": bad JWKS in '" + file + "'", e);
-            }
-        }
-        return TrustBundleSet.of(bundles);
     }
 
     private java.io.InputStream stdin() {

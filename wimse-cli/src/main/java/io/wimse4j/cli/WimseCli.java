@@ -9,7 +9,8 @@ import java.util.Objects;
 
 /**
  * The {@code wimse} program: creates keys, Workload Identity Tokens and Workload Proof Tokens,
- * inspects and verifies them, and walks newcomers through the protocol ({@code wimse demo}).
+ * signs and verifies messages with HTTP Message Signatures ({@code wimse httpsig}), inspects and
+ * verifies them, and walks newcomers through the protocol ({@code wimse demo}).
  *
  * <p>Exit codes: {@value #OK} success, {@value #REJECTED} a token or request was rejected by the
  * WIMSE rules (or an operation was refused by them), {@value #USAGE} a usage error (bad flag,
@@ -19,9 +20,10 @@ import java.util.Objects;
 @Command(name = "wimse",
         mixinStandardHelpOptions = true,
         versionProvider = WimseCli.Version.class,
-        description = "WIMSE workload identity: Workload Identity Tokens (wit+jwt) and Workload Proof Tokens (wpt+jwt).",
-        subcommands = {KeygenCommand.class, WitCommand.class, WptCommand.class, WicCommand.class, InspectCommand.class,
-                VerifyCommand.class, DemoCommand.class, DemoServiceCommand.class, ServerCommand.class,
+        description = "WIMSE workload identity: Workload Identity Tokens (wit+jwt), Workload Proof Tokens (wpt+jwt) and"
+                + " HTTP Message Signatures with a WIT (httpsig).",
+        subcommands = {KeygenCommand.class, WitCommand.class, WptCommand.class, HttpsigCommand.class, WicCommand.class,
+                InspectCommand.class, VerifyCommand.class, DemoCommand.class, DemoServiceCommand.class, ServerCommand.class,
                 AdminCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nSign a request by hand and send it with curl:%n",
         footer = {

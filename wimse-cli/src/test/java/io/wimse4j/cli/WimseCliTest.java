@@ -10,7 +10,7 @@ class WimseCliTest {
     void helpListsSubcommandsAndTheCurlSequence() {
         Cli.Result r = Cli.run("--help");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("keygen", "wit", "wpt", "inspect", "verify", "demo")
+        assertThat(r.out()).contains("keygen", "wit", "wpt", "httpsig", "inspect", "verify", "demo")
                 .contains("wimse wpt create --key workload.jwk")
                 .contains("curl -H \"Workload-Identity-Token: $WIT\"");
     }
