@@ -6,8 +6,10 @@ import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.internal.StrictJson;
 import io.wimse4j.httpsig.HttpMessageText;
 import io.wimse4j.httpsig.HttpSignatureVerifier;
+import io.wimse4j.httpsig.RequestSignature;
 import io.wimse4j.httpsig.SignatureProfile;
 import io.wimse4j.httpsig.VerifiedSignedRequest;
+import io.wimse4j.httpsig.VerifiedSignedResponse;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,16 +34,18 @@ import java.util.concurrent.Callable;
  * rejection {@code REASON: detail} (exit 1), both on standard output, never a token, key or signature;
  * {@code --json} prints a JSON object instead.
  *
- * <p>Responses are not verified here yet: {@link HttpSignatureVerifier#verifyResponse} takes the
- * {@link io.wimse4j.httpsig.RequestSignature} the client kept when it signed, which wimse-httpsig does not
- * rebuild from a signed request's text.
+ * <p>A response is verified against the signed request it answers ({@code --request}), as its client would
+ * (HS-6): its WIT, the signature over {@code @status}, its fields and the request's {@code ;req} components,
+ * and {@code wimse-req-nonce} equal to the request's nonce; unsigned, it is refused when the request asked
+ * for a signed response, and reported as unsigned otherwise.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Verify a raw HTTP/1.1 request signed with a WIT's key (RFC 9421).",
+        description = {"Verify a raw HTTP/1.1 request or response signed with a WIT's key (RFC 9421).",
                 "Checks the request per draft-ietf-wimse-http-signature; 'wimse-aud' is checked",
-                "against the --audience values only, never against the Host header."},
+                "against the --audience values only, never against the Host header. A response is",
+                "checked against the signed request it answers (--request)."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:valid; prints the caller's workload identifier, then the covered components",
+        exitCodeList = {"0:valid; prints the signer's workload identifier, then the covered components",
                 "1:rejected; prints REASON: detail", "2:usage error"})
 final class HttpsigVerifyCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -56,9 +60,13 @@ final class HttpsigVerifyCommand implements Callable<Integer> {
                     + " Repeatable.")
     private List<String> trust = new ArrayList<>();
 
-    @Option(names = "--audience", required = true, paramLabel = "<uri>",
-            description = "An accepted 'wimse-aud' (this service's own external URI). Repeatable.")
+    @Option(names = "--audience", paramLabel = "<uri>",
+            description = "An accepted 'wimse-aud' (this service's own external URI); required for a request. Repeatable.")
     private List<String> audiences = new ArrayList<>();
+
+    @Option(names = "--request", paramLabel = "<file>",
+            description = "For a response: the signed raw HTTP/1.1 request it answers (its nonce and components bind the response).")
+    private String request;
 
     @Option(names = "--now", paramLabel = "<epoch-seconds>",
             description = "Verify as of this instant instead of the current time (a 60 s clock-skew leeway applies).")
@@ -88,8 +96,13 @@ final class HttpsigVerifyCommand implements Callable<Integer> {
         HttpSignatureVerifier verifier = verifier(stdin);
         HttpMessageText message = HttpMessageFiles.read(in, stdin, "the message (--in)");
         if (!message.isRequest()) {
-            throw CliException.usage("the message is a response; 'wimse httpsig verify' verifies requests only so far"
-                    + " (a response is checked against the signature state its client kept, which a request's text does not rebuild)");
+            return verifyResponse(verifier, message, stdin);
+        }
+        if (request != null) {
+            throw CliException.usage("--request is for verifying a response; the message is a request");
+        }
+        if (audiences.isEmpty()) {
+            throw CliException.usage("verifying a request needs --audience: the service's own external URI");
         }
         var facts = HttpMessageFiles.requestFacts(message, HttpMessageFiles.baseUri(baseUri), "the request (--in)");
         PrintWriter out = spec.commandLine().getOut();
@@ -122,9 +135,53 @@ final class HttpsigVerifyCommand implements Callable<Integer> {
         }
     }
 
+    private int verifyResponse(HttpSignatureVerifier verifier, HttpMessageText response, InputStream stdin) {
+        if (request == null) {
+            throw CliException.usage("the message is a response: give the signed request it answers with --request");
+        }
+        if ("-".equals(request) && "-".equals(in)) {
+            throw CliException.usage("only one of --in and --request can read standard input ('-')");
+        }
+        HttpMessageText req = HttpMessageFiles.read(request, stdin, "the request (--request)");
+        if (!req.isRequest()) {
+            throw CliException.usage("--request must be a request, not a response");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try {
+            RequestSignature sent = RequestSignature.of(HttpMessageFiles.requestFacts(req, HttpMessageFiles.baseUri(baseUri),
+                    "the request (--request)"));
+            java.util.Optional<VerifiedSignedResponse> v = verifier.verifyResponse(HttpMessageFiles.responseFacts(response, "the response (--in)"), response.body(), sent);
+            if (json) {
+                ObjectNode o = StrictJson.mapper().createObjectNode();
+                o.put("valid", true);
+                o.put("signed", v.isPresent());
+                if (v.isPresent()) {
+                    o.put("workload", v.get().workload().value());
+                    ArrayNode covered = o.putArray("covered");
+                    v.get().covered().forEach(covered::add);
+                    o.put("bound_to_request", v.get().boundToRequest());
+                }
+                out.println(o.toString());
+            } else if (v.isPresent()) {
+                out.println(v.get().workload().value());
+                out.println("covered: " + String.join(" ", v.get().covered()));
+            } else {
+                out.println("unsigned response (the request did not ask for a signed one)");
+            }
+            out.flush();
+            return WimseCli.OK;
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("the response (--in): " + e.getMessage());
+        } catch (WimseException e) {
+            out.println(json ? VerifyCommand.rejection(e).toString() : e.reason().name() + ": " + e.detail());
+            out.flush();
+            return WimseCli.REJECTED;
+        }
+    }
+
     private HttpSignatureVerifier verifier(InputStream stdin) {
-        HttpSignatureVerifier.Builder b = HttpSignatureVerifier.builder().trust(TrustOption.bundles(trust, stdin)).acceptTargetUri(false)
-                .profiles(profiles(draft));
+        HttpSignatureVerifier.Builder b = HttpSignatureVerifier.builder().trust(TrustOption.bundles(trust, stdin))
+                .acceptTargetUri(audiences.isEmpty()).profiles(profiles(draft));
         try {
             b.maxSignatureLifetime(Duration.ofSeconds(maxLifetime));
         } catch (IllegalArgumentException e) {

@@ -66,12 +66,15 @@ class HttpsigCommandTest {
         }
     }
 
+    private HttpsigWorkspace w;
+
     @BeforeEach
     void identities() {
-        keygen("ES256", "issuer");
-        workload("Ed25519", "ed25519", CLIENT);
-        workload("ES256", "es256", CLIENT);
-        workload("EdDSA", "server", SERVER);
+        w = new HttpsigWorkspace(dir);
+        w.keygen("ES256", "issuer");
+        w.workload("Ed25519", "ed25519", CLIENT);
+        w.workload("ES256", "es256", CLIENT);
+        w.workload("EdDSA", "server", SERVER);
     }
 
     static Stream<Arguments> rows() {
@@ -113,13 +116,13 @@ class HttpsigCommandTest {
     @MethodSource("rows")
     void HS_1_signedRequestsVerifyAndEachTamperingIsRefused(Row row) throws IOException {
         List<String> sign = new ArrayList<>(List.of("httpsig", "sign", "--wit", "@" + dir.resolve(row.alg() + ".wit"),
-                "--key", dir.resolve(row.alg() + ".jwk").toString(), "--in", file("request.http", row.request()).toString()));
+                "--key", dir.resolve(row.alg() + ".jwk").toString(), "--in", w.file("request.http", row.request()).toString()));
         sign.addAll(row.sign());
         Cli.Result signed = Cli.run(sign.toArray(String[]::new));
         assertThat(signed.exit()).as(signed.err()).isZero();
         assertThat(signed.err()).isEmpty();
         String text = row.tamper().apply(signed.out());
-        Cli.Result r = verify(file("signed.http", text), row.verify().toArray(String[]::new));
+        Cli.Result r = w.verify(w.file("signed.http", text), row.verify().toArray(String[]::new));
         if (row.expected() == null) {
             assertThat(r.exit()).as(r.out() + r.err()).isZero();
             String[] lines = r.out().split(NL);
@@ -140,21 +143,21 @@ class HttpsigCommandTest {
 
     @Test
     void HS_1_aWitSwappedForAnotherWorkloadsIsRefusedForItsKey() throws IOException {
-        Cli.Result signed = sign("ed25519", file("request.http", GET));
-        Cli.Result r = verify(file("signed.http", signed.out().replace(wit("ed25519"), wit("es256"))));
+        Cli.Result signed = w.sign("ed25519", w.file("request.http", GET));
+        Cli.Result r = w.verify(w.file("signed.http", signed.out().replace(w.wit("ed25519"), w.wit("es256"))));
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).startsWith("BAD_SIGNATURE: ");
     }
 
     @Test
     void HS_1_theSignedRequestKeepsTheMessageAndAddsTheFourHeaders() throws IOException {
-        Cli.Result signed = sign("ed25519", file("request.http", POST), "--sign-response");
+        Cli.Result signed = w.sign("ed25519", w.file("request.http", POST), "--sign-response");
         assertThat(signed.exit()).as(signed.err()).isZero();
         HttpMessageText m = HttpMessageText.parse(signed.out().getBytes(StandardCharsets.UTF_8));
         assertThat(m.startLine()).isEqualTo("POST /orders HTTP/1.1");
         assertThat(m.headers()).extracting(Map.Entry::getKey).containsExactly("Host", "Content-Type", "Workload-Identity-Token",
                 "Content-Digest", "Signature-Input", "Signature");
-        assertThat(m.values("Workload-Identity-Token")).containsExactly(wit("ed25519"));
+        assertThat(m.values("Workload-Identity-Token")).containsExactly(w.wit("ed25519"));
         assertThat(m.values("Signature-Input").get(0))
                 .startsWith("wimse=(\"@method\" \"@path\" \"@query\" \"workload-identity-token\" \"content-type\" \"content-digest\");created=")
                 .contains(";tag=\"wimse-workload-to-workload\";wimse-aud=\"" + AUD + "\";wimse-sign-response")
@@ -164,8 +167,8 @@ class HttpsigCommandTest {
 
     @Test
     void HS_4_verifyJsonNamesTheCallerAndTheSignatureButNoSecret() throws IOException {
-        Cli.Result signed = sign("es256", file("request.http", GET), "--sign-response", "--lifetime", "30");
-        Cli.Result r = verify(file("signed.http", signed.out()), "--json");
+        Cli.Result signed = w.sign("es256", w.file("request.http", GET), "--sign-response", "--lifetime", "30");
+        Cli.Result r = w.verify(w.file("signed.http", signed.out()), "--json");
         assertThat(r.exit()).as(r.out()).isZero();
         JsonNode j = r.json();
         assertThat(j.get("valid").asBoolean()).isTrue();
@@ -178,7 +181,7 @@ class HttpsigCommandTest {
         assertThat(j.get("covered")).hasSize(4);
         assertNoSecrets(r, signed.out());
 
-        Cli.Result bad = verify(file("tampered.http", signed.out().replace("?page=2", "?page=1")), "--json");
+        Cli.Result bad = w.verify(w.file("tampered.http", signed.out().replace("?page=2", "?page=1")), "--json");
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.json().get("reason").asText()).isEqualTo("BAD_SIGNATURE");
         assertThat(bad.json().get("status").asInt()).isEqualTo(400);
@@ -186,14 +189,14 @@ class HttpsigCommandTest {
 
     @Test
     void HS_7_aWitFromAnUntrustedKeyIsRefused() throws IOException {
-        Cli.Result signed = sign("ed25519", file("request.http", GET));
+        Cli.Result signed = w.sign("ed25519", w.file("request.http", GET));
         // the trust bundle holds the server workload's public key, not the Identity Server's
         Cli.Result r = Cli.run("httpsig", "verify", "--trust", TD + "=" + dir.resolve("server.pub.jwk"), "--audience", AUD,
-                "--in", file("signed.http", signed.out()).toString());
+                "--in", w.file("signed.http", signed.out()).toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).startsWith("UNKNOWN_KEY: ");
         Cli.Result otherDomain = Cli.run("httpsig", "verify", "--trust", "other.example=" + dir.resolve("issuer.pub.jwk"),
-                "--audience", AUD, "--in", file("signed2.http", signed.out()).toString());
+                "--audience", AUD, "--in", w.file("signed2.http", signed.out()).toString());
         assertThat(otherDomain.out()).startsWith("UNTRUSTED_TRUST_DOMAIN: ");
     }
 
@@ -214,14 +217,14 @@ class HttpsigCommandTest {
     @Test
     void HS_3_anOriginFormRequestWithoutHostTakesItsTargetFromBaseUri() throws IOException {
         String noHost = "DELETE /orders/9 HTTP/1.1\nAccept: */*\n\n";
-        Cli.Result withoutBase = sign("ed25519", file("request.http", noHost));
+        Cli.Result withoutBase = w.sign("ed25519", w.file("request.http", noHost));
         assertThat(withoutBase.exit()).isEqualTo(2);
         assertThat(withoutBase.err()).contains("Host");
-        Cli.Result signed = sign("ed25519", file("request.http", noHost), "--base-uri", "https://svc-b.shop.example");
+        Cli.Result signed = w.sign("ed25519", w.file("request.http", noHost), "--base-uri", "https://svc-b.shop.example");
         assertThat(signed.exit()).as(signed.err()).isZero();
         Cli.Result r = Cli.run("httpsig", "verify", "--trust", TD + "=" + dir.resolve("issuer.pub.jwk"),
                 "--audience", "https://svc-b.shop.example/orders/9", "--base-uri", "https://svc-b.shop.example",
-                "--in", file("signed.http", signed.out()).toString());
+                "--in", w.file("signed.http", signed.out()).toString());
         assertThat(r.exit()).as(r.out()).isZero();
     }
 
@@ -245,13 +248,13 @@ class HttpsigCommandTest {
     @MethodSource("responses")
     void HS_6_theCliSignsTheResponseToAVerifiedRequest(String name, String response, UnaryOperator<String> tamper, Reason expected)
             throws Exception {
-        RequestSignature sent = clientSigns();
-        Cli.Result signed = signResponse(file("request.http", text(sent, JSON_BODY)), file("response.http", response));
+        RequestSignature sent = w.clientSigns();
+        Cli.Result signed = w.signResponse(w.file("request.http", w.text(sent, JSON_BODY)), w.file("response.http", response));
         assertThat(signed.exit()).as(signed.err()).isZero();
         HttpMessageText m = HttpMessageText.parse(tamper.apply(signed.out()).getBytes(StandardCharsets.UTF_8));
         assertThat(m.values("Signature-Input").get(0)).contains("\"@method\";req \"@path\";req \"@query\";req")
                 .contains(";wimse-req-nonce=\"" + sent.nonce() + "\"");
-        HttpSignatureVerifier client = HttpSignatureVerifier.builder().trust(trust()).audience(AUD).build();
+        HttpSignatureVerifier client = HttpSignatureVerifier.builder().trust(w.trust()).audience(AUD).build();
         if (expected == null) {
             VerifiedSignedResponse v = client.verifyResponse(m.responseFacts(), m.body(), sent).orElseThrow();
             assertThat(v.workload().value()).isEqualTo(SERVER);
@@ -278,9 +281,9 @@ class HttpsigCommandTest {
     @MethodSource("refusedRequests")
     void HS_7_noResponseIsSignedForARequestThatDoesNotVerify(String name, UnaryOperator<String> tamper, List<String> audience,
                                                              String expected) throws Exception {
-        RequestSignature sent = clientSigns();
-        Path request = file("request.http", tamper.apply(text(sent, JSON_BODY)));
-        Path response = file("response.http", "HTTP/1.1 200 OK\n\n");
+        RequestSignature sent = w.clientSigns();
+        Path request = w.file("request.http", tamper.apply(w.text(sent, JSON_BODY)));
+        Path response = w.file("response.http", "HTTP/1.1 200 OK\n\n");
         List<String> args = new ArrayList<>(List.of("httpsig", "sign", "--wit", "@" + dir.resolve("server.wit"),
                 "--key", dir.resolve("server.jwk").toString(), "--in", response.toString(), "--request", request.toString(),
                 "--trust", TD + "=" + dir.resolve("issuer.pub.jwk")));
@@ -289,7 +292,7 @@ class HttpsigCommandTest {
         assertThat(r.exit()).as(r.err()).isEqualTo(WimseCli.REJECTED);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).startsWith("wimse httpsig sign: " + expected + ": ");
-        assertThat(r.err()).doesNotContain(wit("ed25519"));
+        assertThat(r.err()).doesNotContain(w.wit("ed25519"));
     }
 
     // ------------------------------------------------------------------------------------------- usage
@@ -317,11 +320,11 @@ class HttpsigCommandTest {
     @ParameterizedTest(name = "sign usage error: {0}")
     @MethodSource("usageErrors")
     void signUsageErrorsExitWithTwo(String name, List<String> options, String message) throws IOException {
-        Path request = file("request.http", GET);
+        Path request = w.file("request.http", GET);
         Map<String, String> files = Map.of("@request", request.toString(),
-                "@response", file("response.http", "HTTP/1.1 200 OK\n\n").toString(),
-                "@garbage", file("garbage.txt", "hello\n").toString(),
-                "@signed", file("signed.http", sign("ed25519", request).out()).toString(),
+                "@response", w.file("response.http", "HTTP/1.1 200 OK\n\n").toString(),
+                "@garbage", w.file("garbage.txt", "hello\n").toString(),
+                "@signed", w.file("signed.http", w.sign("ed25519", request).out()).toString(),
                 "@trust", TD + "=" + dir.resolve("issuer.pub.jwk"));
         List<String> args = new ArrayList<>(List.of("httpsig", "sign", "--key", dir.resolve("ed25519.jwk").toString()));
         if (!options.contains("--wit")) {
@@ -337,26 +340,26 @@ class HttpsigCommandTest {
 
     @Test
     void verifyUsageErrorsExitWithTwo() throws IOException {
-        Path response = file("response.http", "HTTP/1.1 200 OK\n\n");
-        Cli.Result aResponse = verify(response);
+        Path response = w.file("response.http", "HTTP/1.1 200 OK\n\n");
+        Cli.Result aResponse = w.verify(response);
         assertThat(aResponse.exit()).isEqualTo(2);
         assertThat(aResponse.err()).contains("response");
         Cli.Result noAudience = Cli.run("httpsig", "verify", "--trust", TD + "=" + dir.resolve("issuer.pub.jwk"),
-                "--in", file("request.http", GET).toString());
+                "--in", w.file("request.http", GET).toString());
         assertThat(noAudience.exit()).isEqualTo(2);
         assertThat(noAudience.err()).contains("--audience");
-        Cli.Result badDraft = verify(file("request.http", GET), "--draft", "08");
+        Cli.Result badDraft = w.verify(w.file("request.http", GET), "--draft", "08");
         assertThat(badDraft.exit()).isEqualTo(2);
         assertThat(badDraft.err()).contains("--draft");
-        Cli.Result badLifetime = verify(file("request.http", GET), "--max-lifetime", "7200");
+        Cli.Result badLifetime = w.verify(w.file("request.http", GET), "--max-lifetime", "7200");
         assertThat(badLifetime.exit()).isEqualTo(2);
         assertThat(badLifetime.err()).contains("--max-lifetime");
     }
 
     @Test
     void HS_1_aKeyThatIsNotTheWitsDoesNotSign() throws IOException {
-        keygen("Ed25519", "other");
-        Path request = file("request.http", GET);
+        w.keygen("Ed25519", "other");
+        Path request = w.file("request.http", GET);
         Cli.Result otherKey = Cli.run("httpsig", "sign", "--wit", "@" + dir.resolve("ed25519.wit"),
                 "--key", dir.resolve("other.jwk").toString(), "--in", request.toString());
         assertThat(otherKey.exit()).isEqualTo(1);
@@ -386,77 +389,11 @@ class HttpsigCommandTest {
 
     // ------------------------------------------------------------------------------------------- helpers
 
-    private String keygen(String alg, String name) {
-        Cli.Result r = Cli.run("keygen", "--alg", alg, "--out", dir.resolve(name + ".jwk").toString(),
-                "--public-out", dir.resolve(name + ".pub.jwk").toString());
-        assertThat(r.exit()).as(r.err()).isZero();
-        return dir.resolve(name + ".jwk").toString();
-    }
-
-    private void workload(String alg, String name, String sub) {
-        keygen(alg, name);
-        Cli.Result wit = Cli.run("wit", "issue", "--issuer-key", dir.resolve("issuer.jwk").toString(), "--sub", sub,
-                "--cnf", dir.resolve(name + ".pub.jwk").toString(), "--iss", "https://id.shop.example");
-        assertThat(wit.exit()).as(wit.err()).isZero();
-        try {
-            Files.writeString(dir.resolve(name + ".wit"), wit.out());
-            assertThat(Files.getPosixFilePermissions(dir.resolve(name + ".jwk"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private String wit(String name) throws IOException {
-        return Files.readString(dir.resolve(name + ".wit")).strip();
-    }
-
-    private Path file(String name, String text) throws IOException {
-        return Files.write(dir.resolve(System.nanoTime() + "-" + name), text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private Cli.Result sign(String workload, Path in, String... extra) throws IOException {
-        String[] base = {"httpsig", "sign", "--wit", "@" + dir.resolve(workload + ".wit"), "--key", dir.resolve(workload + ".jwk").toString(),
-                "--in", in.toString()};
-        return Cli.run(base, extra);
-    }
-
-    private Cli.Result signResponse(Path request, Path response) {
-        return Cli.run("httpsig", "sign", "--wit", "@" + dir.resolve("server.wit"), "--key", dir.resolve("server.jwk").toString(),
-                "--in", response.toString(), "--request", request.toString(), "--trust", TD + "=" + dir.resolve("issuer.pub.jwk"),
-                "--audience", AUD);
-    }
-
-    private Cli.Result verify(Path in, String... extra) {
-        String[] base = {"httpsig", "verify", "--trust", TD + "=" + dir.resolve("issuer.pub.jwk"), "--audience", AUD, "--in", in.toString()};
-        return Cli.run(base, extra);
-    }
-
-    /** The client, signing with the library: a POST of {@link #JSON_BODY} asking for a signed response. */
-    private RequestSignature clientSigns() throws Exception {
-        WorkloadKeyPair key = WorkloadKeyPair.fromPrivateJwk(Files.readString(dir.resolve("ed25519.jwk")), null);
-        CredentialSource credentials = CredentialSource.fixed(WorkloadCredentials.of(wit("ed25519"), key.signer()));
-        HttpRequestFacts request = HttpRequestFacts.builder("POST", URI.create(AUD)).header("Content-Type", "application/json").build();
-        return HttpSignatureSigner.builder(credentials).requestSignedResponses(true).build()
-                .signRequest(request, JSON_BODY.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** The signed request as raw HTTP/1.1 text, as the client sends it. */
-    private static String text(RequestSignature sent, String body) {
-        StringBuilder sb = new StringBuilder("POST " + sent.request().targetUri().getRawPath() + " HTTP/1.1\n");
-        sb.append("Host: ").append(sent.request().targetUri().getRawAuthority()).append('\n');
-        sent.request().headers().forEach((name, values) -> values.forEach(v -> sb.append(name).append(": ").append(v).append('\n')));
-        return sb.append('\n').append(body).toString();
-    }
-
-    private TrustBundleSet trust() throws IOException, WimseException {
-        return TrustBundleSet.of(TrustBundle.fromJwks(new TrustDomain(TD), Files.readString(dir.resolve("issuer.pub.jwk"))));
-    }
-
     /** Neither the WIT nor the signature appears in what verify printed. */
     private void assertNoSecrets(Cli.Result r, String signedText) throws IOException {
         String all = r.out() + r.err();
         for (String name : List.of("ed25519", "es256", "server")) {
-            assertThat(all).doesNotContain(wit(name));
+            assertThat(all).doesNotContain(w.wit(name));
         }
         HttpMessageText m = HttpMessageText.parse(signedText.getBytes(StandardCharsets.UTF_8));
         for (String signature : m.values("Signature")) {

@@ -1,10 +1,16 @@
 package io.wimse4j.httpsig;
 
+import io.wimse4j.core.error.Reason;
+import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.request.HttpRequestFacts;
+import io.wimse4j.httpsig.internal.Coverage;
+import io.wimse4j.httpsig.internal.TaggedSignature;
 
 import java.time.Instant;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,6 +35,31 @@ public final class RequestSignature {
         this.signResponseRequested = signResponseRequested;
         this.profile = profile;
         this.expiresAt = expiresAt;
+    }
+
+    /**
+     * What a client knows of a request it signed, rebuilt from the signed request itself (for tools, and for a
+     * client that did not keep the {@link RequestSignature}): the nonce, {@code wimse-sign-response} and the
+     * target form of its WIMSE signature. Nothing is verified here; {@link #headers()} are the WIMSE fields the
+     * request carries.
+     *
+     * @throws WimseException {@link Reason#MISSING_SIGNATURE} without a WIMSE signature, or the reason its
+     *                        signature input is unreadable or does not cover what HS-3 requires
+     */
+    public static RequestSignature of(HttpRequestFacts signed) throws WimseException {
+        TaggedSignature sig = TaggedSignature.find(signed.values(HttpSignatures.SIGNATURE_INPUT), signed.values(HttpSignatures.SIGNATURE))
+                .orElseThrow(() -> new WimseException(Reason.MISSING_SIGNATURE, "the request carries no HTTP message signature tagged '"
+                        + HttpSignatures.TAG + "' (HS-2)"));
+        SignatureProfile profile = Coverage.checkRequest(sig.covered(), signed, EnumSet.allOf(SignatureProfile.class));
+        Map<String, String> present = new LinkedHashMap<>();
+        for (String name : List.of(HttpSignatures.WORKLOAD_IDENTITY_TOKEN, HttpSignatures.CONTENT_DIGEST,
+                HttpSignatures.SIGNATURE_INPUT, HttpSignatures.SIGNATURE)) {
+            List<String> values = signed.values(name);
+            if (!values.isEmpty()) {
+                present.put(name, String.join(", ", values));
+            }
+        }
+        return new RequestSignature(present, signed, sig.nonce(), sig.signResponse(), profile, sig.expires());
     }
 
     /** Header fields to add, in order, with their canonical capitalization; each appears once. */
