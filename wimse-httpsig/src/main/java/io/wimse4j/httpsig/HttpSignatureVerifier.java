@@ -2,6 +2,8 @@ package io.wimse4j.httpsig;
 
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.id.IdentifierResolver;
+import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.jose.ClaimsValidator;
 import io.wimse4j.core.key.TrustBundleSource;
 import io.wimse4j.core.replay.InMemoryReplayCache;
@@ -10,11 +12,14 @@ import io.wimse4j.core.replay.ReplayKey;
 import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.core.wit.WitVerifier;
 import io.wimse4j.core.wpt.WimseHeaders;
+import io.wimse4j.httpsig.internal.Checks;
 import io.wimse4j.httpsig.internal.Coverage;
 import io.wimse4j.httpsig.internal.SignatureBase;
+import io.wimse4j.httpsig.internal.SignedBody;
 import io.wimse4j.httpsig.internal.SignerKey;
 import io.wimse4j.httpsig.internal.TaggedSignature;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +60,7 @@ public final class HttpSignatureVerifier {
     private final ReplayCache replayCache;
     private final Set<SignatureProfile> profiles;
     private final boolean requireSignedResponses;
+    private final IdentifierResolver responders;
 
     private HttpSignatureVerifier(Builder b, WitVerifier witVerifier) {
         this.witVerifier = witVerifier;
@@ -65,6 +71,7 @@ public final class HttpSignatureVerifier {
         this.acceptTargetUri = b.acceptTargetUri;
         this.profiles = EnumSet.copyOf(b.profiles);
         this.requireSignedResponses = b.requireSignedResponses;
+        this.responders = b.responders;
         this.replayCache = b.replayCache != null ? b.replayCache
                 : b.replayProtection ? InMemoryReplayCache.builder().clock(clock).build() : null;
     }
@@ -103,33 +110,58 @@ public final class HttpSignatureVerifier {
     }
 
     /**
+     * Verifies a signed request whose body is read only after the signature over its headers verified: the
+     * form for a server reading the body from the network (HS-5, HS-7). A body without {@code Content-Digest}
+     * is then refused after reading ({@link Reason#MISSING_CONTENT_DIGEST}); the nonce is recorded last.
+     */
+    public VerifiedSignedRequest verifyRequest(HttpRequestFacts request, MessageBody body) throws WimseException, IOException {
+        Objects.requireNonNull(body, "body");
+        TaggedSignature sig = requestSignature(request);
+        String wit = requestWit(request);
+        try {
+            return verifyRequest(request, new SignedBody(null, body), sig, SignerKey.of(witVerifier.verify(wit)));
+        } catch (SignedBody.ReadFailure e) {
+            throw e.cause();
+        }
+    }
+
+    /**
      * {@link #verifyRequest(HttpRequestFacts, byte[])}, or with {@code trusted} not null, the same with the WIT
      * taken as valid and {@code trusted} as its key: only the test of the draft's examples does that, whose WITs'
      * issuer key was never published.
      */
     VerifiedSignedRequest verifyRequest(HttpRequestFacts request, byte[] body, SignerKey trusted) throws WimseException {
-        TaggedSignature sig = tagged(request.values(HttpSignatures.SIGNATURE_INPUT), request.values(HttpSignatures.SIGNATURE))
+        TaggedSignature sig = requestSignature(request);
+        SignedBody known = new SignedBody(body == null ? new byte[0] : body, null);
+        if (trusted != null) {
+            return verifyRequest(request, known, sig, trusted);
+        }
+        return verifyRequest(request, known, sig, SignerKey.of(witVerifier.verify(requestWit(request))));
+    }
+
+    private static TaggedSignature requestSignature(HttpRequestFacts request) throws WimseException {
+        return tagged(request.values(HttpSignatures.SIGNATURE_INPUT), request.values(HttpSignatures.SIGNATURE))
                 .orElseThrow(() -> new WimseException(Reason.MISSING_SIGNATURE, "the request carries no HTTP message signature tagged '"
                         + HttpSignatures.TAG + "' (HS-2)"));
-        if (trusted != null) {
-            return verifyRequest(request, body, sig, trusted);
-        }
+    }
+
+    /** The request's one WIT, never also in {@code Authorization} (HS-1, WIT-9). */
+    private String requestWit(HttpRequestFacts request) throws WimseException {
         String wit = exactlyOneWit(request.values(HttpSignatures.WORKLOAD_IDENTITY_TOKEN));
         for (String authorization : request.values(WimseHeaders.AUTHORIZATION)) {
             if (authorization.contains(wit)) {
                 throw new WimseException(Reason.WIT_AS_BEARER, "the WIT must not be sent in 'Authorization' (WIT-9)");
             }
         }
-        return verifyRequest(request, body, sig, SignerKey.of(witVerifier.verify(wit)));
+        return wit;
     }
 
-    /** The steps after the WIT (HS-7). */
-    private VerifiedSignedRequest verifyRequest(HttpRequestFacts request, byte[] body, TaggedSignature sig, SignerKey signer)
+    private VerifiedSignedRequest verifyRequest(HttpRequestFacts request, SignedBody body, TaggedSignature sig, SignerKey signer)
             throws WimseException {
         String audience = sig.audience().orElseThrow(() -> new WimseException(Reason.MISSING_SIGNATURE_PARAMETER,
                 "the request signature has no 'wimse-aud' parameter (HS-4)"));
         Instant now = clock.instant();
-        checkTimes(sig, now);
+        Checks.times(sig, now, leeway, maxLifetime);
         if (!(audiences.contains(audience) || (acceptTargetUri
                 && audience.equals(HttpSignatureSigner.defaultAudience(request.targetUri()))))) {
             throw new WimseException(Reason.AUDIENCE_MISMATCH, "signature 'wimse-aud' is not this service's audience (HS-4)");
@@ -137,7 +169,7 @@ public final class HttpSignatureVerifier {
         List<String> covered = sig.covered();
         byte[] base = SignatureBase.of(sig.input(), request, null); // refuses malformed components first
         SignatureProfile profile = Coverage.checkRequest(covered, request, profiles);
-        checkSignature(sig, base, signer, body, request.values(HttpSignatures.CONTENT_DIGEST));
+        Checks.signatureThenBody(sig, base, signer, body, request.values(HttpSignatures.CONTENT_DIGEST));
         recordNonce(signer, sig);
         return new VerifiedSignedRequest(signer.subject(), signer.wit(), request, sig.label(), covered, sig.created(), sig.expires(), sig.nonce(),
                 audience, sig.signResponse(), profile);
@@ -157,7 +189,7 @@ public final class HttpSignatureVerifier {
     Optional<VerifiedSignedResponse> verifyResponse(HttpResponseFacts response, byte[] body, RequestSignature sent, SignerKey trusted)
             throws WimseException {
         Objects.requireNonNull(sent, "sent");
-        boolean required = sent.signResponseRequested() || requireSignedResponses;
+        boolean required = sent.signResponseRequested() || requireSignedResponses || responders != null;
         Optional<TaggedSignature> found = tagged(response.values(HttpSignatures.SIGNATURE_INPUT), response.values(HttpSignatures.SIGNATURE));
         if (found.isEmpty()) {
             if (required) {
@@ -176,21 +208,31 @@ public final class HttpSignatureVerifier {
     /** The steps after the WIT (HS-7). */
     private VerifiedSignedResponse verifyResponse(HttpResponseFacts response, byte[] body, RequestSignature sent, TaggedSignature sig,
                                           SignerKey signer, boolean required) throws WimseException {
-        Optional<String> requestNonce = sig.requestNonce();
-        if (requestNonce.isEmpty() && required) {
-            throw new WimseException(Reason.MISSING_SIGNATURE_PARAMETER, "the signed response has no 'wimse-req-nonce' (HS-6)");
-        }
-        if (requestNonce.isPresent() && !requestNonce.get().equals(sent.nonce())) {
+        // a signed response is always bound to its request: the server MUST set wimse-req-nonce (HS-6)
+        String requestNonce = sig.requestNonce().orElseThrow(() -> new WimseException(Reason.MISSING_SIGNATURE_PARAMETER,
+                "the signed response has no 'wimse-req-nonce' (HS-6)"));
+        if (!requestNonce.equals(sent.nonce())) {
             throw new WimseException(Reason.REQUEST_NONCE_MISMATCH, "the response's 'wimse-req-nonce' is not the nonce of the request"
                     + " it answers (HS-6)");
         }
-        checkTimes(sig, clock.instant());
+        if (responders != null) {
+            Optional<WorkloadIdentifier> expected = responders.resolve(sent.request().targetUri());
+            if (expected.isEmpty() || !expected.get().equals(signer.subject())) {
+                throw new WimseException(Reason.PEER_NOT_AUTHORIZED, expected.isEmpty()
+                        ? "no responder is expected for this target, so none is accepted (HS-6)"
+                        : "the response is signed by " + signer.subject() + ", not by the workload expected for this target (HS-6)");
+            }
+        }
+        Checks.times(sig, clock.instant(), leeway, maxLifetime);
         List<String> covered = sig.covered();
         byte[] base = SignatureBase.of(sig.input(), sent.request(), response);
         Coverage.checkResponse(covered, response, profiles);
-        checkSignature(sig, base, signer, body, response.values(HttpSignatures.CONTENT_DIGEST));
+        // a HEAD answer, a 204 and a 304 carry no content: a Content-Digest there describes the representation
+        boolean noContent = sent.request().method().equals("HEAD") || response.status() == 204 || response.status() == 304;
+        Checks.signatureThenBody(sig, base, signer, noContent ? SignedBody.NONE : new SignedBody(body == null ? new byte[0] : body, null),
+                noContent ? List.of() : response.values(HttpSignatures.CONTENT_DIGEST));
         recordNonce(signer, sig);
-        return new VerifiedSignedResponse(signer.subject(), signer.wit(), covered, sig.created(), sig.expires(), requestNonce.isPresent());
+        return new VerifiedSignedResponse(signer.subject(), signer.wit(), covered, sig.created(), sig.expires(), true);
     }
 
     private static Optional<TaggedSignature> tagged(List<String> input, List<String> signature) throws WimseException {
@@ -209,37 +251,6 @@ public final class HttpSignatureVerifier {
             throw new WimseException(Reason.TOKEN_TOO_LARGE, "the WIT is longer than " + witVerifier.maxTokenLength() + " characters");
         }
         return wit;
-    }
-
-    /** {@code created} not ahead, {@code expires} after it, not too far and not passed, all with the leeway (HS-4). */
-    private void checkTimes(TaggedSignature sig, Instant now) throws WimseException {
-        if (sig.created().isAfter(now.plus(leeway))) {
-            throw new WimseException(Reason.ISSUED_IN_FUTURE, "signature 'created' lies in the future");
-        }
-        if (!sig.expires().isAfter(sig.created())) {
-            throw new WimseException(Reason.MALFORMED_SIGNATURE, "signature 'expires' is not after 'created'");
-        }
-        if (Duration.between(sig.created(), sig.expires()).compareTo(maxLifetime) > 0) {
-            throw new WimseException(Reason.LIFETIME_TOO_LONG, "signature lifetime exceeds " + maxLifetime.toSeconds()
-                    + " s; 'expires' must be short (HS-4)");
-        }
-        if (!now.isBefore(sig.expires().plus(leeway))) {
-            throw new WimseException(Reason.EXPIRED, "the HTTP message signature has expired ('expires', HS-4)");
-        }
-    }
-
-    private static void checkSignature(TaggedSignature sig, byte[] base, SignerKey signer, byte[] body, List<String> digest)
-            throws WimseException {
-        boolean hasBody = body != null && body.length > 0;
-        if (hasBody && digest.isEmpty()) {
-            throw new WimseException(Reason.MISSING_CONTENT_DIGEST, "the message has a body but no 'Content-Digest' (HS-5)");
-        }
-        if (!signer.verifier().verify(base, 0, base.length, sig.signature())) {
-            throw new WimseException(Reason.BAD_SIGNATURE, "the HTTP message signature does not verify with the WIT's cnf key (HS-1)");
-        }
-        if (!digest.isEmpty()) {
-            ContentDigest.verify(digest, body == null ? new byte[0] : body);
-        }
     }
 
     private void recordNonce(SignerKey signer, TaggedSignature sig) throws WimseException {
@@ -271,6 +282,7 @@ public final class HttpSignatureVerifier {
         private boolean replayProtection = true;
         private Set<SignatureProfile> profiles = EnumSet.allOf(SignatureProfile.class);
         private boolean requireSignedResponses;
+        private IdentifierResolver responders;
         private Clock clock;
         private Duration leeway;
 
@@ -359,6 +371,18 @@ public final class HttpSignatureVerifier {
         /** Refuses every unsigned response, not only those the request asked to be signed (local policy, HS-6). */
         public Builder requireSignedResponses(boolean require) {
             this.requireSignedResponses = require;
+            return this;
+        }
+
+        /**
+         * The workload expected to sign the response to each target (HS-6; ID-4 handles, e.g. a
+         * {@link io.wimse4j.core.id.StaticIdentifierResolver} from {@code https://orders.example.com} to
+         * {@code wimse://example.com/orders}): a response signed by any other workload, or to a target the
+         * resolver does not know, is refused with {@link Reason#PEER_NOT_AUTHORIZED}, and an unsigned one with
+         * {@link Reason#UNSIGNED_RESPONSE}. Without it any workload the trust bundles vouch for may sign an answer.
+         */
+        public Builder expectResponders(IdentifierResolver resolver) {
+            this.responders = Objects.requireNonNull(resolver, "resolver");
             return this;
         }
 

@@ -54,10 +54,10 @@ final class HttpSignatureMode {
             return;
         }
         VerifiedSignedRequest signed;
-        byte[] body;
+        byte[][] read = new byte[1][];
         try {
-            body = SignedBodies.read(request, bodyLimit);
-            signed = verifier.verifyRequest(facts, body);
+            // the body is read only once the signature over the headers verified (HS-5, HS-7)
+            signed = verifier.verifyRequest(facts, () -> read[0] = SignedBodies.read(request, bodyLimit));
         } catch (WimseException e) {
             FilterRequests.audit(asked, null, auth, "reject", e.reason().name());
             ProblemResponses.write(e, response);
@@ -75,17 +75,15 @@ final class HttpSignatureMode {
             return;
         }
         request.setAttribute(WimseFilter.SIGNED_REQUEST_ATTRIBUTE, signed);
-        SignedBodies.BufferedRequest buffered = new SignedBodies.BufferedRequest(request, body);
+        byte[] body = read[0] != null ? read[0] : new byte[0]; // always read once the signature verified
         WorkloadPrincipal principal = new WorkloadPrincipal(signed.workload(), AuthenticationMethod.HTTP_SIGNATURE);
         if (signer == null) {
-            next.authorizeAndContinue(buffered, response, principal);
+            next.authorizeAndContinue(new SignedBodies.BufferedRequest(request, body, true), response, principal);
             return;
         }
+        // a signed response is buffered: the handler must answer synchronously, through the wrapper
         SigningResponse signing = new SigningResponse(response, signer, signed, required, bodyLimit);
-        next.authorizeAndContinue(buffered, signing, principal);
-        if (request.isAsyncStarted()) {
-            throw new ServletException("a signed response needs a synchronous handler; this one started async processing");
-        }
+        next.authorizeAndContinue(new SignedBodies.BufferedRequest(request, body, false), signing, principal);
         signing.finish();
     }
 }

@@ -2,8 +2,11 @@ package io.wimse4j.servlet;
 
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 
@@ -35,7 +38,8 @@ final class SignedBodies {
         if (declared > limit) {
             throw tooLarge(limit);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 256);
+        // grown as bytes arrive, never sized from the declared length alone
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Math.max(declared, 256), 8192));
         try (InputStream in = request.getInputStream()) {
             byte[] chunk = new byte[8192];
             int n;
@@ -54,15 +58,45 @@ final class SignedBodies {
                 + " (HS-5), and this service reads at most " + limit + " bytes");
     }
 
-    /** The request with its body served from the bytes already read and verified. */
+    /**
+     * The request with its body served from the bytes already read and verified. While its response is being
+     * signed, async processing is refused: {@code startAsync()} would hand the handler the real, unbuffered
+     * response, which could then send a successful unsigned answer (HS-6).
+     */
     static final class BufferedRequest extends HttpServletRequestWrapper {
         private final byte[] body;
+        private final boolean asyncAllowed;
         private boolean streamTaken;
         private boolean readerTaken;
 
-        BufferedRequest(HttpServletRequest request, byte[] body) {
+        BufferedRequest(HttpServletRequest request, byte[] body, boolean asyncAllowed) {
             super(request);
             this.body = body;
+            this.asyncAllowed = asyncAllowed;
+        }
+
+        @Override
+        public boolean isAsyncSupported() {
+            return asyncAllowed && super.isAsyncSupported();
+        }
+
+        @Override
+        public AsyncContext startAsync() {
+            refuseAsync();
+            return super.startAsync();
+        }
+
+        @Override
+        public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
+            refuseAsync();
+            return super.startAsync(request, response);
+        }
+
+        private void refuseAsync() {
+            if (!asyncAllowed) {
+                throw new IllegalStateException("a signed response is buffered and signed when the handler returns:"
+                        + " asynchronous processing is not supported for it (HS-6)");
+            }
         }
 
         @Override

@@ -41,6 +41,10 @@ final class SigningResponse extends HttpServletResponseWrapper {
     private boolean tooLarge;
     private ServletOutputStream stream;
     private PrintWriter writer;
+    /** The charset the writer encodes with, fixed when it is taken, as a container fixes it. */
+    private String writerCharset;
+    /** What the application declared with {@code setContentLength}: kept for a HEAD answer, whose body is empty. */
+    private long declaredLength = -1;
 
     SigningResponse(HttpServletResponse real, HttpSignatureSigner signer, VerifiedSignedRequest request, boolean required, int limit) {
         super(real);
@@ -95,6 +99,8 @@ final class SigningResponse extends HttpServletResponseWrapper {
             String encoding = getCharacterEncoding();
             Charset charset = encoding == null ? StandardCharsets.ISO_8859_1 : Charset.forName(encoding);
             writer = new PrintWriter(new OutputStreamWriter(getOutputStream(), charset));
+            writerCharset = charset.name();
+            super.setCharacterEncoding(writerCharset); // what the signed Content-Type says is what the writer encodes
             stream = null; // getOutputStream() stays refused: the writer owns the stream
         }
         return writer;
@@ -155,12 +161,27 @@ final class SigningResponse extends HttpServletResponseWrapper {
 
     @Override
     public void setContentLength(int len) {
-        // set when the signed body is sent
+        declaredLength = len; // the signed body's length is set when it is sent
     }
 
     @Override
     public void setContentLengthLong(long len) {
-        // set when the signed body is sent
+        declaredLength = len;
+    }
+
+    @Override
+    public void setCharacterEncoding(String charset) {
+        if (writer == null) { // after getWriter() the charset no longer changes (Servlet 6 section 5.5)
+            super.setCharacterEncoding(charset);
+        }
+    }
+
+    @Override
+    public void setContentType(String type) {
+        super.setContentType(type);
+        if (writer != null && type != null) {
+            super.setCharacterEncoding(writerCharset);
+        }
     }
 
     @Override
@@ -181,8 +202,28 @@ final class SigningResponse extends HttpServletResponseWrapper {
 
     @Override
     public void sendRedirect(String location) {
-        resetBuffer();
-        setStatus(HttpServletResponse.SC_FOUND);
+        sendRedirect(location, HttpServletResponse.SC_FOUND, true);
+    }
+
+    // The overloads Servlet 6.1 adds (no @Override: compiled against 6.0): on a 6.1 container the wrapper would
+    // otherwise send them straight to the real response, unsigned.
+
+    /** Servlet 6.1's {@code sendRedirect(String, int)}, kept in the buffer to be signed. */
+    public void sendRedirect(String location, int sc) {
+        sendRedirect(location, sc, true);
+    }
+
+    /** Servlet 6.1's {@code sendRedirect(String, boolean)}, kept in the buffer to be signed. */
+    public void sendRedirect(String location, boolean clearBuffer) {
+        sendRedirect(location, HttpServletResponse.SC_FOUND, clearBuffer);
+    }
+
+    /** Servlet 6.1's {@code sendRedirect(String, int, boolean)}, kept in the buffer to be signed. */
+    public void sendRedirect(String location, int sc, boolean clearBuffer) {
+        if (clearBuffer) {
+            resetBuffer();
+        }
+        setStatus(sc);
         setHeader("Location", location);
     }
 
@@ -214,9 +255,11 @@ final class SigningResponse extends HttpServletResponseWrapper {
         ResponseSignature signature;
         try {
             signature = signer.signResponse(facts.build(), body, request);
-        } catch (WimseException e) {
+        } catch (WimseException | RuntimeException e) {
+            // no credentials, or the application set its own signature fields or a wrong Content-Digest
+            String why = e instanceof WimseException w ? w.reason().code() : "the application's response cannot be signed as it is";
             if (required) {
-                unavailable("the response cannot be signed: " + e.reason().code());
+                unavailable("the response cannot be signed: " + why);
                 return;
             }
             send(body);
@@ -227,6 +270,16 @@ final class SigningResponse extends HttpServletResponseWrapper {
     }
 
     private void send(byte[] body) throws IOException {
+        int status = real.getStatus();
+        if (status == HttpServletResponse.SC_NO_CONTENT || status == HttpServletResponse.SC_NOT_MODIFIED) {
+            real.flushBuffer(); // no content, no Content-Length
+            return;
+        }
+        if (body.length == 0 && declaredLength >= 0 && "HEAD".equals(request.request().method())) {
+            real.setContentLengthLong(declaredLength); // the length of what a GET would return
+            real.flushBuffer();
+            return;
+        }
         real.setContentLength(body.length);
         if (body.length > 0) {
             real.getOutputStream().write(body);

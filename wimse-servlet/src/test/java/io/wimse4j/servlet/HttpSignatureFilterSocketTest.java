@@ -74,6 +74,37 @@ class HttpSignatureFilterSocketTest {
                     resp.getOutputStream().write(new byte[Integer.parseInt(req.getParameter("n"))]);
                 }
                 case "/error" -> resp.sendError(418);
+                case "/async" -> {
+                    try {
+                        jakarta.servlet.AsyncContext ctx = req.startAsync();
+                        ctx.start(() -> {
+                            try {
+                                ((HttpServletResponse) ctx.getResponse()).setStatus(200);
+                                ctx.getResponse().getWriter().print("async answer");
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                            ctx.complete();
+                        });
+                    } catch (IllegalStateException refused) {
+                        resp.setStatus(500);
+                        resp.getWriter().print("async refused");
+                    }
+                }
+                case "/charset" -> {
+                    java.io.PrintWriter w = resp.getWriter(); // ISO-8859-1, then a later charset is ignored
+                    resp.setContentType("text/plain;charset=UTF-8");
+                    w.print("caf\u00e9");
+                }
+                case "/redirect" -> resp.sendRedirect("/elsewhere");
+                case "/own-signature" -> {
+                    resp.setHeader("Signature", "app=:AAAA:");
+                    resp.getWriter().print("mine");
+                }
+                case "/head" -> {
+                    resp.setContentType("text/plain");
+                    resp.setContentLength(42); // HEAD: the length a GET would have, no body
+                }
                 default -> {
                     String body = "text/plain".equals(req.getContentType()) ? req.getReader().lines().reduce("", String::concat)
                             : new String(req.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -101,8 +132,12 @@ class HttpSignatureFilterSocketTest {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
-        context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
-        context.addServlet(new ServletHolder(new AppServlet()), "/*");
+        FilterHolder filterHolder = new FilterHolder(filter);
+        filterHolder.setAsyncSupported(true); // the container would allow async: the filter must refuse it while signing
+        context.addFilter(filterHolder, "/*", EnumSet.of(DispatcherType.REQUEST));
+        ServletHolder servletHolder = new ServletHolder(new AppServlet());
+        servletHolder.setAsyncSupported(true);
+        context.addServlet(servletHolder, "/*");
         server.setHandler(context);
         server.start();
         port = connector.getLocalPort();
@@ -202,6 +237,56 @@ class HttpSignatureFilterSocketTest {
         startSigning(true);
         Sent refused = send("GET", "/big?n=" + (LIMIT + 1), null, null, false);
         assertThat(refused.response().statusCode()).isEqualTo(501);
+    }
+
+    @Test
+    void HS_6_aHandlerCannotGoAsyncAroundTheSigningBuffer() throws Exception {
+        startSigning(false);
+        Sent r = send("GET", "/async", null, null, true);
+        assertThat(r.response().statusCode()).isEqualTo(500);
+        assertThat(text(r)).isEqualTo("async refused");
+        assertThat(verify(r)).as("the refusal is signed").isPresent();
+    }
+
+    @Test
+    void withoutASignerAHandlerMayGoAsync() throws Exception {
+        start(WimseFilter.builder().externalBaseUri(BASE).httpSignatures(verifier()).build());
+        Sent r = send("GET", "/async", null, null, false);
+        assertThat(r.response().statusCode()).isEqualTo(200);
+        assertThat(text(r)).isEqualTo("async answer");
+    }
+
+    @Test
+    void HS_6_theSignedContentTypeNamesTheCharsetTheWriterEncodedWith() throws Exception {
+        startSigning(false);
+        Sent r = send("GET", "/charset", null, null, true);
+        assertThat(verify(r)).isPresent();
+        assertThat(r.response().headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct.toLowerCase())
+                .contains("iso-8859-1"));
+        assertThat(new String(r.response().body(), StandardCharsets.ISO_8859_1)).isEqualTo("caf\u00e9");
+    }
+
+    @Test
+    void HS_6_redirectsAreSignedAndHeadKeepsItsDeclaredLength() throws Exception {
+        startSigning(false);
+        Sent redirect = send("GET", "/redirect", null, null, true);
+        assertThat(redirect.response().statusCode()).isEqualTo(302);
+        assertThat(verify(redirect)).isPresent();
+        Sent head = send("HEAD", "/head", null, null, true);
+        assertThat(head.response().statusCode()).isEqualTo(200);
+        assertThat(head.response().headers().firstValueAsLong("Content-Length")).hasValue(42);
+        assertThat(verify(head)).isPresent();
+    }
+
+    @Test
+    void HS_6_aResponseTheApplicationSignedItselfGoesOutUnsignedOrIs501WhenRequired() throws Exception {
+        startSigning(false);
+        Sent notAsked = send("GET", "/own-signature", null, null, false);
+        assertThat(notAsked.response().statusCode()).isEqualTo(200);
+        assertThat(text(notAsked)).isEqualTo("mine");
+        Sent asked = send("GET", "/own-signature", null, null, true);
+        assertThat(asked.response().statusCode()).isEqualTo(501);
+        assertThat(text(asked)).contains(Reason.SIGNED_RESPONSE_UNAVAILABLE.code());
     }
 
     @Test
