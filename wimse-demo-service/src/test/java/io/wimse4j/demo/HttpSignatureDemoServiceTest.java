@@ -3,6 +3,8 @@ package io.wimse4j.demo;
 import io.wimse4j.client.SigningHttpClient;
 import io.wimse4j.client.WimseResponseException;
 import io.wimse4j.core.error.Reason;
+import io.wimse4j.core.id.IdentifierResolver;
+import io.wimse4j.core.id.StaticIdentifierResolver;
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.key.WorkloadKeyPair;
@@ -119,6 +121,47 @@ class HttpSignatureDemoServiceTest {
         assertThatThrownBy(() -> responseVerifier().verifyResponse(replayed.build(), first.body().getBytes(StandardCharsets.UTF_8), other))
                 .isInstanceOfSatisfying(io.wimse4j.core.error.WimseException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.REQUEST_NONCE_MISMATCH));
+    }
+
+    @Test
+    void HS_6_theClientChecksWhichWorkloadSignedTheAnswer() throws Exception {
+        IdentifierResolver right = StaticIdentifierResolver.builder().map(signing.localUri().getHost(), SERVICE_ID).build();
+        IdentifierResolver wrong = StaticIdentifierResolver.builder()
+                .map(signing.localUri().getHost(), id("wimse://example.org/svc/other")).build();
+        HttpRequest get = request(signing, "/echo").GET().build();
+        SigningHttpClient expectingRight = client(HttpSignatureVerifier.builder().trust(W.f.trust()).clock(W.f.clock)
+                .expectResponders(right).build(), false);
+        // the client did not ask with wimse-sign-response; expecting a responder requires the signature anyway
+        assertEcho(expectingRight.send(get, HttpResponse.BodyHandlers.ofString()), "GET", "/echo");
+        SigningHttpClient expectingOther = client(HttpSignatureVerifier.builder().trust(W.f.trust()).clock(W.f.clock)
+                .expectResponders(wrong).build(), true);
+        assertThatThrownBy(() -> expectingOther.send(get, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOfSatisfying(WimseResponseException.class, e -> assertThat(e.reason()).isEqualTo(Reason.PEER_NOT_AUTHORIZED));
+        SigningHttpClient expectingAtNotSigning = client(HttpSignatureVerifier.builder().trust(W.f.trust()).clock(W.f.clock)
+                .expectResponders(right).build(), false);
+        assertThatThrownBy(() -> expectingAtNotSigning.send(request(notSigning, "/echo").GET().build(), HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOfSatisfying(WimseResponseException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNSIGNED_RESPONSE));
+    }
+
+    @Test
+    void HS_6_aResponseLargerThanTheClientsLimitIsRefusedUnread() throws Exception {
+        SigningHttpClient small = SigningHttpClient.builder().httpClient(Workload.http(pki.clientContext()))
+                .httpSignatures(signer(true), responseVerifier()).signedBodyLimit(16).build();
+        assertThatThrownBy(() -> small.send(request(signing, "/echo").GET().build(), HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOfSatisfying(WimseResponseException.class, e -> assertThat(e.reason()).isEqualTo(Reason.BODY_TOO_LARGE));
+    }
+
+    @Test
+    void HS_6_sendAsyncVerifiesTheAnswerToo() throws Exception {
+        HttpResponse<String> r = client(responseVerifier(), true).sendAsync(request(signing, "/echo").GET().build(),
+                HttpResponse.BodyHandlers.ofString()).get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertEcho(r, "GET", "/echo");
+        SigningHttpClient expectingOther = client(HttpSignatureVerifier.builder().trust(W.f.trust()).clock(W.f.clock)
+                .expectResponders(StaticIdentifierResolver.builder().map(signing.localUri().getHost(), id("wimse://example.org/svc/other")).build())
+                .build(), true);
+        assertThatThrownBy(() -> expectingOther.sendAsync(request(signing, "/echo").GET().build(), HttpResponse.BodyHandlers.ofString())
+                .get(20, java.util.concurrent.TimeUnit.SECONDS))
+                .hasCauseInstanceOf(WimseResponseException.class);
     }
 
     @Test

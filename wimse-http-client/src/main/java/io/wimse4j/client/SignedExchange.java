@@ -11,6 +11,7 @@ import io.wimse4j.httpsig.RequestSignature;
 import javax.net.ssl.SSLSession;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -28,7 +29,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * {@link SigningHttpClient}'s HTTP Message Signatures mode: the request body is read whole from its
  * publisher (up to a limit) to be digested (HS-5) and sent as those exact bytes; the request is signed
- * (HS-1..HS-4); the response is read whole and verified (HS-6) before the caller's body handler sees it.
+ * (HS-1..HS-4); the response is read whole, up to the same limit, and verified (HS-6) before the caller's
+ * body handler sees it.
  */
 final class SignedExchange {
     private static final long BODY_TIMEOUT_SECONDS = 30;
@@ -64,8 +66,43 @@ final class SignedExchange {
         return new Signed(copy.build(), signature);
     }
 
-    /** {@code raw} verified against the request signed as {@code sent}, its body then handed to {@code handler}. */
-    <T> HttpResponse<T> verify(HttpResponse<byte[]> raw, RequestSignature sent, HttpResponse.BodyHandler<T> handler)
+    /**
+     * {@code streamed} read whole, at most the limit ({@link Reason#BODY_TOO_LARGE} past it, the rest never read),
+     * verified against the request signed as {@code sent}, its body then handed to {@code handler}.
+     */
+    <T> HttpResponse<T> verify(HttpResponse<InputStream> streamed, RequestSignature sent, HttpResponse.BodyHandler<T> handler)
+            throws WimseResponseException, IOException {
+        byte[] body;
+        try (InputStream in = streamed.body()) {
+            long declared = streamed.headers().firstValueAsLong("Content-Length").orElse(-1);
+            if (declared > bodyLimit) {
+                throw responseTooLarge(streamed.statusCode());
+            }
+            body = in.readNBytes(bodyLimit + 1);
+            if (body.length > bodyLimit) {
+                throw responseTooLarge(streamed.statusCode());
+            }
+        }
+        return verified(new Read(streamed, body), sent, handler);
+    }
+
+    private WimseResponseException responseTooLarge(int status) {
+        return new WimseResponseException(new WimseException(Reason.BODY_TOO_LARGE, "a response is read whole to verify it"
+                + " (HS-6), and this client reads at most " + bodyLimit + " bytes"), status);
+    }
+
+    /** The response with its body read. */
+    private record Read(HttpResponse<InputStream> head, byte[] body) {
+        int statusCode() {
+            return head.statusCode();
+        }
+
+        HttpHeaders headers() {
+            return head.headers();
+        }
+    }
+
+    private <T> HttpResponse<T> verified(Read raw, RequestSignature sent, HttpResponse.BodyHandler<T> handler)
             throws WimseResponseException, IOException {
         HttpResponseFacts.Builder facts = HttpResponseFacts.builder(raw.statusCode());
         raw.headers().map().forEach((name, values) -> {
@@ -78,10 +115,10 @@ final class SignedExchange {
         } catch (WimseException e) {
             throw new WimseResponseException(e, raw.statusCode());
         }
-        return new Verified<>(raw, deliver(raw, handler));
+        return new Verified<>(raw.head(), deliver(raw, handler));
     }
 
-    private static <T> T deliver(HttpResponse<byte[]> raw, HttpResponse.BodyHandler<T> handler) throws IOException {
+    private static <T> T deliver(Read raw, HttpResponse.BodyHandler<T> handler) throws IOException {
         HttpResponse.ResponseInfo info = new HttpResponse.ResponseInfo() {
             @Override
             public int statusCode() {
@@ -95,7 +132,7 @@ final class SignedExchange {
 
             @Override
             public HttpClient.Version version() {
-                return raw.version();
+                return raw.head().version();
             }
         };
         HttpResponse.BodySubscriber<T> subscriber = handler.apply(info);
@@ -182,7 +219,7 @@ final class SignedExchange {
     }
 
     /** The verified response with its body as the caller's handler made it. */
-    private record Verified<T>(HttpResponse<byte[]> raw, T body) implements HttpResponse<T> {
+    private record Verified<T>(HttpResponse<InputStream> raw, T body) implements HttpResponse<T> {
         @Override
         public int statusCode() {
             return raw.statusCode();

@@ -71,7 +71,7 @@ public final class SigningHttpClient {
         Objects.requireNonNull(handler, "handler");
         if (signatures != null) {
             SignedExchange.Signed signed = signatures.sign(checked(request));
-            return signatures.verify(http.send(signed.request(), HttpResponse.BodyHandlers.ofByteArray()), signed.signature(), handler);
+            return signatures.verify(http.send(signed.request(), HttpResponse.BodyHandlers.ofInputStream()), signed.signature(), handler);
         }
         return http.send(sign(request), handler);
     }
@@ -90,7 +90,8 @@ public final class SigningHttpClient {
             } catch (WimseSigningException e) {
                 return CompletableFuture.failedFuture(e);
             }
-            return http.sendAsync(exchange.request(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(raw -> {
+            // the body is read on another thread than the one completing the exchange (BodyHandlers.ofInputStream)
+            return http.sendAsync(exchange.request(), HttpResponse.BodyHandlers.ofInputStream()).thenApplyAsync(raw -> {
                 try {
                     return signatures.verify(raw, exchange.signature(), handler);
                 } catch (IOException e) {
@@ -169,7 +170,11 @@ public final class SigningHttpClient {
             return this;
         }
 
-        /** Largest request body read whole to be signed, 0 to 64 MiB (default 1 MiB); past it, {@link io.wimse4j.core.error.Reason#BODY_TOO_LARGE}. */
+        /**
+         * Largest request body read whole to be signed, and largest response body read whole to be verified, 0 to
+         * 64 MiB (default 1 MiB); past it, {@link io.wimse4j.core.error.Reason#BODY_TOO_LARGE}: the request is not
+         * sent, or the response refused ({@link WimseResponseException}) without reading the rest.
+         */
         public Builder signedBodyLimit(int bytes) {
             if (bytes < 0 || bytes > 64 * 1024 * 1024) {
                 throw new IllegalArgumentException("the signed body limit must be between 0 and 64 MiB");
