@@ -30,8 +30,8 @@ import java.util.concurrent.CompletionException;
  * redirect would hand both tokens to another server. Immutable and thread-safe.
  *
  * <p>With {@link Builder#httpSignatures} the client signs with HTTP Message Signatures instead
- * (draft-ietf-wimse-http-signature, RFC 9421): the whole request is covered (method, path, query,
- * body digest, the credential headers) and responses are verified (HS-6).
+ * (draft-ietf-wimse-http-signature, RFC 9421) over method, path, query, body digest and the credential
+ * headers, and responses are verified (HS-6).
  */
 public final class SigningHttpClient {
     /** Default {@link Builder#signedBodyLimit(int)}: 1 MiB. */
