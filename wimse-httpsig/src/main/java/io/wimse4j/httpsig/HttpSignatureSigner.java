@@ -181,11 +181,18 @@ public final class HttpSignatureSigner {
         return Instant.ofEpochSecond(clock.instant().getEpochSecond());
     }
 
-    /** {@code created} plus the lifetime, never past the WIT's expiry. */
-    private Instant expiry(Instant created, WorkloadCredentials creds) {
-        Instant expires = created.plus(lifetime);
+    /**
+     * {@code created} plus the lifetime, never past the WIT's expiry; credentials that expire within the
+     * second of {@code created} do not sign (KEY-3).
+     */
+    private Instant expiry(Instant created, WorkloadCredentials creds) throws WimseException {
         Instant witEnd = Instant.ofEpochSecond(creds.expiresAt().getEpochSecond());
-        return expires.isAfter(witEnd) ? (witEnd.isAfter(created) ? witEnd : created.plusSeconds(1)) : expires;
+        if (!witEnd.isAfter(created)) {
+            throw new WimseException(Reason.CREDENTIALS_EXPIRED, "the workload's WIT expires within this second; its key must"
+                    + " not sign a message that would outlive it (KEY-3)");
+        }
+        Instant expires = created.plus(lifetime);
+        return expires.isAfter(witEnd) ? witEnd : expires;
     }
 
     private static void digest(List<String> existing, byte[] body, Map<String, String> added) {
