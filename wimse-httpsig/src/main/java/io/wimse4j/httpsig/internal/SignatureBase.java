@@ -131,8 +131,27 @@ public final class SignatureBase {
 
     /** RFC 9421 section 2.2.3: host lower-cased, the port only when it is not the scheme's default. */
     private static String authority(URI target) {
-        String host = target.getHost() != null ? target.getHost().toLowerCase(Locale.ROOT) : target.getRawAuthority();
-        int port = target.getPort();
+        String host;
+        int port;
+        if (target.getHost() != null) {
+            host = target.getHost().toLowerCase(Locale.ROOT);
+            port = target.getPort();
+        } else {
+            // java.net.URI parses a host that is no RFC 2396 hostname (e.g. with '_') as a registry-based
+            // authority, without host or port: split it here, or the value keeps its case and default port
+            String authority = target.getRawAuthority();
+            authority = authority.substring(authority.lastIndexOf('@') + 1);
+            int colon = authority.lastIndexOf(':');
+            port = -1;
+            if (colon > authority.lastIndexOf(']')) {
+                String digits = authority.substring(colon + 1);
+                if (digits.length() <= 5 && digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                    port = digits.isEmpty() ? -1 : Integer.parseInt(digits);
+                    authority = authority.substring(0, colon);
+                }
+            }
+            host = authority.toLowerCase(Locale.ROOT);
+        }
         String scheme = target.getScheme().toLowerCase(Locale.ROOT);
         boolean defaultPort = port == -1 || (port == 443 && scheme.equals("https")) || (port == 80 && scheme.equals("http"));
         return defaultPort ? host : host + ":" + port;
