@@ -102,6 +102,8 @@ class SignatureBaseTest {
             "Example-Dict", " a=1,    b=2;x=1;y=2,   c=(a   b   c)",
             "X-Empty-Header", "",
             "X-Tab", "\tvalue\t",
+            "X-Empty-First", "",
+            "X-Empty-First", " second ",
             "X-Bad", "a\r\nb");
 
     static Stream<Row> fields() {
@@ -113,6 +115,7 @@ class SignatureBaseTest {
                 value("HS-3 RFC 9421 2.1 inner whitespace kept", FIELDS, "\"example-dict\"", "a=1,    b=2;x=1;y=2,   c=(a   b   c)"),
                 value("HS-3 RFC 9421 2.1 an empty field value", FIELDS, "\"x-empty-header\"", ""),
                 value("HS-3 tabs trimmed like spaces", FIELDS, "\"x-tab\"", "value"),
+                value("HS-3 RFC 9421 2.1 an empty first field line still gets its ', '", FIELDS, "\"x-empty-first\"", ", second"),
                 refused("HS-3 a field the message lacks → ABSENT_COMPONENT", FIELDS, "\"content-type\"", Reason.ABSENT_COMPONENT),
                 refused("HS-3 a field name in upper case → MALFORMED_SIGNATURE", FIELDS, "\"Cache-Control\"", Reason.MALFORMED_SIGNATURE),
                 refused("HS-3 a field name that is no token → MALFORMED_SIGNATURE", FIELDS, "\"cache control\"", Reason.MALFORMED_SIGNATURE),
