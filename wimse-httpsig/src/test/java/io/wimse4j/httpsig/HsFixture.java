@@ -208,11 +208,6 @@ final class HsFixture {
         }
     }
 
-    /** What a client remembers of a request it sent (package-private constructor), for responses to crafted requests. */
-    static RequestSignature sent(HttpRequestFacts request, String nonce, boolean signResponse) {
-        return new RequestSignature(Map.of(), request, nonce, signResponse, SignatureProfile.DRAFT_07, NOW.plusSeconds(60));
-    }
-
     static void assertRejected(ThrowableAssert.ThrowingCallable call, Reason reason) {
         assertThatThrownBy(call).isInstanceOfSatisfying(WimseException.class,
                 e -> org.assertj.core.api.Assertions.assertThat(e.reason()).as(e.detail()).isEqualTo(reason));
