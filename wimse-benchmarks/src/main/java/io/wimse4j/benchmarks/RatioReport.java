@@ -32,6 +32,11 @@ import java.util.Optional;
  *   <li>{@code redisVerify} ("redis vs in-memory"): {@code inMemoryVerify} with the same parameters.</li>
  *   <li>{@code mtlsHandshakeWimse}: {@code mtlsHandshakeJdk}, the same mutual-TLS handshake through the
  *       JDK's own key and PKIX trust managers, run at the same time in one JMH group.</li>
+ *   <li>{@code httpsigVerifyCachedWit} with {@code workloadAlg=X} ({@link HttpSignatureVerifyBenchmark}): one
+ *       verification of X, as {@code requestVerifyCachedWit}; target {@value #HTTPSIG_TARGET} (printed under
+ *       "Targets").</li>
+ *   <li>{@code contentDigestOf}, {@code contentDigestVerify} with {@code bodySize=N}: {@code bareSha256} of the
+ *       same {@code bodySize}; the report also prints their MB/s.</li>
  * </ul>
  * Benchmarks with no baseline ({@code firstUseAt1M}, {@code replayAt1M} of
  * {@link ReplayCacheBenchmark}) are listed on their own with the range of their iterations.
@@ -59,8 +64,13 @@ public final class RatioReport {
     static final String REDIS = "redisVerify";
     static final String IN_MEMORY = "inMemoryVerify";
     static final String JDK_HANDSHAKE = "mtlsHandshakeJdk";
+    static final String HTTPSIG_VERIFY = "httpsigVerify";
+    static final String BARE_SHA256 = "bareSha256";
+    static final String CONTENT_DIGEST = "contentDigest";
+    /** The ratio {@code httpsigVerify*} should reach: of one bare verification of the workload key's algorithm. */
+    static final double HTTPSIG_TARGET = 0.85;
     private static final List<String> BASELINES = List.of(VERIFY_ED25519, VERIFY_ES256, SIGN_ED25519, DEMO_NO_FILTER,
-            IN_MEMORY, JDK_HANDSHAKE);
+            IN_MEMORY, JDK_HANDSHAKE, BARE_SHA256);
     /** The issuer key algorithm the request benchmarks use for WITs. */
     static final String WIT_ALG = "ES256";
 
@@ -222,6 +232,13 @@ public final class RatioReport {
         if (b.equals(REDIS)) {
             return freshProofKey ? Optional.empty() : sameParams(results, IN_MEMORY, r);
         }
+        if (b.startsWith(CONTENT_DIGEST)) {
+            return freshProofKey ? Optional.empty() : sameParams(results, BARE_SHA256, r);
+        }
+        if (b.startsWith(HTTPSIG_VERIFY)) {
+            String proofBaseline = verifyBaseline(r.params().getOrDefault("workloadAlg", "EdDSA"));
+            return freshProofKey || proofBaseline == null ? Optional.empty() : score(results, proofBaseline);
+        }
         if (b.startsWith("requestVerify")) {
             String proofBaseline = verifyBaseline(r.params().getOrDefault("workloadAlg", "EdDSA"));
             if (proofBaseline == null) {
@@ -292,7 +309,7 @@ public final class RatioReport {
     /** {@link #format(List)} and, when given, the replay cache's footprint. */
     public static String format(List<Result> results, Optional<Footprint> footprint) {
         StringBuilder sb = new StringBuilder();
-        sb.append("Baselines (bare BouncyCastle; the demo service without its filter; the in-memory replay cache), this run:\n");
+        sb.append("Baselines (bare BouncyCastle; the demo service without its filter; the in-memory replay cache; bare SHA-256), this run:\n");
         for (Result r : results) {
             if (BASELINES.contains(r.benchmark())) {
                 sb.append(String.format(Locale.ROOT, "  %-28s %10.0f %s (best iteration %.0f)%n",
@@ -314,6 +331,25 @@ public final class RatioReport {
         if (rows.isEmpty()) {
             sb.append("(no benchmark with a baseline in this run: include the bareBc* benchmarks)\n");
         }
+        List<Row> targeted = rows.stream().filter(x -> x.result().benchmark().startsWith(HTTPSIG_VERIFY)).toList();
+        if (!targeted.isEmpty()) {
+            sb.append("\nTargets:\n");
+            for (Row row : targeted) {
+                sb.append(String.format(Locale.ROOT, "  %-" + width + "s  ratio %.2f (spread %.2f..%.2f, best %.2f) vs target >= %.2f: %s%n",
+                        row.result().label(), row.ratio(), row.spreadMin(), row.spreadMax(), row.bestRatio(), HTTPSIG_TARGET,
+                        row.ratio() >= HTTPSIG_TARGET ? "met" : row.bestRatio() >= HTTPSIG_TARGET ? "met by the best iterations only"
+                                : "NOT met"));
+            }
+        }
+        List<Result> digests = results.stream().filter(x -> (x.benchmark().startsWith(CONTENT_DIGEST) || x.benchmark().equals(BARE_SHA256))
+                && x.params().containsKey("bodySize") && x.unit().equals("ops/s")).toList();
+        if (!digests.isEmpty()) {
+            sb.append("\nDigest throughput (bodySize x ops/s):\n");
+            for (Result r : digests) {
+                sb.append(String.format(Locale.ROOT, "  %-" + width + "s  %8.1f MB/s%n", r.label(),
+                        megabytesPerSecond(r)));
+            }
+        }
         List<Result> alone = withoutBaseline(results);
         if (!alone.isEmpty()) {
             sb.append("\nWithout a baseline (iterations lowest..highest):\n");
@@ -326,6 +362,11 @@ public final class RatioReport {
                 "%nReplay cache footprint (ReplayCacheFootprint, JOL): %.1f bytes per live entry at %,d live entries"
                         + " (%,d bytes; target <= 64)%n", f.bytesPerEntry(), f.entries(), f.bytes())));
         return sb.toString();
+    }
+
+    /** {@code bodySize} bytes times ops/s, in MB (10^6 bytes) per second. */
+    static double megabytesPerSecond(Result r) {
+        return Long.parseLong(r.params().get("bodySize")) * r.score() / 1e6;
     }
 
     /** {@link ReplayCacheFootprint}'s measurement, as read back from its output. */

@@ -275,6 +275,41 @@ class RatioReportTest {
     }
 
     @Test
+    void httpsigVerifyIsComparedWithOneBareVerificationOfItsAlgorithmAndItsTargetPrinted() throws IOException {
+        String json = "[" + String.join(",",
+                result("bareBcVerifyEd25519", "", 10000, 9000, 11000),
+                result("bareBcVerifyEs256", "", 12000, 12000, 12000),
+                result("httpsigVerifyCachedWit", "\"workloadAlg\":\"EdDSA\"", 9000, 8100, 9900),
+                result("httpsigVerifyCachedWit", "\"workloadAlg\":\"ES256\"", 9600, 9000, 10400)) + "]";
+        List<RatioReport.Row> rows = RatioReport.ratios(RatioReport.parse(json));
+        assertThat(rows).extracting(RatioReport.Row::baselineName).containsExactly("bareBcVerifyEd25519", "bareBcVerifyEs256");
+        assertThat(rows.get(0).ratio()).isCloseTo(0.9, within(1e-9));
+        assertThat(rows.get(1).ratio()).isCloseTo(0.8, within(1e-9));
+        assertThat(rows.get(1).bestRatio()).isCloseTo(10400 / 12000.0, within(1e-9));
+        String table = RatioReport.format(RatioReport.parse(json));
+        assertThat(table).contains("Targets:")
+                .containsPattern("httpsigVerifyCachedWit \\[workloadAlg=EdDSA\\] +ratio 0.90 \\(spread 0.90..0.90, best 0.90\\) vs target >= 0.85: met")
+                .containsPattern("workloadAlg=ES256\\] +ratio 0.80 .* vs target >= 0.85: met by the best iterations only");
+    }
+
+    @Test
+    void contentDigestIsComparedWithBareSha256OfTheSameBodySizeAndShownInMegabytesPerSecond() throws IOException {
+        String json = "[" + String.join(",",
+                result("bareSha256", "\"bodySize\":\"1024\"", 1_000_000),
+                result("bareSha256", "\"bodySize\":\"65536\"", 20_000),
+                result("contentDigestOf", "\"bodySize\":\"1024\"", 500_000),
+                result("contentDigestVerify", "\"bodySize\":\"65536\"", 19_000)) + "]";
+        List<RatioReport.Row> rows = RatioReport.ratios(RatioReport.parse(json));
+        assertThat(rows).extracting(r -> r.result().label() + " / " + r.baselineName() + " " + r.baselineScore()).containsExactly(
+                "contentDigestOf [bodySize=1024] / bareSha256 1000000.0", "contentDigestVerify [bodySize=65536] / bareSha256 20000.0");
+        assertThat(rows.get(0).ratio()).isCloseTo(0.5, within(1e-9));
+        assertThat(rows.get(1).ratio()).isCloseTo(0.95, within(1e-9));
+        String table = RatioReport.format(RatioReport.parse(json));
+        assertThat(table).contains("Digest throughput").containsPattern("bareSha256 \\[bodySize=65536\\] +1310.7 MB/s")
+                .containsPattern("contentDigestOf \\[bodySize=1024\\] +512.0 MB/s").doesNotContain("Targets:");
+    }
+
+    @Test
     void rejectsNonJmhJson() {
         assertThatThrownBy(() -> RatioReport.parse("{}")).isInstanceOf(IOException.class);
     }

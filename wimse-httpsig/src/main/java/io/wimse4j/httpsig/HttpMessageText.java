@@ -71,6 +71,9 @@ public final class HttpMessageText {
             if (colon <= 0) {
                 throw new IllegalArgumentException("a header line has no field name and colon");
             }
+            if (!isToken(line, colon)) {
+                throw new IllegalArgumentException("a field name is a token, with no whitespace before its colon (RFC 9112 section 5.1)");
+            }
             headers.add(Map.entry(line.substring(0, colon), line.substring(colon + 1).strip()));
         }
         byte[] rest = Arrays.copyOfRange(text, pos, text.length);
@@ -88,12 +91,10 @@ public final class HttpMessageText {
             }
         }
         if (length != null) {
-            int n;
-            try {
-                n = Integer.parseInt(length);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'Content-Length' is not a number");
+            if (length.isEmpty() || length.length() > 9 || !length.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw new IllegalArgumentException("'Content-Length' is not a number of at most 9 digits (RFC 9110 section 8.6)");
             }
+            int n = Integer.parseInt(length);
             if (n < 0 || n > rest.length) {
                 throw new IllegalArgumentException("'Content-Length' says " + n + " bytes but " + rest.length + " follow");
             }
@@ -105,6 +106,17 @@ public final class HttpMessageText {
             }
         }
         return new byte[0];
+    }
+
+    /** RFC 9110 section 5.6.2: {@code token = 1*tchar}. */
+    private static boolean isToken(String line, int end) {
+        for (int i = 0; i < end; i++) {
+            char c = line.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int indexOf(byte[] a, byte b, int from) {

@@ -12,12 +12,9 @@ import io.wimse4j.httpsig.sfv.SfString;
 import io.wimse4j.httpsig.sfv.StructuredFields;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The RFC 9421 signature base (section 2.5) of one signature: a line per covered component,
@@ -42,23 +39,49 @@ public final class SignatureBase {
      *                        component, {@link Reason#ABSENT_COMPONENT} for a covered component the message lacks
      */
     public static byte[] of(InnerList input, HttpRequestFacts request, HttpResponseFacts response) throws WimseException {
-        StringBuilder base = new StringBuilder(512);
-        Set<String> seen = new HashSet<>();
-        for (Item id : input.items()) {
-            String identifier = StructuredFields.serialize(id);
-            if (!seen.add(identifier)) {
-                throw malformed("component " + identifier + " is covered twice (RFC 9421 section 2.5)");
+        List<Item> items = input.items();
+        String[] identifiers = new String[items.size()];
+        String[] values = new String[items.size()];
+        int length = SIGNATURE_PARAMS.length();
+        for (int i = 0; i < identifiers.length; i++) {
+            String identifier = StructuredFields.serialize(items.get(i));
+            for (int j = 0; j < i; j++) {
+                if (identifiers[j].equals(identifier)) {
+                    throw malformed("component " + identifier + " is covered twice (RFC 9421 section 2.5)");
+                }
             }
-            base.append(identifier).append(": ").append(value(id, request, response)).append('\n');
+            identifiers[i] = identifier;
+            values[i] = value(items.get(i), request, response);
+            length += identifier.length() + 2 + values[i].length() + 1;
         }
-        base.append("\"@signature-params\": ").append(StructuredFields.serialize(input));
-        String text = base.toString();
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) > 0xFF) {
+        String params = StructuredFields.serialize(input);
+        length += params.length();
+        // written once, at its exact size: a WIMSE base holds a WIT, so copies through a StringBuilder add up
+        byte[] base = new byte[length];
+        int at = 0;
+        for (int i = 0; i < identifiers.length; i++) {
+            at = latin1(base, at, identifiers[i]);
+            at = latin1(base, at, ": ");
+            at = latin1(base, at, values[i]);
+            base[at++] = '\n';
+        }
+        at = latin1(base, at, SIGNATURE_PARAMS);
+        latin1(base, at, params);
+        return base;
+    }
+
+    private static final String SIGNATURE_PARAMS = "\"@signature-params\": ";
+
+    /** Writes {@code s} into {@code out} at {@code at} as ISO-8859-1, refusing any other character; the next position. */
+    private static int latin1(byte[] out, int at, String s) throws WimseException {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c > 0xFF) {
                 throw malformed("a covered value has a character outside ISO-8859-1, which no HTTP field carries");
             }
+            out[at++] = (byte) c;
         }
-        return text.getBytes(StandardCharsets.ISO_8859_1);
+        return at;
     }
 
     /** The value of component {@code id} (RFC 9421 section 2.1, 2.2); see {@link #of}. */
@@ -92,12 +115,15 @@ public final class SignatureBase {
             throw new WimseException(Reason.ABSENT_COMPONENT, "covered field '" + name + "' is absent from the "
                     + (ofRequest ? "request" : "response"));
         }
+        if (lines.size() == 1) {
+            return fieldLine(name, lines.get(0)); // the usual case: no copy of a long value (the WIT)
+        }
         StringBuilder v = new StringBuilder();
-        for (String line : lines) {
-            if (v.length() > 0) {
-                v.append(", ");
+        for (int i = 0; i < lines.size(); i++) {
+            if (i > 0) {
+                v.append(", "); // also after an empty first line (RFC 9421 section 2.1)
             }
-            v.append(fieldLine(name, line));
+            v.append(fieldLine(name, lines.get(i)));
         }
         return v.toString();
     }
@@ -131,8 +157,27 @@ public final class SignatureBase {
 
     /** RFC 9421 section 2.2.3: host lower-cased, the port only when it is not the scheme's default. */
     private static String authority(URI target) {
-        String host = target.getHost() != null ? target.getHost().toLowerCase(Locale.ROOT) : target.getRawAuthority();
-        int port = target.getPort();
+        String host;
+        int port;
+        if (target.getHost() != null) {
+            host = target.getHost().toLowerCase(Locale.ROOT);
+            port = target.getPort();
+        } else {
+            // java.net.URI parses a host that is no RFC 2396 hostname (e.g. with '_') as a registry-based
+            // authority, without host or port: split it here, or the value keeps its case and default port
+            String authority = target.getRawAuthority();
+            authority = authority.substring(authority.lastIndexOf('@') + 1);
+            int colon = authority.lastIndexOf(':');
+            port = -1;
+            if (colon > authority.lastIndexOf(']')) {
+                String digits = authority.substring(colon + 1);
+                if (digits.length() <= 5 && digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                    port = digits.isEmpty() ? -1 : Integer.parseInt(digits);
+                    authority = authority.substring(0, colon);
+                }
+            }
+            host = authority.toLowerCase(Locale.ROOT);
+        }
         String scheme = target.getScheme().toLowerCase(Locale.ROOT);
         boolean defaultPort = port == -1 || (port == 443 && scheme.equals("https")) || (port == 80 && scheme.equals("http"));
         return defaultPort ? host : host + ":" + port;
