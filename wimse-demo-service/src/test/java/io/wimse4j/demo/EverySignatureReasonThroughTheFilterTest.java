@@ -91,10 +91,14 @@ class EverySignatureReasonThroughTheFilterTest {
 
     /** A real signature of the request {@code method /echo} with {@code signedBody}, its headers as sent. */
     private static Function<Fixture, List<String[]>> signed(byte[] signedBody, boolean askSignedResponse) {
+        return signed(signedBody == null ? "GET" : "POST", signedBody, askSignedResponse);
+    }
+
+    private static Function<Fixture, List<String[]>> signed(String method, byte[] signedBody, boolean askSignedResponse) {
         return f -> {
             HttpSignatureSigner signer = HttpSignatureSigner.builder(CredentialSource.fixed(f.credentials())).clock(f.clock)
                     .requestSignedResponses(askSignedResponse).build();
-            HttpRequestFacts.Builder facts = HttpRequestFacts.builder(signedBody == null ? "GET" : "POST", URI.create(AUD));
+            HttpRequestFacts.Builder facts = HttpRequestFacts.builder(method, URI.create(AUD));
             try {
                 RequestSignature s = signer.signRequest(facts.build(), signedBody);
                 List<String[]> out = new ArrayList<>();
@@ -120,7 +124,8 @@ class EverySignatureReasonThroughTheFilterTest {
                         null, false),
                 new Case(Reason.UNCOVERED_COMPONENT, input("wimse=(\"@method\")" + PARAMS), null, false),
                 new Case(Reason.ABSENT_COMPONENT, input("wimse=" + COVERED + " \"x-absent\")" + PARAMS), null, false),
-                new Case(Reason.MISSING_CONTENT_DIGEST, input("wimse=" + COVERED + ")" + PARAMS), bytes("{\"a\":1}"), false),
+                // a POST signed without a body, sent with one: the body is read once the signature verified, and has no digest
+                new Case(Reason.MISSING_CONTENT_DIGEST, signed("POST", null, false), bytes("{\"a\":1}"), false),
                 new Case(Reason.CONTENT_DIGEST_MISMATCH, signed(bytes("{\"flavor\":\"vanilla\"}"), false), bytes("{\"flavor\":\"mango\"}"),
                         false),
                 new Case(Reason.BODY_TOO_LARGE, signed(bytes("x"), false), new byte[WimseFilter.DEFAULT_SIGNED_BODY_LIMIT + 1], false),

@@ -114,7 +114,7 @@ public final class HttpSignatureVerifier {
      * form for a server reading the body from the network (HS-5, HS-7). A body without {@code Content-Digest}
      * is then refused after reading ({@link Reason#MISSING_CONTENT_DIGEST}); the nonce is recorded last.
      */
-    public VerifiedSignedRequest verifyRequest(HttpRequestFacts request, MessageBody body) throws WimseException, IOException {
+    public VerifiedSignedRequest verifyRequestReading(HttpRequestFacts request, MessageBody body) throws WimseException, IOException {
         Objects.requireNonNull(body, "body");
         TaggedSignature sig = requestSignature(request);
         String wit = requestWit(request);

@@ -53,7 +53,10 @@ public final class VerifiedSignedResponse {
         return expires;
     }
 
-    /** True when the response carries {@code wimse-req-nonce}, equal to the request's nonce (it always must when required). */
+    /**
+     * True: the response carries {@code wimse-req-nonce}, equal to the request's nonce. Every verified response
+     * is bound so; one without it is refused (HS-6).
+     */
     public boolean boundToRequest() {
         return boundToRequest;
     }

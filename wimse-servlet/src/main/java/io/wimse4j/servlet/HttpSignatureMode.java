@@ -57,7 +57,7 @@ final class HttpSignatureMode {
         byte[][] read = new byte[1][];
         try {
             // the body is read only once the signature over the headers verified (HS-5, HS-7)
-            signed = verifier.verifyRequest(facts, () -> read[0] = SignedBodies.read(request, bodyLimit));
+            signed = verifier.verifyRequestReading(facts, () -> read[0] = SignedBodies.read(request, bodyLimit));
         } catch (WimseException e) {
             FilterRequests.audit(asked, null, auth, "reject", e.reason().name());
             ProblemResponses.write(e, response);
