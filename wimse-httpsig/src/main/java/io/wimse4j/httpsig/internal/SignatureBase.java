@@ -144,7 +144,7 @@ public final class SignatureBase {
         String query = target.getRawQuery();
         return switch (name) {
             case "@method" -> request.method();
-            case "@target-uri" -> target.toASCIIString();
+            case "@target-uri" -> targetUri(target);
             case "@authority" -> authority(target);
             case "@scheme" -> target.getScheme().toLowerCase(Locale.ROOT);
             case "@request-target" -> query == null ? path : path + "?" + query;
@@ -153,6 +153,13 @@ public final class SignatureBase {
             case "@signature-params" -> throw malformed("'@signature-params' must not be listed as a covered component");
             default -> throw malformed("derived component " + quoted(name) + " is not supported");
         };
+    }
+
+    /** The target URI (RFC 9110 section 7.1), which has no fragment: one in {@code target} is left out. */
+    private static String targetUri(URI target) {
+        String s = target.toASCIIString();
+        int hash = target.getRawFragment() == null ? -1 : s.lastIndexOf('#');
+        return hash < 0 ? s : s.substring(0, hash);
     }
 
     /** RFC 9421 section 2.2.3: host lower-cased, the port only when it is not the scheme's default. */

@@ -55,6 +55,8 @@ class SignatureBaseTest {
                 value("HS-3 RFC 9421 2.2.1 @method", EXAMPLE, "\"@method\"", "POST"),
                 value("HS-3 @method keeps its case (methods are case-sensitive)", req("patch", "https://a.example/"), "\"@method\"", "patch"),
                 value("HS-3 RFC 9421 2.2.2 @target-uri", EXAMPLE, "\"@target-uri\"", "https://www.example.com/path?param=value"),
+                value("HS-3 @target-uri has no fragment (RFC 9110 7.1)", req("GET", "https://a.example/p?q=1#frag"), "\"@target-uri\"",
+                        "https://a.example/p?q=1"),
                 value("HS-3 RFC 9421 2.2.3 @authority", EXAMPLE, "\"@authority\"", "www.example.com"),
                 value("HS-3 @authority: the host lower-cased", req("GET", "https://WWW.Example.COM/path"), "\"@authority\"", "www.example.com"),
                 value("HS-3 @authority: https's default port 443 dropped", req("GET", "https://www.example.com:443/"), "\"@authority\"",
