@@ -19,9 +19,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -163,29 +161,29 @@ public final class DemoService implements AutoCloseable {
 
     /** Builder for {@link DemoService}; settings are checked in {@link #build()}. */
     public static final class Builder {
-        private final Map<TrustDomain, TrustBundle> bundles = new LinkedHashMap<>();
-        private TrustBundleSource trustSource;
-        private final List<String> problems = new ArrayList<>();
-        private URI externalBaseUri;
-        private String redisUrl;
-        private int port;
-        private String bindAddress = "127.0.0.1";
-        private Path tlsCert;
-        private Path tlsKey;
-        private boolean insecureHttp;
-        private Clock clock = Clock.systemUTC();
-        private boolean filter = true;
-        private boolean httpSignatures = true;
-        private CredentialSource responseCredentials;
-        private boolean acceptWpt = true;
-        private Set<String> allowedIssuers = Set.of();
-        private OthPolicy othPolicy = OthPolicy.none();
-        private boolean requireKid;
-        private Set<String> witAudiences = Set.of();
-        private Set<WptTransport> transports = EnumSet.allOf(WptTransport.class);
-        private X509TrustSource clientTrust;
-        private WicTrustManager.Listener handshakeListener;
-        private CallerAuthorizer clientAuthorizer = CallerAuthorizer.any();
+        final Map<TrustDomain, TrustBundle> bundles = new LinkedHashMap<>();
+        TrustBundleSource trustSource;
+        final List<String> problems = new ArrayList<>();
+        URI externalBaseUri;
+        String redisUrl;
+        int port;
+        String bindAddress = "127.0.0.1";
+        Path tlsCert;
+        Path tlsKey;
+        boolean insecureHttp;
+        Clock clock = Clock.systemUTC();
+        boolean filter = true;
+        boolean httpSignatures = true;
+        CredentialSource responseCredentials;
+        boolean acceptWpt = true;
+        Set<String> allowedIssuers = Set.of();
+        OthPolicy othPolicy = OthPolicy.none();
+        boolean requireKid;
+        Set<String> witAudiences = Set.of();
+        Set<WptTransport> transports = EnumSet.allOf(WptTransport.class);
+        X509TrustSource clientTrust;
+        WicTrustManager.Listener handshakeListener;
+        CallerAuthorizer clientAuthorizer = CallerAuthorizer.any();
 
         private Builder() {
         }
@@ -368,57 +366,7 @@ public final class DemoService implements AutoCloseable {
 
         /** Checks the settings, reads the TLS files, and returns the (not yet started) service. */
         public DemoService build() throws IOException {
-            List<String> errors = new ArrayList<>(problems);
-            boolean tokens = !bundles.isEmpty() || trustSource != null;
-            if (!tokens && filter && clientTrust == null) {
-                errors.add("at least one trust bundle is required (trust domain -> JWKS), or mutual TLS");
-            }
-            if (clientTrust != null && tlsCert == null) {
-                errors.add("mutual TLS needs the server's TLS certificate and key");
-            }
-            if (clientTrust != null && !tokens && redisUrl != null) {
-                errors.add("a Redis replay cache applies to WPTs, and mutual TLS without JWKS trust verifies none");
-            }
-            if (responseCredentials != null && (!httpSignatures || !tokens || clientTrust != null)) {
-                errors.add("response credentials sign answers to HTTP-signed requests: they need JWKS trust, HTTP signatures on"
-                        + " and no mutual TLS");
-            }
-            if (!acceptWpt && (!httpSignatures || clientTrust != null)) {
-                errors.add("without WPTs a service accepts HTTP Message Signatures only: keep httpSignatures on, without mutual TLS");
-            }
-            if (!bundles.isEmpty() && trustSource != null) {
-                errors.add("give either fixed trust bundles or a trust bundle source, not both");
-            }
-            if (externalBaseUri == null) {
-                errors.add("the external base URI is required");
-            } else {
-                try {
-                    WimseFilter.builder().externalBaseUri(externalBaseUri);
-                } catch (IllegalArgumentException e) {
-                    errors.add("external base URI " + externalBaseUri + ": " + e.getMessage());
-                }
-            }
-            if (tlsCert == null && !insecureHttp) {
-                errors.add("TLS is required: give a certificate and key (PEM), or ask for insecure HTTP explicitly");
-            }
-            if (tlsCert != null && insecureHttp) {
-                errors.add("give either a TLS certificate and key or insecure HTTP, not both");
-            }
-            if (port < 0 || port > 65_535) {
-                errors.add("port must be 0..65535, not " + port);
-            }
-            try {
-                InetAddress.getByName(bindAddress);
-            } catch (UnknownHostException e) {
-                errors.add("bind address '" + bindAddress + "' is unknown");
-            }
-            if (redisUrl != null) {
-                try {
-                    RedisReplayCache.checkUri(redisUrl);
-                } catch (IllegalArgumentException e) {
-                    errors.add(e.getMessage());
-                }
-            }
+            List<String> errors = BuilderChecks.errors(this);
             if (!errors.isEmpty()) {
                 throw new IllegalStateException(String.join("; ", errors));
             }
