@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -307,7 +306,7 @@ public final class RatioReport {
     }
 
     /** {@link #format(List)} and, when given, the replay cache's footprint. */
-    public static String format(List<Result> results, Optional<Footprint> footprint) {
+    public static String format(List<Result> results, Optional<FootprintLine> footprint) {
         StringBuilder sb = new StringBuilder();
         sb.append("Baselines (bare BouncyCastle; the demo service without its filter; the in-memory replay cache; bare SHA-256), this run:\n");
         for (Result r : results) {
@@ -369,46 +368,12 @@ public final class RatioReport {
         return Long.parseLong(r.params().get("bodySize")) * r.score() / 1e6;
     }
 
-    /** {@link ReplayCacheFootprint}'s measurement, as read back from its output. */
-    public record Footprint(long entries, long bytes) {
-        /** Bytes per live entry. */
-        public double bytesPerEntry() {
-            return (double) bytes / entries;
-        }
-    }
-
-    /** The {@code replay-cache-footprint entries=N bytes=B ...} line of {@code text}, if any. */
-    public static Optional<Footprint> parseFootprint(String text) {
-        for (String line : text.split("\\R")) {
-            if (!line.startsWith("replay-cache-footprint ")) {
-                continue;
-            }
-            Map<String, String> fields = new LinkedHashMap<>();
-            for (String part : line.substring("replay-cache-footprint ".length()).trim().split("\\s+")) {
-                int eq = part.indexOf('=');
-                if (eq > 0) {
-                    fields.put(part.substring(0, eq), part.substring(eq + 1));
-                }
-            }
-            try {
-                long entries = Long.parseLong(fields.getOrDefault("entries", ""));
-                long bytes = Long.parseLong(fields.getOrDefault("bytes", ""));
-                if (entries > 0 && bytes >= 0) {
-                    return Optional.of(new Footprint(entries, bytes));
-                }
-            } catch (NumberFormatException e) {
-                // not a footprint line after all
-            }
-        }
-        return Optional.empty();
-    }
-
     public static void main(String[] args) throws IOException {
         if (args.length < 1 || args.length > 2) {
             System.err.println("usage: RatioReport <jmh-result.json> [replay-cache-footprint.txt]");
             System.exit(2);
         }
-        Optional<Footprint> footprint = args.length == 2 ? parseFootprint(Files.readString(Path.of(args[1]))) : Optional.empty();
+        Optional<FootprintLine> footprint = args.length == 2 ? FootprintLine.parse(Files.readString(Path.of(args[1]))) : Optional.empty();
         System.out.print(format(parse(Files.readString(Path.of(args[0]))), footprint));
     }
 }

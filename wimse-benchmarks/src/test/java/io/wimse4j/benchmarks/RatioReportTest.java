@@ -261,15 +261,15 @@ class RatioReportTest {
     void theFootprintLineIsReadBackAndShown() throws IOException {
         String out = "# WARNING: something from JOL\n"
                 + "replay-cache-footprint entries=1000000 bytes=64000000 bytesPerEntry=64.0\nIn-memory ...\n";
-        RatioReport.Footprint f = RatioReport.parseFootprint(out).orElseThrow();
+        FootprintLine f = FootprintLine.parse(out).orElseThrow();
         assertThat(f.entries()).isEqualTo(1_000_000);
         assertThat(f.bytes()).isEqualTo(64_000_000);
         assertThat(f.bytesPerEntry()).isEqualTo(64.0);
         assertThat(ReplayCacheFootprint.line(f)).isEqualTo("replay-cache-footprint entries=1000000 bytes=64000000 bytesPerEntry=64.0");
-        assertThat(RatioReport.parseFootprint(ReplayCacheFootprint.line(new RatioReport.Footprint(3, 200)))).contains(
-                new RatioReport.Footprint(3, 200));
-        assertThat(RatioReport.parseFootprint("replay-cache-footprint entries=x bytes=1")).isEmpty();
-        assertThat(RatioReport.parseFootprint("nothing here")).isEmpty();
+        assertThat(FootprintLine.parse(ReplayCacheFootprint.line(new FootprintLine(3, 200)))).contains(
+                new FootprintLine(3, 200));
+        assertThat(FootprintLine.parse("replay-cache-footprint entries=x bytes=1")).isEmpty();
+        assertThat(FootprintLine.parse("nothing here")).isEmpty();
         assertThat(RatioReport.format(RatioReport.parse(JSON), Optional.of(f)))
                 .contains("64.0 bytes per live entry at 1,000,000 live entries");
     }

@@ -159,7 +159,6 @@ final class HttpsigVerifyCommand implements Callable<Integer> {
                     o.put("workload", v.get().workload().value());
                     ArrayNode covered = o.putArray("covered");
                     v.get().covered().forEach(covered::add);
-                    o.put("bound_to_request", v.get().boundToRequest());
                 }
                 out.println(o.toString());
             } else if (v.isPresent()) {

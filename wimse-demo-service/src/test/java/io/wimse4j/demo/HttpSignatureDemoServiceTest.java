@@ -161,7 +161,7 @@ class HttpSignatureDemoServiceTest {
                 .build(), true);
         assertThatThrownBy(() -> expectingOther.sendAsync(request(signing, "/echo").GET().build(), HttpResponse.BodyHandlers.ofString())
                 .get(20, java.util.concurrent.TimeUnit.SECONDS))
-                .hasCauseInstanceOf(WimseResponseException.class);
+                .cause().isInstanceOfSatisfying(WimseResponseException.class, e -> assertThat(e.reason()).isEqualTo(Reason.PEER_NOT_AUTHORIZED));
     }
 
     @Test

@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Demo-service instances sharing one real {@code redis-server} as their replay cache (SEC-4,
  * V-9): a proof accepted by one instance is refused by the other; with Redis down every request
  * fails closed with 503 {@code REPLAY_CACHE_UNAVAILABLE}; with Redis back on the same port the same
- * running service accepts requests again, without a restart.
+ * running service accepts requests again, without a restart. HTTP Message Signature nonces are shared the
+ * same way (HS-8).
  */
 class RedisReplayEndToEndTest {
     private static final long RECOVERY_LIMIT_MILLIS = 15_000;
@@ -69,6 +70,24 @@ class RedisReplayEndToEndTest {
 
         // b itself works for a fresh proof.
         assertEcho(send(w.client(b, null), request(b, "/echo").GET().build()), "GET", "/echo");
+    }
+
+    @Test
+    void HS_8_aSignatureNonceReplayedToAnotherInstanceIsRejected() throws Exception {
+        a = redisService();
+        b = redisService();
+        // an HTTP Message Signature for the shared external name; its nonce is recorded in Redis by a
+        io.wimse4j.httpsig.RequestSignature s = io.wimse4j.httpsig.HttpSignatureSigner
+                .builder(io.wimse4j.core.wpt.CredentialSource.fixed(w.f.credentials())).clock(w.f.clock).build()
+                .signRequest(io.wimse4j.core.request.HttpRequestFacts.builder("GET", Workload.BASE.resolve("/echo")).build(), null);
+        java.net.http.HttpRequest.Builder toA = request(a, "/echo").GET();
+        java.net.http.HttpRequest.Builder toB = request(b, "/echo").GET();
+        s.headers().forEach((k, v) -> {
+            toA.header(k, v);
+            toB.header(k, v);
+        });
+        assertEcho(send(Workload.http(null), toA.build()), "GET", "/echo");
+        assertProblem(send(Workload.http(null), toB.build()), Reason.REPLAY); // 400: signatures are never challenged (HS-9)
     }
 
     @Test

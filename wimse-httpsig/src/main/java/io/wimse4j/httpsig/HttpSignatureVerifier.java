@@ -11,13 +11,13 @@ import io.wimse4j.core.replay.ReplayCache;
 import io.wimse4j.core.replay.ReplayKey;
 import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.core.wit.WitVerifier;
-import io.wimse4j.core.wpt.WimseHeaders;
 import io.wimse4j.httpsig.internal.Checks;
 import io.wimse4j.httpsig.internal.Coverage;
 import io.wimse4j.httpsig.internal.SignatureBase;
 import io.wimse4j.httpsig.internal.SignedBody;
 import io.wimse4j.httpsig.internal.SignerKey;
 import io.wimse4j.httpsig.internal.TaggedSignature;
+import io.wimse4j.httpsig.internal.Wits;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -117,7 +117,7 @@ public final class HttpSignatureVerifier {
     public VerifiedSignedRequest verifyRequestReading(HttpRequestFacts request, MessageBody body) throws WimseException, IOException {
         Objects.requireNonNull(body, "body");
         TaggedSignature sig = requestSignature(request);
-        String wit = requestWit(request);
+        String wit = Wits.ofRequest(request, witVerifier.maxTokenLength());
         try {
             return verifyRequest(request, new SignedBody(null, body), sig, SignerKey.of(witVerifier.verify(wit)));
         } catch (SignedBody.ReadFailure e) {
@@ -136,24 +136,13 @@ public final class HttpSignatureVerifier {
         if (trusted != null) {
             return verifyRequest(request, known, sig, trusted);
         }
-        return verifyRequest(request, known, sig, SignerKey.of(witVerifier.verify(requestWit(request))));
+        return verifyRequest(request, known, sig, SignerKey.of(witVerifier.verify(Wits.ofRequest(request, witVerifier.maxTokenLength()))));
     }
 
     private static TaggedSignature requestSignature(HttpRequestFacts request) throws WimseException {
-        return tagged(request.values(HttpSignatures.SIGNATURE_INPUT), request.values(HttpSignatures.SIGNATURE))
+        return TaggedSignature.find(request.values(HttpSignatures.SIGNATURE_INPUT), request.values(HttpSignatures.SIGNATURE))
                 .orElseThrow(() -> new WimseException(Reason.MISSING_SIGNATURE, "the request carries no HTTP message signature tagged '"
                         + HttpSignatures.TAG + "' (HS-2)"));
-    }
-
-    /** The request's one WIT, never also in {@code Authorization} (HS-1, WIT-9). */
-    private String requestWit(HttpRequestFacts request) throws WimseException {
-        String wit = exactlyOneWit(request.values(HttpSignatures.WORKLOAD_IDENTITY_TOKEN));
-        for (String authorization : request.values(WimseHeaders.AUTHORIZATION)) {
-            if (authorization.contains(wit)) {
-                throw new WimseException(Reason.WIT_AS_BEARER, "the WIT must not be sent in 'Authorization' (WIT-9)");
-            }
-        }
-        return wit;
     }
 
     private VerifiedSignedRequest verifyRequest(HttpRequestFacts request, SignedBody body, TaggedSignature sig, SignerKey signer)
@@ -190,7 +179,7 @@ public final class HttpSignatureVerifier {
             throws WimseException {
         Objects.requireNonNull(sent, "sent");
         boolean required = sent.signResponseRequested() || requireSignedResponses || responders != null;
-        Optional<TaggedSignature> found = tagged(response.values(HttpSignatures.SIGNATURE_INPUT), response.values(HttpSignatures.SIGNATURE));
+        Optional<TaggedSignature> found = TaggedSignature.find(response.values(HttpSignatures.SIGNATURE_INPUT), response.values(HttpSignatures.SIGNATURE));
         if (found.isEmpty()) {
             if (required) {
                 throw new WimseException(Reason.UNSIGNED_RESPONSE, "the response carries no WIMSE signature, and the request "
@@ -201,7 +190,7 @@ public final class HttpSignatureVerifier {
         if (trusted != null) {
             return Optional.of(verifyResponse(response, body, sent, found.get(), trusted, required));
         }
-        String wit = exactlyOneWit(response.values(HttpSignatures.WORKLOAD_IDENTITY_TOKEN));
+        String wit = Wits.exactlyOne(response.values(HttpSignatures.WORKLOAD_IDENTITY_TOKEN), witVerifier.maxTokenLength());
         return Optional.of(verifyResponse(response, body, sent, found.get(), SignerKey.of(witVerifier.verify(wit)), required));
     }
 
@@ -232,25 +221,7 @@ public final class HttpSignatureVerifier {
         Checks.signatureThenBody(sig, base, signer, noContent ? SignedBody.NONE : new SignedBody(body == null ? new byte[0] : body, null),
                 noContent ? List.of() : response.values(HttpSignatures.CONTENT_DIGEST));
         recordNonce(signer, sig);
-        return new VerifiedSignedResponse(signer.subject(), signer.wit(), covered, sig.created(), sig.expires(), true);
-    }
-
-    private static Optional<TaggedSignature> tagged(List<String> input, List<String> signature) throws WimseException {
-        return TaggedSignature.find(input, signature);
-    }
-
-    private String exactlyOneWit(List<String> values) throws WimseException {
-        if (values.isEmpty()) {
-            throw new WimseException(Reason.MISSING_WIT, "the signed message has no 'Workload-Identity-Token' header (HS-1)");
-        }
-        if (values.size() > 1) {
-            throw new WimseException(Reason.REPEATED_HEADER, "header 'Workload-Identity-Token' appears " + values.size() + " times");
-        }
-        String wit = values.get(0);
-        if (wit.length() > witVerifier.maxTokenLength()) {
-            throw new WimseException(Reason.TOKEN_TOO_LARGE, "the WIT is longer than " + witVerifier.maxTokenLength() + " characters");
-        }
-        return wit;
+        return new VerifiedSignedResponse(signer.subject(), signer.wit(), covered, sig.created(), sig.expires());
     }
 
     private void recordNonce(SignerKey signer, TaggedSignature sig) throws WimseException {

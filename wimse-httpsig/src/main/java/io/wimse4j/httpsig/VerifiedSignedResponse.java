@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * A response whose WIT and WIMSE signature an {@link HttpSignatureVerifier} has checked, bound to the
- * request it answers by {@code wimse-req-nonce} (HS-6). Only a verifier creates one. Check
+ * request it answers by {@code wimse-req-nonce}: a signed response without it, or with another request's
+ * nonce, is refused (HS-6). Only a verifier creates one. Check
  * {@link #workload()} against the server you meant to call.
  */
 public final class VerifiedSignedResponse {
@@ -17,15 +18,13 @@ public final class VerifiedSignedResponse {
     private final List<String> covered;
     private final Instant created;
     private final Instant expires;
-    private final boolean boundToRequest;
 
-    VerifiedSignedResponse(WorkloadIdentifier workload, VerifiedWit wit, List<String> covered, Instant created, Instant expires, boolean boundToRequest) {
+    VerifiedSignedResponse(WorkloadIdentifier workload, VerifiedWit wit, List<String> covered, Instant created, Instant expires) {
         this.workload = workload;
         this.wit = wit;
         this.covered = List.copyOf(covered);
         this.created = created;
         this.expires = expires;
-        this.boundToRequest = boundToRequest;
     }
 
     /** The responding workload, its WIT's {@code sub}. */
@@ -53,16 +52,8 @@ public final class VerifiedSignedResponse {
         return expires;
     }
 
-    /**
-     * True: the response carries {@code wimse-req-nonce}, equal to the request's nonce. Every verified response
-     * is bound so; one without it is refused (HS-6).
-     */
-    public boolean boundToRequest() {
-        return boundToRequest;
-    }
-
     @Override
     public String toString() {
-        return "VerifiedSignedResponse[" + wit.subject() + ", " + covered + "]";
+        return "VerifiedSignedResponse[" + workload + ", " + covered + "]";
     }
 }
