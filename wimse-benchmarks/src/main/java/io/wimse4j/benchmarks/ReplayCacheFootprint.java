@@ -2,7 +2,6 @@ package io.wimse4j.benchmarks;
 
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.replay.ReplayCache;
-import io.wimse4j.benchmarks.RatioReport.Footprint;
 import io.wimse4j.core.replay.ReplayKey;
 import org.openjdk.jol.info.GraphStats;
 
@@ -35,26 +34,26 @@ public final class ReplayCacheFootprint {
     private ReplayCacheFootprint() {
     }
 
-    /** The machine-readable line printed by {@link #main}, read back by {@link RatioReport#parseFootprint}. */
-    static String line(Footprint f) {
+    /** The machine-readable line printed by {@link #main}, read back by {@link FootprintLine#parse}. */
+    static String line(FootprintLine f) {
         return String.format(Locale.ROOT, "replay-cache-footprint entries=%d bytes=%d bytesPerEntry=%.1f",
                 f.entries(), f.bytes(), f.bytesPerEntry());
     }
 
     /** Fills a cache with {@value ReplayCacheBenchmark#LIVE_ENTRIES} live entries and measures it. */
-    public static Footprint measure() throws WimseException {
+    public static FootprintLine measure() throws WimseException {
         ReplayCacheBenchmark.Traffic traffic = ReplayCacheBenchmark.fill(ReplayCacheBenchmark.keyPool());
         ReplayCache cache = traffic.cache;
         // the fill left the cache at its steady state: every entry made is still live
         long bytes = GraphStats.parseInstance(cache).totalSize();
-        return new Footprint(ReplayCacheBenchmark.LIVE_ENTRIES, bytes);
+        return new FootprintLine(ReplayCacheBenchmark.LIVE_ENTRIES, bytes);
     }
 
     /** Prints the footprint; see the class comment. */
     public static void main(String[] args) throws WimseException {
         // JDK 17: field offsets of hidden classes (lambdas the cache holds) without Unsafe's refusal
         System.setProperty("jol.magicFieldOffset", System.getProperty("jol.magicFieldOffset", "true"));
-        Footprint f = measure();
+        FootprintLine f = measure();
         System.out.println(line(f));
         System.out.printf(Locale.ROOT, "In-memory replay cache: %,d bytes reachable at %,d live entries = %.1f bytes per live entry"
                 + " (target <= %.0f: %s)%n", f.bytes(), f.entries(), f.bytesPerEntry(), TARGET_BYTES_PER_ENTRY,
