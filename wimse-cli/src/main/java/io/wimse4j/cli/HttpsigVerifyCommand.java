@@ -16,10 +16,7 @@ import picocli.CommandLine.Option;
 
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -187,14 +184,9 @@ final class HttpsigVerifyCommand implements Callable<Integer> {
             throw CliException.usage("--max-lifetime: " + e.getMessage());
         }
         if (now != null) {
-            b.clock(Clock.fixed(Instant.ofEpochSecond(now), ZoneOffset.UTC));
+            b.clock(Inputs.fixedClock(now));
         }
-        for (String a : audiences) {
-            if (a.isBlank()) {
-                throw CliException.usage("--audience must not be blank");
-            }
-            b.audience(a);
-        }
+        Inputs.audiences(audiences, b::audience);
         return b.build();
     }
 

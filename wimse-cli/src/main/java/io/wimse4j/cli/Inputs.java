@@ -19,6 +19,21 @@ final class Inputs {
     private Inputs() {
     }
 
+    /** The clock of {@code --now <epoch-seconds>}: fixed at that instant, UTC. */
+    static java.time.Clock fixedClock(long epochSeconds) {
+        return java.time.Clock.fixed(java.time.Instant.ofEpochSecond(epochSeconds), java.time.ZoneOffset.UTC);
+    }
+
+    /** Hands each {@code --audience} value to {@code accept}; a blank one is a usage error. */
+    static void audiences(java.util.List<String> values, java.util.function.Consumer<String> accept) {
+        for (String a : values) {
+            if (a.isBlank()) {
+                throw CliException.usage("--audience must not be blank");
+            }
+            accept.accept(a);
+        }
+    }
+
     /** The bytes of {@code file}, or of {@code stdin} when {@code file} is {@code -}. */
     static byte[] readBytes(String file, InputStream stdin, String what) {
         try {

@@ -12,10 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -128,14 +125,9 @@ final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
             throw CliException.usage("--max-lifetime: " + e.getMessage());
         }
         if (now != null) {
-            b.clock(Clock.fixed(Instant.ofEpochSecond(now), ZoneOffset.UTC));
+            b.clock(Inputs.fixedClock(now));
         }
-        for (String a : audiences) {
-            if (a.isBlank()) {
-                throw CliException.usage("--audience must not be blank");
-            }
-            b.audience(a);
-        }
+        Inputs.audiences(audiences, b::audience);
         return b.build();
     }
 

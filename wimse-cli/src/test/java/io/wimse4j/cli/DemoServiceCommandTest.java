@@ -21,9 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLContext;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,16 +30,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code wimse demo-service}: argument errors, and a real start on port 0 answering signed requests. */
 class DemoServiceCommandTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on (https?://127\\.0\\.0\\.1:\\d+) ");
     private static final String BASE = "https://echo.example.org";
 
     @TempDir
@@ -50,14 +42,12 @@ class DemoServiceCommandTest {
 
     private final WorkloadKeyPair issuerKey = WorkloadKeyPair.generate(JwsAlgorithm.ES256);
     private final WorkloadKeyPair workloadKey = WorkloadKeyPair.generate(JwsAlgorithm.EdDSA);
-    private Thread running;
+    private RunningDemoService running;
 
     @AfterEach
     void stop() throws Exception {
         if (running != null) {
-            running.interrupt();
-            running.join(10_000);
-            assertThat(running.isAlive()).as("demo-service stops when interrupted").isFalse();
+            assertThat(running.stop()).as("demo-service stops when interrupted").isTrue();
         }
     }
 
@@ -150,23 +140,9 @@ class DemoServiceCommandTest {
     private URI startWith(List<String> more) throws Exception {
         List<String> args = new ArrayList<>(List.of("demo-service", "--base-uri", BASE, "--port", "0"));
         args.addAll(more);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        AtomicInteger exit = new AtomicInteger(-1);
-        running = new Thread(() -> exit.set(WimseCli.commandLine(new ByteArrayInputStream(new byte[0]),
-                new PrintWriter(out, true), new PrintWriter(err, true)).execute(args.toArray(String[]::new))));
-        running.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() - deadline < 0) {
-            Matcher m = LISTENING.matcher(out.toString());
-            if (m.find()) {
-                assertThat(out.toString()).contains("external base URI " + BASE);
-                return URI.create(m.group(1));
-            }
-            assertThat(exit.get()).as("exit before listening; stderr %s", err).isEqualTo(-1);
-            Thread.sleep(50);
-        }
-        throw new AssertionError("demo-service printed no URL; out: " + out + " err: " + err);
+        running = RunningDemoService.start(args);
+        assertThat(running.out.toString()).contains("external base URI " + BASE);
+        return running.url;
     }
 
     @Test

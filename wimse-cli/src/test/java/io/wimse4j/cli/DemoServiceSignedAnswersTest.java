@@ -17,9 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,10 +27,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,7 +36,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * without the signing pair a request asking for a signed answer gets 501; a bad pair is a usage error.
  */
 class DemoServiceSignedAnswersTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on (https?://127\\.0\\.0\\.1:\\d+) ");
     private static final String BASE = "https://echo.example.org";
 
     @TempDir
@@ -51,13 +43,12 @@ class DemoServiceSignedAnswersTest {
 
     private final WorkloadKeyPair issuerKey = WorkloadKeyPair.generate(JwsAlgorithm.ES256);
     private final WitIssuer issuer = WitIssuer.builder().signer(issuerKey.signer()).trustDomain(new TrustDomain("example.org")).build();
-    private Thread running;
+    private RunningDemoService running;
 
     @AfterEach
     void stop() throws Exception {
         if (running != null) {
-            running.interrupt();
-            running.join(10_000);
+            running.stop();
         }
     }
 
@@ -131,21 +122,7 @@ class DemoServiceSignedAnswersTest {
         List<String> args = new ArrayList<>(List.of("demo-service", "--base-uri", BASE, "--port", "0", "--insecure-http",
                 "--trust", "example.org=" + jwks()));
         args.addAll(List.of(more));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        AtomicInteger exit = new AtomicInteger(-1);
-        running = new Thread(() -> exit.set(WimseCli.commandLine(new ByteArrayInputStream(new byte[0]),
-                new PrintWriter(out, true), new PrintWriter(err, true)).execute(args.toArray(String[]::new))));
-        running.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() - deadline < 0) {
-            Matcher m = LISTENING.matcher(out.toString());
-            if (m.find()) {
-                return URI.create(m.group(1));
-            }
-            assertThat(exit.get()).as("exit before listening; stderr %s", err).isEqualTo(-1);
-            Thread.sleep(50);
-        }
-        throw new AssertionError("demo-service printed no URL; out: " + out + " err: " + err);
+        running = RunningDemoService.start(args);
+        return running.url;
     }
 }

@@ -60,11 +60,7 @@ class HttpsigCommandTest {
 
     @BeforeEach
     void identities() {
-        w = new HttpsigWorkspace(dir);
-        w.keygen("ES256", "issuer");
-        w.workload("Ed25519", "ed25519", CLIENT);
-        w.workload("ES256", "es256", CLIENT);
-        w.workload("EdDSA", "server", SERVER);
+        w = HttpsigWorkspace.withIdentities(dir, true);
     }
 
     static Stream<Arguments> rows() {

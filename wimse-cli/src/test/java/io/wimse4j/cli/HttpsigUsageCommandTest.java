@@ -16,9 +16,7 @@ import java.util.stream.Stream;
 
 import static io.wimse4j.cli.Cli.NL;
 import static io.wimse4j.cli.HttpsigCommandTest.AUD;
-import static io.wimse4j.cli.HttpsigCommandTest.CLIENT;
 import static io.wimse4j.cli.HttpsigCommandTest.GET;
-import static io.wimse4j.cli.HttpsigCommandTest.SERVER;
 import static io.wimse4j.cli.HttpsigCommandTest.TD;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,10 +31,7 @@ class HttpsigUsageCommandTest {
 
     @BeforeEach
     void identities() {
-        w = new HttpsigWorkspace(dir);
-        w.keygen("ES256", "issuer");
-        w.workload("Ed25519", "ed25519", CLIENT);
-        w.workload("EdDSA", "server", SERVER);
+        w = HttpsigWorkspace.withIdentities(dir, false);
     }
 
     // ------------------------------------------------------------------------------------------- usage

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
-import static io.wimse4j.cli.HttpsigCommandTest.CLIENT;
 import static io.wimse4j.cli.HttpsigCommandTest.JSON_BODY;
 import static io.wimse4j.cli.HttpsigCommandTest.SERVER;
 import static io.wimse4j.cli.HttpsigCommandTest.TD;
@@ -32,10 +31,7 @@ class HttpsigVerifyResponseCommandTest {
 
     @BeforeEach
     void identities() {
-        w = new HttpsigWorkspace(dir);
-        w.keygen("ES256", "issuer");
-        w.workload("Ed25519", "ed25519", CLIENT);
-        w.workload("EdDSA", "server", SERVER);
+        w = HttpsigWorkspace.withIdentities(dir, false);
     }
 
     static Stream<Arguments> rows() {

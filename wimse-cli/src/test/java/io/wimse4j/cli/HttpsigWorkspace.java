@@ -34,6 +34,21 @@ final class HttpsigWorkspace {
         this.dir = dir;
     }
 
+    /**
+     * A workspace with the issuer's key ({@code issuer}), the client's Ed25519 workload ({@code ed25519}), with
+     * {@code es256} also its ES256 one, and the server's EdDSA workload ({@code server}), each with its WIT.
+     */
+    static HttpsigWorkspace withIdentities(Path dir, boolean es256) {
+        HttpsigWorkspace w = new HttpsigWorkspace(dir);
+        w.keygen("ES256", "issuer");
+        w.workload("Ed25519", "ed25519", HttpsigCommandTest.CLIENT);
+        if (es256) {
+            w.workload("ES256", "es256", HttpsigCommandTest.CLIENT);
+        }
+        w.workload("EdDSA", "server", HttpsigCommandTest.SERVER);
+        return w;
+    }
+
     String keygen(String alg, String name) {
         Cli.Result r = Cli.run("keygen", "--alg", alg, "--out", dir.resolve(name + ".jwk").toString(),
                 "--public-out", dir.resolve(name + ".pub.jwk").toString());

@@ -15,10 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,17 +26,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@code wimse demo-service --mtls-ca}: the echo service in mutual-TLS mode over real handshakes (MT-1, MT-2, WIC-4). */
 class MutualTlsDemoServiceCommandTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on (https://127\\.0\\.0\\.1:\\d+) ");
     private static final String BASE = "https://echo.example.org";
     private static final String SERVER_ID = "wimse://example.org/svc/echo";
     private static final Clock CLOCK = Clock.systemUTC();
@@ -48,14 +40,12 @@ class MutualTlsDemoServiceCommandTest {
 
     @TempDir
     Path dir;
-    private Thread running;
+    private RunningDemoService running;
 
     @AfterEach
     void stop() throws Exception {
         if (running != null) {
-            running.interrupt();
-            running.join(10_000);
-            assertThat(running.isAlive()).isFalse();
+            assertThat(running.stop()).isTrue();
         }
     }
 
@@ -69,23 +59,9 @@ class MutualTlsDemoServiceCommandTest {
     private URI start(List<String> more) throws Exception {
         List<String> args = new ArrayList<>(List.of("demo-service", "--base-uri", BASE, "--port", "0"));
         args.addAll(more);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        AtomicInteger exit = new AtomicInteger(-1);
-        running = new Thread(() -> exit.set(WimseCli.commandLine(new ByteArrayInputStream(new byte[0]),
-                new PrintWriter(out, true), new PrintWriter(err, true)).execute(args.toArray(String[]::new))));
-        running.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() - deadline < 0) {
-            Matcher m = LISTENING.matcher(out.toString());
-            if (m.find()) {
-                assertThat(out.toString()).contains("mutual TLS");
-                return URI.create(m.group(1));
-            }
-            assertThat(exit.get()).as("exit before listening; stderr %s", err).isEqualTo(-1);
-            Thread.sleep(50);
-        }
-        throw new AssertionError("demo-service printed no URL; out: " + out + " err: " + err);
+        running = RunningDemoService.start(args);
+        assertThat(running.out.toString()).contains("mutual TLS");
+        return running.url;
     }
 
     private static HttpResponse<String> get(URI url, HeldCertificate client) throws Exception {
