@@ -14,7 +14,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.net.URI;
 
 /**
  * {@link WimseFilter}'s HTTP Message Signatures path (draft-ietf-wimse-http-signature): the body read
@@ -35,29 +34,24 @@ final class HttpSignatureMode {
     }
 
     /**
-     * The facts of {@code request} when this path answers it: it carries a WIMSE signature (or an unreadable
-     * {@code Signature-Input}, {@link HttpSignatureVerifier#isSigned}), or WPTs are not accepted at all; else null.
+     * Authenticates a request {@link WimseFilter} routed here (it carries a WIMSE signature, or WPTs are not
+     * accepted), {@code signed} as {@link HttpSignatureVerifier#isSigned} answered for its {@code facts}; a
+     * refusal is written and audited here.
      */
-    HttpRequestFacts claim(HttpServletRequest request, URI target, boolean wptAccepted) {
-        HttpRequestFacts facts = FilterRequests.facts(request, request.getMethod(), target);
-        return !wptAccepted || HttpSignatureVerifier.isSigned(facts) ? facts : null;
-    }
-
-    /** Authenticates a request {@link #claim claimed} with {@code facts}; a refusal is written and audited here. */
     void handle(HttpServletRequest request, HttpServletResponse response, AuthorizationRequest asked, HttpRequestFacts facts,
-                FilterContinuation next) throws IOException, ServletException {
+                boolean signed, FilterContinuation next) throws IOException, ServletException {
         String auth = AuthenticationMethod.HTTP_SIGNATURE.auditName();
-        if (FilterRequests.hasWpt(request) && HttpSignatureVerifier.isSigned(facts)) {
+        if (signed && FilterRequests.hasWpt(request)) {
             FilterRequests.audit(asked, null, auth, "reject", Reason.TWO_PROOF_TRANSPORTS.name());
             ProblemResponses.write(ProblemDetails.of(Reason.TWO_PROOF_TRANSPORTS,
                     "the request carries both a WPT and a WIMSE HTTP message signature; send one"), response);
             return;
         }
-        VerifiedSignedRequest signed;
+        VerifiedSignedRequest verified;
         byte[][] read = new byte[1][];
         try {
             // the body is read only once the signature over the headers verified (HS-5, HS-7)
-            signed = verifier.verifyRequestReading(facts, () -> read[0] = SignedBodies.read(request, bodyLimit));
+            verified = verifier.verifyRequestReading(facts, () -> read[0] = SignedBodies.read(request, bodyLimit));
         } catch (WimseException e) {
             FilterRequests.audit(asked, null, auth, "reject", e.reason().name());
             ProblemResponses.write(e, response);
@@ -66,23 +60,23 @@ final class HttpSignatureMode {
             FilterRequests.audit(asked, null, auth, "reject", "INTERNAL_ERROR");
             throw e;
         }
-        boolean required = signed.signResponseRequested() || alwaysSign;
+        boolean required = verified.signResponseRequested() || alwaysSign;
         if (required && signer == null) {
-            FilterRequests.audit(asked, signed.workload(), auth, "reject", Reason.SIGNED_RESPONSE_UNAVAILABLE.name());
+            FilterRequests.audit(asked, verified.workload(), auth, "reject", Reason.SIGNED_RESPONSE_UNAVAILABLE.name());
             ProblemResponses.write(ProblemDetails.of(Reason.SIGNED_RESPONSE_UNAVAILABLE,
                     "the request asks for a signed response (wimse-sign-response) and this service cannot sign responses (HS-6)"),
                     response);
             return;
         }
-        request.setAttribute(WimseFilter.SIGNED_REQUEST_ATTRIBUTE, signed);
+        request.setAttribute(WimseFilter.SIGNED_REQUEST_ATTRIBUTE, verified);
         byte[] body = read[0] != null ? read[0] : new byte[0]; // always read once the signature verified
-        WorkloadPrincipal principal = new WorkloadPrincipal(signed.workload(), AuthenticationMethod.HTTP_SIGNATURE);
+        WorkloadPrincipal principal = new WorkloadPrincipal(verified.workload(), AuthenticationMethod.HTTP_SIGNATURE);
         if (signer == null) {
             next.authorizeAndContinue(new SignedBodies.BufferedRequest(request, body, true), response, principal);
             return;
         }
         // a signed response is buffered: the handler must answer synchronously, through the wrapper
-        SigningResponse signing = new SigningResponse(response, signer, signed, required, bodyLimit);
+        SigningResponse signing = new SigningResponse(response, signer, verified, required, bodyLimit);
         next.authorizeAndContinue(new SignedBodies.BufferedRequest(request, body, false), signing, principal);
         signing.finish();
     }

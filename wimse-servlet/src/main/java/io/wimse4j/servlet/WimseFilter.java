@@ -55,9 +55,8 @@ import java.util.Objects;
  * {@link AuthenticationMethod#BEARER}, and <em>without</em> {@value #CALLER_ATTRIBUTE}, which only a
  * verified WIT and WPT produce. A request carrying any WIMSE header, or {@code Authorization: WPT}, is
  * always verified the WIMSE way: no bearer token of such a request names or authorizes the caller (P2-3).
- * With {@link Builder#httpSignatures}, a request signed with an HTTP Message Signature is verified that way
- * instead ({@link AuthenticationMethod#HTTP_SIGNATURE}, HS-1..HS-9), and its answer signed with
- * {@link Builder#signResponses} (HS-6).
+ * With {@link Builder#httpSignatures}, a request signed with an HTTP Message Signature is verified that
+ * way instead ({@link AuthenticationMethod#HTTP_SIGNATURE}, HS-1..HS-9), its answer signed (HS-6).
  */
 public final class WimseFilter implements Filter {
     /** The request attribute holding the {@link VerifiedCaller}. */
@@ -141,16 +140,18 @@ public final class WimseFilter implements Filter {
             return;
         }
 
-        HttpRequestFacts signed = signatures == null ? null : signatures.claim(request, target, verifier != null);
-        if (signed != null) {
-            signatures.handle(request, response, asked, signed,
-                    (req2, res2, principal) -> authorizeAndContinue(req2, res2, chain, asked, principal, null));
-            return;
+        HttpRequestFacts facts = FilterRequests.facts(request, method, target);
+        if (signatures != null) {
+            boolean signed = HttpSignatureVerifier.isSigned(facts);
+            if (signed || verifier == null) {
+                signatures.handle(request, response, asked, facts, signed,
+                        (req2, res2, principal) -> authorizeAndContinue(req2, res2, chain, asked, principal, null));
+                return;
+            }
         }
-
         VerifiedCaller caller;
         try {
-            caller = verifier.verify(FilterRequests.facts(request, method, target));
+            caller = verifier.verify(facts);
         } catch (WimseException e) {
             audit(method, path, null, WIMSE, "reject", e.reason().name());
             ProblemResponses.write(e, response);
