@@ -3,6 +3,8 @@ package io.wimse4j.client;
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.key.WorkloadKeyPair;
+import io.wimse4j.core.observe.HeldCredential;
+import io.wimse4j.core.observe.WimseObserver;
 import io.wimse4j.core.wpt.CredentialSource;
 import io.wimse4j.core.wpt.WorkloadCredentials;
 import org.slf4j.Logger;
@@ -46,6 +48,7 @@ public final class FileCredentialSource implements CredentialSource {
     private final Path keyFile;
     private final Clock clock;
     private final Duration checkInterval;
+    private final WimseObserver observer;
 
     // guarded by this
     private WorkloadCredentials loaded;
@@ -59,6 +62,7 @@ public final class FileCredentialSource implements CredentialSource {
         this.keyFile = b.keyFile;
         this.clock = b.clock;
         this.checkInterval = b.checkInterval;
+        this.observer = WimseObserver.guarded(b.observer);
     }
 
     /** A builder for the WIT file {@code witFile} and the private JWK file {@code keyFile}. */
@@ -107,6 +111,7 @@ public final class FileCredentialSource implements CredentialSource {
             failedStamp = null;
             lastError = null;
             LOG.info("{} workload credentials from {}: {}", rotated ? "reloaded" : "loaded", witFile, fresh);
+            observer.credentialRenewed(HeldCredential.WIT, fresh.expiresAt());
         } catch (WimseException e) {
             fail(stamp, e, now);
         }
@@ -121,6 +126,7 @@ public final class FileCredentialSource implements CredentialSource {
         } else {
             LOG.warn("could not load workload credentials from {} and {} ({})", witFile, keyFile, e.getMessage());
         }
+        observer.credentialRenewalFailed(HeldCredential.WIT, e);
     }
 
     private WorkloadCredentials load() throws WimseException {
@@ -181,6 +187,7 @@ public final class FileCredentialSource implements CredentialSource {
         private final Path keyFile;
         private Clock clock = Clock.systemUTC();
         private Duration checkInterval = Duration.ofSeconds(1);
+        private WimseObserver observer = WimseObserver.none();
 
         private Builder(Path witFile, Path keyFile) {
             this.witFile = Objects.requireNonNull(witFile, "witFile");
@@ -196,6 +203,16 @@ public final class FileCredentialSource implements CredentialSource {
         /** How often at most the files are looked at (default 1 s; zero checks on every call). */
         public Builder checkInterval(Duration interval) {
             this.checkInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /**
+         * Told of every pair loaded ({@link HeldCredential#WIT}, with its expiry) and of every check that found
+         * files that do not load (a changed pair once; missing or unreadable files at every check), on the
+         * thread calling {@link FileCredentialSource#current()} (default {@link WimseObserver#none()}).
+         */
+        public Builder observer(WimseObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
             return this;
         }
 

@@ -5,6 +5,7 @@ import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.key.TrustBundle;
 import io.wimse4j.core.key.TrustBundleSource;
+import io.wimse4j.core.observe.WimseObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Trust bundles (ID-3) fetched as JWKS documents from each trust domain's Identity Server
@@ -57,7 +57,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpJwksTrustBundleSource.class);
 
-    private final Map<TrustDomain, Domain> domains;
+    private final Map<TrustDomain, JwksDomain> domains;
     private final JwksFetcher fetcher;
     private final Clock clock;
     private final RefreshPolicy refresh;
@@ -65,16 +65,18 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
     private final Duration maxStaleness;
     private final Duration requestTimeout;
     private final ScheduledExecutorService executor;
+    private final WimseObserver observer;
 
     private HttpJwksTrustBundleSource(Builder b, HttpClient http) {
         this.domains = b.endpoints.entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
-                Map.Entry::getKey, e -> new Domain(e.getKey(), e.getValue())));
+                Map.Entry::getKey, e -> new JwksDomain(e.getKey(), e.getValue())));
         this.fetcher = new JwksFetcher(http, b.requestTimeout, b.maxBodyBytes);
         this.clock = b.clock;
         this.refresh = new RefreshPolicy(b.minRefresh, b.maxRefresh, b.defaultRefresh);
         this.unknownKeyInterval = b.unknownKeyInterval;
         this.maxStaleness = b.maxStaleness;
         this.requestTimeout = b.requestTimeout;
+        this.observer = WimseObserver.guarded(b.observer);
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "wimse-jwks-refresh");
             t.setDaemon(true);
@@ -95,7 +97,7 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
      */
     @Override
     public Optional<TrustBundle> bundleFor(TrustDomain domain) {
-        return current(domain).map(Loaded::bundle);
+        return current(domain).map(JwksDomain.Loaded::bundle);
     }
 
     /**
@@ -104,15 +106,15 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
      * rollback checks (ALG-2). The node is the source's own: callers must not change it.
      */
     Optional<ObjectNode> documentFor(TrustDomain domain) {
-        return current(domain).map(Loaded::json);
+        return current(domain).map(JwksDomain.Loaded::json);
     }
 
-    private Optional<Loaded> current(TrustDomain domain) {
-        Domain d = domains.get(domain);
+    private Optional<JwksDomain.Loaded> current(TrustDomain domain) {
+        JwksDomain d = domains.get(domain);
         if (d == null) {
             return Optional.empty();
         }
-        Loaded loaded = d.loaded;
+        JwksDomain.Loaded loaded = d.loaded;
         if (loaded == null && !d.firstAttempt.isDone()) {
             awaitQuietly(d.firstAttempt, requestTimeout.plusSeconds(1));
             loaded = d.loaded;
@@ -130,7 +132,7 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
      */
     @Override
     public void keyNotFound(TrustDomain domain, Optional<String> kid) {
-        Domain d = domains.get(domain);
+        JwksDomain d = domains.get(domain);
         if (d == null) {
             return;
         }
@@ -166,6 +168,11 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
         return domains.keySet();
     }
 
+    /** The observer of the refreshes, for {@link SpiffeX509TrustSource}'s own failures (guarded). */
+    WimseObserver observer() {
+        return observer;
+    }
+
     /** Stops the background refresh; bundles already fetched stay readable until they are too stale. */
     @Override
     public void close() {
@@ -183,7 +190,7 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
     }
 
     private void refreshDue() {
-        for (Domain d : domains.values()) {
+        for (JwksDomain d : domains.values()) {
             try {
                 if (!clock.instant().isBefore(d.nextRefresh)) {
                     fetch(d);
@@ -195,18 +202,18 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
     }
 
     /** Fetches one domain's JWKS; runs only on the background thread. */
-    private void fetch(Domain d) {
+    private void fetch(JwksDomain d) {
         Instant now = clock.instant();
         try {
-            Loaded previous = d.loaded;
+            JwksDomain.Loaded previous = d.loaded;
             JwksFetcher.Answer answer = fetcher.fetch(d.trustDomain, d.uri, previous == null ? null : d.etag);
             if (answer.notModified()) {
-                d.loaded = new Loaded(previous.bundle(), previous.json(), now);
+                d.loaded = new JwksDomain.Loaded(previous.bundle(), previous.json(), now);
             } else {
                 JwksFetcher.refuseRollback(answer.bundle(), d.sequence, previous == null ? null : previous.bundle());
                 boolean unchanged = previous != null && previous.json().equals(answer.json());
-                d.loaded = unchanged ? new Loaded(previous.bundle(), previous.json(), now)
-                        : new Loaded(answer.bundle(), answer.json(), now);
+                d.loaded = unchanged ? new JwksDomain.Loaded(previous.bundle(), previous.json(), now)
+                        : new JwksDomain.Loaded(answer.bundle(), answer.json(), now);
                 d.etag = answer.etag().orElse(null);
                 answer.bundle().spiffeSequence().ifPresent(n -> d.sequence = Math.max(d.sequence, n));
                 if (!unchanged) {
@@ -215,12 +222,14 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
                 }
             }
             d.nextRefresh = now.plus(refresh.delay(answer.maxAge(), d.loaded.bundle().spiffeRefreshHint()));
+            observer.trustBundleRefreshed(d.trustDomain, now);
         } catch (IOException | WimseException | RuntimeException e) {
             d.nextRefresh = now.plus(refresh.min());
-            Loaded last = d.loaded;
+            JwksDomain.Loaded last = d.loaded;
             LOG.warn("could not fetch the JWKS of {} from {} ({}); {}", d.trustDomain, d.uri, BoundedHttp.describe(e),
                     last == null ? "no keys for this trust domain yet"
                             : "using the keys fetched at " + last.fetchedAt() + " until " + last.fetchedAt().plus(maxStaleness));
+            observer.trustBundleRefreshFailed(d.trustDomain, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -235,28 +244,6 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
             // the caller sees no bundle
-        }
-    }
-
-    /** A successfully fetched bundle with the JWKS it came from and when it was fetched. */
-    private record Loaded(TrustBundle bundle, ObjectNode json, Instant fetchedAt) {
-    }
-
-    /** Per trust domain state; {@code loaded} is read by request threads, the rest only by the background thread. */
-    private static final class Domain {
-        final TrustDomain trustDomain;
-        final URI uri;
-        final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
-        final AtomicReference<Instant> lastHintFetch = new AtomicReference<>();
-        volatile Loaded loaded;
-        volatile Instant nextRefresh = Instant.MIN;
-        volatile String etag;
-        /** The highest {@code spiffe_sequence} accepted so far, -1 before any (ALG-2). */
-        volatile long sequence = -1;
-
-        Domain(TrustDomain trustDomain, URI uri) {
-            this.trustDomain = trustDomain;
-            this.uri = uri;
         }
     }
 
@@ -275,8 +262,18 @@ public final class HttpJwksTrustBundleSource implements TrustBundleSource, AutoC
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Duration checkInterval = Duration.ofSeconds(1);
         private int maxBodyBytes = 64 * 1024;
+        private WimseObserver observer = WimseObserver.none();
 
         private Builder() {
+        }
+
+        /**
+         * Told of every fetch per trust domain: refreshed (changed or not) or failed, the last good bundle kept
+         * (default {@link WimseObserver#none()}); called on the background thread.
+         */
+        public Builder observer(WimseObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
         }
 
         /** Fetches the bundle of {@code domain} from {@code jwksUri} (repeatable, one URI per domain). */

@@ -2,6 +2,8 @@ package io.wimse4j.client;
 
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.observe.HeldCredential;
+import io.wimse4j.core.observe.WimseObserver;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.wpt.WptTransport;
 import io.wimse4j.core.wpt.CredentialSource;
@@ -52,7 +54,7 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
         this.clock = b.settings.clock;
         this.client = new IssuanceClient(endpoint, http, b.algorithm, b.renewalTransport, clock, b.settings.requestTimeout,
                 b.settings.maxBodyBytes);
-        this.loop = new RenewalLoop<>("wimse-credential-refresh", "a WIT", endpoint.toString(), LOG, new RenewalLoop.Exchange<>() {
+        this.loop = new RenewalLoop<>("wimse-credential-refresh", HeldCredential.WIT, "a WIT", endpoint.toString(), LOG, new RenewalLoop.Exchange<>() {
             @Override
             public WorkloadCredentials obtain(WorkloadCredentials current) throws IOException, WimseException, InterruptedException {
                 return IdentityServerCredentialSource.this.obtain(current);
@@ -205,6 +207,15 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
         /** How often the background thread looks at the schedule (default 1 s). */
         public Builder checkInterval(Duration interval) {
             settings.checkInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /**
+         * Told of every WIT obtained or renewed ({@link HeldCredential#WIT}, with its expiry) and of every failed
+         * attempt (default {@link WimseObserver#none()}); called on the background thread.
+         */
+        public Builder observer(WimseObserver observer) {
+            settings.observer = Objects.requireNonNull(observer, "observer");
             return this;
         }
 

@@ -2,6 +2,8 @@ package io.wimse4j.client;
 
 import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.observe.HeldCredential;
+import io.wimse4j.core.observe.WimseObserver;
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.x509.KeyType;
 import io.wimse4j.x509.tls.WicKeyManager;
@@ -60,7 +62,7 @@ public final class IdentityServerWicSource implements AutoCloseable {
         this.keyManager = new WicKeyManager(clock);
         this.client = new WicIssuanceClient(endpoint, trust, b.keyType, b.identifier, b.dnsNames, clock, b.settings.requestTimeout,
                 b.settings.maxBodyBytes);
-        this.loop = new RenewalLoop<>("wimse-wic-refresh", "a WIC", endpoint.toString(), LOG, new RenewalLoop.Exchange<>() {
+        this.loop = new RenewalLoop<>("wimse-wic-refresh", HeldCredential.WIC, "a WIC", endpoint.toString(), LOG, new RenewalLoop.Exchange<>() {
             @Override
             public WicIssuanceClient.HeldWic obtain(WicIssuanceClient.HeldWic current)
                     throws IOException, WimseException, InterruptedException {
@@ -219,6 +221,15 @@ public final class IdentityServerWicSource implements AutoCloseable {
         /** How often the background thread looks at the schedule (default 1 s). */
         public Builder checkInterval(Duration interval) {
             settings.checkInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /**
+         * Told of every WIC obtained or renewed ({@link HeldCredential#WIC}, with its expiry) and of every failed
+         * attempt (default {@link WimseObserver#none()}); called on the background thread.
+         */
+        public Builder observer(WimseObserver observer) {
+            settings.observer = Objects.requireNonNull(observer, "observer");
             return this;
         }
 

@@ -1,6 +1,8 @@
 package io.wimse4j.client;
 
 import io.wimse4j.core.error.WimseException;
+import io.wimse4j.core.observe.HeldCredential;
+import io.wimse4j.core.observe.WimseObserver;
 import org.slf4j.Logger;
 
 import java.io.IOException;
@@ -88,6 +90,8 @@ final class RenewalLoop<T> implements AutoCloseable {
     }
 
     private final Exchange<T> exchange;
+    private final HeldCredential kind;
+    private final WimseObserver observer;
     private final String what;
     private final String endpoint;
     private final Logger log;
@@ -109,10 +113,14 @@ final class RenewalLoop<T> implements AutoCloseable {
 
     /**
      * A loop on a daemon thread named {@code threadName}, looking at the schedule every
-     * {@code settings.checkInterval} once {@link #start()}ed; {@code what} names the credential in log lines ("a WIT").
+     * {@code settings.checkInterval} once {@link #start()}ed; {@code what} names the credential in log lines ("a WIT"),
+     * {@code kind} to {@code settings.observer}, told of every credential obtained and every failed attempt.
      */
-    RenewalLoop(String threadName, String what, String endpoint, Logger log, Exchange<T> exchange, RenewalSettings settings) {
+    RenewalLoop(String threadName, HeldCredential kind, String what, String endpoint, Logger log, Exchange<T> exchange,
+                RenewalSettings settings) {
         this.exchange = exchange;
+        this.kind = kind;
+        this.observer = WimseObserver.guarded(settings.observer);
         this.what = what;
         this.endpoint = endpoint;
         this.log = log;
@@ -212,6 +220,7 @@ final class RenewalLoop<T> implements AutoCloseable {
             failures = 0;
             lastError = null;
             log.info("{} {}; renewal at {}", renewal ? "renewed" : "obtained", exchange.describe(fresh), renewAt);
+            observer.credentialRenewed(kind, exchange.expiresAt(fresh));
         } catch (IOException | WimseException | RuntimeException e) {
             failed(e, now, renewal ? current : null);
         } catch (InterruptedException e) {
@@ -227,6 +236,7 @@ final class RenewalLoop<T> implements AutoCloseable {
         log.warn("could not obtain {} from {} (attempt {}: {}); retrying in {} ms; {}", what, endpoint, failures,
                 BoundedHttp.describe(e), delay.toMillis(), valid != null ? "keeping " + exchange.describe(valid) + " meanwhile"
                         : "no valid credentials");
+        observer.credentialRenewalFailed(kind, e);
     }
 
     /** Exponential from the minimum, capped at the maximum, with "equal jitter" (half fixed, half random). */

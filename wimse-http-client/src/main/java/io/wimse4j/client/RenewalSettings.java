@@ -1,5 +1,7 @@
 package io.wimse4j.client;
 
+import io.wimse4j.core.observe.WimseObserver;
+
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +21,7 @@ final class RenewalSettings {
     Duration requestTimeout = Duration.ofSeconds(10);
     Duration checkInterval = Duration.ofSeconds(1);
     int maxBodyBytes = 64 * 1024;
+    WimseObserver observer = WimseObserver.none();
 
     void backoff(Duration min, Duration max) {
         this.minBackoff = Objects.requireNonNull(min, "min");

@@ -33,6 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * base64 DER CA certificate; a document without usable entry gives no anchors (the trust domain is not
  * trusted for X.509), a malformed entry refuses the whole bundle. A plain JWKS gives none. Needs
  * {@code wimse-x509} on the class path. Thread-safe; the anchors are parsed once per fetched document.
+ * A document whose anchors are unusable is reported to the {@code bundles}' observer as a failed refresh
+ * of its trust domain ({@link io.wimse4j.core.observe.WimseObserver#trustBundleRefreshFailed}), once per document.
  */
 public final class SpiffeX509TrustSource implements X509TrustSource {
     private static final Logger LOG = LoggerFactory.getLogger(SpiffeX509TrustSource.class);
@@ -67,6 +69,7 @@ public final class SpiffeX509TrustSource implements X509TrustSource {
                 anchors = anchors(trustDomain, doc.get());
             } catch (WimseException e) {
                 LOG.warn("the SPIFFE bundle of {} has unusable X.509 anchors: {}", trustDomain, e.detail());
+                bundles.observer().trustBundleRefreshFailed(trustDomain, e); // once per fetched document
                 anchors = Optional.empty();
             }
             p = new Parsed(doc.get(), anchors);

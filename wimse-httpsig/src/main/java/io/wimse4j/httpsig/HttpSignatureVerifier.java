@@ -5,10 +5,12 @@ import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.IdentifierResolver;
 import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.jose.ClaimsValidator;
+import io.wimse4j.core.internal.ObservedVerification;
 import io.wimse4j.core.key.TrustBundleSource;
+import io.wimse4j.core.observe.CredentialKind;
+import io.wimse4j.core.observe.WimseObserver;
 import io.wimse4j.core.replay.InMemoryReplayCache;
 import io.wimse4j.core.replay.ReplayCache;
-import io.wimse4j.core.replay.ReplayKey;
 import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.core.wit.WitVerifier;
 import io.wimse4j.httpsig.internal.Checks;
@@ -48,8 +50,6 @@ import java.util.Set;
 public final class HttpSignatureVerifier {
     /** Longest {@link Builder#maxSignatureLifetime(Duration)}. */
     public static final Duration MAX_MAX_LIFETIME = Duration.ofHours(1);
-    /** Prefix of a nonce in the replay cache, apart from the sender's WPT {@code jti}s. */
-    static final String NONCE_SCOPE = "httpsig:";
 
     private final WitVerifier witVerifier;
     private final Clock clock;
@@ -57,7 +57,8 @@ public final class HttpSignatureVerifier {
     private final Duration maxLifetime;
     private final Set<String> audiences;
     private final boolean acceptTargetUri;
-    private final ReplayCache replayCache;
+    private final NonceCheck nonces;
+    private final WimseObserver observer;
     private final Set<SignatureProfile> profiles;
     private final boolean requireSignedResponses;
     private final IdentifierResolver responders;
@@ -72,8 +73,9 @@ public final class HttpSignatureVerifier {
         this.profiles = EnumSet.copyOf(b.profiles);
         this.requireSignedResponses = b.requireSignedResponses;
         this.responders = b.responders;
-        this.replayCache = b.replayCache != null ? b.replayCache
-                : b.replayProtection ? InMemoryReplayCache.builder().clock(clock).build() : null;
+        this.nonces = new NonceCheck(b.replayCache != null ? b.replayCache
+                : b.replayProtection ? InMemoryReplayCache.builder().clock(clock).build() : null, clock, leeway);
+        this.observer = WimseObserver.guarded(b.observer);
     }
 
     /** A new builder; {@link Builder#trust(TrustBundleSource)} or {@link Builder#witVerifier(WitVerifier)} is required. */
@@ -106,7 +108,7 @@ public final class HttpSignatureVerifier {
      * @param body    the body bytes as received (after reading it whole), or null or empty for none
      */
     public VerifiedSignedRequest verifyRequest(HttpRequestFacts request, byte[] body) throws WimseException {
-        return verifyRequest(request, body, (SignerKey) null);
+        return ObservedVerification.run(observer, CredentialKind.HTTP_SIGNATURE, () -> verifyRequest(request, body, (SignerKey) null));
     }
 
     /**
@@ -116,6 +118,10 @@ public final class HttpSignatureVerifier {
      */
     public VerifiedSignedRequest verifyRequestReading(HttpRequestFacts request, MessageBody body) throws WimseException, IOException {
         Objects.requireNonNull(body, "body");
+        return ObservedVerification.run(observer, CredentialKind.HTTP_SIGNATURE, () -> verifyReading(request, body));
+    }
+
+    private VerifiedSignedRequest verifyReading(HttpRequestFacts request, MessageBody body) throws WimseException, IOException {
         TaggedSignature sig = requestSignature(request);
         String wit = Wits.ofRequest(request, witVerifier.maxTokenLength());
         try {
@@ -159,7 +165,7 @@ public final class HttpSignatureVerifier {
         byte[] base = SignatureBase.of(sig.input(), request, null); // refuses malformed components first
         SignatureProfile profile = Coverage.checkRequest(covered, request, profiles);
         Checks.signatureThenBody(sig, base, signer, body, request.values(HttpSignatures.CONTENT_DIGEST));
-        recordNonce(signer, sig);
+        nonces.record(signer, sig);
         return new VerifiedSignedRequest(signer.subject(), signer.wit(), request, sig.label(), covered, sig.created(), sig.expires(), sig.nonce(),
                 audience, sig.signResponse(), profile);
     }
@@ -220,21 +226,8 @@ public final class HttpSignatureVerifier {
         boolean noContent = sent.request().method().equals("HEAD") || response.status() == 204 || response.status() == 304;
         Checks.signatureThenBody(sig, base, signer, noContent ? SignedBody.NONE : new SignedBody(body == null ? new byte[0] : body, null),
                 noContent ? List.of() : response.values(HttpSignatures.CONTENT_DIGEST));
-        recordNonce(signer, sig);
+        nonces.record(signer, sig);
         return new VerifiedSignedResponse(signer.subject(), signer.wit(), covered, sig.created(), sig.expires());
-    }
-
-    private void recordNonce(SignerKey signer, TaggedSignature sig) throws WimseException {
-        if (replayCache == null) {
-            return;
-        }
-        Instant keepUntil = sig.expires().plus(leeway);
-        if (!clock.instant().isBefore(keepUntil)) {
-            throw new WimseException(Reason.EXPIRED, "the signature expired while the message was being verified");
-        }
-        if (!replayCache.firstUse(ReplayKey.of(signer.subject(), NONCE_SCOPE + sig.nonce()), keepUntil)) {
-            throw new WimseException(Reason.REPLAY, "signature 'nonce' was already used by " + signer.subject() + " (HS-8)");
-        }
     }
 
     /** The accepted target forms. */
@@ -256,8 +249,19 @@ public final class HttpSignatureVerifier {
         private IdentifierResolver responders;
         private Clock clock;
         private Duration leeway;
+        private WimseObserver observer = WimseObserver.none();
 
         private Builder() {
+        }
+
+        /**
+         * Told of every request verified ({@link #verifyRequest}, {@link #verifyRequestReading}): accepted, or
+         * refused with its {@link Reason}, and its time (default {@link WimseObserver#none()}); responses a client
+         * verifies are not reported. A body that cannot be read ({@link IOException}) is no refusal and not reported.
+         */
+        public Builder observer(WimseObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
         }
 
         /** The trust anchors (ID-3): a default {@link WitVerifier} is built over them. Contradicts {@link #witVerifier}. */

@@ -5,9 +5,12 @@ import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.IdentifierSyntax;
 import io.wimse4j.core.internal.CompactJws;
 import io.wimse4j.core.internal.Hashes;
+import io.wimse4j.core.internal.ObservedVerification;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.jose.ClaimsValidator;
 import io.wimse4j.core.key.TrustBundleSource;
+import io.wimse4j.core.observe.CredentialKind;
+import io.wimse4j.core.observe.WimseObserver;
 import io.wimse4j.core.replay.InMemoryReplayCache;
 import io.wimse4j.core.replay.ReplayCache;
 import io.wimse4j.core.replay.ReplayKey;
@@ -49,8 +52,11 @@ public final class RequestVerifier {
     private final ReplayCache replayCache;
     private final int maxTokenLength;
     private final ProofTransports transports;
+    /** Null when none: {@link #verify} then reads no clock for it. */
+    private final WimseObserver observer;
 
     private RequestVerifier(Builder b) {
+        this.observer = WimseObserver.isNone(b.observer) ? null : WimseObserver.guarded(b.observer);
         this.clock = b.clock;
         this.leeway = b.leeway;
         this.maxTokenLength = b.maxTokenLength;
@@ -75,8 +81,16 @@ public final class RequestVerifier {
      * Verifies the request described by {@code facts}. A failure under the wpt-02 transport that is a
      * {@linkplain Reason#isCredentialFailure() credential failure} carries the challenge {@code WPT}
      * ({@link WimseException#httpStatus()} 401, P2-4); every other failure keeps its reason's status.
+     * The {@linkplain Builder#observer observer} is told the result ({@link CredentialKind#WPT}).
      */
     public VerifiedCaller verify(HttpRequestFacts facts) throws WimseException {
+        if (observer == null) {
+            return verifyAnswering(facts);
+        }
+        return ObservedVerification.run(observer, CredentialKind.WPT, () -> verifyAnswering(facts));
+    }
+
+    private VerifiedCaller verifyAnswering(HttpRequestFacts facts) throws WimseException {
         WptTransport transport = transports.answering(facts);
         try {
             return verify(facts, transport);
@@ -168,8 +182,18 @@ public final class RequestVerifier {
         private Set<WptTransport> transports = EnumSet.allOf(WptTransport.class);
         private IdentifierSyntax identifierSyntax = IdentifierSyntax.STRICT;
         private WitProfile witProfile = WitProfile.WIMSE;
+        private WimseObserver observer = WimseObserver.none();
 
         private Builder() {
+        }
+
+        /**
+         * Told of every verification: accepted, or refused with its {@link Reason}, and its time
+         * (default {@link WimseObserver#none()}, which costs nothing); called guarded, on the request thread.
+         */
+        public Builder observer(WimseObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
         }
 
         /**

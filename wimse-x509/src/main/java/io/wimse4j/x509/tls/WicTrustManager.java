@@ -5,6 +5,9 @@ import io.wimse4j.core.error.Reason;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.IdentifierResolver;
 import io.wimse4j.core.id.WorkloadIdentifier;
+import io.wimse4j.core.internal.ObservedVerification;
+import io.wimse4j.core.observe.CredentialKind;
+import io.wimse4j.core.observe.WimseObserver;
 import io.wimse4j.x509.VerifiedWic;
 import io.wimse4j.x509.WicValidator;
 import io.wimse4j.x509.X509TrustSource;
@@ -63,6 +66,7 @@ public final class WicTrustManager extends X509ExtendedTrustManager {
     private final CallerAuthorizer expectedServer;
     private final Listener listener;
     private final IdentifierResolver serverResolver;
+    private final WimseObserver observer;
 
     private WicTrustManager(Builder b) {
         this.clients = WicValidator.builder().trust(b.trust).clock(b.clock).forClients().build();
@@ -71,6 +75,7 @@ public final class WicTrustManager extends X509ExtendedTrustManager {
         this.expectedServer = b.expectedServer;
         this.serverResolver = b.serverResolver;
         this.listener = b.listener;
+        this.observer = WimseObserver.guarded(b.observer);
     }
 
     /** A new builder; {@link Builder#trust(X509TrustSource)} is required. */
@@ -80,12 +85,14 @@ public final class WicTrustManager extends X509ExtendedTrustManager {
 
     private VerifiedWic client(X509Certificate[] chain) throws CertificateException {
         try {
-            VerifiedWic peer = clients.validate(chain == null ? List.of() : List.of(chain));
-            if (!clientAuthorizer.permits(peer.identifier())) {
-                throw new WimseException(Reason.PEER_NOT_AUTHORIZED, "workload " + peer.identifier() + " is not authorized to connect");
-            }
-            listener.accepted("client", peer);
-            return peer;
+            return ObservedVerification.run(observer, CredentialKind.MUTUAL_TLS, () -> {
+                VerifiedWic peer = clients.validate(chain == null ? List.of() : List.of(chain));
+                if (!clientAuthorizer.permits(peer.identifier())) {
+                    throw new WimseException(Reason.PEER_NOT_AUTHORIZED, "workload " + peer.identifier() + " is not authorized to connect");
+                }
+                listener.accepted("client", peer);
+                return peer;
+            });
         } catch (WimseException e) {
             throw refused("client", e);
         }
@@ -210,6 +217,7 @@ public final class WicTrustManager extends X509ExtendedTrustManager {
         private CallerAuthorizer expectedServer;
         private IdentifierResolver serverResolver;
         private Listener listener = (role, reason, detail) -> LOG.warn("refused TLS {}: {}: {}", role, reason, detail);
+        private WimseObserver observer = WimseObserver.none();
 
         private Builder() {
         }
@@ -255,6 +263,16 @@ public final class WicTrustManager extends X509ExtendedTrustManager {
         /** Told of accepted and refused peers (default: refusals logged at WARN). */
         public Builder listener(Listener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Told of every client certificate checked ({@link CredentialKind#MUTUAL_TLS}): accepted, or refused with its
+         * {@link Reason}, and the check's time (default {@link WimseObserver#none()}). Servers checked as a client
+         * are not reported; the {@link #listener} hears of both.
+         */
+        public Builder observer(WimseObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
             return this;
         }
 
