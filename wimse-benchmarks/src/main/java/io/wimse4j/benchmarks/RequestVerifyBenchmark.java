@@ -1,11 +1,13 @@
 package io.wimse4j.benchmarks;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.core.request.RequestVerifier;
 import io.wimse4j.core.request.VerifiedCaller;
 import io.wimse4j.core.wpt.WptTransport;
+import io.wimse4j.micrometer.WimseMetrics;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -167,6 +169,19 @@ public class RequestVerifyBenchmark extends BenchmarkDefaults {
         }
     }
 
+    /**
+     * As {@link CachedWit}, with a {@code WimseMetrics} observer bound to a {@code SimpleMeterRegistry}: the cost of
+     * timing every verification and recording it (issue 13).
+     */
+    public static class CachedWitMetrics extends PoolState {
+        @Override
+        RequestVerifier verifier(RequestVerifier.Builder builder) {
+            WimseMetrics metrics = new WimseMetrics();
+            metrics.bindTo(new SimpleMeterRegistry());
+            return builder.witCacheSize(10_000).observer(metrics).build();
+        }
+    }
+
     /** Pool, WIT cache off ({@code witCacheSize(0)}), replay protection on. */
     public static class UncachedWit extends PoolState {
         @Override
@@ -201,6 +216,12 @@ public class RequestVerifyBenchmark extends BenchmarkDefaults {
     /** Full request verification, WIT already cached, replay check on: one signature check. */
     @Benchmark
     public VerifiedCaller requestVerifyCachedWit(CachedWit s) throws WimseException {
+        return s.pool.verifyNext();
+    }
+
+    /** As {@link #requestVerifyCachedWit}, every verification timed into Micrometer through {@code WimseMetrics}. */
+    @Benchmark
+    public VerifiedCaller requestVerifyCachedWitMetrics(CachedWitMetrics s) throws WimseException {
         return s.pool.verifyNext();
     }
 
