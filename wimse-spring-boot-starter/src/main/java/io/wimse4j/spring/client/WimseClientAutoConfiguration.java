@@ -35,6 +35,7 @@ public class WimseClientAutoConfiguration {
 
     /** RestClient and RestTemplate. */
     @Configuration(proxyBeanMethods = false)
+    @ConditionalOnBean(CredentialSource.class)
     @ConditionalOnClass(name = {"org.springframework.web.client.RestClient", "org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder"})
     static class Rest {
         @Bean
@@ -55,6 +56,7 @@ public class WimseClientAutoConfiguration {
 
     /** WebClient (WPT only). */
     @Configuration(proxyBeanMethods = false)
+    @ConditionalOnBean(CredentialSource.class)
     @ConditionalOnClass(name = "org.springframework.web.reactive.function.client.WebClient")
     @ConditionalOnProperty(prefix = "wimse.client", name = "proof", havingValue = "wpt", matchIfMissing = true)
     static class Reactive {

@@ -1,6 +1,7 @@
 package io.wimse4j.spring.security;
 
 import io.wimse4j.spring.WimseProperties;
+import jakarta.servlet.DispatcherType;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 
@@ -20,6 +21,7 @@ final class PropertyAuthorization {
 
     static void apply(AuthorizeHttpRequestsConfigurer<?>.AuthorizationManagerRequestMatcherRegistry a,
                       WimseProperties.Authorization authorization) {
+        a.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll(); // the error page of an already authorized request
         for (String path : authorization.getPermitAll()) {
             a.requestMatchers(path).permitAll();
         }

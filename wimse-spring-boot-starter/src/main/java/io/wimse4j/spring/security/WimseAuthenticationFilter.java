@@ -8,6 +8,7 @@ import io.wimse4j.x509.VerifiedWic;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.core.Authentication;
@@ -74,7 +75,27 @@ public final class WimseAuthenticationFilter extends OncePerRequestFilter {
             context.setAuthentication(authentication);
             strategy.setContext(context);
             repository.saveContext(context, r, (HttpServletResponse) verifiedResponse);
-            chain.doFilter(verifiedRequest, verifiedResponse);
+            chain.doFilter(new AuthenticatedRequest(r, authentication), verifiedResponse);
         });
+    }
+
+    /** WimseFilter's request answering {@link #getUserPrincipal()} with the Authentication, as Spring Security's wrapper does. */
+    private static final class AuthenticatedRequest extends HttpServletRequestWrapper {
+        private final Authentication authentication;
+
+        AuthenticatedRequest(HttpServletRequest request, Authentication authentication) {
+            super(request);
+            this.authentication = authentication;
+        }
+
+        @Override
+        public java.security.Principal getUserPrincipal() {
+            return authentication;
+        }
+
+        @Override
+        public String getRemoteUser() {
+            return authentication.getName();
+        }
     }
 }
