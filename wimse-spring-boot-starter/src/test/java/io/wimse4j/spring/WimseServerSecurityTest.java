@@ -103,6 +103,17 @@ class WimseServerSecurityTest {
     }
 
     @Test
+    void P2_1_webClientFilterFunctionSignsForTheSameService() {
+        org.springframework.web.reactive.function.client.WebClient client = org.springframework.web.reactive.function.client.WebClient.builder()
+                .clientConnector(new org.springframework.http.client.reactive.JdkClientHttpConnector())
+                .apply(new io.wimse4j.spring.client.WimseWebClientConfigurer(io.wimse4j.spring.client.WimseExchangeFilterFunction.wpt(
+                        RequestSigner.builder().credentials(IDS.source(TestIdentities.CALLER)).build())))
+                .baseUrl(BASE).build();
+        assertThat(client.post().uri("/echo").contentType(MediaType.TEXT_PLAIN).bodyValue("reactive").retrieve()
+                .bodyToMono(String.class).block()).isEqualTo(TestIdentities.CALLER + ":reactive");
+    }
+
+    @Test
     void forbiddenCallerGets403ForbiddenProblem() throws Exception {
         Map<String, String> proof = RequestSigner.builder().credentials(IDS.source(TestIdentities.CALLER)).build()
                 .sign("GET", URI.create(BASE + "/admin/only"), Map.of()).asMap();
