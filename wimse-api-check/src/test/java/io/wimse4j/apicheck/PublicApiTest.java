@@ -74,6 +74,7 @@ class PublicApiTest {
         modules.put("wimse-redis", "io.wimse4j.redis");
         modules.put("wimse-servlet", "io.wimse4j.servlet");
         modules.put("wimse-micrometer", "io.wimse4j.micrometer");
+        modules.put("wimse-spring-boot-starter", "io.wimse4j.spring");
         modules.put("wimse-demo-service", "io.wimse4j.demo");
         modules.put("wimse-server", "io.wimse4j.server");
         modules.put("wimse-cli", "io.wimse4j.cli");

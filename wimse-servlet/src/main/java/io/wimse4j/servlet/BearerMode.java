@@ -21,12 +21,12 @@ final class BearerMode {
     }
 
     /** Authenticates a bearer-only request with {@code policy}; a refusal is written and audited here. */
-    static void handle(BearerTransitionPolicy policy, HttpServletRequest request, HttpServletResponse response,
+    static void handle(ProblemWriter problems, BearerTransitionPolicy policy, HttpServletRequest request, HttpServletResponse response,
                        AuthorizationRequest asked, FilterContinuation next) throws IOException, ServletException {
         List<String> values = Collections.list(request.getHeaders(WimseHeaders.AUTHORIZATION));
         if (values.size() > 1) {
             FilterRequests.audit(asked, null, BEARER, "reject", Reason.REPEATED_HEADER.name());
-            ProblemResponses.write(ProblemDetails.of(Reason.REPEATED_HEADER, "header 'Authorization' is repeated"), response);
+            ProblemResponses.write(problems, ProblemDetails.of(Reason.REPEATED_HEADER, "header 'Authorization' is repeated"), response);
             return;
         }
         WorkloadIdentifier caller;
@@ -34,7 +34,7 @@ final class BearerMode {
             caller = policy.authenticate(FilterRequests.bearerToken(values.get(0)));
         } catch (BearerTransitionPolicy.Rejection r) {
             FilterRequests.audit(asked, r.caller(), BEARER, "reject", FilterRequests.auditName(r.problem()));
-            ProblemResponses.write(r.problem(), response);
+            ProblemResponses.write(problems, r.problem(), response);
             return;
         }
         next.authorizeAndContinue(request, response, new WorkloadPrincipal(caller, AuthenticationMethod.BEARER));

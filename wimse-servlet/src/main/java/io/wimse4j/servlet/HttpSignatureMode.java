@@ -25,8 +25,11 @@ final class HttpSignatureMode {
     private final HttpSignatureSigner signer;
     private final boolean alwaysSign;
     private final int bodyLimit;
+    private final ProblemWriter problems;
 
-    HttpSignatureMode(HttpSignatureVerifier verifier, HttpSignatureSigner signer, boolean alwaysSign, int bodyLimit) {
+    HttpSignatureMode(HttpSignatureVerifier verifier, HttpSignatureSigner signer, boolean alwaysSign, int bodyLimit,
+                      ProblemWriter problems) {
+        this.problems = problems;
         this.verifier = verifier;
         this.signer = signer;
         this.alwaysSign = alwaysSign;
@@ -43,7 +46,7 @@ final class HttpSignatureMode {
         String auth = AuthenticationMethod.HTTP_SIGNATURE.auditName();
         if (signed && FilterRequests.hasWpt(request)) {
             FilterRequests.audit(asked, null, auth, "reject", Reason.TWO_PROOF_TRANSPORTS.name());
-            ProblemResponses.write(ProblemDetails.of(Reason.TWO_PROOF_TRANSPORTS,
+            ProblemResponses.write(problems, ProblemDetails.of(Reason.TWO_PROOF_TRANSPORTS,
                     "the request carries both a WPT and a WIMSE HTTP message signature; send one"), response);
             return;
         }
@@ -54,7 +57,7 @@ final class HttpSignatureMode {
             verified = verifier.verifyRequestReading(facts, () -> read[0] = SignedBodies.read(request, bodyLimit));
         } catch (WimseException e) {
             FilterRequests.audit(asked, null, auth, "reject", e.reason().name());
-            ProblemResponses.write(e, response);
+            ProblemResponses.write(problems, e, response);
             return;
         } catch (RuntimeException e) {
             FilterRequests.audit(asked, null, auth, "reject", "INTERNAL_ERROR");
@@ -63,7 +66,7 @@ final class HttpSignatureMode {
         boolean required = verified.signResponseRequested() || alwaysSign;
         if (required && signer == null) {
             FilterRequests.audit(asked, verified.workload(), auth, "reject", Reason.SIGNED_RESPONSE_UNAVAILABLE.name());
-            ProblemResponses.write(ProblemDetails.of(Reason.SIGNED_RESPONSE_UNAVAILABLE,
+            ProblemResponses.write(problems, ProblemDetails.of(Reason.SIGNED_RESPONSE_UNAVAILABLE,
                     "the request asks for a signed response (wimse-sign-response) and this service cannot sign responses (HS-6)"),
                     response);
             return;
@@ -76,7 +79,7 @@ final class HttpSignatureMode {
             return;
         }
         // a signed response is buffered: the handler must answer synchronously, through the wrapper
-        SigningResponse signing = new SigningResponse(response, signer, verified, required, bodyLimit);
+        SigningResponse signing = new SigningResponse(response, signer, verified, required, bodyLimit, problems);
         next.authorizeAndContinue(new SignedBodies.BufferedRequest(request, body, false), signing, principal);
         signing.finish();
     }

@@ -6,6 +6,7 @@ import io.wimse4j.core.id.WorkloadIdentifier;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * The filter's own problems ({@link FilterProblem}) and the writing of every problem (V-14), built and written through core's {@link ProblemDetails}: status,
@@ -14,7 +15,20 @@ import java.io.IOException;
  * header value is ever copied into a problem.
  */
 final class ProblemResponses {
+    /** {@link ProblemWriter#standard()}. */
+    static final ProblemWriter STANDARD = (problem, challenge, response) -> write(problem, response, challenge.orElse(null));
+
     private ProblemResponses() {
+    }
+
+    /** Writes {@code problem} through {@code writer}. */
+    static void write(ProblemWriter writer, ProblemDetails problem, HttpServletResponse response) throws IOException {
+        writer.write(problem, Optional.empty(), response);
+    }
+
+    /** Writes the problem of {@code failure} through {@code writer}, with its challenge (P2-4). */
+    static void write(ProblemWriter writer, WimseException failure, HttpServletResponse response) throws IOException {
+        writer.write(ProblemDetails.of(failure), failure.challenge(), response);
     }
 
     /** The 403 problem for an authenticated caller that is not authorized for the request. */

@@ -34,6 +34,7 @@ final class SigningResponse extends HttpServletResponseWrapper {
     private final VerifiedSignedRequest request;
     private final boolean required;
     private final int limit;
+    private final ProblemWriter problems;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
     /** Past the limit with no signature required: the rest streams through unsigned. */
     private boolean passingThrough;
@@ -46,8 +47,10 @@ final class SigningResponse extends HttpServletResponseWrapper {
     /** What the application declared with {@code setContentLength}: kept for a HEAD answer, whose body is empty. */
     private long declaredLength = -1;
 
-    SigningResponse(HttpServletResponse real, HttpSignatureSigner signer, VerifiedSignedRequest request, boolean required, int limit) {
+    SigningResponse(HttpServletResponse real, HttpSignatureSigner signer, VerifiedSignedRequest request, boolean required, int limit,
+                    ProblemWriter problems) {
         super(real);
+        this.problems = problems;
         this.real = real;
         this.signer = signer;
         this.request = request;
@@ -289,7 +292,7 @@ final class SigningResponse extends HttpServletResponseWrapper {
 
     private void unavailable(String detail) throws IOException {
         real.reset();
-        ProblemResponses.write(ProblemDetails.of(Reason.SIGNED_RESPONSE_UNAVAILABLE, detail + " (HS-6)"), real);
+        ProblemResponses.write(problems, ProblemDetails.of(Reason.SIGNED_RESPONSE_UNAVAILABLE, detail + " (HS-6)"), real);
     }
 
     @Override

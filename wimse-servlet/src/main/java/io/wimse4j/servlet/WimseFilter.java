@@ -93,6 +93,7 @@ public final class WimseFilter implements Filter {
     private final MutualTlsCaller mutualTls;
     private final boolean mutualTlsWithTokens;
     private final HttpSignatureMode signatures;
+    private final ProblemWriter problems;
 
     private WimseFilter(Builder b) {
         this.verifier = b.verifier;
@@ -102,7 +103,8 @@ public final class WimseFilter implements Filter {
         this.mutualTls = b.mutualTls == null ? null : new MutualTlsCaller(b.mutualTls);
         this.mutualTlsWithTokens = b.mutualTlsWithTokens;
         this.signatures = b.signatureVerifier == null ? null
-                : new HttpSignatureMode(b.signatureVerifier, b.responseSigner, b.alwaysSignResponses, b.signedBodyLimit);
+                : new HttpSignatureMode(b.signatureVerifier, b.responseSigner, b.alwaysSignResponses, b.signedBodyLimit, b.problems);
+        this.problems = b.problems;
     }
 
     /** A new builder; {@code verifier} and {@code externalBaseUri} are required. */
@@ -125,7 +127,7 @@ public final class WimseFilter implements Filter {
             asked = AuthorizationRequest.http(method, path);
         } catch (IllegalArgumentException e) {
             audit(method, path, null, "-", "reject", FilterProblem.INVALID_TARGET.name());
-            ProblemResponses.write(ProblemDetails.of(FilterProblem.INVALID_TARGET, "the request target cannot form a URI"), response);
+            ProblemResponses.write(problems, ProblemDetails.of(FilterProblem.INVALID_TARGET, "the request target cannot form a URI"), response);
             return;
         }
 
@@ -135,7 +137,7 @@ public final class WimseFilter implements Filter {
         }
 
         if (isBearerOnly(request)) {
-            BearerMode.handle(bearer, request, response, asked,
+            BearerMode.handle(problems, bearer, request, response, asked,
                     (req2, res2, principal) -> authorizeAndContinue(req2, res2, chain, asked, principal, null));
             return;
         }
@@ -154,7 +156,7 @@ public final class WimseFilter implements Filter {
             caller = verifier.verify(facts);
         } catch (WimseException e) {
             audit(method, path, null, WIMSE, "reject", e.reason().name());
-            ProblemResponses.write(e, response);
+            ProblemResponses.write(problems, e, response);
             return;
         } catch (RuntimeException e) {
             audit(method, path, null, WIMSE, "reject", "INTERNAL_ERROR");
@@ -180,7 +182,7 @@ public final class WimseFilter implements Filter {
             peer = mutualTls.caller(request);
         } catch (WimseException e) {
             audit(asked, null, MTLS, "reject", e.reason().name());
-            ProblemResponses.write(e, response);
+            ProblemResponses.write(problems, e, response);
             return;
         }
         VerifiedCaller tokens = null;
@@ -189,7 +191,7 @@ public final class WimseFilter implements Filter {
                 tokens = MutualTlsCaller.sameWorkload(peer, verifier.verify(FilterRequests.facts(request, request.getMethod(), target)));
             } catch (WimseException e) {
                 audit(asked, peer.identifier(), MTLS, "reject", e.reason().name());
-                ProblemResponses.write(e, response);
+                ProblemResponses.write(problems, e, response);
                 return;
             }
         }
@@ -211,7 +213,7 @@ public final class WimseFilter implements Filter {
         }
         if (!permitted) {
             audit(asked, principal.workload(), auth, "deny", FilterProblem.FORBIDDEN.name());
-            ProblemResponses.write(ProblemResponses.forbidden("workload " + principal.getName() + " may not "
+            ProblemResponses.write(problems, ProblemResponses.forbidden("workload " + principal.getName() + " may not "
                     + asked.method().orElse("-") + " this path"), response);
             return;
         }
@@ -245,6 +247,7 @@ public final class WimseFilter implements Filter {
         private HttpSignatureSigner responseSigner;
         private boolean alwaysSignResponses;
         private int signedBodyLimit = DEFAULT_SIGNED_BODY_LIMIT;
+        private ProblemWriter problems = ProblemWriter.standard();
 
         private Builder() {
         }
@@ -365,6 +368,12 @@ public final class WimseFilter implements Filter {
          */
         public Builder bearerTransition(BearerTransitionPolicy policy) {
             this.bearer = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** How refusals are written (default {@link ProblemWriter#standard()}), e.g. as a framework's problem type (V-14). */
+        public Builder problemWriter(ProblemWriter writer) {
+            this.problems = Objects.requireNonNull(writer, "writer");
             return this;
         }
 
