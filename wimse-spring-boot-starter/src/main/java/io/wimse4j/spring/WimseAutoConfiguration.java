@@ -8,6 +8,7 @@ import io.wimse4j.core.replay.ReplayCache;
 import io.wimse4j.core.request.RequestVerifier;
 import io.wimse4j.core.wpt.CredentialSource;
 import io.wimse4j.httpsig.HttpSignatureVerifier;
+import io.wimse4j.micrometer.WimseMetrics;
 import io.wimse4j.x509.WicValidator;
 import io.wimse4j.x509.X509TrustSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -16,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -40,11 +42,30 @@ public class WimseAutoConfiguration {
     public WimseAutoConfiguration() {
     }
 
-    /** The observer told of every verification, bundle refresh and renewal (default: none). */
-    @Bean
-    @ConditionalOnMissingBean
-    public WimseObserver wimseObserver() {
-        return WimseObserver.none();
+    /** Without Micrometer, the observer told of every verification, bundle refresh and renewal is none. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnMissingClass("io.micrometer.core.instrument.MeterRegistry")
+    static class NoMetrics {
+        @Bean
+        @ConditionalOnMissingBean
+        WimseObserver wimseObserver() {
+            return WimseObserver.none();
+        }
+    }
+
+    /**
+     * With Micrometer, the observer is wimse-micrometer's {@link WimseMetrics}, a {@code MeterBinder}
+     * that Spring Boot binds to its registry ({@code docs/metrics.md}), unless the application defines
+     * its own {@link WimseObserver}.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+    static class Metrics {
+        @Bean
+        @ConditionalOnMissingBean(WimseObserver.class)
+        WimseMetrics wimseMetrics() {
+            return new WimseMetrics();
+        }
     }
 
     /** The receiving side's verification objects. */
@@ -61,8 +82,12 @@ public class WimseAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         @ConditionalOnProperty(prefix = "wimse.service", name = "replay-store", havingValue = "memory", matchIfMissing = true)
-        ReplayCache wimseReplayCache() {
-            return new InMemoryReplayCache();
+        ReplayCache wimseReplayCache(WimseObserver observer) {
+            InMemoryReplayCache cache = new InMemoryReplayCache();
+            if (observer instanceof WimseMetrics metrics) {
+                metrics.monitor(cache); // wimse.replay.cache.size and .capacity
+            }
+            return cache;
         }
 
         @Bean

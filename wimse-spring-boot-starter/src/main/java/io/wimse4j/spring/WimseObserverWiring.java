@@ -9,28 +9,29 @@ import io.wimse4j.x509.WicValidator;
 
 /**
  * The one place where the application's {@link WimseObserver} bean reaches the builders the starter
- * calls: every builder passes through one method here before {@code build()}. The library builders
- * on this branch take no observer yet; each method is where {@code builder.observer(observer)} goes
- * when they do (wimse-micrometer's {@code WimseMetrics} is then such a bean).
+ * calls: every builder passes through one method here before {@code build()} (wimse-micrometer's
+ * {@code WimseMetrics} is that bean when Micrometer is on the class path). The {@link WicValidator}
+ * takes none: mutual-TLS verifications are counted where the library's {@code WicTrustManager}
+ * checks the handshake, which a servlet container's own TLS does not use.
  */
 final class WimseObserverWiring {
     private WimseObserverWiring() {
     }
 
     static RequestVerifier.Builder requestVerifier(RequestVerifier.Builder builder, WimseObserver observer) {
-        return builder;
+        return builder.observer(observer);
     }
 
     static HttpSignatureVerifier.Builder httpSignatureVerifier(HttpSignatureVerifier.Builder builder, WimseObserver observer) {
-        return builder;
+        return builder.observer(observer);
     }
 
     static HttpJwksTrustBundleSource.Builder jwksTrust(HttpJwksTrustBundleSource.Builder builder, WimseObserver observer) {
-        return builder;
+        return builder.observer(observer);
     }
 
     static IdentityServerCredentialSource.Builder credentials(IdentityServerCredentialSource.Builder builder, WimseObserver observer) {
-        return builder;
+        return builder.observer(observer);
     }
 
     static WicValidator.Builder wicValidator(WicValidator.Builder builder, WimseObserver observer) {

@@ -140,6 +140,27 @@ class WimseServerSecurityTest {
         assertThat(response.body()).isEqualTo("pong");
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    private double verifications(String result, String reason) {
+        io.micrometer.core.instrument.Timer t = registry.find("wimse.verifications")
+                .tags("kind", "wpt", "result", result, "reason", reason).timer();
+        return t == null ? 0 : t.count();
+    }
+
+    @Test
+    void V_9_acceptedAndReplayedProofsMoveTheVerificationMetersOfTheAutoConfiguredWimseMetrics() throws Exception {
+        double accepted = verifications("accepted", "none");
+        double replays = verifications("refused", Reason.REPLAY.code());
+        Map<String, String> proof = seedProof("/hello");
+        assertThat(send("GET", "/hello", proof).statusCode()).isEqualTo(200);
+        assertProblem(send("GET", "/hello", proof), 400, Reason.REPLAY.code());
+        assertThat(verifications("accepted", "none")).isEqualTo(accepted + 1);
+        assertThat(verifications("refused", Reason.REPLAY.code())).isEqualTo(replays + 1);
+        assertThat(registry.find("wimse.replay.cache.size").gauge()).isNotNull();
+    }
+
     @Test
     void V_9_replayedProofIsAReplayProblem() throws Exception {
         Map<String, String> proof = seedProof("/hello");
