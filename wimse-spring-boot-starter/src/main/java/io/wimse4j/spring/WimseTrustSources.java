@@ -19,7 +19,7 @@ final class WimseTrustSources implements TrustBundleSource, AutoCloseable {
     private final List<HttpJwksTrustBundleSource> http;
 
     WimseTrustSources(List<TrustBundle> files, List<HttpJwksTrustBundleSource> http) {
-        this.files = TrustBundleSet.of(files);
+        this.files = files.isEmpty() ? null : TrustBundleSet.of(files); // only URLs: no file set
         this.http = List.copyOf(http);
     }
 
@@ -29,7 +29,7 @@ final class WimseTrustSources implements TrustBundleSource, AutoCloseable {
 
     @Override
     public Optional<TrustBundle> bundleFor(TrustDomain domain) {
-        Optional<TrustBundle> file = files.bundleFor(domain);
+        Optional<TrustBundle> file = files == null ? Optional.empty() : files.bundleFor(domain);
         if (file.isPresent()) {
             return file;
         }
@@ -57,6 +57,6 @@ final class WimseTrustSources implements TrustBundleSource, AutoCloseable {
 
     @Override
     public String toString() {
-        return "WimseTrustSources[files=" + files.trustDomains() + ", http=" + http.size() + "]";
+        return "WimseTrustSources[files=" + (files == null ? "[]" : files.trustDomains()) + ", http=" + http.size() + "]";
     }
 }
