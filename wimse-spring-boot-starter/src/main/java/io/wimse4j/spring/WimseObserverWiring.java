@@ -10,9 +10,8 @@ import io.wimse4j.x509.WicValidator;
 /**
  * The one place where the application's {@link WimseObserver} bean reaches the builders the starter
  * calls: every builder passes through one method here before {@code build()} (wimse-micrometer's
- * {@code WimseMetrics} is that bean when Micrometer is on the class path). The {@link WicValidator}
- * takes none: mutual-TLS verifications are counted where the library's {@code WicTrustManager}
- * checks the handshake, which a servlet container's own TLS does not use.
+ * {@code WimseMetrics} is that bean when Micrometer is on the class path). Under the container's own
+ * TLS the {@link WicValidator} the filter uses reports each mutual-TLS caller it validates.
  */
 final class WimseObserverWiring {
     private WimseObserverWiring() {
@@ -35,6 +34,6 @@ final class WimseObserverWiring {
     }
 
     static WicValidator.Builder wicValidator(WicValidator.Builder builder, WimseObserver observer) {
-        return builder;
+        return builder.observer(observer);
     }
 }

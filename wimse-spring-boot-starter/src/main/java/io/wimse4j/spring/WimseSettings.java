@@ -59,8 +59,9 @@ final class WimseSettings {
                 throw new IllegalStateException(at + ".name: trust domain " + td + " is configured twice");
             }
             int sources = (d.getJwksUrl() != null ? 1 : 0) + (d.getSpiffeBundleUrl() != null ? 1 : 0) + (d.getBundleFile() != null ? 1 : 0);
-            if (sources != 1) {
-                throw new IllegalStateException(at + ": set exactly one of jwks-url, spiffe-bundle-url and bundle-file (found " + sources + ")");
+            if (sources > 1 || (sources == 0 && d.getX509BundleFile() == null)) {
+                throw new IllegalStateException(at + ": set exactly one of jwks-url, spiffe-bundle-url and bundle-file (found " + sources + ")"
+                        + (sources == 0 ? ", or only x509-bundle-file for a domain whose workloads call by mutual TLS" : ""));
             }
             if (d.getBundleFile() != null && (d.getCaFile() != null || d.isAllowInsecureHttp())) {
                 throw new IllegalStateException(at + ": ca-file and allow-insecure-http apply to a bundle URL, not to bundle-file");
@@ -147,6 +148,9 @@ final class WimseSettings {
                 continue;
             }
             URI url = d.getJwksUrl() != null ? d.getJwksUrl() : d.getSpiffeBundleUrl();
+            if (url == null) {
+                continue; // x509-bundle-file only: anchors for mutual TLS, no WIT keys
+            }
             if (!"https".equalsIgnoreCase(url.getScheme()) && !("http".equalsIgnoreCase(url.getScheme()) && d.isAllowInsecureHttp())) {
                 throw new IllegalStateException(at + ": the bundle URL " + url + " must be https:// (SEC-1; allow-insecure-http=true for tests only)");
             }

@@ -136,6 +136,12 @@ class WimseAutoConfigurationTest {
     }
 
     @Test
+    void ID_3_startFailsForATrustDomainWithNoKeySourceAtAll() {
+        assertStartFails(runner.withPropertyValues("wimse.service.base-uri=https://orders.example.org", "wimse.trust-domains[0].name=example.org"),
+                "wimse.trust-domains[0]: set exactly one of jwks-url, spiffe-bundle-url and bundle-file (found 0), or only x509-bundle-file");
+    }
+
+    @Test
     void SEC_1_startFailsForAPlainHttpBundleUrl() {
         assertStartFails(runner.withPropertyValues("wimse.service.base-uri=https://orders.example.org",
                 "wimse.trust-domains[0].name=example.org", "wimse.trust-domains[0].jwks-url=http://wimse.example.org/jwks.json"), "must be https://");

@@ -5,6 +5,9 @@ import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.id.IdentifierSyntax;
 import io.wimse4j.core.id.TrustDomain;
 import io.wimse4j.core.id.WorkloadIdentifier;
+import io.wimse4j.core.internal.ObservedVerification;
+import io.wimse4j.core.observe.CredentialKind;
+import io.wimse4j.core.observe.WimseObserver;
 
 import java.security.InvalidAlgorithmParameterException;
 import java.security.NoSuchAlgorithmException;
@@ -43,7 +46,9 @@ import java.util.Set;
  *       certificates, MT-7): a bad signature is {@link Reason#BAD_SIGNATURE}, no path to the anchors
  *       {@link Reason#UNKNOWN_KEY}.</li>
  * </ol>
- * Immutable and thread-safe; build it with {@link #builder()}.
+ * Immutable and thread-safe; build it with {@link #builder()}. With {@link Builder#observer(WimseObserver)}
+ * each validation is reported as a {@link CredentialKind#MUTUAL_TLS} verification (for a servlet
+ * container's own TLS, where the filter validates the chain the handshake accepted).
  */
 public final class WicValidator {
     /** Longest chain accepted (leaf, intermediates, possibly the anchor). */
@@ -58,6 +63,7 @@ public final class WicValidator {
     private final String requiredUsage;
     private final Set<TrustDomain> expectedTrustDomains;
     private final IdentifierSyntax syntax;
+    private final WimseObserver observer;
 
     private WicValidator(Builder b) {
         this.trust = b.trust;
@@ -65,6 +71,7 @@ public final class WicValidator {
         this.requiredUsage = b.requiredUsage;
         this.expectedTrustDomains = Set.copyOf(b.expectedTrustDomains);
         this.syntax = b.syntax;
+        this.observer = WimseObserver.guarded(b.observer);
     }
 
     /** A new builder; {@link Builder#trust(X509TrustSource)} and the peer's role are required. */
@@ -74,8 +81,12 @@ public final class WicValidator {
 
     /** Validates {@code chain}, leaf first, as presented by the peer. */
     public VerifiedWic validate(List<X509Certificate> chain) throws WimseException {
+        return ObservedVerification.run(observer, CredentialKind.MUTUAL_TLS, () -> check(chain));
+    }
+
+    private VerifiedWic check(List<X509Certificate> chain) throws WimseException {
         if (chain == null || chain.isEmpty()) {
-            throw invalid("the peer presented no certificate");
+            throw invalid("the peer presented no certificate (MT-2)");
         }
         if (chain.size() > MAX_CHAIN_LENGTH) {
             throw invalid("the chain has " + chain.size() + " certificates, more than " + MAX_CHAIN_LENGTH);
@@ -193,6 +204,7 @@ public final class WicValidator {
         private String requiredUsage;
         private final java.util.LinkedHashSet<TrustDomain> expectedTrustDomains = new java.util.LinkedHashSet<>();
         private IdentifierSyntax syntax = IdentifierSyntax.STRICT;
+        private WimseObserver observer = WimseObserver.none();
 
         private Builder() {
         }
@@ -233,6 +245,16 @@ public final class WicValidator {
         /** How the URI SAN is read (default {@link IdentifierSyntax#STRICT}; ID3-5's legacy opt-in otherwise). */
         public Builder identifierSyntax(IdentifierSyntax syntax) {
             this.syntax = Objects.requireNonNull(syntax, "syntax");
+            return this;
+        }
+
+        /**
+         * Where each validation is reported, as a {@link CredentialKind#MUTUAL_TLS} verification (default
+         * {@link WimseObserver#none()}). A {@code WicTrustManager} reports its handshakes itself: give an
+         * observer to the validator or to the trust manager that checks the same peer, not both.
+         */
+        public Builder observer(WimseObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
             return this;
         }
 

@@ -79,4 +79,31 @@ class WicTrustManagerObserverTest {
                 .isInstanceOfSatisfying(WicCertificateException.class, e -> assertThat(e.reason()).isEqualTo(Reason.PEER_NOT_AUTHORIZED));
         assertThat(observer.events()).isEmpty();
     }
+
+    /** The rows without the authorizer's: a {@link io.wimse4j.x509.WicValidator} only validates. */
+    static Stream<Row> validatorRows() {
+        return rows().filter(r -> !r.event().endsWith("peer-not-authorized"));
+    }
+
+    @ParameterizedTest(name = "validator: {0}")
+    @MethodSource("validatorRows")
+    void MT_1_aWicValidatorWithAnObserverReportsEachValidation(Row row) throws Exception {
+        io.wimse4j.x509.WicValidator validator = io.wimse4j.x509.WicValidator.builder().trust(trust()).clock(CLOCK).forClients()
+                .observer(observer).build();
+        java.util.List<X509Certificate> chain = row.client().apply(PKI).chain();
+        if (row.event().startsWith("accepted")) {
+            assertThat(validator.validate(chain).identifier()).isEqualTo(WorkloadIdentifier.parse(CLIENT_ID));
+        } else {
+            String reason = row.event().substring(row.event().lastIndexOf(' ') + 1);
+            assertThatThrownBy(() -> validator.validate(chain)).isInstanceOfSatisfying(io.wimse4j.core.error.WimseException.class,
+                    e -> assertThat(e.reason().code()).isEqualTo(reason));
+        }
+        assertThat(observer.events()).containsExactly(row.event());
+    }
+
+    @Test
+    void MT_1_theTrustManagersOwnValidatorsReportNothingTwice() throws Exception {
+        trustManager().checkClientTrusted(PKI.client(CLIENT_ID).chain().toArray(X509Certificate[]::new), "EC");
+        assertThat(observer.events()).containsExactly("accepted mutual-tls");
+    }
 }
