@@ -108,9 +108,9 @@ class WimseAutoConfigurationTest {
     }
 
     @Test
-    void httpSignatureClientProofHasNoWebClientConfigurer() {
+    void HS_1_httpSignatureClientProofSignsRestAndWebClients() {
         runner.withUserConfiguration(OwnCredentials.class).withPropertyValues("wimse.client.proof=http-signature")
-                .run(c -> assertThat(c).hasSingleBean(WimseRestClientConfigurer.class).doesNotHaveBean(WimseWebClientConfigurer.class));
+                .run(c -> assertThat(c).hasSingleBean(WimseRestClientConfigurer.class).hasSingleBean(WimseWebClientConfigurer.class));
     }
 
     void assertStartFails(WebApplicationContextRunner r, String message) {

@@ -113,6 +113,45 @@ class WimseServerSecurityTest {
                 .bodyToMono(String.class).block()).isEqualTo(TestIdentities.CALLER + ":reactive");
     }
 
+    static org.springframework.web.reactive.function.client.WebClient signingWebClient(io.wimse4j.spring.client.WimseExchangeFilterFunction f) {
+        return org.springframework.web.reactive.function.client.WebClient.builder()
+                .clientConnector(new org.springframework.http.client.reactive.JdkClientHttpConnector())
+                .apply(new io.wimse4j.spring.client.WimseWebClientConfigurer(f)).baseUrl(BASE).build();
+    }
+
+    @Test
+    void HS_1_webClientSignsAPostAndItsBodyWithAnHttpSignature() {
+        org.springframework.web.reactive.function.client.WebClient client = signingWebClient(io.wimse4j.spring.client.WimseExchangeFilterFunction
+                .httpSignature(HttpSignatureSigner.builder(IDS.source(TestIdentities.CALLER)).build()));
+        assertThat(client.post().uri("/echo").contentType(MediaType.TEXT_PLAIN).bodyValue("reactive signed").retrieve()
+                .bodyToMono(String.class).block()).isEqualTo(TestIdentities.CALLER + ":reactive signed");
+    }
+
+    @Test
+    void HS_1_webClientSignsARequestWithoutABody() {
+        org.springframework.web.reactive.function.client.WebClient client = signingWebClient(io.wimse4j.spring.client.WimseExchangeFilterFunction
+                .httpSignature(HttpSignatureSigner.builder(IDS.source(TestIdentities.CALLER)).build()));
+        assertThat(client.get().uri("/hello").retrieve().bodyToMono(String.class).block())
+                .startsWith("hello " + TestIdentities.CALLER + " [wimse:method:http-signature");
+    }
+
+    @Test
+    void KEY_3_webClientSigningFailureFailsTheExchangeWithItsReasonAndSendsNothing() {
+        double before = registry.find("wimse.verifications").timers().stream().mapToDouble(io.micrometer.core.instrument.Timer::count).sum();
+        io.wimse4j.core.wpt.CredentialSource expired = () -> {
+            throw new io.wimse4j.core.error.WimseException(Reason.CREDENTIALS_EXPIRED, "no fresh credentials");
+        };
+        org.springframework.web.reactive.function.client.WebClient client = signingWebClient(io.wimse4j.spring.client.WimseExchangeFilterFunction
+                .httpSignature(HttpSignatureSigner.builder(expired).build()));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.post().uri("/echo").contentType(MediaType.TEXT_PLAIN).bodyValue("x")
+                        .retrieve().bodyToMono(String.class).block())
+                .satisfies(e -> assertThat(causes(e)).anySatisfy(c -> assertThat(c)
+                        .isInstanceOfSatisfying(io.wimse4j.spring.client.WimseExchangeFilterFunction.WimseSigningFailure.class,
+                                f -> assertThat(f.failure().reason()).isEqualTo(Reason.CREDENTIALS_EXPIRED))));
+        assertThat(registry.find("wimse.verifications").timers().stream().mapToDouble(io.micrometer.core.instrument.Timer::count).sum())
+                .as("the request never reached the service").isEqualTo(before);
+    }
+
     @Test
     void forbiddenCallerGets403ForbiddenProblem() throws Exception {
         Map<String, String> proof = RequestSigner.builder().credentials(IDS.source(TestIdentities.CALLER)).build()
@@ -218,5 +257,13 @@ class WimseServerSecurityTest {
         signed.forEach(b::header);
         HttpResponse<String> response = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         assertProblem(response, 400, Reason.CONTENT_DIGEST_MISMATCH.code());
+    }
+
+    static java.util.List<Throwable> causes(Throwable t) {
+        java.util.List<Throwable> all = new java.util.ArrayList<>();
+        for (Throwable c = t; c != null && !all.contains(c); c = c.getCause()) {
+            all.add(c);
+        }
+        return all;
     }
 }

@@ -9,7 +9,6 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,7 +16,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Outgoing signing when there is a {@link CredentialSource} bean (from {@code wimse.identity-server.*},
  * or the application's): a {@link WimseRestClientConfigurer} for {@code RestClient}/{@code RestTemplate}
- * and, for {@code wimse.client.proof=wpt}, a {@link WimseWebClientConfigurer} for {@code WebClient}.
+ * and a {@link WimseWebClientConfigurer} for {@code WebClient}, each with the proof {@code wimse.client.proof} names.
  * Neither is applied to any client by itself: apply them to the clients of WIMSE services.
  */
 @AutoConfiguration(after = WimseAutoConfiguration.class)
@@ -54,15 +53,17 @@ public class WimseClientAutoConfiguration {
         }
     }
 
-    /** WebClient (WPT only). */
+    /** WebClient. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnBean(CredentialSource.class)
     @ConditionalOnClass(name = "org.springframework.web.reactive.function.client.WebClient")
-    @ConditionalOnProperty(prefix = "wimse.client", name = "proof", havingValue = "wpt", matchIfMissing = true)
     static class Reactive {
         @Bean
         @ConditionalOnMissingBean
         WimseExchangeFilterFunction wimseExchangeFilterFunction(CredentialSource credentials, WimseProperties properties) {
+            if (properties.getClient().getProof() == WimseProperties.ClientProof.HTTP_SIGNATURE) {
+                return WimseExchangeFilterFunction.httpSignature(HttpSignatureSigner.builder(credentials).build());
+            }
             return WimseExchangeFilterFunction.wpt(requestSigner(credentials, properties));
         }
 
