@@ -39,7 +39,7 @@ final class AdminCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        throw WimseCli.missingSubcommand(spec);
     }
 
     /** The options every admin subcommand shares, and the HTTP call. */
@@ -58,7 +58,7 @@ final class AdminCommand implements Runnable {
             try {
                 token = Files.readString(adminTokenFile, StandardCharsets.UTF_8).trim();
             } catch (IOException e) {
-                throw CliException.usage("cannot read --admin-token-file: " + e.getMessage());
+                throw CliException.usage("cannot read --admin-token-file: " + IoErrors.describe(e));
             }
             HttpClient.Builder cb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).version(HttpClient.Version.HTTP_1_1);
             if ("https".equals(server.getScheme())) {
@@ -86,7 +86,7 @@ final class AdminCommand implements Runnable {
                 }
                 return answer;
             } catch (IOException e) {
-                throw CliException.usage("cannot reach " + server + ": " + e.getMessage());
+                throw CliException.usage("cannot reach " + server + ": " + IoErrors.describe(e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw CliException.usage("interrupted");
@@ -97,7 +97,7 @@ final class AdminCommand implements Runnable {
             try {
                 return io.wimse4j.client.TlsTrust.fromCaPem(ca);
             } catch (IOException | java.security.GeneralSecurityException e) {
-                throw CliException.usage("cannot use --ca: " + e.getMessage());
+                throw CliException.usage("cannot use --ca: " + IoErrors.describe(e));
             }
         }
 

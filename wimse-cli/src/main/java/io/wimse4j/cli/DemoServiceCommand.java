@@ -107,7 +107,7 @@ final class DemoServiceCommand implements Callable<Integer> {
             service.start();
         } catch (IOException e) {
             service.close();
-            throw CliException.usage("cannot listen on " + bind + ":" + port + ": " + e.getMessage());
+            throw CliException.usage("cannot listen on " + bind + ":" + port + ": " + IoErrors.describe(e));
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -145,6 +145,9 @@ final class DemoServiceCommand implements Callable<Integer> {
         }
         if (tlsCert != null && insecureHttp) {
             throw CliException.usage("give either --tls-cert/--tls-key or --insecure-http, not both");
+        }
+        if (insecureHttp) {
+            Loopback.require(bind, "--insecure-http");
         }
         if (trust.isEmpty() && mtlsCa.isEmpty()) {
             throw CliException.usage("give --trust <trust-domain>=<jwks>, or --mtls-ca <trust-domain>=<ca.pem> for mutual TLS");
@@ -210,7 +213,7 @@ final class DemoServiceCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             throw CliException.usage(e.getMessage());
         } catch (IOException e) {
-            throw CliException.usage("TLS files: " + e.getMessage());
+            throw CliException.usage("TLS files: " + IoErrors.describe(e));
         }
     }
 
@@ -265,7 +268,7 @@ final class DemoServiceCommand implements Callable<Integer> {
             try {
                 sb.sslContext(TlsTrust.fromCaPem(trustCa));
             } catch (IOException | java.security.GeneralSecurityException e) {
-                throw CliException.usage("cannot use --trust-ca: " + e.getMessage());
+                throw CliException.usage("cannot use --trust-ca: " + IoErrors.describe(e));
             }
         }
         HttpJwksTrustBundleSource fetched = sb.build();

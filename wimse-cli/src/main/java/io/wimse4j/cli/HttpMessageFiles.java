@@ -98,7 +98,7 @@ final class HttpMessageFiles {
         try {
             Files.write(Path.of(outFile), message, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
         } catch (IOException | java.nio.file.InvalidPathException e) {
-            throw CliException.usage("cannot write '" + outFile + "': " + e.getMessage());
+            throw CliException.usage("cannot write '" + outFile + "': " + IoErrors.describe(e));
         }
     }
 }

@@ -5,7 +5,6 @@ import io.wimse4j.core.key.WorkloadKeyPair;
 import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.core.wit.WitInfo;
 import io.wimse4j.core.wpt.CredentialSource;
-import io.wimse4j.core.wpt.WorkloadCredentials;
 import io.wimse4j.httpsig.HttpMessageText;
 import io.wimse4j.httpsig.HttpResponseFacts;
 import io.wimse4j.httpsig.HttpSignatureSigner;
@@ -168,11 +167,7 @@ final class HttpsigSignCommand implements Callable<Integer> {
             throw CliException.badInput("--wit", e);
         }
         WorkloadKeyPair pair = Inputs.privateKey(key, stdin, info.proofAlgorithm(), "workload key");
-        try {
-            return CredentialSource.fixed(WorkloadCredentials.of(witToken, pair.signer()));
-        } catch (WimseException e) {
-            throw CliException.rejected(e);
-        }
+        return CredentialSource.fixed(Inputs.credentials(witToken, pair));
     }
 
     private HttpSignatureSigner signer(CredentialSource credentials, boolean response) {

@@ -52,7 +52,7 @@ final class Inputs {
         } catch (NoSuchFileException e) {
             throw CliException.usage("cannot read " + what + " '" + file + "': no such file");
         } catch (IOException | java.nio.file.InvalidPathException e) {
-            throw CliException.usage("cannot read " + what + " '" + file + "': " + e.getMessage());
+            throw CliException.usage("cannot read " + what + " '" + file + "': " + IoErrors.describe(e));
         }
     }
 
@@ -92,6 +92,18 @@ final class Inputs {
             return WorkloadKeyPair.fromPrivateJwk(json, defaultAlg);
         } catch (WimseException e) {
             throw CliException.badInput(what + " '" + file + "'", e);
+        }
+    }
+
+    /**
+     * The WIT with the private key of its {@code cnf.jwk}. A key that is not the WIT's (another key, another
+     * algorithm) is a usage error ({@value WimseCli#USAGE}): the inputs do not belong together, nothing was verified.
+     */
+    static io.wimse4j.core.wpt.WorkloadCredentials credentials(String witToken, WorkloadKeyPair key) {
+        try {
+            return io.wimse4j.core.wpt.WorkloadCredentials.of(witToken, key.signer());
+        } catch (WimseException e) {
+            throw CliException.usage("--key does not belong to the WIT: " + e.reason().name() + ": " + e.detail());
         }
     }
 

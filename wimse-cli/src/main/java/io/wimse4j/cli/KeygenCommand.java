@@ -103,7 +103,7 @@ final class KeygenCommand implements Callable<Integer> {
         } catch (FileAlreadyExistsException e) {
             throw CliException.usage("'" + path + "' already exists; use --force to replace it");
         } catch (IOException e) {
-            throw CliException.usage("cannot write the private key to '" + path + "': " + e.getMessage());
+            throw CliException.usage("cannot write the private key to '" + path + "': " + IoErrors.describe(e));
         }
     }
 
@@ -118,7 +118,7 @@ final class KeygenCommand implements Callable<Integer> {
         } catch (FileAlreadyExistsException e) {
             throw CliException.usage("'" + path + "' already exists; use --force to replace it");
         } catch (IOException e) {
-            throw CliException.usage("cannot write the public key to '" + path + "': " + e.getMessage());
+            throw CliException.usage("cannot write the public key to '" + path + "': " + IoErrors.describe(e));
         }
     }
 }

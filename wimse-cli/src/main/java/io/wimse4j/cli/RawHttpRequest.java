@@ -60,7 +60,8 @@ record RawHttpRequest(String method, String requestTarget, URI targetUri, List<M
             String[] line = nextLine(text, pos);
             lineNo++;
             if (line == null) {
-                break; // no blank line and no body: the headers end with the input
+                throw new IllegalArgumentException("the request ends inside its headers, without the blank line that"
+                        + " ends them (truncated?)");
             }
             pos = Integer.parseInt(line[1]);
             String l = line[0];
@@ -77,8 +78,25 @@ record RawHttpRequest(String method, String requestTarget, URI targetUri, List<M
             headers.add(Map.entry(l.substring(0, colon), l.substring(colon + 1).strip()));
         }
         String body = pos < text.length() ? text.substring(pos) : "";
+        checkContentLength(headers, body.length()); // ISO-8859-1: one char per octet
         URI target = targetUri(parts[1], headers);
         return new RawHttpRequest(method, parts[1], target, headers, body);
+    }
+
+    /** A body shorter than its {@code Content-Length} is a truncated request (RFC 9112 6.3). */
+    private static void checkContentLength(List<Map.Entry<String, String>> headers, int bodyOctets) {
+        List<String> lengths = headers.stream().filter(h -> h.getKey().equalsIgnoreCase("Content-Length")).map(Map.Entry::getValue).toList();
+        if (lengths.isEmpty()) {
+            return;
+        }
+        if (lengths.size() > 1 || !lengths.get(0).matches("[0-9]{1,18}")) {
+            throw new IllegalArgumentException("the Content-Length header must appear once, as a number of octets");
+        }
+        long declared = Long.parseLong(lengths.get(0));
+        if (bodyOctets < declared) {
+            throw new IllegalArgumentException("the body has " + bodyOctets + " octets, fewer than its Content-Length "
+                    + declared + " (truncated?)");
+        }
     }
 
     /** The next line starting at {@code pos} and the position after its end, or null at the end. */

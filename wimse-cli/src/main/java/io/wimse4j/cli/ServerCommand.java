@@ -117,15 +117,19 @@ final class ServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage());
         } catch (IOException e) {
-            throw CliException.usage("cannot read --config: " + e.getMessage());
+            throw CliException.usage("cannot read --config: " + IoErrors.describe(e));
         }
+        if (cfg.insecureHttp()) {
+            Loopback.require(cfg.bind(), "--insecure-http");
+        }
+        Loopback.probe(cfg.bind(), cfg.port()); // before any state is written
         PrintWriter out = spec.commandLine().getOut();
         boolean interrupted = false;
         try (IdentityServer server = IdentityServer.builder(cfg).build()) {
             try {
                 server.start();
             } catch (IOException e) {
-                throw CliException.usage("cannot start: " + e.getMessage());
+                throw CliException.usage("cannot start: " + IoErrors.describe(e));
             }
             out.println("Identity Server for trust domain " + cfg.trustDomain() + " listening on "
                     + cfg.bind() + ":" + server.port());

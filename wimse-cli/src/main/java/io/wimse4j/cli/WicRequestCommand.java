@@ -147,7 +147,7 @@ final class WicRequestCommand implements Callable<Integer> {
             Pem.writePrivateKey(outKey, keys.getPrivate());
             Pem.writeCertificates(outCert, chain);
         } catch (IOException e) {
-            throw CliException.usage("cannot write the certificate or key: " + e.getMessage());
+            throw CliException.usage("cannot write the certificate or key: " + IoErrors.describe(e));
         }
         spec.commandLine().getOut().println("issued " + identifier + " (serial " + chain.get(0).getSerialNumber().toString(16)
                 + ", expires " + expires + "): chain in " + outCert + ", key (rw-------) in " + outKey);
@@ -181,7 +181,7 @@ final class WicRequestCommand implements Callable<Integer> {
             chain = Pem.readCertificates(renewal.cert);
             key = Pem.readPrivateKey(renewal.key);
         } catch (IOException e) {
-            throw CliException.usage("cannot read the current WIC: " + e.getMessage());
+            throw CliException.usage("cannot read the current WIC: " + IoErrors.describe(e));
         }
         if (chain.isEmpty()) {
             throw CliException.usage(renewal.cert + " holds no certificate");
@@ -250,8 +250,7 @@ final class WicRequestCommand implements Callable<Integer> {
             }
             return answer;
         } catch (IOException e) {
-            throw CliException.usage("cannot reach " + base + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            throw CliException.usage("cannot reach " + base + ": " + IoErrors.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw CliException.usage("interrupted");
@@ -280,7 +279,7 @@ final class WicRequestCommand implements Callable<Integer> {
             context.init(keys, trust, null);
             return context;
         } catch (IOException | java.security.GeneralSecurityException e) {
-            throw CliException.usage("cannot use --server-ca: " + e.getMessage());
+            throw CliException.usage("cannot use --server-ca: " + IoErrors.describe(e));
         }
     }
 }

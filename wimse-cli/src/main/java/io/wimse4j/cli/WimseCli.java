@@ -76,6 +76,9 @@ public final class WimseCli implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // '@file' is ours (a token read from a file, Inputs.token), never picocli's argument-file expansion,
+        // which would splice a file's words into the command line
+        cl.setExpandAtFiles(false);
         cl.setExitCodeExceptionMapper(t -> t instanceof CliException c ? c.exitCode() : USAGE);
         cl.setParameterExceptionHandler(WimseCli::onParameterException);
         cl.setExecutionExceptionHandler(WimseCli::onExecutionException);
@@ -88,9 +91,17 @@ public final class WimseCli implements Runnable {
         return stdin;
     }
 
+    /** {@code wimse} alone is a usage error (exit {@value #USAGE}): the commands are listed on standard error. */
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        throw missingSubcommand(spec);
+    }
+
+    /** The usage error of a command group run without its subcommand, with the group's usage on standard error. */
+    static CommandLine.ParameterException missingSubcommand(CommandLine.Model.CommandSpec spec) {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return new CommandLine.ParameterException(spec.commandLine(), "missing command: one of "
+                + String.join(", ", spec.subcommands().keySet().stream().filter(n -> !n.equals("help")).toList()));
     }
 
     private static int onParameterException(CommandLine.ParameterException e, String[] args) {

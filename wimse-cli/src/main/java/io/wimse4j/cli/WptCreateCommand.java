@@ -72,9 +72,7 @@ final class WptCreateCommand implements Callable<Integer> {
         if (ttl < 1 || ttl > WptCreator.MAX_TTL.toSeconds()) {
             throw CliException.usage("--ttl must be between 1 and " + WptCreator.MAX_TTL.toSeconds() + " seconds");
         }
-        if (aud.isBlank()) {
-            throw CliException.usage("--aud must not be blank");
-        }
+        checkAudience(aud);
         WptTransport where = TransportOption.one(transport, "--transport");
         if (where == WptTransport.AUTHORIZATION && accessToken != null) {
             throw CliException.usage("--access-token needs --transport workload-proof-token: a request with"
@@ -88,8 +86,8 @@ final class WptCreateCommand implements Callable<Integer> {
             throw CliException.badInput("--wit", e);
         }
         WorkloadKeyPair pair = Inputs.privateKey(key, stdin, info.proofAlgorithm(), "workload key");
+        WorkloadCredentials creds = Inputs.credentials(witToken, pair);
         try {
-            WorkloadCredentials creds = WorkloadCredentials.of(witToken, pair.signer());
             ProofBindings bindings = new ProofBindings(Optional.ofNullable(bearer(accessToken)),
                     Optional.ofNullable(blankToNull(txnToken, "--txn-token")), Map.of());
             String wpt = WptCreator.create(Clock.systemUTC(), Duration.ofSeconds(ttl)).create(creds, aud, bindings);
@@ -120,5 +118,28 @@ final class WptCreateCommand implements Callable<Integer> {
             throw CliException.usage(option + " must not be blank");
         }
         return value.strip();
+    }
+
+    /**
+     * {@code --aud} as a verifier will compare it (WPT-4): an absolute {@code https} or {@code http} URI with a
+     * host, without query or fragment. Anything else could never verify, so it is a usage error.
+     */
+    static void checkAudience(String aud) {
+        if (aud.isBlank()) {
+            throw CliException.usage("--aud must not be blank");
+        }
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(aud);
+        } catch (java.net.URISyntaxException e) {
+            throw CliException.usage("--aud is not a URI: " + e.getReason());
+        }
+        if (!uri.isAbsolute() || uri.getHost() == null
+                || !("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))) {
+            throw CliException.usage("--aud must be an absolute https:// URI with a host, the request's target (WPT-4): got '" + aud + "'");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw CliException.usage("--aud must not have a query or a fragment: a verifier compares the target URI without them (WPT-4)");
+        }
     }
 }

@@ -101,14 +101,14 @@ class HttpsigUsageCommandTest {
         Path request = w.file("request.http", GET);
         Cli.Result otherKey = Cli.run("httpsig", "sign", "--wit", "@" + dir.resolve("ed25519.wit"),
                 "--key", dir.resolve("other.jwk").toString(), "--in", request.toString());
-        assertThat(otherKey.exit()).isEqualTo(1);
-        assertThat(otherKey.err()).startsWith("wimse httpsig sign: INVALID_KEY: ");
+        assertThat(otherKey.exit()).as("a usage error: the inputs do not belong together").isEqualTo(WimseCli.USAGE);
+        assertThat(otherKey.err()).startsWith("wimse httpsig sign: --key does not belong to the WIT: INVALID_KEY: ");
         assertThat(otherKey.out()).isEmpty();
         // the server's key is an EdDSA key: the WIT's cnf.jwk.alg (Ed25519) is the algorithm, compared as a string (ALG-1)
         Cli.Result otherAlg = Cli.run("httpsig", "sign", "--wit", "@" + dir.resolve("ed25519.wit"),
                 "--key", dir.resolve("server.jwk").toString(), "--in", request.toString());
-        assertThat(otherAlg.exit()).isEqualTo(1);
-        assertThat(otherAlg.err()).startsWith("wimse httpsig sign: ALG_MISMATCH: ");
+        assertThat(otherAlg.exit()).isEqualTo(WimseCli.USAGE);
+        assertThat(otherAlg.err()).startsWith("wimse httpsig sign: --key does not belong to the WIT: ALG_MISMATCH: ");
     }
 
     @Test

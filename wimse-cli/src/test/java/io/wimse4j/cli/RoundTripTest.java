@@ -87,11 +87,11 @@ class RoundTripTest {
     }
 
     @Test
-    void wptWithAKeyThatIsNotTheWitsIsRefused() {
+    void wptWithAKeyThatIsNotTheWitsIsAUsageError() {
         String wit = issueWit("EdDSA");
         keygen("EdDSA", "other");
         Cli.Result r = Cli.run("wpt", "create", "--key", dir.resolve("other.jwk").toString(), "--wit", wit, "--aud", AUD);
-        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.exit()).as("the inputs do not belong together: nothing was verified").isEqualTo(WimseCli.USAGE);
         assertThat(r.err()).contains("INVALID_KEY");
         assertThat(r.out()).isEmpty();
     }

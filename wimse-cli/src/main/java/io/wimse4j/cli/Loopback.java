@@ -1,0 +1,46 @@
+package io.wimse4j.cli;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
+
+/**
+ * Checks on the address a command listens on: plain HTTP only on loopback (SEC-1: tokens in clear text
+ * must never leave the machine), and whether the address and port can be bound at all, asked before a
+ * server writes any state so that a port in use leaves nothing behind.
+ */
+final class Loopback {
+    private Loopback() {
+    }
+
+    /** A usage error unless {@code bind} names only loopback addresses. */
+    static void require(String bind, String option) {
+        InetAddress[] addresses;
+        try {
+            addresses = InetAddress.getAllByName(bind);
+        } catch (UnknownHostException e) {
+            throw CliException.usage("cannot resolve the bind address '" + bind + "': " + IoErrors.describe(e));
+        }
+        for (InetAddress a : addresses) {
+            if (!a.isLoopbackAddress()) {
+                throw CliException.usage(option + " serves tokens in clear text and is for loopback only:"
+                        + " the bind address " + bind + " (" + a.getHostAddress() + ") is not a loopback address (SEC-1)");
+            }
+        }
+    }
+
+    /** A usage error when {@code bind:port} cannot be listened on now (port 0: any free port, always possible). */
+    static void probe(String bind, int port) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getByName(bind), port));
+        } catch (IOException | SecurityException e) {
+            throw CliException.usage("cannot listen on " + bind + ":" + port + ": " + IoErrors.describe(e));
+        }
+    }
+}
