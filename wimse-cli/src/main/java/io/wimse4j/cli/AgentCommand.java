@@ -47,7 +47,7 @@ import java.util.concurrent.TimeoutException;
         description = {"Keep a WIT (and optionally a WIC) from an Identity Server in files, renewed at 2/3 of its lifetime",
                 "with a fresh key each time; files replaced atomically, owner-only (rw-------). Runs until stopped."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped (SIGTERM, SIGINT)", "1:the first attestation was refused by the server",
+        exitCodeList = {"0:stopped (interrupted in-process; SIGTERM gives the JVM's 143)", "1:the first attestation was refused by the server",
                 "2:usage error"})
 final class AgentCommand implements Callable<Integer> {
     @CommandLine.Spec
