@@ -204,6 +204,22 @@ class AgentCommandTest {
     }
 
     @Test
+    void aWriteThatFailsIsReportedAndRetriedUntilItSucceeds() throws Exception {
+        Path out = tmp.resolve("creds");
+        Path inTheWay = Files.createDirectories(out.resolve("wit.jwt").resolve("in-the-way"));
+        RunningAgent agent = agent(out, "--health-port", "0");
+        String url = agent.healthUrl();
+        await("the failure reported", Duration.ofSeconds(20), () -> agent.err.toString().contains("cannot write the credentials (retrying)"));
+        assertThat(status(HttpClient.newHttpClient(), url)).as("nothing fresh on disk").isEqualTo(503);
+        Files.delete(inTheWay);
+        Files.delete(out.resolve("wit.jwt"));
+        await("the retried write", Duration.ofSeconds(5), () -> Files.isRegularFile(out.resolve("wit.jwt")));
+        assertThat(FileCredentialSource.builder(out.resolve("wit.jwt"), out.resolve("wit-key.jwk")).build().current().subject().value())
+                .isEqualTo(ID);
+        await("healthy", Duration.ofSeconds(5), () -> status(HttpClient.newHttpClient(), url) == 200);
+    }
+
+    @Test
     void aRefusedJoinTokenEndsTheAgentWithExit1AndWritesNothing() throws Exception {
         Path out = tmp.resolve("creds");
         Path bogus = tmp.resolve("bogus-token");
