@@ -44,8 +44,9 @@ import java.util.concurrent.TimeoutException;
  * obtained without a new one; exit 2 on a usage error. Tokens and keys are never printed.
  */
 @Command(name = "agent", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Keep a WIT (and optionally a WIC) from an Identity Server in files, renewed at 2/3 of its lifetime",
-                "with a fresh key each time; files replaced atomically, owner-only (rw-------). Runs until stopped."},
+        description = {"Keep a WIT (and optionally a WIC) from an Identity Server in files,",
+                "renewed at 2/3 of its lifetime with a fresh key each time; each file replaced",
+                "atomically and owner-only (rw-------). Runs until stopped; see docs/agent.md."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped (interrupted in-process; SIGTERM gives the JVM's 143)", "1:the first attestation was refused by the server",
                 "2:usage error"})
@@ -70,7 +71,7 @@ final class AgentCommand implements Callable<Integer> {
             description = "Algorithm of the keys generated for the WITs: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     private JwsAlgorithm keyAlg;
 
-    @CommandLine.ArgGroup(exclusive = false)
+    @CommandLine.ArgGroup(exclusive = false, heading = "%nA WIC besides the WIT:%n")
     private WicOptions wicOptions;
 
     /** The WIC the agent keeps besides the WIT. */

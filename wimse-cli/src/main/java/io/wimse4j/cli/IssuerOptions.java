@@ -30,7 +30,7 @@ final class IssuerOptions {
     @Option(names = "--insecure-http", description = "Accept an http:// --server. For tests and demos only: tokens travel in clear text.")
     boolean insecureHttp;
 
-    @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    @CommandLine.ArgGroup(exclusive = true, multiplicity = "1", heading = "%nFirst attestation (one of):%n")
     Attestation attestation;
 
     /** How the workload first proves itself. */
