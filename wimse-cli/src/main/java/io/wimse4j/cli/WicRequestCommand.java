@@ -39,7 +39,7 @@ import java.util.concurrent.Callable;
  * "join_token", "token": "..."}}}, answer {@code {"certificate_chain": "<PEM>", "expires_at": <epoch s>}};
  * a refusal is an RFC 9457 problem, reported as {@code HTTP <status> <code>: <detail>} (exit 1).
  */
-@Command(name = "request", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "request", aliases = "fetch", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Request a Workload Identity Certificate from an Identity Server (POST /v1/wic) with a join token,",
                 "or renew one with the current WIC over mutual TLS (--renew-cert/--renew-key, method wic):",
                 "a fresh key and a CSR for --id; writes the chain (leaf first) to --out-cert and the key, owner-only, to --out-key."},

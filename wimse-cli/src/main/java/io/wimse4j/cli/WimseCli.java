@@ -24,7 +24,7 @@ import java.util.Objects;
                 + " HTTP Message Signatures with a WIT (httpsig).",
         subcommands = {KeygenCommand.class, WitCommand.class, WptCommand.class, HttpsigCommand.class, WicCommand.class,
                 InspectCommand.class, VerifyCommand.class, DemoCommand.class, DemoServiceCommand.class, ServerCommand.class,
-                AdminCommand.class, CommandLine.HelpCommand.class},
+                AdminCommand.class, AgentCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nSign a request by hand and send it with curl:%n",
         footer = {
                 "  wimse keygen --alg ES256 --out issuer.jwk --public-out issuer.pub.jwk",

@@ -5,6 +5,7 @@ import io.wimse4j.core.error.WimseException;
 import io.wimse4j.core.observe.HeldCredential;
 import io.wimse4j.core.observe.WimseObserver;
 import io.wimse4j.core.jose.JwsAlgorithm;
+import io.wimse4j.core.key.WorkloadKeyPair;
 import io.wimse4j.core.wpt.WptTransport;
 import io.wimse4j.core.wpt.CredentialSource;
 import io.wimse4j.core.wpt.WorkloadCredentials;
@@ -53,7 +54,7 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
         this.attestation = b.attestation;
         this.clock = b.settings.clock;
         this.client = new IssuanceClient(endpoint, http, b.algorithm, b.renewalTransport, clock, b.settings.requestTimeout,
-                b.settings.maxBodyBytes);
+                b.settings.maxBodyBytes, guarded(b.keyExport));
         this.loop = new RenewalLoop<>("wimse-credential-refresh", HeldCredential.WIT, "a WIT", endpoint.toString(), LOG, new RenewalLoop.Exchange<>() {
             @Override
             public WorkloadCredentials obtain(WorkloadCredentials current) throws IOException, WimseException, InterruptedException {
@@ -71,6 +72,32 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
             }
         }, b.settings);
         loop.start();
+    }
+
+    /**
+     * Receives each WIT this source obtains together with the private key it was issued for, for a process that
+     * hands credentials on to others (the {@code wimse agent} writing them to owner-only files, KEY-1). Called on
+     * the background thread, after the answer was checked and before the credentials become {@link #current()};
+     * a failure it throws is logged (without key material) and does not fail the issuance.
+     */
+    @FunctionalInterface
+    public interface KeyExport {
+        /** {@code credentials} were issued for {@code key} (freshly generated for them, KEY-4). */
+        void issued(WorkloadCredentials credentials, WorkloadKeyPair key);
+    }
+
+    private static KeyExport guarded(KeyExport export) {
+        if (export == null) {
+            return null;
+        }
+        return (credentials, key) -> {
+            try {
+                export.issued(credentials, key);
+            } catch (RuntimeException e) {
+                LOG.warn("the key export of {} failed: {}", credentials, e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            }
+        };
     }
 
     /** A builder for the Identity Server at {@code baseUri} (its external base URI) and the first attestation. */
@@ -134,6 +161,7 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
         private HttpClient httpClient;
         private JwsAlgorithm algorithm = JwsAlgorithm.EdDSA;
         private WptTransport renewalTransport = WptTransport.AUTHORIZATION;
+        private KeyExport keyExport;
 
         private Builder(URI baseUri, InitialAttestation attestation) {
             this.baseUri = Objects.requireNonNull(baseUri, "baseUri");
@@ -216,6 +244,16 @@ public final class IdentityServerCredentialSource implements CredentialSource, A
          */
         public Builder observer(WimseObserver observer) {
             settings.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
+
+        /**
+         * Hands every WIT obtained, with its private key, to {@code export} (default none: the key never leaves
+         * this process). Only for an agent that passes credentials to other processes; it must write the key
+         * owner-only (KEY-1) and never log it.
+         */
+        public Builder keyExport(KeyExport export) {
+            this.keyExport = Objects.requireNonNull(export, "export");
             return this;
         }
 

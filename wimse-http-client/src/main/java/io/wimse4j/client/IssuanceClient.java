@@ -40,9 +40,17 @@ final class IssuanceClient {
     private final Duration timeout;
     private final WptTransport transport;
     private final int maxBodyBytes;
+    private final IdentityServerCredentialSource.KeyExport export;
 
     IssuanceClient(URI endpoint, HttpClient http, JwsAlgorithm algorithm, WptTransport transport, Clock clock, Duration timeout,
                    int maxBodyBytes) {
+        this(endpoint, http, algorithm, transport, clock, timeout, maxBodyBytes, null);
+    }
+
+    /** As above, handing each checked WIT and its new key to {@code export} (null: none) before returning it. */
+    IssuanceClient(URI endpoint, HttpClient http, JwsAlgorithm algorithm, WptTransport transport, Clock clock, Duration timeout,
+                   int maxBodyBytes, IdentityServerCredentialSource.KeyExport export) {
+        this.export = export;
         this.endpoint = endpoint;
         this.transport = transport;
         this.http = http;
@@ -101,6 +109,9 @@ final class IssuanceClient {
         WorkloadCredentials credentials = WorkloadCredentials.of(wit.textValue(), key.signer());
         if (!clock.instant().isBefore(credentials.expiresAt())) {
             throw new IdentityServerException(200, null, "the issued WIT already expired at " + credentials.expiresAt());
+        }
+        if (export != null) {
+            export.issued(credentials, key);
         }
         return credentials;
     }

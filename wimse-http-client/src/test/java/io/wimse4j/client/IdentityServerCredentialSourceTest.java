@@ -126,6 +126,33 @@ class IdentityServerCredentialSourceTest {
     }
 
     @Test
+    void KEY_1_theKeyExportSeesEachWitWithItsOwnKeyAndItsFailureDoesNotFailTheIssuance() throws Exception {
+        server.register(ID, TTL, null, "join_token", "wit");
+        java.util.List<String> exported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (IdentityServerCredentialSource source = source(InitialAttestation.joinToken(server.joinToken(ID)))
+                .keyExport((credentials, key) -> {
+                    try {
+                        exported.add(credentials.wit());
+                        assertThat(key.publicJwk().thumbprint()).isEqualTo(cnfThumbprint(credentials));
+                        assertThat(WorkloadCredentials.of(credentials.wit(),
+                                io.wimse4j.core.key.WorkloadKeyPair.fromPrivateJwk(key.privateJwkJson(), null).signer()).subject())
+                                .isEqualTo(credentials.subject());
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                    throw new IllegalStateException("the export failed");
+                }).build()) {
+            WorkloadCredentials first = source.current();
+            assertThat(exported).containsExactly(first.wit());
+            clock.advance(Duration.ofSeconds(TTL * 2 / 3 + 1));
+            source.runDueAndWait();
+            WorkloadCredentials renewed = source.current();
+            assertThat(renewed.wit()).as("renewed despite the failing export").isNotEqualTo(first.wit());
+            assertThat(exported).containsExactly(first.wit(), renewed.wit());
+        }
+    }
+
+    @Test
     void theKeyAlgorithmIsConfigurable() throws Exception {
         server.register(ID, TTL, null, "join_token");
         try (IdentityServerCredentialSource source = source(InitialAttestation.joinToken(server.joinToken(ID)))
