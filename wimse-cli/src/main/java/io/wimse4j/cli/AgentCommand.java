@@ -164,7 +164,7 @@ final class AgentCommand implements Callable<Integer> {
                 try {
                     health = AgentHealth.start(healthPort, files, Clock.systemUTC());
                 } catch (IOException e) {
-                    throw CliException.usage("cannot serve --health-port " + healthPort + ": " + e.getMessage());
+                    throw CliException.usage("cannot serve --health-port " + healthPort + ": " + IoErrors.describe(e));
                 }
             }
             out.println("wimse agent: " + issuer.server + " -> WIT " + files.wit() + ", key " + files.witKey()
@@ -218,7 +218,7 @@ final class AgentCommand implements Callable<Integer> {
             try {
                 b.serverCaPem(issuer.serverCa);
             } catch (IOException | java.security.GeneralSecurityException e) {
-                throw CliException.usage("cannot use --server-ca: " + e.getMessage());
+                throw CliException.usage("cannot use --server-ca: " + IoErrors.describe(e));
             }
         }
         synchronized (self) { // the first WIC may arrive before build() returns
@@ -331,7 +331,7 @@ final class AgentCommand implements Callable<Integer> {
                 hook.fire(err);
                 return null;
             } catch (java.io.UncheckedIOException e) {
-                err.println("wimse agent: cannot write the credentials (retrying): " + e.getCause().getMessage());
+                err.println("wimse agent: cannot write the credentials (retrying): " + IoErrors.describe(e.getCause()));
                 err.flush();
                 return task;
             }

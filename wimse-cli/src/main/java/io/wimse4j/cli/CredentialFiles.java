@@ -73,7 +73,7 @@ record CredentialFiles(Path wit, Path witKey, Path wic, Path wicKey) {
         } catch (WimseException e) {
             return Optional.of("WIT: " + e.reason().name() + ": " + e.detail());
         } catch (IOException e) {
-            return Optional.of("WIT: cannot read " + e.getMessage());
+            return Optional.of("WIT: cannot read: " + IoErrors.describe(e));
         }
         if (wic != null) {
             try {

@@ -75,7 +75,7 @@ final class IssuerOptions {
         try {
             return TlsTrust.fromCaPem(serverCa);
         } catch (IOException | GeneralSecurityException e) {
-            throw CliException.usage("cannot use --server-ca: " + e.getMessage());
+            throw CliException.usage("cannot use --server-ca: " + IoErrors.describe(e));
         }
     }
 
@@ -98,11 +98,9 @@ final class IssuerOptions {
             return new CliException(WimseCli.REJECTED, what + " refused: " + e.getMessage());
         }
         if (cause instanceof IOException e) {
-            return CliException.usage("cannot reach the Identity Server: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return CliException.usage("cannot reach the Identity Server: " + IoErrors.describe(e));
         }
-        String detail = cause == null ? "no answer in time" : cause.getClass().getSimpleName()
-                + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        String detail = cause == null ? "no answer in time" : IoErrors.describe(cause);
         return new CliException(WimseCli.REJECTED, what + " failed: " + detail);
     }
 }

@@ -73,7 +73,7 @@ record RenewalHook(List<String> command, String signal, Path pidFile, Map<String
                 }
             });
         } catch (IOException e) {
-            report(log, "cannot run " + what + ": " + e.getMessage());
+            report(log, "cannot run " + what + ": " + IoErrors.describe(e));
         }
     }
 

@@ -82,7 +82,7 @@ final class WitFetchCommand implements Callable<Integer> {
         try {
             files.writeWit(first.credentials(), first.key());
         } catch (IOException e) {
-            throw CliException.usage("cannot write the WIT or key: " + e.getMessage());
+            throw CliException.usage("cannot write the WIT or key: " + IoErrors.describe(e));
         }
         spec.commandLine().getOut().println("issued " + credentials.subject() + " (expires " + credentials.expiresAt()
                 + "): WIT in " + witFile + ", key (rw-------) in " + keyFile);

@@ -94,7 +94,7 @@ class WitFetchCommandTest {
         Cli.Result unreachable = Cli.run("wit", "fetch", "--server", "http://127.0.0.1:1", "--insecure-http", "--join-token", "x",
                 "--wit-file", dir.resolve("w").toString(), "--key-file", dir.resolve("k").toString());
         assertThat(unreachable.exit()).as("allowed, but nobody listens").isEqualTo(WimseCli.USAGE);
-        assertThat(unreachable.err()).contains("cannot reach the Identity Server: ConnectException");
+        assertThat(unreachable.err()).contains("cannot reach the Identity Server: connection refused");
         try (var listing = Files.list(dir)) {
             assertThat(listing.toList()).isEmpty();
         }
