@@ -95,7 +95,7 @@ final class RegistrationsFile {
         if (digest == null) {
             lastDigest = null;
         }
-        LOG.error("registrations file {} is invalid, the last good registrations stay: {}", file, why);
+        LOG.error("the registrations file is invalid, the last good registrations stay: {}", why);
         audit.recordEvent(clock.instant(), EVENT, "invalid", why);
     }
 
