@@ -57,11 +57,17 @@ final class RegistrationsFile {
         this.clock = clock;
     }
 
-    /** Reconciles at start. @throws IllegalArgumentException when the file is missing or invalid */
+    /** Reconciles at start. @throws IOException when the file is missing, unreadable or invalid (the message says why) */
     synchronized void reconcileAtStart() throws IOException {
-        byte[] content = read();
-        lastDigest = digest(content);
-        apply(parse(content));
+        List<Registration> wanted;
+        try {
+            byte[] content = read();
+            lastDigest = digest(content);
+            wanted = parse(content);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        apply(wanted);
     }
 
     /** Reconciles when the content changed since the last look; never throws (errors are logged and audited). */
