@@ -300,7 +300,16 @@ public final class IdentityServer implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (scheduler != null) {
-            scheduler.shutdownNow();
+            // let a running maintenance round (a key or registrations write) finish rather than interrupt it
+            scheduler.shutdown();
+            try {
+                if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
+                    scheduler.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                scheduler.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
         }
         dropKubernetesKeys();
         registrationsFile = null;
