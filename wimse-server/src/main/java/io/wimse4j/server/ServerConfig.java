@@ -126,29 +126,13 @@ public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, Strin
                 throw new IllegalArgumentException("kubernetes-jwks-url must be an absolute https URL without user info");
             }
             if ("http".equalsIgnoreCase(u.getScheme())) {
-                if (!isLoopback(u.getHost())) {
+                if (!io.wimse4j.server.internal.Loopback.isLoopback(u.getHost())) {
                     throw new IllegalArgumentException("kubernetes-jwks-url must be https (http only to a loopback address,"
                             + " e.g. kubectl proxy or tests): " + u.getHost());
                 }
             } else if (!"https".equalsIgnoreCase(u.getScheme())) {
                 throw new IllegalArgumentException("kubernetes-jwks-url must be https");
             }
-        }
-    }
-
-    /** True for {@code localhost} and literal loopback addresses (never resolved through DNS). */
-    static boolean isLoopback(String host) {
-        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        if (h.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        if (!h.matches("[0-9.]+") && !h.contains(":")) {
-            return false; // a name: never resolved here
-        }
-        try {
-            return java.net.InetAddress.getByName(h).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
         }
     }
 
@@ -159,27 +143,7 @@ public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, Strin
      * @throws IllegalArgumentException when malformed or not loopback
      */
     public static java.net.InetSocketAddress parseAdminListen(String value) {
-        String v = value.trim();
-        int colon = v.lastIndexOf(':');
-        if (colon <= 0 || colon == v.length() - 1) {
-            throw new IllegalArgumentException("admin-listen must be HOST:PORT, e.g. 127.0.0.1:9443: " + value);
-        }
-        String host = v.substring(0, colon);
-        int port;
-        try {
-            port = Integer.parseInt(v.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("admin-listen: not a port: " + v.substring(colon + 1));
-        }
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("admin-listen: the port must be between 0 and 65535");
-        }
-        if (!isLoopback(host)) {
-            throw new IllegalArgumentException("admin-listen must be a loopback address (127.0.0.1, [::1] or localhost),"
-                    + " never " + host + ": the admin API is for the local operator only");
-        }
-        String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        return new java.net.InetSocketAddress(literal.equalsIgnoreCase("localhost") ? "127.0.0.1" : literal, port);
+        return io.wimse4j.server.internal.Loopback.parseAdminListen(value);
     }
 
     /**
