@@ -68,6 +68,23 @@ final class ServerCommand implements Callable<Integer> {
     private String k8sAudience;
     @Option(names = "--kubernetes-jwks-file", paramLabel = "<file>", description = "The cluster's JWKS.")
     private String k8sJwksFile;
+    @Option(names = "--kubernetes-jwks-url", paramLabel = "<url>",
+            description = "The cluster's JWKS URL (https; http only to loopback), fetched and refreshed; instead of --kubernetes-jwks-file.")
+    private String k8sJwksUrl;
+    @Option(names = "--kubernetes-ca-file", paramLabel = "<file>", description = "PEM CA the JWKS URL's TLS certificate chains to.")
+    private String k8sCaFile;
+    @Option(names = "--kubernetes-jwks-refresh", paramLabel = "<duration>", description = "How often the JWKS URL is fetched (default 5m).")
+    private String k8sJwksRefresh;
+    @Option(names = "--admin-listen", paramLabel = "<host:port>",
+            description = "Serve the admin API only on this loopback address (404 on the main port).")
+    private String adminListen;
+    @Option(names = "--audit-max-bytes", paramLabel = "N", description = "Rotate audit.log past this size (default 10485760; 0 = never).")
+    private String auditMaxBytes;
+    @Option(names = "--audit-keep", paramLabel = "N", description = "Rotated audit files kept (default 5).")
+    private String auditKeep;
+    @Option(names = "--registrations-file", paramLabel = "<file>",
+            description = "JSON file of declared registrations, reconciled at start and whenever it changes.")
+    private String registrationsFile;
     @Option(names = "--tls-cert", paramLabel = "<file>",
             description = "Serve TLS with this operator-provided certificate chain (PEM, leaf first) instead of the built-in CA's; with --tls-key.")
     private String tlsCert;
@@ -108,6 +125,13 @@ final class ServerCommand implements Callable<Integer> {
         flags.put("kubernetes-issuer", k8sIssuer);
         flags.put("kubernetes-audience", k8sAudience);
         flags.put("kubernetes-jwks-file", k8sJwksFile);
+        flags.put("kubernetes-jwks-url", k8sJwksUrl);
+        flags.put("kubernetes-ca-file", k8sCaFile);
+        flags.put("kubernetes-jwks-refresh", k8sJwksRefresh);
+        flags.put("admin-listen", adminListen);
+        flags.put("audit-max-bytes", auditMaxBytes);
+        flags.put("audit-keep", auditKeep);
+        flags.put("registrations-file", registrationsFile);
         flags.put("tls-cert", tlsCert);
         flags.put("tls-key", tlsKey);
         flags.put("insecure-http", insecureHttp ? "true" : null);
@@ -137,6 +161,9 @@ final class ServerCommand implements Callable<Integer> {
             out.println("JWKS:             " + server.baseUri() + "/.well-known/jwks.json");
             out.println("state directory:  " + server.stateDir());
             out.println("admin token file: " + server.adminTokenFile());
+            if (cfg.adminListen().isPresent()) {
+                out.println("admin API:        " + cfg.adminListen().get().getHostString() + ":" + server.adminPort() + " only");
+            }
             if (cfg.operatorTls().isPresent()) {
                 out.println("TLS certificate:  " + cfg.operatorTls().get().certificateChain()
                         + " (operator-provided: clients trust the operator's CA; no /ca.pem)");

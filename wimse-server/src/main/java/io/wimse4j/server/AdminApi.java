@@ -27,7 +27,9 @@ import java.util.Locale;
  * ({@link AdminToken}, compared in constant time); otherwise 401 {@code admin-unauthorized}.
  * Registrations outside the trust domain are refused ({@code identifier-outside-trust-domain}), and so
  * are identifiers that are not in canonical form (400 {@code malformed-request}, the detail naming the
- * rule; ID3-2: never normalized), wherever an {@code id} is given.
+ * rule; ID3-2: never normalized), wherever an {@code id} is given. A registration declared in the
+ * registrations file is listed with {@code "source":"file"} and cannot be deleted here (409
+ * {@code registration-exists}: remove it from the file).
  */
 final class AdminApi {
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
@@ -151,7 +153,13 @@ final class AdminApi {
     private Reply listRegistrations() {
         ObjectNode o = StrictJson.mapper().createObjectNode();
         ArrayNode arr = o.putArray("registrations");
-        registrations.all().forEach(r -> arr.add(RegistrationStore.toJson(r)));
+        registrations.all().forEach(r -> {
+            ObjectNode n = RegistrationStore.toJson(r);
+            if (registrations.isDeclared(r.id())) {
+                n.put("source", RegistrationStore.SOURCE_FILE);
+            }
+            arr.add(n);
+        });
         return Reply.json(200, o);
     }
 
@@ -162,6 +170,10 @@ final class AdminApi {
         WorkloadIdentifier id = identifier(idParam);
         if (registrations.find(id).isEmpty()) {
             throw Problem.of(Problem.Code.REGISTRATION_NOT_FOUND, id + " is not registered");
+        }
+        if (registrations.isDeclared(id)) {
+            throw Problem.of(Problem.Code.REGISTRATION_EXISTS, id + " is declared in the registrations file;"
+                    + " remove it there");
         }
         // revoke first: a failure leaves the registration in place, never its tokens without it
         int revoked = joinTokens.revokeAll(id);

@@ -23,6 +23,12 @@ import java.time.Instant;
  * {@value #UNATTESTED_PER_MINUTE} a minute: past that they are only counted, and the next line
  * written says how many were left out ({@code "result":"suppressed","count":N}). Issuances and
  * refusals of an attested identifier are always written. The metrics count every attempt.
+ *
+ * <p>Rotated by size ({@code audit-max-bytes}, {@code audit-keep}): a line that would take
+ * {@code audit.log} past the limit first moves it to {@code audit.log.1} (and {@code .1} to {@code .2}
+ * ..., the oldest beyond {@code audit-keep} deleted), all under the lock of the append, so a line is
+ * never split across files nor lost; renamed files stay owner-only. Operational events (the
+ * registrations file, see {@link #recordEvent}) are lines of their own: {@code {"time","event","result",...}}.
  */
 final class AuditLog {
     /** The audit file. */
@@ -33,12 +39,36 @@ final class AuditLog {
     static final int UNATTESTED_PER_MINUTE = 60;
 
     private final StateDir state;
+    private final long maxBytes;
+    private final int keep;
+    private final Object fileLock = new Object();
     private long window = Long.MIN_VALUE; // epoch minute of the current window; guarded by this
     private int writtenInWindow;          // unattested lines written in it
     private long suppressed;              // unattested lines left out since the last summary
 
+    /** An audit log never rotated. */
     AuditLog(StateDir state) {
+        this(state, 0, 1);
+    }
+
+    /** An audit log rotated past {@code maxBytes} (0 = never), keeping {@code keep} rotated files. */
+    AuditLog(StateDir state, long maxBytes, int keep) {
         this.state = state;
+        this.maxBytes = maxBytes;
+        this.keep = keep;
+    }
+
+    /**
+     * Records an operational event, e.g. {@code event} {@code registrations-file} with {@code result}
+     * {@code reconciled} or {@code invalid}; {@code detail} (may be null) must hold no secret.
+     */
+    void recordEvent(Instant time, String event, String result, String detail) {
+        ObjectNode o = StrictJson.mapper().createObjectNode();
+        o.put("time", time.toString()).put("event", event).put("result", result);
+        if (detail != null) {
+            o.put("detail", detail);
+        }
+        write(o);
     }
 
     /**
@@ -113,10 +143,42 @@ final class AuditLog {
             throw new IllegalStateException(e);
         }
         LOG.info(line);
-        try {
-            state.appendLine(FILE, line);
-        } catch (IOException e) {
-            LOG.error("cannot append to the audit log: {}", e.toString());
+        synchronized (fileLock) {
+            try {
+                rotateFor(line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1L);
+            } catch (IOException e) {
+                LOG.error("cannot rotate the audit log (the line goes to the current file): {}", e.toString());
+            }
+            try {
+                state.appendLine(FILE, line);
+            } catch (IOException e) {
+                LOG.error("cannot append to the audit log: {}", e.toString());
+            }
         }
+    }
+
+    /** Rotates when {@code audit.log} holds lines and {@code next} more bytes would take it past the limit. */
+    private void rotateFor(long next) throws IOException {
+        if (maxBytes <= 0) {
+            return;
+        }
+        java.nio.file.Path current = state.file(FILE);
+        long size;
+        try {
+            size = java.nio.file.Files.size(current);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return;
+        }
+        if (size == 0 || size + next <= maxBytes) {
+            return;
+        }
+        java.nio.file.Files.deleteIfExists(state.file(FILE + "." + keep));
+        for (int i = keep - 1; i >= 1; i--) {
+            java.nio.file.Path from = state.file(FILE + "." + i);
+            if (java.nio.file.Files.exists(from)) {
+                java.nio.file.Files.move(from, state.file(FILE + "." + (i + 1)), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+        java.nio.file.Files.move(current, state.file(FILE + ".1"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 }

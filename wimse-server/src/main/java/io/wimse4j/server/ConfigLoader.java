@@ -27,7 +27,9 @@ import java.util.Set;
  * {@code key-alg}, {@code default-wit-ttl}, {@code max-wit-ttl}, {@code jwks-max-age},
  * {@code publish-ahead}, {@code rotate-every}, {@code dns-names} (comma-separated),
  * {@code insecure-http}, {@code leeway}, {@code kubernetes-issuer}, {@code kubernetes-audience},
- * {@code kubernetes-jwks-file}, {@code max-concurrent-issuances}, {@code wic-ttl}, {@code tls-cert} and
+ * {@code kubernetes-jwks-file} or {@code kubernetes-jwks-url} (exactly one; with the URL optionally
+ * {@code kubernetes-ca-file} and {@code kubernetes-jwks-refresh}), {@code admin-listen} ({@code HOST:PORT},
+ * loopback only), {@code audit-max-bytes}, {@code audit-keep}, {@code registrations-file}, {@code max-concurrent-issuances}, {@code wic-ttl}, {@code tls-cert} and
  * {@code tls-key} (an operator-provided certificate chain and key, PEM files, both or neither). Durations: {@code 90s}, {@code 10m}, {@code 1h}, {@code 2d}, ISO-8601
  * ({@code PT1H}) or plain seconds. Unknown keys are refused (a typo must not silently fall back to
  * a default).
@@ -37,7 +39,8 @@ public final class ConfigLoader {
     public static final Set<String> KEYS = Set.of("trust-domain", "base-uri", "bind", "port", "state-dir", "key-alg",
             "default-wit-ttl", "max-wit-ttl", "jwks-max-age", "publish-ahead", "rotate-every", "dns-names",
             "insecure-http", "leeway", "kubernetes-issuer", "kubernetes-audience", "kubernetes-jwks-file",
-            "max-concurrent-issuances", "wic-ttl", "tls-cert", "tls-key");
+            "max-concurrent-issuances", "wic-ttl", "tls-cert", "tls-key", "kubernetes-jwks-url", "kubernetes-ca-file",
+            "kubernetes-jwks-refresh", "admin-listen", "audit-max-bytes", "audit-keep", "registrations-file");
     /** Prefix of the environment variables. */
     public static final String ENV_PREFIX = "WIMSE_SERVER_";
 
@@ -127,14 +130,18 @@ public final class ConfigLoader {
         if (m.containsKey("insecure-http")) {
             b.insecureHttp(parseBoolean(m.get("insecure-http"), "insecure-http"));
         }
-        String issuer = m.get("kubernetes-issuer");
-        String audience = m.get("kubernetes-audience");
-        String jwks = m.get("kubernetes-jwks-file");
-        if (issuer != null || audience != null || jwks != null) {
-            if (issuer == null || audience == null || jwks == null) {
-                throw new IllegalArgumentException("kubernetes-issuer, kubernetes-audience and kubernetes-jwks-file go together");
-            }
-            b.kubernetes(new ServerConfig.KubernetesSettings(issuer, audience, Path.of(jwks)));
+        kubernetes(m, b);
+        if (m.containsKey("admin-listen")) {
+            b.adminListen(ServerConfig.parseAdminListen(m.get("admin-listen")));
+        }
+        if (m.containsKey("audit-max-bytes")) {
+            b.auditMaxBytes(parseLong(m.get("audit-max-bytes"), "audit-max-bytes"));
+        }
+        if (m.containsKey("audit-keep")) {
+            b.auditKeep(parseInt(m.get("audit-keep"), "audit-keep"));
+        }
+        if (m.containsKey("registrations-file") && !m.get("registrations-file").isEmpty()) {
+            b.registrationsFile(Path.of(m.get("registrations-file")));
         }
         String tlsCert = m.get("tls-cert");
         String tlsKey = m.get("tls-key");
@@ -145,6 +152,45 @@ public final class ConfigLoader {
             b.tlsCertificate(Path.of(tlsCert), Path.of(tlsKey));
         }
         return b.build();
+    }
+
+    private static void kubernetes(Map<String, String> m, ServerConfig.Builder b) {
+        String issuer = m.get("kubernetes-issuer");
+        String audience = m.get("kubernetes-audience");
+        String jwks = m.get("kubernetes-jwks-file");
+        String url = m.get("kubernetes-jwks-url");
+        String ca = m.get("kubernetes-ca-file");
+        String refresh = m.get("kubernetes-jwks-refresh");
+        if (issuer == null && audience == null && jwks == null && url == null && ca == null && refresh == null) {
+            return;
+        }
+        if (issuer == null || audience == null || (jwks == null) == (url == null)) {
+            throw new IllegalArgumentException("kubernetes-issuer, kubernetes-audience and exactly one of"
+                    + " kubernetes-jwks-file and kubernetes-jwks-url go together");
+        }
+        if (jwks != null) {
+            if (ca != null || refresh != null) {
+                throw new IllegalArgumentException("kubernetes-ca-file and kubernetes-jwks-refresh go with kubernetes-jwks-url");
+            }
+            b.kubernetes(new ServerConfig.KubernetesSettings(issuer, audience, Path.of(jwks)));
+            return;
+        }
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("kubernetes-jwks-url: not a URL: " + e.getMessage());
+        }
+        b.kubernetes(ServerConfig.KubernetesSettings.fromUrl(issuer, audience, uri, ca == null ? null : Path.of(ca),
+                refresh == null ? null : parseDuration(refresh, "kubernetes-jwks-refresh")));
+    }
+
+    private static long parseLong(String v, String what) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + ": not a number: " + v);
+        }
     }
 
     private static void durationIfSet(Map<String, String> m, String key, java.util.function.Consumer<Duration> set) {

@@ -4,9 +4,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.wimse4j.core.replay.InMemoryReplayCache;
 import io.wimse4j.core.replay.ReplayCache;
-import io.wimse4j.server.attest.KubernetesIdentity;
-import io.wimse4j.server.attest.KubernetesTokenVerifier;
-import io.wimse4j.server.attest.ServiceAccountIdentity;
 import io.wimse4j.server.attest.ServiceAccountTokenVerifier;
 import io.wimse4j.server.internal.JoinTokenStore;
 import io.wimse4j.server.internal.KeyRing;
@@ -15,20 +12,14 @@ import io.wimse4j.server.internal.ServerTls;
 import io.wimse4j.server.internal.StateDir;
 import io.wimse4j.server.internal.WorkloadCa;
 import io.wimse4j.x509.WicIssuer;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -62,6 +53,9 @@ public final class IdentityServer implements AutoCloseable {
     private AdminToken adminToken;
     private URI baseUri;
     private int port;
+    private int adminPort = -1;
+    private volatile RegistrationsFile registrationsFile;
+    private Optional<KubernetesKeys> kubernetesKeys = Optional.empty();
     private ServerTls tls;
     private WorkloadCa.Authorities workloadCa;
 
@@ -70,31 +64,6 @@ public final class IdentityServer implements AutoCloseable {
         this.clock = b.clock;
         this.kubernetes = Optional.ofNullable(b.kubernetes);
         this.signingKeys = Optional.ofNullable(b.signingKeys);
-    }
-
-    /**
-     * The {@code kubernetes} attestation's verifier built from the configuration: the cluster's JWKS
-     * file (read once, at start), issuer and audience, checked by {@link KubernetesTokenVerifier}.
-     */
-    static ServiceAccountTokenVerifier kubernetesVerifier(ServerConfig.KubernetesSettings settings, Clock clock,
-                                                          java.time.Duration leeway) throws java.io.IOException {
-        String jwks;
-        try {
-            jwks = java.nio.file.Files.readString(settings.jwksFile());
-        } catch (java.io.IOException e) {
-            throw new java.io.IOException("cannot read the Kubernetes JWKS file " + settings.jwksFile(), e);
-        }
-        KubernetesTokenVerifier verifier = KubernetesTokenVerifier.builder()
-                .issuer(settings.issuer())
-                .audience(settings.audience())
-                .jwks(jwks)
-                .clock(clock)
-                .leeway(leeway)
-                .build();
-        return jwt -> {
-            KubernetesIdentity id = verifier.verify(jwt);
-            return new ServiceAccountIdentity(id.namespace(), id.serviceAccount());
-        };
     }
 
     /** A builder for a server with {@code config}. */
@@ -108,7 +77,8 @@ public final class IdentityServer implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         if (config.kubernetes().isPresent() && kubernetes.isEmpty()) {
-            kubernetes = Optional.of(kubernetesVerifier(config.kubernetes().get(), clock, config.leeway()));
+            kubernetesKeys = Optional.of(KubernetesKeys.start(config.kubernetes().get(), clock, config.leeway()));
+            kubernetes = Optional.of(kubernetesKeys.get());
         }
         state = StateDir.open(config.stateDir());
         stateLock = state.lockExclusively();
@@ -124,6 +94,7 @@ public final class IdentityServer implements AutoCloseable {
                 jetty = null;
             }
             releaseStateLock();
+            dropKubernetesKeys();
             throw e;
         }
         return this;
@@ -150,35 +121,27 @@ public final class IdentityServer implements AutoCloseable {
                 workloadCa::certificates, clock);
         RegistrationStore registrations = RegistrationStore.open(state, clock);
         JoinTokenStore joinTokens = JoinTokenStore.open(state, clock);
+        AuditLog audit = new AuditLog(state, config.auditMaxBytes(), config.auditKeep());
+        if (config.registrationsFile().isPresent()) {
+            RegistrationsFile declared = new RegistrationsFile(config.registrationsFile().get(), config.trustDomain(),
+                    registrations, joinTokens, audit, clock);
+            declared.reconcileAtStart();
+            registrationsFile = declared;
+        }
         tls = ServerTls.bootstrap(state, config, clock);
 
         QueuedThreadPool pool = new QueuedThreadPool(64, 4);
         pool.setName("wimse-server");
         pool.setDaemon(true);
         Server server = new Server(pool);
-        ServerConnector connector;
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
         if (config.insecureHttp()) {
             LOG.warn("serving plain HTTP (--insecure-http): for tests and demos only");
-            connector = new ServerConnector(server, new HttpConnectionFactory(http));
-        } else {
-            SslContextFactory.Server ssl = new SslContextFactory.Server();
-            ssl.setSslContext(sslContext(tls, workloadCa));
-            // a client certificate is asked for, never required: the current WIC of a renewal over
-            // mutual TLS, validated by the 'wic' attestation method (DeferredClientTrust)
-            ssl.setWantClientAuth(true);
-            ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
-            SecureRequestCustomizer src = new SecureRequestCustomizer();
-            src.setSniHostCheck(false);
-            http.addCustomizer(src);
-            connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
         }
-        connector.setHost(config.bind());
-        connector.setPort(config.port());
-        server.addConnector(connector);
-        connector.open();
+        ServerConnector connector = Listeners.openMain(server, config, tls, workloadCa);
         port = connector.getLocalPort();
+        if (config.adminListen().isPresent()) {
+            adminPort = Listeners.openAdmin(server, config, tls, workloadCa, config.adminListen().get()).getLocalPort();
+        }
         baseUri = config.baseUri().orElse(URI.create((config.insecureHttp() ? "http" : "https") + "://localhost:" + port));
         String base = baseUri.toString().endsWith("/") ? baseUri.toString().substring(0, baseUri.toString().length() - 1)
                 : baseUri.toString();
@@ -187,7 +150,6 @@ public final class IdentityServer implements AutoCloseable {
         ReplayCache replay = InMemoryReplayCache.builder().clock(clock).build();
         List<Attestor> attestors = IssuanceService.attestors(config, base + "/v1/wit", keys, registrations, joinTokens,
                 kubernetes, replay, workloadCa::certificates, clock);
-        AuditLog audit = new AuditLog(state);
         IssuanceService issuance = new IssuanceService(config, base, keys, registrations, attestors, replay,
                 audit, metrics, clock);
         List<Attestor> wicAttestors = IssuanceService.attestors(config, ServerHandler.wicAudience(base + "/v1/wit"), keys,
@@ -195,7 +157,8 @@ public final class IdentityServer implements AutoCloseable {
         WicIssuanceService wics = new WicIssuanceService(workloadCa, config.trustDomain(), registrations, wicAttestors, audit, metrics, clock);
         AdminApi admin = new AdminApi(adminToken, config.trustDomain(), registrations, joinTokens, keys, workloadCa);
         server.setHandler(new ServerHandler(issuance, wics, workloadCa::bundlePem, admin, keys, tls.caPem(), metrics,
-                config.jwksMaxAge().toSeconds(), config.maxConcurrentIssuances()));
+                config.jwksMaxAge().toSeconds(), config.maxConcurrentIssuances(),
+                new Readiness(keys, state, kubernetesKeys), config.adminListen().isPresent()));
         server.start();
         jetty = server;
 
@@ -207,6 +170,17 @@ public final class IdentityServer implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::maintain, 1, 1, TimeUnit.SECONDS);
         LOG.info("Identity Server for {} listening on {}:{} ({}), base URI {}", config.trustDomain(), config.bind(), port,
                 config.insecureHttp() ? "HTTP" : "HTTPS", baseUri);
+        config.adminListen().ifPresent(a -> LOG.info("admin API on its own listener {}:{} only",
+                a.getHostString(), adminPort));
+    }
+
+    /** Stops the JWKS refresh of keys this server built from its configuration (a restart builds them again). */
+    private void dropKubernetesKeys() {
+        if (kubernetesKeys.isPresent()) {
+            kubernetesKeys.get().close();
+            kubernetesKeys = Optional.empty();
+            kubernetes = Optional.empty();
+        }
     }
 
     private void releaseStateLock() {
@@ -226,29 +200,10 @@ public final class IdentityServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("key maintenance failed: {}", e.toString());
         }
-    }
-
-    /** The HTTPS context: the server's TLS certificate, and client certificates deferred to the {@code wic} method. */
-    private static javax.net.ssl.SSLContext sslContext(ServerTls tls, WorkloadCa.Authorities workloadCa)
-            throws java.security.GeneralSecurityException, java.io.IOException {
-        char[] password = randomPassword();
-        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
-                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(tls.keyStore(password), password);
-        java.util.Arrays.fill(password, '\0');
-        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), new javax.net.ssl.TrustManager[] {
-            new io.wimse4j.server.internal.DeferredClientTrust(workloadCa::certificates)}, new SecureRandom());
-        return context;
-    }
-
-    private static char[] randomPassword() {
-        SecureRandom r = new SecureRandom();
-        char[] c = new char[24];
-        for (int i = 0; i < c.length; i++) {
-            c[i] = (char) ('a' + r.nextInt(26));
+        RegistrationsFile declared = registrationsFile;
+        if (declared != null) {
+            declared.poll();
         }
-        return c;
     }
 
     /** The external base URI (configured, or {@code https://localhost:<port>}). */
@@ -260,6 +215,19 @@ public final class IdentityServer implements AutoCloseable {
     public int port() {
         requireStarted(baseUri);
         return port;
+    }
+
+    /**
+     * The bound port of the admin API's own listener ({@code admin-listen}).
+     *
+     * @throws IllegalStateException when the server is not started or the admin API is on the main port
+     */
+    public int adminPort() {
+        requireStarted(baseUri);
+        if (adminPort < 0) {
+            throw new IllegalStateException("the admin API has no listener of its own (admin-listen is not set)");
+        }
+        return adminPort;
     }
 
     /**
@@ -332,8 +300,19 @@ public final class IdentityServer implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (scheduler != null) {
-            scheduler.shutdownNow();
+            // let a running maintenance round (a key or registrations write) finish rather than interrupt it
+            scheduler.shutdown();
+            try {
+                if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
+                    scheduler.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                scheduler.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
         }
+        dropKubernetesKeys();
+        registrationsFile = null;
         if (jetty != null) {
             try {
                 jetty.stop();

@@ -42,12 +42,24 @@ import java.util.Set;
  *                       1 hour by default, at most {@link #MAX_WIC_TTL}; cut to the workload CA's notAfter
  * @param operatorTls    an operator-provided certificate chain and key for the server's own TLS, instead of the
  *                       certificate of its built-in CA; empty by default (not with {@code insecureHttp})
+ * @param adminListen    a separate loopback listener for the admin API ({@code admin-listen}); when set, the admin
+ *                       endpoints are served there only (404 on the main port); empty by default
+ * @param auditMaxBytes  the size past which {@code audit.log} is rotated to {@code audit.log.1} (default 10 MiB; 0 =
+ *                       never rotated)
+ * @param auditKeep      how many rotated audit files are kept ({@code audit.log.1} .. {@code audit.log.N}, default 5)
+ * @param registrationsFile a JSON file of declared registrations, reconciled at start and when it changes; empty by
+ *                       default
  */
 public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, String bind, int port, Path stateDir,
                            JwsAlgorithm keyAlgorithm, Duration defaultWitTtl, Duration maxWitTtl, Duration jwksMaxAge,
                            Duration publishAhead, Optional<Duration> rotateEvery, List<String> dnsNames,
                            boolean insecureHttp, Duration leeway, Optional<KubernetesSettings> kubernetes,
-                           int maxConcurrentIssuances, Duration wicTtl, Optional<OperatorTls> operatorTls) {
+                           int maxConcurrentIssuances, Duration wicTtl, Optional<OperatorTls> operatorTls,
+                           Optional<java.net.InetSocketAddress> adminListen, long auditMaxBytes, int auditKeep,
+                           Optional<Path> registrationsFile) {
+
+    /** The default size past which the audit log is rotated: 10 MiB. */
+    public static final long DEFAULT_AUDIT_MAX_BYTES = 10L * 1024 * 1024;
 
     /** Largest request body of {@code POST /v1/wit} and the admin API, enforced before parsing. */
     public static final int MAX_BODY_BYTES = 16 * 1024;
@@ -62,18 +74,76 @@ public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, Strin
     /**
      * Where Kubernetes projected service-account tokens are checked.
      *
-     * @param issuer   the cluster's token issuer ({@code iss})
-     * @param audience the audience the tokens must carry
-     * @param jwksFile the cluster's JWKS (public keys)
+     * @param issuer      the cluster's token issuer ({@code iss})
+     * @param audience    the audience the tokens must carry
+     * @param jwksFile    the cluster's JWKS (public keys) as a file, read once at start (tests, air-gapped use)
+     * @param jwksUrl     the cluster's JWKS URL (e.g. {@code https://<api-server>/openid/v1/jwks}), fetched at start
+     *                    and refreshed; {@code https} only, {@code http} only to a loopback address
+     * @param caFile      the PEM CA certificate(s) the JWKS URL's TLS certificate must chain to (default: the JDK's)
+     * @param jwksRefresh how often the JWKS URL is fetched again (default 5 minutes; a token with an unknown
+     *                    {@code kid} triggers an early fetch, at most once per 10 seconds)
      */
-    public record KubernetesSettings(String issuer, String audience, Path jwksFile) {
-        /** Validates the parts. */
+    public record KubernetesSettings(String issuer, String audience, Optional<Path> jwksFile, Optional<URI> jwksUrl,
+                                     Optional<Path> caFile, Duration jwksRefresh) {
+        /** The default time between two fetches of the JWKS URL. */
+        public static final Duration DEFAULT_JWKS_REFRESH = Duration.ofMinutes(5);
+
+        /** Settings with the JWKS from a file, read once at start. */
+        public KubernetesSettings(String issuer, String audience, Path jwksFile) {
+            this(issuer, audience, Optional.of(Objects.requireNonNull(jwksFile, "jwksFile")), Optional.empty(),
+                    Optional.empty(), DEFAULT_JWKS_REFRESH);
+        }
+
+        /** Settings with the JWKS fetched from {@code jwksUrl} (trusting {@code caFile}, may be null) and refreshed. */
+        public static KubernetesSettings fromUrl(String issuer, String audience, URI jwksUrl, Path caFile, Duration refresh) {
+            return new KubernetesSettings(issuer, audience, Optional.empty(), Optional.of(jwksUrl),
+                    Optional.ofNullable(caFile), refresh == null ? DEFAULT_JWKS_REFRESH : refresh);
+        }
+
+        /** Validates the parts: exactly one of the JWKS file and URL. */
         public KubernetesSettings {
             if (issuer == null || issuer.isBlank() || audience == null || audience.isBlank()) {
                 throw new IllegalArgumentException("kubernetes issuer and audience are required");
             }
             Objects.requireNonNull(jwksFile, "jwksFile");
+            Objects.requireNonNull(jwksUrl, "jwksUrl");
+            Objects.requireNonNull(caFile, "caFile");
+            Objects.requireNonNull(jwksRefresh, "jwksRefresh");
+            if (jwksFile.isPresent() == jwksUrl.isPresent()) {
+                throw new IllegalArgumentException("exactly one of kubernetes-jwks-file and kubernetes-jwks-url is required");
+            }
+            if (caFile.isPresent() && jwksUrl.isEmpty()) {
+                throw new IllegalArgumentException("kubernetes-ca-file goes with kubernetes-jwks-url");
+            }
+            jwksUrl.ifPresent(KubernetesSettings::checkUrl);
+            if (jwksRefresh.compareTo(Duration.ofSeconds(1)) < 0 || jwksRefresh.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("kubernetes-jwks-refresh must be between 1 second and 1 day");
+            }
         }
+
+        private static void checkUrl(URI u) {
+            if (!u.isAbsolute() || u.getHost() == null || u.getRawUserInfo() != null || u.getRawFragment() != null) {
+                throw new IllegalArgumentException("kubernetes-jwks-url must be an absolute https URL without user info");
+            }
+            if ("http".equalsIgnoreCase(u.getScheme())) {
+                if (!io.wimse4j.server.internal.Loopback.isLoopback(u.getHost())) {
+                    throw new IllegalArgumentException("kubernetes-jwks-url must be https (http only to a loopback address,"
+                            + " e.g. kubectl proxy or tests): " + u.getHost());
+                }
+            } else if (!"https".equalsIgnoreCase(u.getScheme())) {
+                throw new IllegalArgumentException("kubernetes-jwks-url must be https");
+            }
+        }
+    }
+
+    /**
+     * Parses {@code admin-listen}: {@code HOST:PORT} with a loopback host ({@code 127.0.0.1}, {@code [::1]},
+     * {@code localhost}); port 0 picks a free port.
+     *
+     * @throws IllegalArgumentException when malformed or not loopback
+     */
+    public static java.net.InetSocketAddress parseAdminListen(String value) {
+        return io.wimse4j.server.internal.Loopback.parseAdminListen(value);
     }
 
     /**
@@ -104,6 +174,19 @@ public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, Strin
         Objects.requireNonNull(rotateEvery, "rotateEvery");
         Objects.requireNonNull(kubernetes, "kubernetes");
         Objects.requireNonNull(operatorTls, "operatorTls");
+        Objects.requireNonNull(adminListen, "adminListen");
+        Objects.requireNonNull(registrationsFile, "registrationsFile");
+        adminListen.ifPresent(a -> {
+            if (a.getAddress() == null || !a.getAddress().isLoopbackAddress()) {
+                throw new IllegalArgumentException("admin-listen must be a loopback address, never " + a.getHostString());
+            }
+        });
+        if (auditMaxBytes != 0 && auditMaxBytes < 4096) {
+            throw new IllegalArgumentException("audit-max-bytes must be 0 (never rotate) or at least 4096");
+        }
+        if (auditKeep < 1 || auditKeep > 100) {
+            throw new IllegalArgumentException("audit-keep must be between 1 and 100");
+        }
         if (operatorTls.isPresent() && insecureHttp) {
             throw new IllegalArgumentException("tls-cert and tls-key are for HTTPS; they cannot go with insecure-http");
         }
@@ -200,6 +283,10 @@ public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, Strin
         private int maxConcurrentIssuances = 32;
         private Duration wicTtl = Duration.ofHours(1);
         private OperatorTls operatorTls;
+        private java.net.InetSocketAddress adminListen;
+        private long auditMaxBytes = DEFAULT_AUDIT_MAX_BYTES;
+        private int auditKeep = 5;
+        private Path registrationsFile;
 
         private Builder(TrustDomain trustDomain) {
             this.trustDomain = Objects.requireNonNull(trustDomain, "trustDomain");
@@ -316,12 +403,40 @@ public record ServerConfig(TrustDomain trustDomain, Optional<URI> baseUri, Strin
             return this;
         }
 
+        /**
+         * Serve the admin API on its own listener at this loopback address only (default: on the main port).
+         * Use {@link ServerConfig#parseAdminListen} for {@code HOST:PORT}.
+         */
+        public Builder adminListen(java.net.InetSocketAddress address) {
+            this.adminListen = address;
+            return this;
+        }
+
+        /** Rotate {@code audit.log} past this size (default 10 MiB; 0 = never). */
+        public Builder auditMaxBytes(long max) {
+            this.auditMaxBytes = max;
+            return this;
+        }
+
+        /** Rotated audit files kept (default 5). */
+        public Builder auditKeep(int keep) {
+            this.auditKeep = keep;
+            return this;
+        }
+
+        /** Declared registrations, reconciled at start and whenever the file changes (default: none). */
+        public Builder registrationsFile(Path file) {
+            this.registrationsFile = file;
+            return this;
+        }
+
         /** Builds and validates the configuration. */
         public ServerConfig build() {
             return new ServerConfig(trustDomain, Optional.ofNullable(baseUri), bind, port, stateDir, keyAlgorithm,
                     defaultWitTtl, maxWitTtl, jwksMaxAge, publishAhead != null ? publishAhead : jwksMaxAge,
                     Optional.ofNullable(rotateEvery), dnsNames, insecureHttp, leeway, Optional.ofNullable(kubernetes),
-                    maxConcurrentIssuances, wicTtl, Optional.ofNullable(operatorTls));
+                    maxConcurrentIssuances, wicTtl, Optional.ofNullable(operatorTls), Optional.ofNullable(adminListen),
+                    auditMaxBytes, auditKeep, Optional.ofNullable(registrationsFile));
         }
     }
 }

@@ -46,9 +46,18 @@ final class ServerHandler extends Handler.Abstract {
     private final URI wicUri;
     /** Load shedding: issuances handled at once; one more gets 503 {@code server-busy} at once. */
     private final java.util.concurrent.Semaphore issuancePermits;
+    private final Readiness readiness;
+    /** True when the admin API has its own listener: then only there, and nothing else there. */
+    private final boolean adminSeparate;
+
+    /** The name of the admin API's own connector ({@code admin-listen}). */
+    static final String ADMIN_CONNECTOR = "admin";
 
     ServerHandler(IssuanceService issuance, WicIssuanceService wics, java.util.function.Supplier<String> x509BundlePem, AdminApi admin, KeyRing keys,
-                  String caPem, PrometheusMeterRegistry metrics, long jwksMaxAgeSeconds, int maxConcurrentIssuances) {
+                  String caPem, PrometheusMeterRegistry metrics, long jwksMaxAgeSeconds, int maxConcurrentIssuances,
+                  Readiness readiness, boolean adminSeparate) {
+        this.readiness = readiness;
+        this.adminSeparate = adminSeparate;
         this.wics = wics;
         this.x509BundlePem = x509BundlePem;
         this.issuancePermits = new java.util.concurrent.Semaphore(maxConcurrentIssuances);
@@ -102,6 +111,13 @@ final class ServerHandler extends Handler.Abstract {
     private Reply route(Request request) throws Problem, IOException {
         String path = Request.getPathInContext(request);
         String method = request.getMethod();
+        if (adminSeparate) {
+            boolean onAdmin = ADMIN_CONNECTOR.equals(request.getConnectionMetaData().getConnector().getName());
+            if (onAdmin != path.startsWith("/admin/")) {
+                // the admin API only on its own listener, and only the admin API there
+                throw Problem.of(Problem.Code.NOT_FOUND, "no such resource");
+            }
+        }
         switch (path) {
             case "/.well-known/jwks.json" -> {
                 requireGet(method);
@@ -134,6 +150,10 @@ final class ServerHandler extends Handler.Abstract {
             case "/healthz" -> {
                 requireGet(method);
                 return Reply.json(200, StrictJson.mapper().createObjectNode().put("status", "ok"));
+            }
+            case "/readyz" -> {
+                requireGet(method);
+                return readiness.probe();
             }
             case "/metrics" -> {
                 requireGet(method);

@@ -37,11 +37,16 @@ public final class RegistrationStore {
     /** The file holding the registrations. */
     public static final String FILE = "registrations.json";
     private static final String REGISTERED_AT = "registered_at";
+    private static final String SOURCE = "source";
+    /** The {@code source} of a registration declared in the registrations file. */
+    public static final String SOURCE_FILE = "file";
 
     private final StateDir state;
     private final Clock clock;
     private final Map<String, Registration> byId = new LinkedHashMap<>();
     private final Map<String, Instant> registeredAt = new HashMap<>();
+    /** Identifiers declared in the registrations file; the others came through the admin API. */
+    private final Set<String> declared = new java.util.HashSet<>();
 
     private RegistrationStore(StateDir state, Clock clock) {
         this.state = state;
@@ -57,6 +62,7 @@ public final class RegistrationStore {
                 for (JsonNode n : StrictJson.parseObject(bytes.get(), FILE).withArray("registrations")) {
                     ObjectNode copy = ((ObjectNode) n).deepCopy();
                     JsonNode at = copy.remove(REGISTERED_AT);
+                    JsonNode source = copy.remove(SOURCE);
                     Registration r;
                     try {
                         r = fromJson(copy);
@@ -66,6 +72,9 @@ public final class RegistrationStore {
                         continue;
                     }
                     store.byId.put(r.id().value(), r);
+                    if (source != null && SOURCE_FILE.equals(source.asText())) {
+                        store.declared.add(r.id().value());
+                    }
                     // files written before registration times were kept: as old as possible
                     store.registeredAt.put(r.id().value(), at == null ? Instant.EPOCH : Instant.ofEpochSecond(at.longValue()));
                 }
@@ -104,13 +113,105 @@ public final class RegistrationStore {
         if (old == null) {
             return false;
         }
+        boolean wasDeclared = declared.remove(id.value());
         try {
             persist();
         } catch (IOException e) {
             byId.put(id.value(), old);
+            if (wasDeclared) {
+                declared.add(id.value());
+            }
             throw e;
         }
         return true;
+    }
+
+    /** True when the registration of {@code id} was declared in the registrations file. */
+    public synchronized boolean isDeclared(WorkloadIdentifier id) {
+        return declared.contains(id.value());
+    }
+
+    /**
+     * What {@link #reconcile} did.
+     *
+     * @param added   identifiers newly registered from the file
+     * @param updated identifiers whose declared registration changed
+     * @param removed identifiers declared before and no more, deregistered
+     * @param skipped why declared registrations were left out (an identifier or service account already
+     *                registered through the admin API)
+     */
+    public record Reconciled(List<String> added, List<String> updated, List<String> removed, List<String> skipped) {
+        /** True when nothing changed. */
+        public boolean unchanged() {
+            return added.isEmpty() && updated.isEmpty() && removed.isEmpty();
+        }
+    }
+
+    /**
+     * Makes the registrations declared in the file exactly {@code wanted}: new ones added, changed ones
+     * replaced (keeping their registration time), ones declared before and absent now removed; a
+     * registration made through the admin API is never touched, and a declared one that collides with it
+     * (same identifier, or same service account) is skipped. One atomic write of the state file; on failure
+     * nothing changes.
+     */
+    public synchronized Reconciled reconcile(List<Registration> wanted) throws IOException {
+        Map<String, Registration> oldById = new LinkedHashMap<>(byId);
+        Map<String, Instant> oldAt = new HashMap<>(registeredAt);
+        Set<String> oldDeclared = new java.util.HashSet<>(declared);
+        List<String> added = new ArrayList<>();
+        List<String> updated = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        Set<String> wantedIds = new java.util.HashSet<>();
+        wanted.forEach(r -> wantedIds.add(r.id().value()));
+        for (String id : List.copyOf(declared)) {
+            if (!wantedIds.contains(id)) {
+                byId.remove(id);
+                registeredAt.remove(id);
+                declared.remove(id);
+                removed.add(id);
+            }
+        }
+        Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
+        for (Registration r : wanted) {
+            String id = r.id().value();
+            Registration existing = byId.get(id);
+            if (existing != null && !declared.contains(id)) {
+                skipped.add(id + ": registered through the admin API, left alone");
+                continue;
+            }
+            if (r.kubernetes().isPresent()) {
+                Optional<Registration> holder = findByServiceAccount(r.kubernetes().get());
+                if (holder.isPresent() && !holder.get().id().equals(r.id())) {
+                    skipped.add(id + ": its service account is already mapped to " + holder.get().id());
+                    continue;
+                }
+            }
+            if (existing == null) {
+                byId.put(id, r);
+                registeredAt.put(id, now);
+                declared.add(id);
+                added.add(id);
+            } else if (!existing.equals(r)) {
+                byId.put(id, r);
+                updated.add(id);
+            }
+        }
+        Reconciled result = new Reconciled(List.copyOf(added), List.copyOf(updated), List.copyOf(removed), List.copyOf(skipped));
+        if (!result.unchanged()) {
+            try {
+                persist();
+            } catch (IOException e) {
+                byId.clear();
+                byId.putAll(oldById);
+                registeredAt.clear();
+                registeredAt.putAll(oldAt);
+                declared.clear();
+                declared.addAll(oldDeclared);
+                throw e;
+            }
+        }
+        return result;
     }
 
     /** When the current registration of {@code id} was made (whole seconds), empty when none. */
@@ -139,8 +240,13 @@ public final class RegistrationStore {
     private void persist() throws IOException {
         ObjectNode root = StrictJson.mapper().createObjectNode();
         ArrayNode arr = root.putArray("registrations");
-        byId.values().forEach(r -> arr.add(toJson(r).put(REGISTERED_AT,
-                registeredAt.getOrDefault(r.id().value(), Instant.EPOCH).getEpochSecond())));
+        byId.values().forEach(r -> {
+            ObjectNode o = toJson(r).put(REGISTERED_AT, registeredAt.getOrDefault(r.id().value(), Instant.EPOCH).getEpochSecond());
+            if (declared.contains(r.id().value())) {
+                o.put(SOURCE, SOURCE_FILE);
+            }
+            arr.add(o);
+        });
         state.writeAtomically(FILE, StrictJson.mapper().writeValueAsBytes(root));
     }
 
