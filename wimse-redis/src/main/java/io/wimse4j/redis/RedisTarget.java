@@ -12,6 +12,7 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.resource.ClientResources;
 
 import java.time.Duration;
@@ -183,6 +184,7 @@ final class RedisTarget {
             @Override
             public RedisLink connect() {
                 StatefulRedisClusterConnection<String, String> c = client.connect();
+                openMasterConnections(c);
                 return link(c.sync(), c::close);
             }
 
@@ -191,6 +193,24 @@ final class RedisTarget {
                 client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             }
         };
+    }
+
+    /**
+     * Opens the connection to every master that serves slots, as the slot routing keys it (write, host
+     * and port). Lettuce 7 rejects a command whose node connection is still being opened when the
+     * disconnected behaviour is REJECT_COMMANDS, so without this the first command to each master
+     * would fail. A master that cannot be reached now is left to fail closed on use.
+     */
+    private static void openMasterConnections(StatefulRedisClusterConnection<String, String> c) {
+        for (RedisClusterNode node : c.getPartitions()) {
+            if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.getSlots().isEmpty()) {
+                try {
+                    c.getConnection(node.getUri().getHost(), node.getUri().getPort());
+                } catch (RuntimeException unreachable) {
+                    // fails closed on use, and reconnects with the client's autoReconnect
+                }
+            }
+        }
     }
 
     /** Standalone and Cluster sync commands alike ({@code RedisScriptingCommands}); the Cluster one routes by the first key. */

@@ -234,8 +234,11 @@ class RedisClusterReplayCacheTest {
         assertThat(target.seeds().get(0).getHost()).isEqualTo("a.example");
         assertThat(target.seeds().get(0).getPort()).isEqualTo(7000);
         assertThat(target.seeds().get(0).isSsl()).isTrue();
-        assertThat(target.seeds().get(0).getUsername()).isEqualTo("user");
-        assertThat(new String(target.seeds().get(0).getPassword())).isEqualTo("p@ss");
+        // Lettuce 7: credentials only through the URI's credentials provider
+        io.lettuce.core.RedisCredentials credentials =
+                target.seeds().get(0).getCredentialsProvider().resolveCredentials().block();
+        assertThat(credentials.getUsername()).isEqualTo("user");
+        assertThat(new String(credentials.getPassword())).isEqualTo("p@ss");
         assertThat(target.seeds().get(1).getHost()).isEqualTo("::1");
         assertThat(target.seeds().get(1).getPort()).isEqualTo(7001);
         assertThat(RedisTarget.parse("redis://127.0.0.1:6379").isCluster()).isFalse();

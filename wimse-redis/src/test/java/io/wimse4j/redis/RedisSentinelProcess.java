@@ -135,7 +135,7 @@ final class RedisSentinelProcess implements AutoCloseable {
     <T> T onMaster(java.util.function.Function<StatefulRedisConnection<String, String>, T> f) {
         RedisURI uri = RedisURI.create("redis://127.0.0.1:" + master.port());
         if (password != null) {
-            uri.setPassword(password.toCharArray());
+            uri.setAuthentication(password.toCharArray());
         }
         RedisClient client = RedisClient.create(uri);
         try (StatefulRedisConnection<String, String> c = client.connect()) {
