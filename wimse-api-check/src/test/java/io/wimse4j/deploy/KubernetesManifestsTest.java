@@ -127,7 +127,13 @@ class KubernetesManifestsTest {
                         "agent --k8s-token-file is '/var/run/secrets/kubernetes.io/serviceaccount/token', expected '/var/run/secrets/wimse/token'"),
                 row("B_22", "K_13", "the agent's health port differs from its probes'",
                         m -> replaceArg(m, "--health-port=", "--health-port=8082"),
-                        "agent --health-port 8082 is not the containerPort its probes use"));
+                        "agent --health-port 8082 is not the containerPort its probes use"),
+                row("B_23", "K_14", "the agent is given a flag the CLI does not have",
+                        m -> replaceArg(m, "--key-file=", "--wit-key-file=/var/run/wimse/wit-key.json"),
+                        "wimse refuses the agent's args: Unknown option: '--wit-key-file=/var/run/wimse/wit-key.json'"),
+                row("B_24", "K_14", "the agent's health endpoint listens on loopback only",
+                        m -> replaceArg(m, "--health-bind=", "--health-bind=127.0.0.1"),
+                        "agent --health-bind 127.0.0.1 is loopback: the kubelet's httpGet probes cannot reach it"));
     }
 
     @ParameterizedTest(name = "{0} {2}: caught by {1}")

@@ -62,7 +62,9 @@ final class ManifestChecks {
                 new Check("K_10", "server.properties loads, and its port, state-dir and JWKS file match the StatefulSet", ManifestChecks::serverConfig),
                 new Check("K_11", "the projected token's audience is the server's kubernetes-audience", ManifestChecks::tokenAudience),
                 new Check("K_12", "the agent writes into the shared emptyDir the app reads read-only", ManifestChecks::sharedCredentials),
-                new Check("K_13", "the agent reaches the server's Service, token file, CA file and health port", ManifestChecks::agentWiring));
+                new Check("K_13", "the agent reaches the server's Service, token file, CA file and health port", ManifestChecks::agentWiring),
+                new Check("K_14", "the agent's args parse with the real wimse CLI, its health endpoint reachable by httpGet probes",
+                        AgentArgsCheck::violations));
     }
 
     static List<String> namespaced(Manifests m) {
@@ -250,7 +252,7 @@ final class ManifestChecks {
             v.add("server.properties bind " + cfg.bind() + " is unreachable from the Service");
         }
         expect(v, "state-dir mount", mount(c, "state").path("mountPath").asText(), cfg.stateDir().toString());
-        Path jwks = cfg.kubernetes().map(ServerConfig.KubernetesSettings::jwksFile).orElse(Path.of("(none)"));
+        Path jwks = cfg.kubernetes().flatMap(ServerConfig.KubernetesSettings::jwksFile).orElse(Path.of("(none)"));
         String jwksMount = mount(c, "cluster-jwks").path("mountPath").asText();
         String cm = volume(sts, "cluster-jwks").path("configMap").path("name").asText();
         if (jwksMount.isEmpty() || !jwks.startsWith(jwksMount)) {
@@ -295,7 +297,7 @@ final class ManifestChecks {
         }
         Map<String, String> env = new java.util.HashMap<>();
         container(w, APP).path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
-        for (String[] pair : new String[][] {{"--wit-file", "WIMSE_WIT_FILE"}, {"--wit-key-file", "WIMSE_WIT_KEY_FILE"}}) {
+        for (String[] pair : new String[][] {{"--wit-file", "WIMSE_WIT_FILE"}, {"--key-file", "WIMSE_WIT_KEY_FILE"}}) {
             String written = arg(container(w, AGENT), pair[0]).orElse("(absent)");
             if (!written.startsWith(agentMount.path("mountPath").asText() + "/")) {
                 v.add("agent " + pair[0] + " " + written + " is not in the shared volume");

@@ -115,8 +115,13 @@ final class AgentCommand implements Callable<Integer> {
     private Path pidFile;
 
     @Option(names = "--health-port", paramLabel = "<port>",
-            description = "Serve GET /healthz on 127.0.0.1:<port> (0: any free port): 200 while the files are fresh, 503 otherwise.")
+            description = "Serve GET /healthz on --health-bind:<port> (0: any free port): 200 while the files are fresh, 503 otherwise.")
     private Integer healthPort;
+
+    @Option(names = "--health-bind", paramLabel = "<address>", defaultValue = "127.0.0.1",
+            description = "Address of the health endpoint (default ${DEFAULT-VALUE}); 0.0.0.0 in a pod, for the kubelet's"
+                    + " httpGet probes. It tells only whether the files are fresh.")
+    private String healthBind;
 
     private final CompletableFuture<CliException> fatal = new CompletableFuture<>();
 
@@ -162,9 +167,9 @@ final class AgentCommand implements Callable<Integer> {
         try {
             if (healthPort != null) {
                 try {
-                    health = AgentHealth.start(healthPort, files, Clock.systemUTC());
+                    health = AgentHealth.start(healthBind, healthPort, files, Clock.systemUTC());
                 } catch (IOException e) {
-                    throw CliException.usage("cannot serve --health-port " + healthPort + ": " + IoErrors.describe(e));
+                    throw CliException.usage("cannot serve --health-port " + healthBind + ":" + healthPort + ": " + IoErrors.describe(e));
                 }
             }
             out.println("wimse agent: " + issuer.server + " -> WIT " + files.wit() + ", key " + files.witKey()

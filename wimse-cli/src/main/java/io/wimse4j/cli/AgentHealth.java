@@ -23,9 +23,12 @@ final class AgentHealth implements AutoCloseable {
         this.server = server;
     }
 
-    /** Starts the endpoint on 127.0.0.1:{@code port} (0: any free port), checking {@code files}. */
-    static AgentHealth start(int port, CredentialFiles files, Clock clock) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 8);
+    /**
+     * Starts the endpoint on {@code bind:port} (0: any free port), checking {@code files}. It answers only
+     * whether the files are fresh and why not (paths and instants, never their content).
+     */
+    static AgentHealth start(String bind, int port, CredentialFiles files, Clock clock) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(bind), port), 8);
         server.createContext("/healthz", exchange -> answer(exchange, files, clock));
         server.setExecutor(null);
         server.start();
