@@ -55,6 +55,9 @@ final class IoErrors {
         if (t instanceof UnknownHostException) {
             return "unknown host" + (t.getMessage() == null ? "" : ": " + t.getMessage());
         }
+        if (t instanceof javax.net.ssl.SSLHandshakeException) {
+            return "TLS handshake failed" + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        }
         if (t instanceof HttpConnectTimeoutException) {
             return "connect timed out";
         }

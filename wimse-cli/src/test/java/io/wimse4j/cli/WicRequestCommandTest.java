@@ -197,7 +197,8 @@ class WicRequestCommandTest {
         r = Cli.run("wic", "request", "--server", server(), "--id", ID, "--join-token", JOIN_TOKEN,
                 "--out-cert", dir.resolve("c.pem").toString(), "--out-key", dir.resolve("k.pem").toString());
         assertThat(r.exit()).isEqualTo(WimseCli.USAGE);
-        assertThat(r.err()).startsWith("wimse wic request: cannot reach " + server() + ": SSLHandshakeException");
+        assertThat(r.err()).startsWith("wimse wic request: cannot reach " + server() + ": TLS handshake failed: ")
+                .contains("unable to find valid certification path");
         assertThat(received).isEmpty();
     }
 
