@@ -54,6 +54,9 @@ final class IssuerOptions {
         if (http && !insecureHttp) {
             throw CliException.usage("--server is http:// (SEC-1: the join token would travel in clear text); use https or --insecure-http");
         }
+        if (http) {
+            Loopback.require(server.getHost().replaceAll("^\\[|\\]$", ""), "--insecure-http");
+        }
         if (server.getRawQuery() != null || server.getRawFragment() != null) {
             throw CliException.usage("--server must have no query or fragment, got '" + server + "'");
         }

@@ -25,8 +25,8 @@ final class Loopback {
         }
         for (InetAddress a : addresses) {
             if (!a.isLoopbackAddress()) {
-                throw CliException.usage(option + " serves tokens in clear text and is for loopback only:"
-                        + " the bind address " + bind + " (" + a.getHostAddress() + ") is not a loopback address (SEC-1)");
+                throw CliException.usage(option + " sends tokens in clear text and is for loopback only:"
+                        + " " + bind + " (" + a.getHostAddress() + ") is not a loopback address (SEC-1)");
             }
         }
     }

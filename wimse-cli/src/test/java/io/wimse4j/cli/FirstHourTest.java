@@ -118,6 +118,15 @@ class FirstHourTest {
     }
 
     @Test
+    void SEC_1_insecureHttpToAServerOffLoopbackIsRefusedForWitFetch() throws IOException {
+        Path token = Files.writeString(dir.resolve("token"), "t");
+        Cli.Result r = Cli.run("wit", "fetch", "--server", "http://192.0.2.10:8443", "--insecure-http", "--join-token", "@" + token,
+                "--wit-file", dir.resolve("wit.jwt").toString(), "--key-file", dir.resolve("wit-key.jwk").toString());
+        assertUsage(r, "--insecure-http sends tokens in clear text", "192.0.2.10", "not a loopback address (SEC-1)");
+        assertThat(dir.resolve("wit.jwt")).doesNotExist();
+    }
+
+    @Test
     void theServerWritesNoStateWhenItsPortIsTaken() throws IOException {
         Path state = dir.resolve("state");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

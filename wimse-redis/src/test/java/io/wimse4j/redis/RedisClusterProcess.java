@@ -117,10 +117,18 @@ final class RedisClusterProcess implements AutoCloseable {
         }
     }
 
+    /** Stops every node and removes the cluster's temporary directory (its nodes.conf files). */
     @Override
     public void close() throws InterruptedException {
         for (RedisServerProcess node : nodes) {
             node.stop();
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot remove " + dir, e);
         }
     }
 }
