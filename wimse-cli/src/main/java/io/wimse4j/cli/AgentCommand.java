@@ -174,7 +174,7 @@ final class AgentCommand implements Callable<Integer> {
             }
             out.println("wimse agent: " + issuer.server + " -> WIT " + files.wit() + ", key " + files.witKey()
                     + (wic ? ", WIC " + files.wic() + ", key " + files.wicKey() : "")
-                    + (health == null ? "" : "; health on http://127.0.0.1:" + health.port() + "/healthz"));
+                    + (health == null ? "" : "; health on http://" + healthBind + ":" + health.port() + "/healthz"));
             out.flush();
             witSource = issuer.witSource(witAttestation).algorithm(keyAlg)
                     .keyExport(writer::wit).observer(failures(HeldCredential.WIT, witAttestation, "the WIT attestation")).build();

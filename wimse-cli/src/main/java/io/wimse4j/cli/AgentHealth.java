@@ -19,8 +19,11 @@ import java.util.Optional;
 final class AgentHealth implements AutoCloseable {
     private final HttpServer server;
 
-    private AgentHealth(HttpServer server) {
+    private final java.util.concurrent.ExecutorService threads;
+
+    private AgentHealth(HttpServer server, java.util.concurrent.ExecutorService threads) {
         this.server = server;
+        this.threads = threads;
     }
 
     /**
@@ -28,11 +31,20 @@ final class AgentHealth implements AutoCloseable {
      * whether the files are fresh and why not (paths and instants, never their content).
      */
     static AgentHealth start(String bind, int port, CredentialFiles files, Clock clock) throws IOException {
+        // a client that opens a connection and stalls must not hold the probe: the JDK server's own limits
+        // (read once, when its first server is made) and more than one thread answering
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", "10");
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxRspTime", "10");
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(bind), port), 8);
         server.createContext("/healthz", exchange -> answer(exchange, files, clock));
-        server.setExecutor(null);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "wimse-agent-health");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(threads);
         server.start();
-        return new AgentHealth(server);
+        return new AgentHealth(server, threads);
     }
 
     /** The port bound. */
@@ -83,5 +95,6 @@ final class AgentHealth implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        threads.shutdownNow();
     }
 }

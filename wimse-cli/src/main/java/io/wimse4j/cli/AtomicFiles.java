@@ -36,7 +36,9 @@ final class AtomicFiles {
                 : new FileAttribute<?>[0];
         Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp", attrs);
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            // NOFOLLOW_LINKS: a symlink swapped in for the temporary file must not redirect the key
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 ByteBuffer buf = ByteBuffer.wrap(content);
                 while (buf.hasRemaining()) {
                     ch.write(buf);

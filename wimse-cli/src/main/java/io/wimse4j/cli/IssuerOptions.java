@@ -55,7 +55,10 @@ final class IssuerOptions {
             throw CliException.usage("--server is http:// (SEC-1: the join token would travel in clear text); use https or --insecure-http");
         }
         if (http) {
-            Loopback.require(server.getHost().replaceAll("^\\[|\\]$", ""), "--insecure-http");
+            Loopback.requireLiteral(server.getHost().replaceAll("^\\[|\\]$", ""), "--insecure-http");
+        }
+        if (server.getRawUserInfo() != null) {
+            throw CliException.usage("--server must not carry credentials (user info): the join token is the attestation");
         }
         if (server.getRawQuery() != null || server.getRawFragment() != null) {
             throw CliException.usage("--server must have no query or fragment, got '" + server + "'");

@@ -31,6 +31,20 @@ final class Loopback {
         }
     }
 
+    /**
+     * A usage error unless {@code host}, where a client sends clear text, is {@code localhost} or a literal
+     * loopback address: a name is resolved again when connecting, so checking what it resolves to now proves
+     * nothing (DNS rebinding).
+     */
+    static void requireLiteral(String host, String option) {
+        boolean literal = host.equalsIgnoreCase("localhost") || host.matches("[0-9.]+") || host.contains(":");
+        if (!literal) {
+            throw CliException.usage(option + " sends tokens in clear text and is for loopback only: give localhost or a"
+                    + " loopback address such as 127.0.0.1, not the name " + host + " (SEC-1)");
+        }
+        require(host, option);
+    }
+
     /** A usage error when {@code bind:port} cannot be listened on now (port 0: any free port, always possible). */
     static void probe(String bind, int port) {
         if (port == 0) {

@@ -97,6 +97,11 @@ record RawHttpRequest(String method, String requestTarget, URI targetUri, List<M
             throw new IllegalArgumentException("the body has " + bodyOctets + " octets, fewer than its Content-Length "
                     + declared + " (truncated?)");
         }
+        if (bodyOctets > declared) {
+            // bytes a recipient would never read as this body, yet a signature or digest would cover them
+            throw new IllegalArgumentException("the body has " + bodyOctets + " octets, more than its Content-Length "
+                    + declared + " (a trailing newline after the body?)");
+        }
     }
 
     /** The next line starting at {@code pos} and the position after its end, or null at the end. */

@@ -48,6 +48,10 @@ record RenewalHook(List<String> command, String signal, Path pidFile, Map<String
         if (signal != null) {
             String pid;
             try {
+                if (Files.size(pidFile) > 32) {
+                    report(log, "--pid-file " + pidFile + " holds more than a process id");
+                    return;
+                }
                 pid = Files.readString(pidFile, StandardCharsets.US_ASCII).strip();
             } catch (IOException e) {
                 report(log, "cannot read --pid-file " + pidFile + ": " + e.getClass().getSimpleName());

@@ -162,7 +162,8 @@ class FirstHourTest {
     static final Map<String, String> TRUNCATED = Map.of(
             "GET /orders HTTP/1.1\r\nHost: svc-b.example.org\r\n", "without the blank line",
             "POST /orders HTTP/1.1\r\nHost: svc-b.example.org\r\nContent-Length: 10\r\n\r\n{\"a\":", "fewer than its Content-Length 10",
-            "POST /orders HTTP/1.1\r\nHost: svc-b.example.org\r\nContent-Length: ten\r\n\r\n{}", "Content-Length header must appear once");
+            "POST /orders HTTP/1.1\r\nHost: svc-b.example.org\r\nContent-Length: ten\r\n\r\n{}", "Content-Length header must appear once",
+            "POST /orders HTTP/1.1\r\nHost: svc-b.example.org\r\nContent-Length: 2\r\n\r\n{}\n", "more than its Content-Length 2");
 
     @Test
     void aTruncatedRawRequestIsAUsageError() throws IOException {

@@ -111,10 +111,7 @@ final class KubernetesKeys implements ServiceAccountTokenVerifier, AutoCloseable
             HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).GET()
                     .header("Accept", "application/jwk-set+json, application/json").build();
             HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            byte[] body;
-            try (InputStream in = response.body()) {
-                body = in.readNBytes(MAX_BODY_BYTES + 1);
-            }
+            byte[] body = readWithDeadline(response.body());
             if (response.statusCode() != 200) {
                 throw new IOException("HTTP status " + response.statusCode());
             }
@@ -129,6 +126,31 @@ final class KubernetesKeys implements ServiceAccountTokenVerifier, AutoCloseable
             LOG.error("Kubernetes JWKS: {}; {}", lastError,
                     current == null ? "kubernetes attestation refuses every token until a fetch succeeds"
                             : "the last good keys stay in use");
+        }
+    }
+
+    /**
+     * The body, at most {@code MAX_BODY_BYTES + 1} bytes, read within the same 10 s: the request's timeout
+     * ends with the headers, and a server that then trickles (or stops) must not hold the one refresh
+     * thread, so the read runs beside it and the stream is closed when the time is up.
+     */
+    private static byte[] readWithDeadline(InputStream in) throws IOException, InterruptedException {
+        java.util.concurrent.CompletableFuture<byte[]> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return in.readNBytes(MAX_BODY_BYTES + 1);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try {
+            return read.get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            read.cancel(true);
+            throw new IOException("the JWKS body did not arrive within 10 s");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : new IOException(e.getCause());
+        } finally {
+            in.close();
         }
     }
 

@@ -46,6 +46,8 @@ final class RegistrationsFile {
     private final AuditLog audit;
     private final Clock clock;
     private byte[] lastDigest; // of the content last looked at (good or not); guarded by this
+    /** Removed registrations whose join tokens are still to be revoked (a revocation that failed is retried). */
+    private final java.util.Set<String> toRevoke = new java.util.LinkedHashSet<>(); // guarded by this
 
     RegistrationsFile(Path file, TrustDomain trustDomain, RegistrationStore store, JoinTokenStore joinTokens,
                       AuditLog audit, Clock clock) {
@@ -72,6 +74,7 @@ final class RegistrationsFile {
 
     /** Reconciles when the content changed since the last look; never throws (errors are logged and audited). */
     synchronized void poll() {
+        revokePending();
         byte[] content;
         try {
             content = read();
@@ -91,6 +94,19 @@ final class RegistrationsFile {
         } catch (IOException | RuntimeException e) {
             lastDigest = null; // a failed write: try again at the next poll
             LOG.error("registrations file {}: cannot apply it: {}", file, e.toString());
+        }
+    }
+
+    /** Revokes the join tokens of every removed registration; one that fails stays pending for the next poll. */
+    private void revokePending() {
+        for (java.util.Iterator<String> it = toRevoke.iterator(); it.hasNext(); ) {
+            String id = it.next();
+            try {
+                joinTokens.revokeAll(identifier(id));
+                it.remove();
+            } catch (IOException | RuntimeException e) {
+                LOG.error("registrations file {}: cannot revoke the join tokens of removed {} yet (retried): {}", file, id, e.toString());
+            }
         }
     }
 
@@ -163,9 +179,8 @@ final class RegistrationsFile {
 
     private void apply(List<Registration> wanted) throws IOException {
         RegistrationStore.Reconciled r = store.reconcile(wanted);
-        for (String id : r.removed()) {
-            joinTokens.revokeAll(identifier(id));
-        }
+        toRevoke.addAll(r.removed());
+        revokePending();
         r.skipped().forEach(s -> LOG.warn("registrations file {}: {}", file, s));
         if (!r.unchanged() || !r.skipped().isEmpty()) {
             String detail = "added " + r.added().size() + ", updated " + r.updated().size() + ", removed "

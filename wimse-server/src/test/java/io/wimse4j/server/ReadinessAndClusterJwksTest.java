@@ -178,6 +178,55 @@ class ReadinessAndClusterJwksTest {
     }
 
     @Test
+    void aJwksEndpointThatStallsMidBodyIsGivenUpAfter10sAndTheNextRefreshStillRuns() throws Exception {
+        WorkloadKeyPair key = WorkloadKeyPair.generate(JwsAlgorithm.ES256);
+        clusterJwks.set(jwks(key));
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stall = new java.util.concurrent.atomic.AtomicBoolean(true);
+        cluster = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        cluster.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        cluster.createContext("/openid/v1/jwks", ex -> {
+            byte[] body = clusterJwks.get().getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            if (stall.getAndSet(false)) {
+                ex.getResponseBody().write(body, 0, 5); // headers and a few bytes, then nothing
+                ex.getResponseBody().flush();
+                try {
+                    release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                ex.close();
+                return;
+            }
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        cluster.start();
+        URI url = URI.create("http://127.0.0.1:" + cluster.getAddress().getPort() + "/openid/v1/jwks");
+        try {
+            long started = System.nanoTime();
+            h = new ServerHarness(tmp.resolve("state"), b -> b.kubernetes(ServerConfig.KubernetesSettings.fromUrl(
+                    ISSUER, AUDIENCE, url, null, Duration.ofSeconds(1))), null);
+            // the stalled endpoint holds its body for 30 s: the start (its first fetch) gives up after 10
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+            h.register(SVC, "\"kubernetes\"", "\"kubernetes\":{\"namespace\":\"prod\",\"service_account\":\"payments\"}");
+            HttpResponse<String> r = h.get("/readyz");
+            if (r.statusCode() != 200) { // the refresh after the stalled one may already have succeeded
+                assertNotReady(r, "kubernetes-jwks", "did not arrive within 10 s");
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (h.get("/readyz").statusCode() != 200 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(h.get("/readyz").statusCode()).as("the refresh thread was not held by the stalled body").isEqualTo(200);
+            assertThat(issue(saToken(key)).statusCode()).isEqualTo(200);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void readyzIs503NamingTheClusterJwksUntilItsFirstFetchSucceeds() throws Exception {
         WorkloadKeyPair key = WorkloadKeyPair.generate(JwsAlgorithm.ES256);
         clusterJwks.set(jwks(key));
