@@ -162,7 +162,7 @@ class WimseMutualTlsTest {
         double refused = registry.find("wimse.verifications").tags("kind", "mutual-tls", "result", "refused").timers().stream()
                 .mapToDouble(Timer::count).sum();
         assertThatThrownBy(() -> get(stranger, "/hello")).isInstanceOf(IOException.class)
-                .satisfies(e -> assertThat(causes(e)).anyMatch(c -> c instanceof SSLHandshakeException || c.getMessage() != null
+                .satisfies(e -> assertThat(WimseServerSecurityTest.causes(e)).anyMatch(c -> c instanceof SSLHandshakeException || c.getMessage() != null
                         && c.getMessage().toLowerCase(java.util.Locale.ROOT).contains("certificate")));
         assertThat(registry.find("wimse.verifications").tags("kind", "mutual-tls", "result", "refused").timers().stream()
                 .mapToDouble(Timer::count).sum()).isEqualTo(refused);
@@ -175,13 +175,5 @@ class WimseMutualTlsTest {
         assertProblem(response, 400, Reason.INVALID_CERTIFICATE.code());
         assertThat(ProblemDetails.parse(response.body()).detail()).contains("presented no certificate (MT-2)");
         assertThat(verifications("refused", Reason.INVALID_CERTIFICATE.code())).isEqualTo(refused + 1);
-    }
-
-    static java.util.List<Throwable> causes(Throwable t) {
-        java.util.List<Throwable> all = new java.util.ArrayList<>();
-        for (Throwable c = t; c != null && !all.contains(c); c = c.getCause()) {
-            all.add(c);
-        }
-        return all;
     }
 }
