@@ -52,7 +52,7 @@ class PublicApiTest {
     static final Map<String, String> MODULES = modules();
 
     /** Modules of the parent pom that are not libraries with a public API. */
-    static final Set<String> NOT_LIBRARIES = Set.of("wimse-bom", "wimse-api-check", "wimse-examples", "wimse-benchmarks", "wimse-spring-sample");
+    static final Set<String> NOT_LIBRARIES = Set.of("wimse-bom", "wimse-api-check", "wimse-examples", "wimse-fuzz", "wimse-resilience", "wimse-benchmarks", "wimse-spring-sample");
 
     private static final String ALLOWLIST = "third-party-allowlist.txt";
     private static final List<String> ALLOWLIST_HEADER = List.of(
