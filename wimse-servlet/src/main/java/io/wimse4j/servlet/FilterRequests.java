@@ -6,6 +6,7 @@ import io.wimse4j.core.id.WorkloadIdentifier;
 import io.wimse4j.core.request.HttpRequestFacts;
 import io.wimse4j.core.wpt.WimseHeaders;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,31 @@ final class FilterRequests {
     private static final String BEARER_PREFIX = "Bearer ";
 
     private FilterRequests() {
+    }
+
+    /**
+     * For a request with a body ({@code Content-Length} above 0, or {@code Transfer-Encoding}), sets
+     * {@code Connection: close} on the response: a refusal leaves the body of an unauthenticated request unread,
+     * and a container that cannot drain it closes the connection after the answer (Jetty does when the body has
+     * not all arrived). Without the header a client keeping connections alive sends its next request on a
+     * connection being closed and fails with a transport error (RFC 9112 section 9.6). {@link #keepConnection}
+     * takes it back for a request let through, whose body the application reads.
+     */
+    static void closeOnRefusal(HttpServletRequest request, HttpServletResponse response) {
+        if (hasBody(request)) {
+            response.setHeader("Connection", "close");
+        }
+    }
+
+    /** Removes the {@code Connection: close} of {@link #closeOnRefusal} before the request goes on to the application. */
+    static void keepConnection(HttpServletRequest request, HttpServletResponse response) {
+        if (hasBody(request)) {
+            response.setHeader("Connection", null);
+        }
+    }
+
+    private static boolean hasBody(HttpServletRequest request) {
+        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
     }
 
     /** Method, target URI and every value of every header, repeated ones kept in order. */

@@ -117,6 +117,8 @@ public final class WimseFilter implements Filter {
         if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
             throw new ServletException("WimseFilter handles HTTP requests only");
         }
+        // a refusal never reads the body: announce that the connection closes; taken back once the request is let through
+        FilterRequests.closeOnRefusal(request, response);
         String method = request.getMethod();
         String path = FilterRequests.applicationPath(request);
 
@@ -222,6 +224,7 @@ public final class WimseFilter implements Filter {
             request.setAttribute(CALLER_ATTRIBUTE, verified);
         }
         request.setAttribute(AUTHENTICATION_METHOD_ATTRIBUTE, principal.method());
+        FilterRequests.keepConnection(request, response);
         chain.doFilter(new CallerRequest(request, principal), response);
     }
 
