@@ -72,7 +72,7 @@ class RejectedBodyConnectionSocketTest {
     }
 
     @Test
-    void V_14_aRefusedRequestWhoseBodyIsStillOnTheWaySaysTheConnectionCloses() throws Exception {
+    void aRefusedRequestWhoseBodyIsStillOnTheWaySaysTheConnectionCloses() throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();

@@ -45,8 +45,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * warm-up and after both phases: it grows by less than the configured caps' documented cost (replay tables
  * at most {@code maxBytes}, the per-sender ledgers about 1.2 KB each for at most {@value #MAX_SENDERS}
  * senders, a WIT cache entry at most about 11.4 KB plus its token, a key cache entry about 9.3 KB:
- * {@code WitVerifier.Builder#cacheSize}, {@code #keyCacheSize}) plus {@value #SLACK_MIB} MiB of slack for
- * what is not a cache (Jetty's and the JDK client's buffer pools, TLS sessions, GC noise). A per-request
+ * {@code WitVerifier.Builder#cacheSize}, {@code #keyCacheSize}; the TLS session caches of server and client,
+ * {@value BoundedEchoServer#TLS_SESSIONS} sessions each, at most {@value #SESSION_BYTES} bytes a session: every
+ * refused POST costs a new connection, and with the JDK's default 20,480 sessions a 60 s run grew the heap by
+ * 27 MB) plus {@value #SLACK_MIB} MiB of slack for
+ * what is not a cache (Jetty's and the JDK client's buffer pools, GC noise). A per-request
  * leak of more than slack / requests (printed; a few KB at the CI duration, less on a longer run) fails it;
  * an unbounded replay store of these proofs would too on a long run. Also asserted directly:
  * {@code size() == capacity()} while full and {@code tableBytes() <= maxBytes}.
@@ -57,6 +60,8 @@ class BoundedCacheLoadTest {
     static final int MAX_SENDERS = 64;
     static final int CALLERS = 16;
     static final long SLACK_MIB = 16;
+    /** A generous bound on one cached TLS session (its peer's two certificates, secrets, ticket). */
+    static final long SESSION_BYTES = 16_384;
     static final Duration PROOF_TTL = Duration.ofSeconds(5);
     static final Duration LEEWAY = Duration.ofSeconds(2);
     /** Proof lifetime + leeway + 1 s, the retention the per-sender rate is stated over. */
@@ -140,7 +145,8 @@ class BoundedCacheLoadTest {
             assertThat(cache.tableBytes()).isLessThanOrEqualTo(MAX_BYTES);
 
             long witLength = callers.credentials.get(0).wit().length();
-            long caps = MAX_BYTES + MAX_SENDERS * 1229L + WIT_CACHE * (11_674L + 2 * witLength) + WIT_CACHE * 9_523L;
+            long caps = MAX_BYTES + MAX_SENDERS * 1229L + WIT_CACHE * (11_674L + 2 * witLength) + WIT_CACHE * 9_523L
+                    + 2L * BoundedEchoServer.TLS_SESSIONS * SESSION_BYTES;
             long bound = caps + (SLACK_MIB << 20);
             long grown = heapAfter - full.heapBefore();
             long requests = full.requests() + again.requests();

@@ -34,10 +34,16 @@ import java.util.Map;
  * An echo service like the demo service's, assembled here because the demo service does not let its
  * replay and WIT caches be sized: Jetty 12 (ee10) over TLS on 127.0.0.1 (a test CA and a leaf for the
  * address, made with wimse-x509's {@link HeldCertificate}), {@link WimseFilter} with the given
- * {@link RequestVerifier}, and {@code GET}/{@code POST /echo} answering {@code {"workload": ...}}.
+ * {@link RequestVerifier}, and {@code GET}/{@code POST /echo} answering {@code {"workload": ...}}. The TLS
+ * session caches of both sides hold at most {@link #TLS_SESSIONS} sessions.
  */
 final class BoundedEchoServer implements AutoCloseable {
     private static final char[] PASSWORD = "load-test".toCharArray();
+    /**
+     * TLS sessions each side keeps (the JDK's default is 20,480 per context, for a day): small, as every cache of
+     * the bounded run, since every refused POST costs a new connection ({@code Connection: close}).
+     */
+    static final int TLS_SESSIONS = 64;
 
     private final HeldCertificate ca = HeldCertificate.builder().commonName("load CA").certificateAuthority(0).build();
     private final Server server = new Server();
@@ -53,6 +59,7 @@ final class BoundedEchoServer implements AutoCloseable {
         ssl.setKeyStore(ks);
         ssl.setKeyStorePassword(new String(PASSWORD));
         ssl.setKeyManagerPassword(new String(PASSWORD));
+        ssl.setSslSessionCacheSize(TLS_SESSIONS);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
@@ -85,6 +92,7 @@ final class BoundedEchoServer implements AutoCloseable {
         tmf.init(ts);
         SSLContext c = SSLContext.getInstance("TLS");
         c.init(null, tmf.getTrustManagers(), null);
+        c.getClientSessionContext().setSessionCacheSize(TLS_SESSIONS);
         return c;
     }
 
