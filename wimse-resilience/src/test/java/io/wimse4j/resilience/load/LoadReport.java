@@ -49,7 +49,8 @@ final class LoadReport {
                 + " at start, Java " + Runtime.version() + ", max heap " + mib(rt.maxMemory())
                 + ", wimse.load.duration " + LoadSettings.duration() + ", wimse.load.threads " + LoadSettings.threads()
                 + ". Closed loop: each client thread sends its next request when the previous answer is in. Latency in ms"
-                + " (client side, one request and its answer on a kept-alive TLS connection), heap = used heap after"
+                + " (client side: one request and its answer over TLS, connections kept alive except after a refused request with"
+                + " a body, which closes), heap = used heap after"
                 + " System.gc() before and after the run.\n\n"
                 + "| kind | requests | concurrency | duration | errors | req/s | p50 | p99 | p999 | max | heap after GC before → after | note |\n"
                 + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
