@@ -64,13 +64,16 @@ class BoundedCacheLoadTest {
     static final long SESSION_BYTES = 16_384;
     static final Duration PROOF_TTL = Duration.ofSeconds(5);
     static final Duration LEEWAY = Duration.ofSeconds(2);
+    /** The shortest load phase. */
+    static final Duration MIN_PHASE = Duration.ofSeconds(5);
     /** Proof lifetime + leeway + 1 s, the retention the per-sender rate is stated over. */
     static final Duration RETENTION = PROOF_TTL.plus(LEEWAY).plusSeconds(1);
 
     @Test
     void V_9_aFullReplayCacheFailsClosedNeverEvictsALiveEntryAndFreesAfterExpiry() throws Exception {
         int threads = Math.min(LoadSettings.threads(), CALLERS);
-        Duration duration = LoadSettings.duration();
+        // each phase half the duration, at least 5 s: enough, even on busy cores, to push far more proofs than the capacity
+        Duration phase = LoadSettings.duration().dividedBy(2).compareTo(MIN_PHASE) < 0 ? MIN_PHASE : LoadSettings.duration().dividedBy(2);
         MutableClock clock = new MutableClock(Instant.ofEpochSecond(Instant.now().getEpochSecond()));
         // 20 proofs per second per sender over 8 s: a share of 180, under the capacity (the builder requires it),
         // and far above the ~12 each of 16 senders holds when the cache is full: it fills before any share does
@@ -103,7 +106,7 @@ class BoundedCacheLoadTest {
             HttpRequest first = early;
             AtomicReference<HttpRequest> lastAccepted = new AtomicReference<>();
 
-            LoadRun.Result full = LoadRun.run("bounded caches: fill, then full (fail closed)", threads, duration.dividedBy(2), 0,
+            LoadRun.Result full = LoadRun.run("bounded caches: fill, then full (fail closed)", threads, phase, 0,
                     (t, seq) -> {
                         if (t == 0 && seq % 10 == 9) { // the earliest proof again, while the others fill the cache
                             long t0 = System.nanoTime();
@@ -135,7 +138,7 @@ class BoundedCacheLoadTest {
             clock.advance(RETENTION.plusSeconds(1));
             assertThat(cache.size()).isZero();
             assertThat(is(http.send(first, HttpResponse.BodyHandlers.ofString()), Reason.EXPIRED, 401)).isTrue();
-            LoadRun.Result again = LoadRun.run("bounded caches: after expiry, fill again", threads, duration.dividedBy(2), 0,
+            LoadRun.Result again = LoadRun.run("bounded caches: after expiry, fill again", threads, phase, 0,
                     (t, seq) -> fresh(clients, server, t, threads, seq, lastAccepted));
             long heapAfter = LoadRun.usedHeapAfterGc();
             LoadReport.add(again, "clock moved " + RETENTION.plusSeconds(1).toSeconds() + " s on: " + again.outcomes());
