@@ -7,6 +7,7 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -51,18 +52,56 @@ final class BoundedHttp {
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
+    /**
+     * Sends {@code request} and reads the body up to {@code maxBodyBytes}. With a request timeout, the
+     * whole body must arrive within it too: the JDK's timeout ends with the response headers, so a server
+     * that sends headers and then stalls the body would otherwise hold the calling thread (a trust-bundle
+     * refresh, an issuance) for as long as it keeps the connection open (issue 15's fault suite).
+     */
     static Response send(HttpClient client, HttpRequest request, int maxBodyBytes) throws IOException, InterruptedException {
+        long start = System.nanoTime();
         HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream in = response.body()) {
+        InputStream in = response.body();
+        try (in) {
             long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
             if (declared > maxBodyBytes) {
                 throw new TooLargeException(maxBodyBytes);
             }
-            byte[] body = in.readNBytes(maxBodyBytes + 1);
+            byte[] body = request.timeout().isPresent()
+                    ? readBefore(in, maxBodyBytes + 1, start + request.timeout().get().toNanos(), request.timeout().get())
+                    : in.readNBytes(maxBodyBytes + 1);
             if (body.length > maxBodyBytes) {
                 throw new TooLargeException(maxBodyBytes);
             }
             return new Response(response.statusCode(), response.headers(), new String(body, StandardCharsets.UTF_8));
         }
     }
+
+    /** Reads up to {@code max} bytes of {@code in} on a reader thread, giving up (and closing it) at {@code deadline}. */
+    private static byte[] readBefore(InputStream in, int max, long deadline, Duration timeout) throws IOException, InterruptedException {
+        java.util.concurrent.Future<byte[]> read = BODY_READERS.submit(() -> in.readNBytes(max));
+        try {
+            return read.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            read.cancel(true);
+            in.close(); // cancels the exchange, so the reader thread ends too
+            throw new java.net.http.HttpTimeoutException("the response body did not arrive within " + timeout.toMillis() + " ms");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(describe((Exception) e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            read.cancel(true);
+            throw e;
+        }
+    }
+
+    /** Daemon threads that read response bodies under a deadline (idle ones end after 30 s). */
+    private static final java.util.concurrent.ExecutorService BODY_READERS = new java.util.concurrent.ThreadPoolExecutor(
+            0, Integer.MAX_VALUE, 30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "wimse-http-body");
+                t.setDaemon(true);
+                return t;
+            });
 }
