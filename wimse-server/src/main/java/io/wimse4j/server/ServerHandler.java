@@ -93,7 +93,7 @@ final class ServerHandler extends Handler.Abstract {
             reply = Reply.problem(p);
         } catch (RuntimeException | IOException e) {
             LOG.error("request failed: {}", e.toString());
-            reply = Reply.problem(Problem.of(Problem.Code.INTERNAL_ERROR, "the server failed to handle the request"));
+            reply = Reply.problem(Problem.of(Problem.Code.INTERNAL_ERROR, failure(e)));
         }
         if (request.getAttribute(BODY_READ) == null && hasBody(request)) {
             // refused before its body was read (401, 413, 415...): the connection cannot be reused
@@ -101,6 +101,29 @@ final class ServerHandler extends Handler.Abstract {
         }
         send(response, reply, callback);
         return true;
+    }
+
+    /** The failures of the state directory a client may be told about: the OS's words, never a path. */
+    private static final java.util.List<String> STORAGE_FAILURES =
+            java.util.List.of("No space left on device", "Disk quota exceeded", "Read-only file system");
+
+    /**
+     * The detail of a 500: when the state directory cannot be written (full, over quota, read-only), it
+     * says so, so that an operator reading a client's error knows what to fix (issue 15's full-disk
+     * fault); anything else stays "the server failed to handle the request".
+     */
+    static String failure(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            String text = c instanceof java.nio.file.FileSystemException fs ? fs.getReason() : c.getMessage();
+            if (c instanceof IOException && text != null) {
+                for (String known : STORAGE_FAILURES) {
+                    if (text.contains(known)) {
+                        return "the server could not save its state: " + known;
+                    }
+                }
+            }
+        }
+        return "the server failed to handle the request";
     }
 
     private static boolean hasBody(Request request) {
