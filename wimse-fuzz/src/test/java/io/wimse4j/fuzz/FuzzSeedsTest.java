@@ -108,7 +108,7 @@ class FuzzSeedsTest {
     }
 
     @Test
-    void KEY_1_theBundleSeedsLoadTheirThreeKeys() throws WimseException {
+    void theBundleSeedsLoadTheirThreeKeys() throws WimseException {
         assertThat(io.wimse4j.core.key.TrustBundle.fromJwks(BundleFuzzTest.TD, BundleFuzzTest.JWKS).keys()).hasSize(3);
         assertThat(io.wimse4j.core.key.TrustBundle.fromSpiffeBundle(BundleFuzzTest.TD, BundleFuzzTest.SPIFFE).keys()).hasSize(3);
     }
