@@ -1,7 +1,5 @@
 package io.wimse4j.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.wimse4j.core.internal.StrictJson;
 import io.wimse4j.core.jose.JwsAlgorithm;
 import io.wimse4j.core.key.WorkloadKeyPair;
 import io.wimse4j.core.wit.VerifiedWit;
@@ -10,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,7 +19,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import static io.wimse4j.server.testing.ServerHarness.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -123,7 +119,7 @@ class IdentityServerKillRoundsTest {
                 assertThat(worker.isAlive()).isFalse();
             }
 
-            assertWholeStateFiles(state);
+            CrashRecoveryTest.assertWholeStateFiles(state);
             s = harness.start(state, "round-" + round);
             Set<String> regs = new HashSet<>();
             json(s.admin("GET", "/admin/v1/registrations", null).body()).get("registrations")
@@ -151,23 +147,5 @@ class IdentityServerKillRoundsTest {
                         + " acknowledged WITs, " + rotatedKids.size() + " key rotations, " + rotatedCaSerials.size()
                         + " CA rotations, all present and verifying after every restart; " + killedUnderARequest.get()
                         + " requests cut by a kill; refusals " + refusedByStatus);
-    }
-
-    /** Every JSON state file parses and every audit line is a whole JSON object. */
-    private static void assertWholeStateFiles(Path state) throws Exception {
-        try (Stream<Path> files = Files.list(state)) {
-            for (Path f : files.toList()) {
-                String name = f.getFileName().toString();
-                if (name.endsWith(".json")) {
-                    assertThat(StrictJson.mapper().readTree(Files.readString(f))).as(name).isNotNull();
-                }
-                if (name.startsWith("audit.log")) {
-                    for (String line : Files.readAllLines(f)) {
-                        JsonNode n = json(line);
-                        assertThat(n.get("result").textValue()).as(line).isNotBlank();
-                    }
-                }
-            }
-        }
     }
 }

@@ -150,19 +150,7 @@ class CrashRecoveryTest {
         assertThat(load.isAlive()).isFalse();
 
         // every state file is whole: JSON files parse, every audit line parses, and the server starts on them
-        try (Stream<Path> files = Files.list(state)) {
-            for (Path f : files.toList()) {
-                String name = f.getFileName().toString();
-                if (name.endsWith(".json")) {
-                    assertThat(StrictJson.mapper().readTree(Files.readString(f))).as(name).isNotNull();
-                }
-                if (name.equals("audit.log")) {
-                    for (String line : Files.readAllLines(f)) {
-                        assertThat(json(line).get("result").textValue()).as(line).isNotBlank();
-                    }
-                }
-            }
-        }
+        assertWholeStateFiles(state);
         Remote r = start(state, "second");
         Set<String> regs = new HashSet<>();
         json(r.admin("GET", "/admin/v1/registrations", null).body()).get("registrations")
@@ -176,6 +164,23 @@ class CrashRecoveryTest {
         HttpResponse<String> after = r.issue(WorkloadKeyPair.generate(JwsAlgorithm.EdDSA), r.joinToken(SVC));
         assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
         assertOwnerOnly(state);
+    }
+
+    /** Every JSON state file parses and every line of the audit log (and its rotated files) is a whole JSON object. */
+    static void assertWholeStateFiles(Path state) throws Exception {
+        try (Stream<Path> files = Files.list(state)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".json")) {
+                    assertThat(StrictJson.mapper().readTree(Files.readString(f))).as(name).isNotNull();
+                }
+                if (name.startsWith("audit.log")) {
+                    for (String line : Files.readAllLines(f)) {
+                        assertThat(json(line).get("result").textValue()).as(line).isNotBlank();
+                    }
+                }
+            }
+        }
     }
 
     static Set<String> kids(String jwks) {
